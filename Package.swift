@@ -1,0 +1,109 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "PeerStore",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "peerstore-server", targets: ["PeerStoreServer"]),
+        .executable(name: "peerstore-client", targets: ["PeerStoreClient"]),
+        .executable(name: "peerstore-gen", targets: ["PeerStoreGen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C shims
+        .systemLibrary(
+            name: "CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
+        .systemLibrary(
+            name: "CLZ4", pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
+
+        // Libraries, lowest first
+        .target(name: "PeerStoreCrypto", dependencies: ["CSodium"]),
+        .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "BlockStore",
+            dependencies: [
+                "PeerStoreCrypto", "ChordRing",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PeerStoreWire",
+            dependencies: [
+                "ChordRing", "BlockStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PeerStoreNode",
+            dependencies: [
+                "PeerStoreWire", "BlockStore", "ChordRing", "PeerStoreCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "PeerStoreBackup",
+            dependencies: [
+                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing", "CLZ4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "PeerStoreTestKit", dependencies: ["PeerStoreCrypto"]),
+
+        // Executables: command lines only
+        .executableTarget(
+            name: "PeerStoreServer",
+            dependencies: [
+                "PeerStoreNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(
+            name: "PeerStoreClient",
+            dependencies: [
+                "PeerStoreBackup",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "PeerStoreGen",
+            dependencies: [
+                "PeerStoreTestKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests: one target per library, plus end-to-end tests against real processes
+        .testTarget(name: "PeerStoreCryptoTests", dependencies: ["PeerStoreCrypto"]),
+        .testTarget(name: "ChordRingTests", dependencies: ["ChordRing"]),
+        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "PeerStoreCrypto", "PeerStoreTestKit"]),
+        .testTarget(
+            name: "PeerStoreWireTests",
+            dependencies: [
+                "PeerStoreWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]),
+        .testTarget(name: "PeerStoreNodeTests", dependencies: ["PeerStoreNode", "PeerStoreWire", "PeerStoreTestKit"]),
+        .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreTestKit"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["PeerStoreBackup", "PeerStoreWire", "PeerStoreTestKit", "BlockStore"]),
+    ]
+)

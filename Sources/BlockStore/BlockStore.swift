@@ -1,0 +1,381 @@
+import ChordRing
+import Foundation
+import Logging
+
+/// A durable, content-addressed store of blocks and signed records in one data path.
+///
+/// Log-structured (DESIGN.md, after Bitcask and Borg's segments): entries are appended to numbered segment files under
+/// `<dataPath>/segments/`; one writer thread takes every put waiting at that moment, appends them, calls fdatasync once
+/// (group commit), and only then updates the in-memory index and acknowledges each put. At start-up the index is rebuilt
+/// by scanning the segments; a torn tail of the newest segment is found (header checksum, payload hash or signature)
+/// and truncated, so a block is either whole and readable or absent.
+public final class BlockStore: @unchecked Sendable {
+    public enum PutOutcome: Sendable, Equatable {
+        case stored
+        case alreadyPresent
+    }
+
+    /// Counts for status output and tests.
+    public struct Stats: Sendable, Equatable {
+        public var blocks: Int
+        public var blockBytes: Int
+        public var records: Int
+        public var segments: Int
+        public var syncs: Int
+        public var truncatedBytesAtOpen: Int
+    }
+
+    private enum PendingWrite {
+        case block(Identifier, [UInt8], CheckedContinuation<PutOutcome, Error>)
+        case record(SignedRecord, UInt64?, CheckedContinuation<PutOutcome, Error>)
+    }
+
+    public let path: String
+    public let settings: BlockStoreSettings
+    private let logger: Logger
+    private let lock: DataPathLock
+    private let segmentsPath: String
+
+    // Guarded by `indexLock`.
+    private let indexLock = NSLock()
+    private var index: [Identifier: LogLocation] = [:]
+    private var records: [Identifier: SignedRecord] = [:]
+    private var segments: [Int: SegmentFile] = [:]
+    private var blockBytes = 0
+    private var syncCount = 0
+    private let truncatedAtOpen: Int
+
+    // Guarded by `queue`.
+    private let queue = NSCondition()
+    private var pending: [PendingWrite] = []
+    private var closing = false
+    private var writerDone = false
+
+    // Owned by the writer thread.
+    private var current: SegmentFile
+    private var currentOffset: Int
+
+    /// Opens (creating if needed) the store in `path`, locking it against a second process.
+    public init(path: String, settings: BlockStoreSettings = .init(), logger: Logger = Logger(label: "peerstore.blockstore")) throws {
+        self.path = path
+        self.settings = settings
+        self.logger = logger
+        self.segmentsPath = path + "/segments"
+        do {
+            try FileManager.default.createDirectory(atPath: segmentsPath, withIntermediateDirectories: true)
+        } catch {
+            throw BlockStoreError(.io, "cannot create data path \(path): \(error.localizedDescription)")
+        }
+        self.lock = try DataPathLock(directory: path)
+
+        let recovered = try Self.recover(segmentsPath: segmentsPath, settings: settings, logger: logger)
+        index = recovered.index
+        records = recovered.records
+        segments = recovered.segments
+        blockBytes = recovered.blockBytes
+        truncatedAtOpen = recovered.truncated
+        current = recovered.current
+        currentOffset = recovered.currentOffset
+        logger.info("block store open", metadata: [
+            "blocks": "\(index.count)", "records": "\(records.count)", "segments": "\(segments.count)"])
+
+        let thread = Thread { [self] in self.writerLoop() }
+        thread.name = "peerstore-blockstore-writer"
+        thread.start()
+    }
+
+    deinit {
+        close()
+    }
+
+    // MARK: Blocks
+
+    /// Stores a block; returns once it is durable. Throws `idMismatch` unless id == BLAKE2b-256(bytes).
+    @discardableResult
+    public func put(id: Identifier, bytes: [UInt8]) async throws -> PutOutcome {
+        guard bytes.count <= settings.maxBlockSize else {
+            throw BlockStoreError(.tooLarge, "block of \(bytes.count) bytes exceeds the \(settings.maxBlockSize)-byte limit")
+        }
+        guard BlockID.of(bytes) == id else {
+            throw BlockStoreError(.idMismatch, "block id does not match the BLAKE2b-256 of its bytes")
+        }
+        if contains(id) { return .alreadyPresent }
+        return try await withCheckedThrowingContinuation { continuation in
+            enqueue(.block(id, bytes, continuation))
+        }
+    }
+
+    /// The block's bytes, verified against its id; nil if absent. A block that fails its hash is dropped from the
+    /// index and reported as `corruptBlock` (a replica can then supply it again).
+    public func get(id: Identifier) throws -> [UInt8]? {
+        indexLock.lock()
+        let location = index[id]
+        let file = location.flatMap { segments[$0.segment] }
+        indexLock.unlock()
+        guard let location, let file else { return nil }
+        let bytes = try file.read(at: location.offset, count: location.length)
+        guard bytes.count == location.length, BlockID.of(bytes) == id else {
+            indexLock.lock()
+            if index[id] == location {
+                index[id] = nil
+                blockBytes -= location.length
+            }
+            indexLock.unlock()
+            logger.error("block failed its hash on read; dropped from the index", metadata: ["block": "\(id)"])
+            throw BlockStoreError(.corruptBlock, "stored block \(id.shortHex()) is corrupt on disk and was dropped")
+        }
+        return bytes
+    }
+
+    public func contains(_ id: Identifier) -> Bool {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return index[id] != nil
+    }
+
+    /// For each id, whether the store holds it.
+    public func contains(_ ids: [Identifier]) -> [Bool] {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return ids.map { index[$0] != nil }
+    }
+
+    // MARK: Records
+
+    /// Stores a record under the BEP 44 rules (`RecordRules`); returns once durable.
+    @discardableResult
+    public func put(record: SignedRecord, expectedSeq: UInt64? = nil) async throws -> PutOutcome {
+        if case .reject(let error) = RecordRules.decide(new: record, stored: self.record(for: record.key), expectedSeq: expectedSeq) {
+            throw error
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            enqueue(.record(record, expectedSeq, continuation))
+        }
+    }
+
+    public func record(for key: Identifier) -> SignedRecord? {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return records[key]
+    }
+
+    public var stats: Stats {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return Stats(blocks: index.count, blockBytes: blockBytes, records: records.count, segments: segments.count,
+                     syncs: syncCount, truncatedBytesAtOpen: truncatedAtOpen)
+    }
+
+    /// Stops the writer after the puts already queued; later puts fail with `closed`.
+    public func close() {
+        queue.lock()
+        closing = true
+        queue.broadcast()
+        while !writerDone { queue.wait() }
+        queue.unlock()
+    }
+
+    // MARK: Writer
+
+    private func enqueue(_ write: PendingWrite) {
+        queue.lock()
+        if closing {
+            queue.unlock()
+            let error = BlockStoreError(.closed, "the block store is shutting down")
+            switch write {
+            case .block(_, _, let c): c.resume(throwing: error)
+            case .record(_, _, let c): c.resume(throwing: error)
+            }
+            return
+        }
+        pending.append(write)
+        queue.signal()
+        queue.unlock()
+    }
+
+    private func writerLoop() {
+        while true {
+            queue.lock()
+            while pending.isEmpty && !closing { queue.wait() }
+            if pending.isEmpty && closing {
+                writerDone = true
+                queue.broadcast()
+                queue.unlock()
+                return
+            }
+            let batch = pending
+            pending = []
+            queue.unlock()
+            commit(batch)
+        }
+    }
+
+    /// Appends a batch, syncs once, then publishes and acknowledges it.
+    private func commit(_ batch: [PendingWrite]) {
+        var newBlocks: [(Identifier, LogLocation)] = []
+        var newRecords: [Identifier: SignedRecord] = [:]
+        var outcomes: [Result<PutOutcome, Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        var seen = Set<Identifier>()
+        do {
+            for write in batch {
+                switch write {
+                case .block(let id, let bytes, _):
+                    if seen.contains(id) || contains(id) {
+                        outcomes.append(.success(.alreadyPresent))
+                        continue
+                    }
+                    let location = try append(kind: .block, key: id, payload: bytes)
+                    seen.insert(id)
+                    newBlocks.append((id, location))
+                    outcomes.append(.success(.stored))
+                case .record(let record, let expectedSeq, _):
+                    let stored = newRecords[record.key] ?? self.record(for: record.key)
+                    switch RecordRules.decide(new: record, stored: stored, expectedSeq: expectedSeq) {
+                    case .reject(let error):
+                        outcomes.append(.failure(error))
+                    case .refresh:
+                        outcomes.append(.success(.alreadyPresent))
+                    case .store:
+                        _ = try append(kind: .record, key: record.key, payload: record.encoded())
+                        newRecords[record.key] = record
+                        outcomes.append(.success(.stored))
+                    }
+                }
+            }
+            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty) { try current.sync() }
+        } catch {
+            logger.error("write failed; the batch is not acknowledged", metadata: ["error": "\(error)"])
+            outcomes = batch.map { _ in .failure(error) }
+            newBlocks = []
+            newRecords = [:]
+        }
+        indexLock.lock()
+        for (id, location) in newBlocks where index[id] == nil {
+            index[id] = location
+            blockBytes += location.length
+        }
+        for (key, record) in newRecords { records[key] = record }
+        if !newBlocks.isEmpty || !newRecords.isEmpty { syncCount += 1 }
+        indexLock.unlock()
+        for (write, outcome) in zip(batch, outcomes) {
+            switch write {
+            case .block(_, _, let c): c.resume(with: outcome)
+            case .record(_, _, let c): c.resume(with: outcome)
+            }
+        }
+    }
+
+    private func append(kind: EntryHeader.Kind, key: Identifier, payload: [UInt8]) throws -> LogLocation {
+        let entrySize = EntryHeader.size + payload.count
+        if currentOffset + entrySize > settings.maxSegmentSize && currentOffset > SegmentFile.fileHeader.count {
+            try rollSegment()
+        }
+        let header = EntryHeader(kind: kind, length: UInt32(payload.count), key: key).encoded()
+        try header.withUnsafeBytes { try current.write($0, at: currentOffset) }
+        try payload.withUnsafeBytes { try current.write($0, at: currentOffset + EntryHeader.size) }
+        let location = LogLocation(segment: current.number, offset: currentOffset + EntryHeader.size, length: payload.count)
+        currentOffset += entrySize
+        return location
+    }
+
+    private func rollSegment() throws {
+        if settings.syncWrites { try current.sync() }
+        let number = current.number + 1
+        let file = try SegmentFile(number: number, path: segmentsPath + "/" + SegmentFile.name(for: number), create: true)
+        try SegmentFile.fileHeader.withUnsafeBytes { try file.write($0, at: 0) }
+        try file.sync()
+        try syncDirectory(segmentsPath)
+        indexLock.lock()
+        segments[number] = file
+        indexLock.unlock()
+        current = file
+        currentOffset = SegmentFile.fileHeader.count
+        logger.debug("started a new segment", metadata: ["segment": "\(number)"])
+    }
+
+    // MARK: Recovery
+
+    private struct Recovered {
+        var index: [Identifier: LogLocation] = [:]
+        var records: [Identifier: SignedRecord] = [:]
+        var segments: [Int: SegmentFile] = [:]
+        var blockBytes = 0
+        var truncated = 0
+        var current: SegmentFile! = nil
+        var currentOffset = 0
+    }
+
+    /// Scans every segment in order, rebuilding the index and truncating a torn tail of the newest one.
+    private static func recover(segmentsPath: String, settings: BlockStoreSettings, logger: Logger) throws -> Recovered {
+        var r = Recovered()
+        let numbers = try segmentNumbers(in: segmentsPath)
+        var lastEnd = 0
+        for (i, number) in numbers.enumerated() {
+            let isLast = i == numbers.count - 1
+            let file = try SegmentFile(number: number, path: segmentsPath + "/" + SegmentFile.name(for: number), create: false)
+            let scan = try SegmentScanner.scan(file, verifyPayloads: isLast || settings.verifyAllSegmentsOnOpen)
+            for found in scan.entries {
+                switch found.header.kind {
+                case .block:
+                    if r.index[found.header.key] == nil {
+                        r.index[found.header.key] = found.location
+                        r.blockBytes += found.location.length
+                    }
+                case .record:
+                    if let record = found.record, record.seq >= (r.records[record.key]?.seq ?? 0) {
+                        r.records[record.key] = record
+                    }
+                }
+            }
+            if scan.validEnd < scan.fileSize {
+                let lost = scan.fileSize - scan.validEnd
+                if isLast {
+                    logger.warning("truncating a torn tail at start-up", metadata: [
+                        "segment": "\(number)", "offset": "\(scan.validEnd)", "bytes": "\(lost)"])
+                    try file.truncate(to: scan.validEnd)
+                    r.truncated += lost
+                } else {
+                    logger.error("corrupt entry inside a sealed segment; entries after it are not indexed", metadata: [
+                        "segment": "\(number)", "offset": "\(scan.validEnd)"])
+                }
+            }
+            r.segments[number] = file
+            if isLast { lastEnd = scan.validEnd }
+        }
+        if let last = numbers.last, lastEnd >= SegmentFile.fileHeader.count {
+            r.current = r.segments[last]!
+            r.currentOffset = lastEnd
+        } else {
+            // No segment yet, or the newest one lost even its header in a crash: (re)start it.
+            let number = numbers.last ?? 1
+            let file: SegmentFile
+            if let stale = r.segments[number] {
+                try stale.truncate(to: 0)
+                file = stale
+            } else {
+                file = try SegmentFile(number: number, path: segmentsPath + "/" + SegmentFile.name(for: number), create: true)
+            }
+            try SegmentFile.fileHeader.withUnsafeBytes { try file.write($0, at: 0) }
+            try file.sync()
+            try syncDirectory(segmentsPath)
+            r.segments[number] = file
+            r.current = file
+            r.currentOffset = SegmentFile.fileHeader.count
+        }
+        return r
+    }
+
+    private static func segmentNumbers(in directory: String) throws -> [Int] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw BlockStoreError(.io, "cannot list \(directory): \(error.localizedDescription)")
+        }
+        return names.compactMap { name in
+            guard name.hasSuffix(".seg") else { return nil }
+            return Int(name.dropLast(4))
+        }.sorted()
+    }
+}

@@ -1,0 +1,24 @@
+/// Errors of the block store, each with a stable code and a message that says what to do.
+public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        case idMismatch
+        case tooLarge
+        case corruptBlock
+        case io
+        case locked
+        case badRecord
+        case staleRecord
+        case casFailed
+        case closed
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,14 @@
+/// Settings of a block store, with defaults that suit a storage node.
+public struct BlockStoreSettings: Sendable {
+    /// Largest block accepted (DESIGN.md: 8 MiB).
+    public var maxBlockSize: Int = 8 << 20
+    /// A segment file is closed and a new one started once it would grow past this size.
+    public var maxSegmentSize: Int = 256 << 20
+    /// Call fdatasync before acknowledging writes. Only tests that measure the cost turn this off.
+    public var syncWrites: Bool = true
+    /// Verify every payload of every segment at start-up (slow on big stores); by default only the newest segment,
+    /// the only one a crash can leave torn, is verified in full.
+    public var verifyAllSegmentsOnOpen: Bool = false
+
+    public init() {}
+}

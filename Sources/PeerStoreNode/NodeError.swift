@@ -1,0 +1,18 @@
+/// Errors of a storage node, with a code and a message that says what to do.
+public struct NodeError: Error, Equatable, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        case badNodeKey
+        case bindFailed
+        case io
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,117 @@
+import BlockStore
+import ChordRing
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PeerStoreWire
+import ServiceLifecycle
+
+/// The storage node: a TCP listener that serves wire v1 from a `BlockStore`. Runs as a ServiceLifecycle service, so
+/// SIGTERM/SIGINT close the listener, finish the requests in flight and close the store cleanly.
+public final class NodeServer: Service, Sendable {
+    public let settings: NodeSettings
+    private let logger: Logger
+    private let group: EventLoopGroup
+    private let store: BlockStore
+    public let nodeKey: NodeKey
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+    private let boundAddress = NIOLockedValueBox<PeerAddress?>(nil)
+    private let onListening: @Sendable (PeerAddress) -> Void
+
+    /// Opens the data path (lock, store, node key). Binding happens in `run()`.
+    public init(
+        settings: NodeSettings, logger: Logger, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onListening: @escaping @Sendable (PeerAddress) -> Void = { _ in }
+    ) throws {
+        self.settings = settings
+        self.logger = logger
+        self.group = group
+        self.onListening = onListening
+        self.store = try BlockStore(path: settings.dataPath, logger: logger)
+        self.nodeKey = try NodeKey.loadOrCreate(dataPath: settings.dataPath)
+    }
+
+    public var address: PeerAddress? { boundAddress.withLockedValue { $0 } }
+
+    public func run() async throws {
+        let maxFrame = settings.maxFrameSize
+        let listen = settings.listenAddress
+        let serverChannel: NIOAsyncChannel<NIOAsyncChannel<Envelope, Envelope>, Never>
+        do {
+            serverChannel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: listen.host, port: listen.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addWireHandlers(role: .server, maxFrameSize: maxFrame)
+                        return try NIOAsyncChannel<Envelope, Envelope>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            store.close()
+            throw NodeError(.bindFailed, "cannot listen on \(listen): \(error)")
+        }
+        let port = serverChannel.channel.localAddress?.port ?? listen.port
+        let bound = PeerAddress(host: listen.host, port: port)
+        boundAddress.withLockedValue { $0 = bound }
+        let me = NodeIdentity(id: nodeKey.id, address: bound.description)
+        let processor = RequestProcessor(store: store, placement: SingleNodePlacement(node: me), node: me, logger: logger)
+        if let peer = settings.initialPeer, peer != bound {
+            logger.notice("a ring of one node: -initialPeerAddr is accepted but not joined yet", metadata: ["peer": "\(peer)"])
+        }
+        logger.info("node listening", metadata: ["node": "\(nodeKey.id)", "address": "\(bound)"])
+        onListening(bound)
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await serverChannel.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection, processor: processor) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.logger.info("shutting down: closing the listener and open connections")
+            serverChannel.channel.close(promise: nil)
+            for channel in self.connections.withLockedValue({ Array($0.values) }) {
+                channel.close(mode: .input, promise: nil)
+            }
+        }
+        store.close()
+        logger.info("node stopped cleanly")
+    }
+
+    /// Serves one connection: requests are handled concurrently up to a limit, responses go out as they finish.
+    private func serve(_ connection: NIOAsyncChannel<Envelope, Envelope>, processor: RequestProcessor) async {
+        let key = ObjectIdentifier(connection.channel)
+        let remote = connection.channel.remoteAddress?.description ?? "?"
+        connections.withLockedValue { $0[key] = connection.channel }
+        defer { _ = connections.withLockedValue { $0.removeValue(forKey: key) } }
+        let limit = settings.maxInFlightPerConnection
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    var inFlight = 0
+                    for try await envelope in inbound {
+                        if inFlight >= limit {
+                            try await group.next()
+                            inFlight -= 1
+                        }
+                        inFlight += 1
+                        group.addTask {
+                            let reply = await processor.handle(envelope)
+                            try await outbound.write(reply)
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        } catch let error as WireError {
+            logger.warning("closed a connection after a protocol error", metadata: ["remote": "\(remote)", "error": "\(error)"])
+        } catch {
+            logger.debug("connection ended", metadata: ["remote": "\(remote)", "error": "\(error)"])
+        }
+    }
+}

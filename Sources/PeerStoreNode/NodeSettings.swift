@@ -1,0 +1,20 @@
+import PeerStoreWire
+
+/// Settings of a storage node, with defaults that work without reading a manual.
+public struct NodeSettings: Sendable {
+    /// Where the node listens. A bare `:PORT` listens on 127.0.0.1 only until the secure channel lands.
+    public var listenAddress: PeerAddress
+    /// The node's data path: segments, lock and node key.
+    public var dataPath: String
+    /// The peer to join (accepted now; a ring of one ignores it).
+    public var initialPeer: PeerAddress?
+    public var maxFrameSize: Int = Frame.defaultMaxSize
+    /// Requests of one connection handled at once; further frames wait in the socket (backpressure).
+    public var maxInFlightPerConnection: Int = 64
+
+    public init(listenAddress: PeerAddress, dataPath: String, initialPeer: PeerAddress? = nil) {
+        self.listenAddress = listenAddress
+        self.dataPath = dataPath
+        self.initialPeer = initialPeer
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PeerStoreNode
+import PeerStoreWire
+import ServiceLifecycle
+
+/// `peerstore-server`: a storage node of a PeerStore ring.
+@main
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peerstore-server",
+        abstract: "Run a PeerStore storage node.",
+        discussion: """
+            Example: peerstore-server -addr :3001 -dataPath .peerstore/3001
+            A bare :PORT listens on 127.0.0.1 only; give 0.0.0.0:PORT to listen on every interface.
+            Flags take one dash or two.
+            """)
+
+    @Option(name: [.customLong("addr", withSingleDash: true), .customLong("addr")], help: "Address to listen on (:PORT or HOST:PORT; port 0 picks a free port).")
+    var addr: String = ":3001"
+
+    @Option(name: [.customLong("dataPath", withSingleDash: true), .customLong("dataPath")], help: "Folder for the node's blocks, records and key.")
+    var dataPath: String?
+
+    @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join (accepted; a ring of one ignores it for now).")
+    var initialPeerAddr: String?
+
+    @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    mutating func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "peerstore.server")
+        do {
+            let listen = try PeerAddress(parsing: addr)
+            let path = dataPath ?? ".peerstore/\(listen.port)"
+            let initial = try initialPeerAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
+            let settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
+            let server = try NodeServer(settings: settings, logger: logger) { bound in
+                // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
+                FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound), data in \(path)\n".utf8))
+            }
+            let group = ServiceGroup(
+                configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            FileHandle.standardError.write(Data("peerstore-server: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

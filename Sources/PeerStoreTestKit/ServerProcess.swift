@@ -1,0 +1,81 @@
+import Foundation
+
+/// A real `peerstore-server` process for integration tests: started on port 0 of 127.0.0.1, its bound port read from
+/// the line it prints, stopped with SIGTERM (or killed with SIGKILL) and always reaped.
+public final class ServerProcess: @unchecked Sendable {
+    public let process: Process
+    public let dataPath: String
+    public private(set) var port: Int = 0
+    public let logPath: String
+
+    public var address: String { "127.0.0.1:\(port)" }
+
+    /// Starts a server and waits (at most `timeout` seconds) until it listens.
+    public init(dataPath: String, extraArguments: [String] = [], timeout: TimeInterval = 30) throws {
+        self.dataPath = dataPath
+        self.logPath = dataPath + ".log"
+        let binary = try BinaryLocator.path(of: "peerstore-server")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-addr", "127.0.0.1:0", "-dataPath", dataPath] + extraArguments
+        let out = Pipe()
+        process.standardOutput = out
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try process.run()
+
+        // Read stdout on a handler so that the wait below is bounded in time even if the server prints nothing.
+        let collected = LockedText()
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil } else { collected.append(String(decoding: chunk, as: UTF8.self)) }
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        var text = ""
+        while Date() < deadline && process.isRunning {
+            text = collected.value
+            if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: ":").last!) ?? 0
+                break
+            }
+            usleep(10_000)
+        }
+        guard port > 0 else {
+            process.terminate()
+            process.waitUntilExit()
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw TestKitError("peerstore-server did not start: \(text) \(log)")
+        }
+    }
+
+    /// SIGTERM, then waits for a clean exit (SIGKILL after `timeout`). Returns the exit status.
+    @discardableResult
+    public func stop(timeout: TimeInterval = 20) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGKILL: a crash at whatever instant the server is in.
+    public func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { kill() }
+    }
+}
+
+/// A string appended to from one thread and read from another.
+final class LockedText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text = ""
+    func append(_ s: String) { lock.lock(); text += s; lock.unlock() }
+    var value: String { lock.lock(); defer { lock.unlock() }; return text }
+}

@@ -1,0 +1,124 @@
+import BlockStore
+import ChordRing
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOPosix
+
+/// One connection to a node with many requests in flight, matched to responses by request id.
+public final class WireClient: Sendable {
+    public let address: PeerAddress
+    private let channel: Channel
+    private let nextID = NIOLockedValueBox<UInt64>(1)
+
+    private init(address: PeerAddress, channel: Channel) {
+        self.address = address
+        self.channel = channel
+    }
+
+    /// Connects to `address`; throws `connectionFailed` with a message that names the address.
+    public static func connect(
+        to address: PeerAddress, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        security: ChannelSecurity = .plaintext, maxFrameSize: Int = Frame.defaultMaxSize, connectTimeout: TimeAmount = .seconds(10)
+    ) async throws -> WireClient {
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addWireHandlers(role: .client, security: security, maxFrameSize: maxFrameSize)
+                    try channel.pipeline.syncOperations.addHandler(NIORequestResponseWithIDHandler<Envelope, Envelope>())
+                }
+            }
+        do {
+            let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            return WireClient(address: address, channel: channel)
+        } catch {
+            throw WireError(.connectionFailed, "cannot reach a PeerStore node at \(address): \(error)")
+        }
+    }
+
+    /// Sends one request and waits for its response. An error response is thrown as `WireError`.
+    public func request(_ message: WireMessage) async throws -> WireMessage {
+        let id = nextID.withLockedValue { value -> UInt64 in
+            defer { value &+= 1 }
+            return value
+        }
+        let promise = channel.eventLoop.makePromise(of: Envelope.self)
+        channel.writeAndFlush((Envelope(requestID: id, message: message), promise), promise: nil)
+        let response: Envelope
+        do {
+            response = try await promise.futureResult.get()
+        } catch let error as WireError {
+            throw error
+        } catch {
+            throw WireError(.connectionClosed, "connection to \(address) failed: \(error)")
+        }
+        if case .error(let error) = response.message { throw error }
+        return response.message
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+
+    // MARK: Typed calls
+
+    public func ping() async throws -> Identifier {
+        guard case .pong(let nodeID) = try await request(.ping) else { throw unexpected("ping") }
+        return nodeID
+    }
+
+    /// Stores a block; returns true if it was new on the node.
+    @discardableResult
+    public func putBlock(id: Identifier, bytes: [UInt8]) async throws -> Bool {
+        let buffer = channel.allocator.buffer(bytes: bytes)
+        guard case .putBlockResult(let stored) = try await request(.putBlock(id: id, bytes: buffer)) else {
+            throw unexpected("put block")
+        }
+        return stored
+    }
+
+    /// The block's bytes, or nil if the node does not hold it. The caller verifies the hash.
+    public func getBlock(id: Identifier) async throws -> [UInt8]? {
+        do {
+            guard case .block(let bytes) = try await request(.getBlock(id: id)) else { throw unexpected("get block") }
+            return Array(bytes.readableBytesView)
+        } catch let error as WireError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// For each id, whether the node holds it (batched).
+    public func haveBlocks(_ ids: [Identifier]) async throws -> [Bool] {
+        var answers = [Bool]()
+        answers.reserveCapacity(ids.count)
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(ids.count, start + WireMessageCodec.maxHaveBlocksBatch)])
+            guard case .haveBlocksResult(let present) = try await request(.haveBlocks(ids: batch)), present.count == batch.count
+            else { throw unexpected("have blocks") }
+            answers += present
+            start += batch.count
+        }
+        return answers
+    }
+
+    @discardableResult
+    public func putRecord(_ record: SignedRecord, expectedSeq: UInt64? = nil) async throws -> Bool {
+        guard case .putRecordResult(let stored) = try await request(.putRecord(record: record, expectedSeq: expectedSeq)) else {
+            throw unexpected("put record")
+        }
+        return stored
+    }
+
+    public func getRecord(key: Identifier) async throws -> SignedRecord? {
+        guard case .recordResult(let record) = try await request(.getRecord(key: key)) else { throw unexpected("get record") }
+        return record
+    }
+
+    private func unexpected(_ what: String) -> WireError {
+        WireError(.unexpectedResponse, "\(address) answered a \(what) request with the wrong message type")
+    }
+}

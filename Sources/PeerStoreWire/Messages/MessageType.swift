@@ -1,0 +1,16 @@
+/// The one-byte message tags of wire v1. They are pinned: never renumber, only add.
+public enum MessageType: UInt8, Sendable, CaseIterable {
+    case ping = 0x01
+    case pong = 0x02
+    case putBlock = 0x10
+    case putBlockResult = 0x11
+    case getBlock = 0x12
+    case block = 0x13
+    case haveBlocks = 0x14
+    case haveBlocksResult = 0x15
+    case putRecord = 0x20
+    case putRecordResult = 0x21
+    case getRecord = 0x22
+    case recordResult = 0x23
+    case error = 0x7F
+}

@@ -1,0 +1,42 @@
+import BlockStore
+import ChordRing
+import NIOCore
+
+/// Every message of wire v1, requests and responses.
+public enum WireMessage: Equatable, Sendable {
+    case ping
+    case pong(nodeID: Identifier)
+    /// Store a block. The receiver checks id == BLAKE2b-256(bytes).
+    case putBlock(id: Identifier, bytes: ByteBuffer)
+    /// The block is durable; `stored` is false when it was already there.
+    case putBlockResult(stored: Bool)
+    case getBlock(id: Identifier)
+    case block(bytes: ByteBuffer)
+    /// "Which of these ids do you hold?" (batched).
+    case haveBlocks(ids: [Identifier])
+    case haveBlocksResult(present: [Bool])
+    /// Store a signed record; with `expectedSeq`, only if the stored seq equals it (0: none stored).
+    case putRecord(record: SignedRecord, expectedSeq: UInt64?)
+    case putRecordResult(stored: Bool)
+    case getRecord(key: Identifier)
+    case recordResult(record: SignedRecord?)
+    case error(WireError)
+
+    public var type: MessageType {
+        switch self {
+        case .ping: .ping
+        case .pong: .pong
+        case .putBlock: .putBlock
+        case .putBlockResult: .putBlockResult
+        case .getBlock: .getBlock
+        case .block: .block
+        case .haveBlocks: .haveBlocks
+        case .haveBlocksResult: .haveBlocksResult
+        case .putRecord: .putRecord
+        case .putRecordResult: .putRecordResult
+        case .getRecord: .getRecord
+        case .recordResult: .recordResult
+        case .error: .error
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import BlockStore
+import ChordRing
+import NIOCore
+
+/// Encodes and decodes message payloads. Every length read is bounded before anything is allocated.
+public enum WireMessageCodec {
+    /// The most ids one have-blocks request may carry.
+    public static let maxHaveBlocksBatch = 65_536
+    public static let maxErrorMessageLength = 4096
+
+    public static func encode(_ message: WireMessage, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var out = allocator.buffer(capacity: 64)
+        switch message {
+        case .ping:
+            break
+        case .pong(let nodeID):
+            out.writeBytes(nodeID.bytes)
+        case .putBlock(let id, var bytes):
+            out.reserveCapacity(32 + bytes.readableBytes)
+            out.writeBytes(id.bytes)
+            out.writeBuffer(&bytes)
+        case .putBlockResult(let stored), .putRecordResult(let stored):
+            out.writeInteger(UInt8(stored ? 1 : 0))
+        case .getBlock(let id):
+            out.writeBytes(id.bytes)
+        case .block(var bytes):
+            out.writeBuffer(&bytes)
+        case .haveBlocks(let ids):
+            out.reserveCapacity(4 + 32 * ids.count)
+            out.writeInteger(UInt32(ids.count))
+            for id in ids { out.writeBytes(id.bytes) }
+        case .haveBlocksResult(let present):
+            out.writeInteger(UInt32(present.count))
+            for p in present { out.writeInteger(UInt8(p ? 1 : 0)) }
+        case .putRecord(let record, let expectedSeq):
+            if let expectedSeq {
+                out.writeInteger(UInt8(1))
+                out.writeInteger(expectedSeq)
+            } else {
+                out.writeInteger(UInt8(0))
+            }
+            record.encode(into: &out)
+        case .getRecord(let key):
+            out.writeBytes(key.bytes)
+        case .recordResult(let record):
+            if let record {
+                out.writeInteger(UInt8(1))
+                record.encode(into: &out)
+            } else {
+                out.writeInteger(UInt8(0))
+            }
+        case .error(let error):
+            out.writeInteger(error.code.rawValue)
+            let text = Array(error.message.utf8.prefix(maxErrorMessageLength))
+            out.writeInteger(UInt16(text.count))
+            out.writeBytes(text)
+        }
+        return out
+    }
+
+    public static func decode(type rawType: UInt8, payload: ByteBuffer) throws -> WireMessage {
+        guard let type = MessageType(rawValue: rawType) else {
+            throw WireError(.unknownMessageType, "unknown message type 0x\(String(rawType, radix: 16))")
+        }
+        var p = payload
+        let message: WireMessage
+        switch type {
+        case .ping:
+            message = .ping
+        case .pong:
+            message = .pong(nodeID: try readID(&p, type))
+        case .putBlock:
+            let id = try readID(&p, type)
+            message = .putBlock(id: id, bytes: p.readSlice(length: p.readableBytes)!)
+        case .putBlockResult:
+            message = .putBlockResult(stored: try readFlag(&p, type))
+        case .putRecordResult:
+            message = .putRecordResult(stored: try readFlag(&p, type))
+        case .getBlock:
+            message = .getBlock(id: try readID(&p, type))
+        case .block:
+            message = .block(bytes: p.readSlice(length: p.readableBytes)!)
+        case .haveBlocks:
+            guard let count = p.readInteger(as: UInt32.self), Int(count) <= maxHaveBlocksBatch,
+                p.readableBytes == Int(count) * 32
+            else { throw malformed(type, "bad id count") }
+            var ids = [Identifier]()
+            ids.reserveCapacity(Int(count))
+            for _ in 0..<count { ids.append(try readID(&p, type)) }
+            message = .haveBlocks(ids: ids)
+        case .haveBlocksResult:
+            guard let count = p.readInteger(as: UInt32.self), Int(count) <= maxHaveBlocksBatch,
+                p.readableBytes == Int(count)
+            else { throw malformed(type, "bad answer count") }
+            message = .haveBlocksResult(present: p.readBytes(length: Int(count))!.map { $0 != 0 })
+        case .putRecord:
+            let hasExpected = try readFlag(&p, type)
+            var expected: UInt64?
+            if hasExpected {
+                guard let seq = p.readInteger(as: UInt64.self) else { throw malformed(type, "truncated expected seq") }
+                expected = seq
+            }
+            message = .putRecord(record: try readRecord(&p, type), expectedSeq: expected)
+        case .getRecord:
+            message = .getRecord(key: try readID(&p, type))
+        case .recordResult:
+            message = .recordResult(record: try readFlag(&p, type) ? try readRecord(&p, type) : nil)
+        case .error:
+            guard let rawCode = p.readInteger(as: UInt16.self), let length = p.readInteger(as: UInt16.self),
+                Int(length) <= maxErrorMessageLength, let text = p.readString(length: Int(length))
+            else { throw malformed(type, "truncated error") }
+            message = .error(WireError(WireError.Code(rawValue: rawCode) ?? .internalError, text))
+        }
+        guard p.readableBytes == 0 else { throw malformed(type, "\(p.readableBytes) trailing bytes") }
+        return message
+    }
+
+    private static func malformed(_ type: MessageType, _ why: String) -> WireError {
+        WireError(.malformedMessage, "malformed \(type) message: \(why)")
+    }
+
+    private static func readID(_ p: inout ByteBuffer, _ type: MessageType) throws -> Identifier {
+        guard let bytes = p.readBytes(length: 32) else { throw malformed(type, "truncated id") }
+        return Identifier(bytes: bytes)!
+    }
+
+    private static func readFlag(_ p: inout ByteBuffer, _ type: MessageType) throws -> Bool {
+        guard let flag = p.readInteger(as: UInt8.self), flag <= 1 else { throw malformed(type, "bad flag") }
+        return flag == 1
+    }
+
+    private static func readRecord(_ p: inout ByteBuffer, _ type: MessageType) throws -> SignedRecord {
+        do {
+            return try SignedRecord.decode(from: &p)
+        } catch {
+            throw malformed(type, "\(error)")
+        }
+    }
+}

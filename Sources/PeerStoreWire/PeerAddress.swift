@@ -1,0 +1,39 @@
+import Foundation
+
+/// A `host:port` address as people type it; `:3001` means the local machine.
+public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `:3001`, `3001`, `127.0.0.1:3001`, `localhost:3001` or `[::1]:3001`.
+    public init(parsing text: String, defaultHost: String = "127.0.0.1") throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var host = defaultHost
+        var portText = trimmed
+        if trimmed.hasPrefix("[") {
+            guard let close = trimmed.firstIndex(of: "]") else { throw Self.bad(text) }
+            host = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close])
+            let rest = trimmed[trimmed.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw Self.bad(text) }
+            portText = String(rest.dropFirst())
+        } else if let colon = trimmed.lastIndex(of: ":") {
+            let h = String(trimmed[..<colon])
+            if !h.isEmpty { host = h }
+            portText = String(trimmed[trimmed.index(after: colon)...])
+        }
+        guard let port = Int(portText), (0...65535).contains(port) else { throw Self.bad(text) }
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    private static func bad(_ text: String) -> WireError {
+        WireError(.connectionFailed, "'\(text)' is not an address: use :PORT or HOST:PORT, for example :3001")
+    }
+}

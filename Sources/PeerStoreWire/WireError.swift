@@ -1,0 +1,31 @@
+/// Errors of the wire protocol. `Code` values travel in error responses, so their raw values are pinned.
+public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
+    public enum Code: UInt16, Sendable {
+        case frameTooLarge = 1
+        case malformedFrame = 2
+        case unknownMessageType = 3
+        case malformedMessage = 4
+        case notFound = 5
+        case idMismatch = 6
+        case tooLarge = 7
+        case badRecord = 8
+        case staleRecord = 9
+        case casFailed = 10
+        case storageFailure = 11
+        case unexpectedResponse = 12
+        case connectionFailed = 13
+        case connectionClosed = 14
+        case corruptBlock = 15
+        case internalError = 99
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -328,6 +328,10 @@ public final class BlockStore: @unchecked Sendable {
                     }
                 }
             }
+            if scan.corruptEntries > 0 || scan.skippedBytes > 0 {
+                logger.error("damaged entries skipped at start-up; replicas can supply them again", metadata: [
+                    "segment": "\(number)", "entries": "\(scan.corruptEntries)", "bytes": "\(scan.skippedBytes)"])
+            }
             if scan.validEnd < scan.fileSize {
                 let lost = scan.fileSize - scan.validEnd
                 if isLast {

@@ -1,1 +1,75 @@
-@main struct Main { static func main() {} }
+import ArgumentParser
+import Foundation
+import Logging
+import PeerStoreBackup
+import PeerStoreWire
+
+/// `peerstore-client`: back up, restore and inspect, with Go-style single-dash flags.
+@main
+struct ClientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peerstore-client",
+        abstract: "Back up a folder to a PeerStore ring and restore from it.",
+        discussion: """
+            Operations:
+              init        create your identity and config (~/.peerstore, or -home); backup does it on first use
+              whoami      print your user id
+              backup      back up -localPath through -peerAddr (both remembered for the next run)
+              getfile     restore one file: -filename PATH (as backed up) -filedest OUT
+              restore     restore the latest snapshot into -filedest DIR
+              snapshots   list this device's snapshots
+            Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped or not restored.
+            Keep a copy of the identity file somewhere safe: without it nobody can read your backups.
+            """)
+
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore or snapshots.")
+    var operation: String = "backup"
+
+    @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered after a backup.")
+    var peerAddr: String?
+
+    @Option(name: [.customLong("localPath", withSingleDash: true), .customLong("localPath")], help: "The folder to back up; remembered after a backup.")
+    var localPath: String?
+
+    @Option(name: [.customLong("filename", withSingleDash: true), .customLong("filename")], help: "The file to restore, as backed up (absolute, or relative to the backed-up folder).")
+    var filename: String?
+
+    @Option(name: [.customLong("filedest", withSingleDash: true), .customLong("filedest")], help: "Where to restore to.")
+    var filedest: String?
+
+    @Option(name: [.customLong("home", withSingleDash: true), .customLong("home")], help: "Client home (default $PEERSTORE_HOME or ~/.peerstore).")
+    var home: String?
+
+    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name, remembered in the config).")
+    var device: String?
+
+    @Flag(name: [.customLong("force", withSingleDash: true), .customLong("force")], help: "Overwrite an existing -filedest.")
+    var force = false
+
+    @Flag(name: [.customLong("quiet", withSingleDash: true), .customLong("quiet")], help: "Print only errors.")
+    var quiet = false
+
+    @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
+    var logLevel: String = "warning"
+
+    mutating func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "peerstore.client")
+        let context = ClientContext(
+            home: ClientHome.resolve(explicit: home), logger: logger, quiet: quiet, force: force,
+            peerAddr: peerAddr, localPath: localPath, filename: filename, filedest: filedest, device: device)
+        let status: Int32
+        do {
+            status = try await context.perform(operation)
+        } catch {
+            FileHandle.standardError.write(Data("peerstore-client: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,1 +1,28 @@
-@main struct Main { static func main() {} }
+import ArgumentParser
+import Foundation
+import PeerStoreTestKit
+
+/// `peerstore-gen`: writes the deterministic test/benchmark corpus.
+@main
+struct GenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peerstore-gen", abstract: "Generate a deterministic corpus for tests and benchmarks.")
+
+    @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")], help: "Folder to create.")
+    var out: String
+
+    @Option(name: [.customLong("size", withSingleDash: true), .customLong("size")], help: "Approximate total size in MiB (default 1024).")
+    var sizeMiB: Int = 1024
+
+    @Option(name: [.customLong("seed", withSingleDash: true), .customLong("seed")], help: "Random seed.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        if FileManager.default.fileExists(atPath: out) {
+            throw ValidationError("\(out) already exists; remove it or pick another -out")
+        }
+        let started = Date()
+        let total = try TreeGenerator(settings: .approximately(sizeMiB << 20, seed: seed)).generate(into: out)
+        print("wrote \(total >> 20) MiB into \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+}

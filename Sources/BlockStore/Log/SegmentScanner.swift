@@ -2,6 +2,11 @@ import ChordRing
 import NIOCore
 
 /// Rebuilds the index from segment files at start-up and finds a torn tail.
+///
+/// Rules: an entry whose header is intact but whose payload fails its check (block hash, record signature) is skipped
+/// and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A header that does not
+/// decode is either a torn tail (no valid header follows: the valid data ends there) or damage in the middle (a valid
+/// header follows: the scan resumes there and the bytes between are counted as lost).
 struct SegmentScanner {
     struct Found {
         var header: EntryHeader
@@ -14,6 +19,10 @@ struct SegmentScanner {
         /// Offset where valid data ends; bytes after it are a torn tail to truncate.
         var validEnd: Int
         var fileSize: Int
+        /// Entries skipped because their payload failed its check.
+        var corruptEntries = 0
+        /// Bytes skipped between a damaged header and the next valid one.
+        var skippedBytes = 0
     }
 
     /// Scans one segment. With `verifyPayloads`, every block is re-hashed and every record's signature checked.
@@ -26,29 +35,62 @@ struct SegmentScanner {
         var offset = header.count
         while offset + EntryHeader.size <= size {
             let headerBytes = try file.read(at: offset, count: EntryHeader.size)
-            guard let entry = headerBytes.withUnsafeBytes({ EntryHeader.decode($0) }) else { break }
+            guard let entry = headerBytes.withUnsafeBytes({ EntryHeader.decode($0) }),
+                offset + EntryHeader.size + Int(entry.length) <= size
+            else {
+                guard let next = try nextValidHeader(in: file, after: offset, size: size) else { break }
+                result.skippedBytes += next - offset
+                offset = next
+                continue
+            }
             let payloadOffset = offset + EntryHeader.size
             let end = payloadOffset + Int(entry.length)
-            guard end <= size else { break }
             var record: SignedRecord?
+            var intact = true
             if entry.kind == .record || verifyPayloads {
                 let payload = try file.read(at: payloadOffset, count: Int(entry.length))
                 switch entry.kind {
                 case .block:
-                    guard BlockID.of(payload) == entry.key else { return result }
+                    intact = BlockID.of(payload) == entry.key
                 case .record:
-                    guard let r = try? SignedRecord.decode(payload), r.key == entry.key,
-                        !verifyPayloads || r.hasValidSignature
-                    else { return result }
-                    record = r
+                    if let r = try? SignedRecord.decode(payload), r.key == entry.key, !verifyPayloads || r.hasValidSignature {
+                        record = r
+                    } else {
+                        intact = false
+                    }
                 }
             }
-            result.entries.append(
-                Found(header: entry, location: LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length)),
-                      record: record))
+            if intact {
+                let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length))
+                result.entries.append(Found(header: entry, location: location, record: record))
+            } else {
+                result.corruptEntries += 1
+            }
             offset = end
             result.validEnd = end
         }
         return result
+    }
+
+    /// The offset of the next intact entry header after a damaged one, if any (a linear search for the magic).
+    private static func nextValidHeader(in file: SegmentFile, after offset: Int, size: Int) throws -> Int? {
+        let magic = EntryHeader.magic
+        var position = offset + 1
+        let step = 1 << 20
+        while position + EntryHeader.size <= size {
+            let window = try file.read(at: position, count: min(step + EntryHeader.size, size - position))
+            var i = 0
+            while i + EntryHeader.size <= window.count {
+                if window[i] == magic[0] && window[i + 1] == magic[1] && window[i + 2] == magic[2] && window[i + 3] == magic[3],
+                    let h = window.withUnsafeBytes({ EntryHeader.decode(UnsafeRawBufferPointer(rebasing: $0[i...])) }),
+                    position + i + EntryHeader.size + Int(h.length) <= size
+                {
+                    return position + i
+                }
+                i += 1
+            }
+            position += step
+        }
+        return nil
     }
 }

@@ -1,0 +1,78 @@
+import PeerStoreCrypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes one restored file through a hidden temp file in the target folder, renamed into place only when whole,
+/// so a failure never leaves a half-written or empty file under the real name. Runs of zeros become holes.
+struct FileWriter: ~Copyable {
+    let finalPath: String
+    let tempPath: String
+    private let fd: Int32
+    private var offset = 0
+    private var done = false
+
+    init(finalPath: String) throws {
+        self.finalPath = finalPath
+        let slash = finalPath.lastIndex(of: "/").map { finalPath.index(after: $0) } ?? finalPath.startIndex
+        let dir = String(finalPath[..<slash])
+        let name = String(finalPath[slash...])
+        tempPath = dir + ".\(name).peerstore-" + Hex.encode(SecureRandom.bytes(6))
+        fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileSystemError.last("cannot create", tempPath) }
+    }
+
+    deinit {
+        if !done {
+            close(fd)
+            unlink(tempPath)
+        }
+    }
+
+    mutating func append(_ bytes: [UInt8]) throws {
+        defer { offset += bytes.count }
+        if bytes.allSatisfy({ $0 == 0 }) { return }  // leave a hole; the final size is set by ftruncate
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError.last("cannot write", tempPath)
+                }
+                done += n
+            }
+        }
+    }
+
+    /// Sets size, mode, owner (as root) and mtime, then renames into place.
+    consuming func commit(mode: UInt32, mtime: Timestamp, uid: UInt32?, gid: UInt32?) throws {
+        guard ftruncate(fd, off_t(offset)) == 0 else { throw FileSystemError.last("cannot size", tempPath) }
+        if let uid, let gid { _ = fchown(fd, uid, gid) }
+        guard fchmod(fd, mode_t(mode)) == 0 else { throw FileSystemError.last("cannot set mode of", tempPath) }
+        var times = [timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds)),
+                     timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds))]
+        guard futimens(fd, &times) == 0 else { throw FileSystemError.last("cannot set times of", tempPath) }
+        guard close(fd) == 0 else { throw FileSystemError.last("cannot close", tempPath) }
+        done = true
+        guard rename(tempPath, finalPath) == 0 else {
+            let error = FileSystemError.last("cannot rename into", finalPath)
+            unlink(tempPath)
+            throw error
+        }
+    }
+}
+
+/// Sets a path's mtime (not following a symlink) and, for non-links, its mode.
+func applyMetadata(_ path: String, mode: UInt32?, mtime: Timestamp, uid: UInt32?, gid: UInt32?) throws {
+    if let uid, let gid { _ = lchown(path, uid, gid) }
+    if let mode, chmod(path, mode_t(mode)) != 0 { throw FileSystemError.last("cannot set mode of", path) }
+    var times = [timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds)),
+                 timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds))]
+    guard utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0 else {
+        throw FileSystemError.last("cannot set times of", path)
+    }
+}

@@ -1,0 +1,80 @@
+import BlockStore
+import ChordRing
+import PeerStoreCrypto
+
+/// A chunk as stored on the ring, convergently encrypted.
+///
+/// chunk key = keyed BLAKE2b-256(convergence key, plaintext); the nonce is derived from the chunk key (one key seals
+/// exactly one plaintext), so equal plaintext of one user gives an equal block, while users with different
+/// convergence keys never produce equal blocks. Block layout: `version u8 | kind u8 (chunk) | AEAD(body)` with body
+/// `0 | data` (stored) or `1 | rawLength u32 | lz4(data)` (compressed, only when smaller).
+public enum ChunkBlock {
+    public struct Sealed: Sendable {
+        public var ref: ChunkRef
+        public var bytes: [UInt8]
+    }
+
+    public static func key(for plaintext: [UInt8], convergenceKey: [UInt8]) -> [UInt8] {
+        Blake2b.hash(plaintext, outputLength: 32, key: convergenceKey)
+    }
+
+    static func nonce(for chunkKey: [UInt8]) -> [UInt8] {
+        Blake2b.hash(Array("peerstore.v1.chunk.nonce".utf8), outputLength: XChaCha20Poly1305.nonceLength, key: chunkKey)
+    }
+
+    public static func seal(_ plaintext: [UInt8], convergenceKey: [UInt8]) throws -> Sealed {
+        let chunkKey = key(for: plaintext, convergenceKey: convergenceKey)
+        var body: [UInt8]
+        if let compressed = LZ4.compressIfSmaller(plaintext), compressed.count + 4 < plaintext.count {
+            body = [1]
+            body.reserveCapacity(5 + compressed.count)
+            body += withUnsafeBytes(of: UInt32(plaintext.count).bigEndian) { Array($0) }
+            body += compressed
+        } else {
+            body = [0]
+            body.reserveCapacity(1 + plaintext.count)
+            body += plaintext
+        }
+        let header = [SealedObject.version, SealedObject.Kind.chunk.rawValue]
+        let bytes = header + (try XChaCha20Poly1305.seal(body, key: chunkKey, nonce: nonce(for: chunkKey), associatedData: header))
+        return Sealed(ref: ChunkRef(blockID: BlockID.of(bytes), key: chunkKey, length: plaintext.count), bytes: bytes)
+    }
+
+    /// Opens a fetched block and checks it is exactly the chunk `ref` names (id, key and length).
+    public static func open(_ bytes: [UInt8], ref: ChunkRef, maxSize: Int = 8 << 20) throws -> [UInt8] {
+        guard BlockID.of(bytes) == ref.blockID else {
+            throw BackupError(.corruptBlock, "block \(ref.blockID.shortHex()) failed its hash check")
+        }
+        guard bytes.count >= 2 + XChaCha20Poly1305.tagLength, bytes[0] == SealedObject.version,
+            bytes[1] == SealedObject.Kind.chunk.rawValue
+        else { throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "not a version-1 chunk block") }
+        let header = Array(bytes[0..<2])
+        let body: [UInt8]
+        do {
+            body = try bytes.withUnsafeBytes {
+                try XChaCha20Poly1305.open(
+                    UnsafeRawBufferPointer(rebasing: $0[2...]), key: ref.key, nonce: nonce(for: ref.key), associatedData: header)
+            }
+        } catch {
+            throw BackupError(.corruptBlock, "chunk \(ref.blockID.shortHex()) does not decrypt under its key")
+        }
+        let plaintext: [UInt8]
+        switch body.first {
+        case 0:
+            plaintext = Array(body[1...])
+        case 1:
+            guard body.count >= 5 else { throw BackupError.badFormat("chunk", "truncated compressed body") }
+            let raw = body[1..<5].reduce(0) { $0 << 8 | Int($1) }
+            guard raw == ref.length, raw <= maxSize, let out = LZ4.decompress(body[5...], originalSize: raw) else {
+                throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "bad compressed body")
+            }
+            plaintext = out
+        default:
+            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "unknown body encoding")
+        }
+        guard plaintext.count == ref.length else {
+            throw BackupError(.corruptBlock, "chunk \(ref.blockID.shortHex()) has the wrong length")
+        }
+        return plaintext
+    }
+}

@@ -1,0 +1,38 @@
+import PeerStoreCrypto
+
+/// The envelope of every sealed client structure (manifest, tree, snapshot, head value):
+/// `version u8 | kind u8 | nonce 24 | XChaCha20-Poly1305(ciphertext + tag)`, with the two header bytes as associated
+/// data, so a block of one kind cannot be passed off as another.
+public enum SealedObject {
+    public static let version: UInt8 = 1
+    public static let headerSize = 2 + XChaCha20Poly1305.nonceLength
+
+    public enum Kind: UInt8, Sendable {
+        case chunk = 1
+        case manifest = 2
+        case tree = 3
+        case snapshot = 4
+        case head = 5
+    }
+
+    /// Seals with the given nonce (deterministic callers derive it from the content; others pass a random one).
+    public static func seal(_ plaintext: [UInt8], kind: Kind, key: [UInt8], nonce: [UInt8]) throws -> [UInt8] {
+        let header = [version, kind.rawValue]
+        return header + nonce + (try XChaCha20Poly1305.seal(plaintext, key: key, nonce: nonce, associatedData: header))
+    }
+
+    public static func open(_ sealed: [UInt8], kind: Kind, key: [UInt8], what: String) throws -> [UInt8] {
+        guard sealed.count >= headerSize + XChaCha20Poly1305.tagLength else { throw BackupError.badFormat(what, "too short") }
+        guard sealed[0] == version else { throw BackupError.badFormat(what, "unknown format version \(sealed[0])") }
+        guard sealed[1] == kind.rawValue else { throw BackupError.badFormat(what, "expected a \(kind), found kind \(sealed[1])") }
+        let nonce = Array(sealed[2..<headerSize])
+        do {
+            return try sealed.withUnsafeBytes {
+                try XChaCha20Poly1305.open(
+                    UnsafeRawBufferPointer(rebasing: $0[headerSize...]), key: key, nonce: nonce, associatedData: [version, kind.rawValue])
+            }
+        } catch {
+            throw BackupError(.corruptBlock, "cannot decrypt \(what): it was altered or belongs to another key")
+        }
+    }
+}

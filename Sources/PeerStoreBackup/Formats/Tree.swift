@@ -1,0 +1,51 @@
+import BlockStore
+import ChordRing
+import NIOCore
+import PeerStoreCrypto
+
+/// One directory: its entries sorted by name. Sealed deterministically (key and nonce derived from the master key and
+/// the content), so an unchanged directory gives the same block and is not stored twice.
+/// Plaintext: `count u32 | entries`.
+public struct Tree: Equatable, Sendable {
+    public static let maxEntries = 1 << 22
+
+    public private(set) var entries: [TreeEntry]
+
+    public init(entries: [TreeEntry]) {
+        self.entries = entries.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+    }
+
+    public func entry(named name: String) -> TreeEntry? {
+        entries.first { $0.name == name }
+    }
+
+    public func encoded() -> [UInt8] {
+        var out = ByteBuffer()
+        out.writeInteger(UInt32(entries.count))
+        for e in entries { e.encode(into: &out) }
+        return Array(out.readableBytesView)
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> Tree {
+        var p = ByteBuffer(bytes: bytes)
+        guard let count = p.readInteger(as: UInt32.self), Int(count) <= maxEntries, Int(count) <= p.readableBytes / 40 + 1 else {
+            throw BackupError.badFormat("tree", "bad entry count")
+        }
+        var entries = [TreeEntry]()
+        entries.reserveCapacity(Int(count))
+        for _ in 0..<count { entries.append(try TreeEntry.decode(from: &p)) }
+        guard p.readableBytes == 0 else { throw BackupError.badFormat("tree", "trailing bytes") }
+        return Tree(entries: entries)
+    }
+
+    public func seal(keys: KeyRing) throws -> (id: Identifier, bytes: [UInt8]) {
+        let plain = encoded()
+        let nonce = Blake2b.hash(plain, outputLength: XChaCha20Poly1305.nonceLength, key: keys.treeNonce)
+        let bytes = try SealedObject.seal(plain, kind: .tree, key: keys.tree, nonce: nonce)
+        return (BlockID.of(bytes), bytes)
+    }
+
+    public static func open(_ bytes: [UInt8], keys: KeyRing) throws -> Tree {
+        try decode(try SealedObject.open(bytes, kind: .tree, key: keys.tree, what: "tree"))
+    }
+}

@@ -1,0 +1,124 @@
+import ChordRing
+import NIOCore
+
+/// One entry of a directory's tree: name, kind, metadata and where its content is.
+///
+/// Encoding: `nameLength u16 | name | kind u8 | mode u32 | mtime i64 + u32 ns | uid u32 | gid u32 | size u64 |
+/// content tag u8 | content`, content being nothing (0), inline chunk refs of a small file (1: `count u8 | refs`),
+/// a manifest (2: `id | session key`), a subtree (3: `id`) or a link target (4: `u16 length | bytes`).
+public struct TreeEntry: Equatable, Sendable {
+    public static let maxNameLength = 4096
+    public static let maxLinkLength = 4096
+    public static let maxInlineChunks = 4
+
+    public enum Kind: UInt8, Sendable {
+        case file = 1
+        case directory = 2
+        case symlink = 3
+    }
+
+    public enum Content: Equatable, Sendable {
+        case none
+        /// A small file's chunk refs, kept in the tree so it needs no manifest block.
+        case inline([ChunkRef])
+        case manifest(id: Identifier, sessionKey: [UInt8])
+        case subtree(Identifier)
+        case linkTarget(String)
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var mode: UInt32
+    public var mtime: Timestamp
+    public var uid: UInt32
+    public var gid: UInt32
+    public var size: UInt64
+    public var content: Content
+
+    public init(name: String, kind: Kind, mode: UInt32, mtime: Timestamp, uid: UInt32 = 0, gid: UInt32 = 0, size: UInt64, content: Content) {
+        self.name = name
+        self.kind = kind
+        self.mode = mode
+        self.mtime = mtime
+        self.uid = uid
+        self.gid = gid
+        self.size = size
+        self.content = content
+    }
+
+    func encode(into out: inout ByteBuffer) {
+        out.writeShortBytes(Array(name.utf8))
+        out.writeInteger(kind.rawValue)
+        out.writeInteger(mode)
+        out.writeInteger(mtime.seconds)
+        out.writeInteger(mtime.nanoseconds)
+        out.writeInteger(uid)
+        out.writeInteger(gid)
+        out.writeInteger(size)
+        switch content {
+        case .none:
+            out.writeInteger(UInt8(0))
+        case .inline(let refs):
+            out.writeInteger(UInt8(1))
+            out.writeInteger(UInt8(refs.count))
+            for r in refs { r.encode(into: &out) }
+        case .manifest(let id, let key):
+            out.writeInteger(UInt8(2))
+            out.writeBytes(id.bytes)
+            out.writeBytes(key)
+        case .subtree(let id):
+            out.writeInteger(UInt8(3))
+            out.writeBytes(id.bytes)
+        case .linkTarget(let target):
+            out.writeInteger(UInt8(4))
+            out.writeShortBytes(Array(target.utf8))
+        }
+    }
+
+    static func decode(from p: inout ByteBuffer) throws -> TreeEntry {
+        let what = "tree entry"
+        let name = try p.readShortString(max: maxNameLength, what: what)
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
+            throw BackupError.badFormat(what, "unsafe name")
+        }
+        guard let rawKind = p.readInteger(as: UInt8.self), let kind = Kind(rawValue: rawKind),
+            let mode = p.readInteger(as: UInt32.self), let sec = p.readInteger(as: Int64.self),
+            let nsec = p.readInteger(as: UInt32.self), nsec < 1_000_000_000,
+            let uid = p.readInteger(as: UInt32.self), let gid = p.readInteger(as: UInt32.self),
+            let size = p.readInteger(as: UInt64.self), let tag = p.readInteger(as: UInt8.self)
+        else { throw BackupError.badFormat(what, "truncated") }
+        let content: Content
+        switch tag {
+        case 0:
+            content = .none
+        case 1:
+            guard let count = p.readInteger(as: UInt8.self), Int(count) <= maxInlineChunks else {
+                throw BackupError.badFormat(what, "bad inline chunk count")
+            }
+            content = .inline(try (0..<count).map { _ in try ChunkRef.decode(from: &p, maxLength: 8 << 20) })
+        case 2:
+            guard let id = p.readBytes(length: 32), let key = p.readBytes(length: 32) else {
+                throw BackupError.badFormat(what, "truncated manifest reference")
+            }
+            content = .manifest(id: Identifier(bytes: id)!, sessionKey: key)
+        case 3:
+            guard let id = p.readBytes(length: 32) else { throw BackupError.badFormat(what, "truncated subtree id") }
+            content = .subtree(Identifier(bytes: id)!)
+        case 4:
+            content = .linkTarget(try p.readShortString(max: maxLinkLength, what: what))
+        default:
+            throw BackupError.badFormat(what, "unknown content tag \(tag)")
+        }
+        let entry = TreeEntry(name: name, kind: kind, mode: mode, mtime: Timestamp(seconds: sec, nanoseconds: nsec),
+                              uid: uid, gid: gid, size: size, content: content)
+        guard entry.contentMatchesKind else { throw BackupError.badFormat(what, "content does not fit the entry's kind") }
+        return entry
+    }
+
+    var contentMatchesKind: Bool {
+        switch (kind, content) {
+        case (.file, .none), (.file, .inline), (.file, .manifest), (.directory, .subtree), (.symlink, .linkTarget): true
+        default: false
+        }
+    }
+}

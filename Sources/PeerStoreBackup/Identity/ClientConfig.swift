@@ -1,0 +1,12 @@
+/// What the client remembers between runs, so the nightly `-operation backup` needs no flags.
+public struct ClientConfig: Codable, Equatable, Sendable {
+    public var peerAddr: String?
+    public var localPath: String?
+    public var device: String
+
+    public init(peerAddr: String? = nil, localPath: String? = nil, device: String) {
+        self.peerAddr = peerAddr
+        self.localPath = localPath
+        self.device = device
+    }
+}

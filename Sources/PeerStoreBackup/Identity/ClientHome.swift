@@ -1,0 +1,83 @@
+import Foundation
+
+/// The client's home folder (`~/.peerstore`, `-home` or `$PEERSTORE_HOME`): `identity` and `config.json`, both 0600.
+public struct ClientHome: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// `-home`, else `$PEERSTORE_HOME`, else `~/.peerstore`.
+    public static func resolve(explicit: String?) -> ClientHome {
+        if let explicit, !explicit.isEmpty { return ClientHome(path: explicit) }
+        if let env = ProcessInfo.processInfo.environment["PEERSTORE_HOME"], !env.isEmpty { return ClientHome(path: env) }
+        return ClientHome(path: NSHomeDirectory() + "/.peerstore")
+    }
+
+    public var identityPath: String { path + "/identity" }
+    public var configPath: String { path + "/config.json" }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: identityPath) }
+
+    public func loadIdentity() throws -> Identity {
+        guard let data = FileManager.default.contents(atPath: identityPath) else {
+            throw BackupError(.identity, "no identity in \(path): run `peerstore-client -operation init` (or a first backup)")
+        }
+        return try Identity.decode([UInt8](data), path: identityPath)
+    }
+
+    public func loadConfig() throws -> ClientConfig {
+        guard let data = FileManager.default.contents(atPath: configPath) else {
+            return ClientConfig(device: Self.defaultDeviceName())
+        }
+        do {
+            return try JSONDecoder().decode(ClientConfig.self, from: data)
+        } catch {
+            throw BackupError(.config, "config file \(configPath) is not valid: \(error.localizedDescription); fix or delete it")
+        }
+    }
+
+    public func save(_ config: ClientConfig) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeSecretFile(configPath, [UInt8](try encoder.encode(config)))
+    }
+
+    /// Creates the identity and config if missing; returns the identity and whether it was new.
+    @discardableResult
+    public func ensureInitialised() throws -> (identity: Identity, created: Bool) {
+        if exists { return (try loadIdentity(), false) }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw BackupError(.identity, "cannot create \(path): \(error.localizedDescription)")
+        }
+        let identity = Identity.generate()
+        try writeSecretFile(identityPath, identity.encoded())
+        if !FileManager.default.fileExists(atPath: configPath) {
+            try save(ClientConfig(device: Self.defaultDeviceName()))
+        }
+        return (identity, true)
+    }
+
+    /// Writes a file with mode 0600 through a temp file, fsync and rename: never half-written.
+    func writeSecretFile(_ target: String, _ bytes: [UInt8]) throws {
+        let tmp = target + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw BackupError(.io, "cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        var ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, target) == 0 else {
+            unlink(tmp)
+            throw BackupError(.io, "cannot write \(target): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public static func defaultDeviceName() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        return host.isEmpty ? "device" : host
+    }
+}

@@ -1,0 +1,26 @@
+import PeerStoreCrypto
+
+/// The purpose-bound keys a user's master key yields (keyed BLAKE2b with a label each). Deriving rather than storing
+/// them keeps the identity file small and lets a new format add a key without a migration.
+public struct KeyRing: Sendable {
+    public let convergence: [UInt8]
+    public let tree: [UInt8]
+    public let treeNonce: [UInt8]
+    public let manifestBase: [UInt8]
+    public let snapshot: [UInt8]
+    public let headSalt: [UInt8]
+    public let headValue: [UInt8]
+
+    public init(masterKey: [UInt8]) {
+        func derive(_ label: String) -> [UInt8] {
+            Blake2b.hash(Array("peerstore.v1.\(label)".utf8), outputLength: 32, key: masterKey)
+        }
+        convergence = derive("convergence")
+        tree = derive("tree")
+        treeNonce = derive("tree.nonce")
+        manifestBase = derive("manifest")
+        snapshot = derive("snapshot")
+        headSalt = derive("head.salt")
+        headValue = derive("head.value")
+    }
+}

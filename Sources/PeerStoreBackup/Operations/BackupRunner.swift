@@ -1,0 +1,149 @@
+import ChordRing
+import Foundation
+import Logging
+import PeerStoreWire
+
+/// Backs up one folder: walks it depth-first, cuts files into chunks, seals chunks, manifests and trees, sends the blocks,
+/// then stores a snapshot and moves the device's head. The head moves only after every block is durable, so a snapshot
+/// never names a missing block; an interrupted backup leaves the previous head in place.
+public final class BackupRunner: Sendable {
+    public let client: WireClient
+    public let identity: Identity
+    let logger: Logger
+    let chunker: FastCDC
+
+    public init(client: WireClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC()) {
+        self.client = client
+        self.identity = identity
+        self.logger = logger
+        self.chunker = chunker
+    }
+
+    private struct Walk {
+        var summary = BackupSummary(snapshotID: .zero)
+        let uploader: BlockUploader
+    }
+
+    public func run(localPath: String, device: String) async throws -> BackupSummary {
+        let started = Date()
+        let root = try Self.canonicalRoot(localPath)
+        let catalog = SnapshotCatalog(client: client, identity: identity)
+        let previous = try await catalog.head(device: device)
+
+        var walk = Walk(uploader: BlockUploader(client: client))
+        let rootInfo = try FileInfo.lstat(root)
+        let rootTree = try await backupDirectory(root, display: ".", walk: &walk)
+
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let snapshot = Snapshot(
+            time: now, device: device, hostname: ProcessInfo.processInfo.hostName, rootPath: root, rootMode: rootInfo.mode,
+            rootMtime: rootInfo.mtime, rootTree: rootTree,
+            parent: previous?.pointer.snapshot, files: UInt64(walk.summary.files), directories: UInt64(walk.summary.directories),
+            bytes: walk.summary.bytesRead)
+        let sealed = try snapshot.seal(keys: identity.keys)
+        try await walk.uploader.add(id: sealed.id, bytes: sealed.bytes)
+        let stats = try await walk.uploader.finish()
+        try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record)
+
+        var summary = walk.summary
+        summary.snapshotID = sealed.id
+        summary.blocksSent = stats.blocksSent
+        summary.bytesSent = stats.bytesSent
+        summary.blocksOffered = stats.blocksOffered
+        summary.seconds = Date().timeIntervalSince(started)
+        logger.info("backup stored", metadata: [
+            "snapshot": "\(sealed.id)", "files": "\(summary.files)", "blocks.sent": "\(summary.blocksSent)"])
+        return summary
+    }
+
+    /// The absolute, symlink-free path of the folder to back up; a clear error if it is not a readable folder.
+    static func canonicalRoot(_ path: String) throws -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        guard let resolved = realpath(absolute, nil) else {
+            throw BackupError(.localPath, "-localPath \(path) does not exist")
+        }
+        defer { free(resolved) }
+        let root = String(cString: resolved)
+        let info = try? FileInfo.lstat(root)
+        guard info?.kind == .directory else { throw BackupError(.localPath, "-localPath \(path) is not a folder") }
+        guard access(root, R_OK | X_OK) == 0 else { throw BackupError(.localPath, "-localPath \(path) is not readable") }
+        return root
+    }
+
+    private func backupDirectory(_ path: String, display: String, walk: inout Walk) async throws -> Identifier {
+        let listing = try DirectoryReader.list(path)
+        if listing.unreadableNames > 0 {
+            walk.summary.skipped.append("\(display): \(listing.unreadableNames) entries with names that are not UTF-8")
+        }
+        var entries: [TreeEntry] = []
+        entries.reserveCapacity(listing.names.count)
+        for name in listing.names {
+            let child = path + "/" + name
+            let childDisplay = display == "." ? name : display + "/" + name
+            do {
+                if let entry = try await backupEntry(child, name: name, display: childDisplay, walk: &walk) {
+                    entries.append(entry)
+                }
+            } catch let error as FileSystemError {
+                walk.summary.skipped.append("\(childDisplay): \(error.description)")
+            }
+        }
+        let (id, bytes) = try Tree(entries: entries).seal(keys: identity.keys)
+        try await walk.uploader.add(id: id, bytes: bytes)
+        return id
+    }
+
+    private func backupEntry(_ path: String, name: String, display: String, walk: inout Walk) async throws -> TreeEntry? {
+        let info = try FileInfo.lstat(path)
+        func entry(_ kind: TreeEntry.Kind, size: UInt64, content: TreeEntry.Content) -> TreeEntry {
+            TreeEntry(name: name, kind: kind, mode: info.mode, mtime: info.mtime, uid: info.uid, gid: info.gid, size: size, content: content)
+        }
+        switch info.kind {
+        case .directory:
+            guard access(path, R_OK | X_OK) == 0 else { throw FileSystemError.last("cannot open directory", path) }
+            let subtree = try await backupDirectory(path, display: display, walk: &walk)
+            walk.summary.directories += 1
+            return entry(.directory, size: 0, content: .subtree(subtree))
+        case .symlink:
+            let target = try DirectoryReader.readLink(path)
+            walk.summary.symlinks += 1
+            return entry(.symlink, size: UInt64(target.utf8.count), content: .linkTarget(target))
+        case .file:
+            let (size, content) = try await backupFile(path, walk: &walk)
+            walk.summary.files += 1
+            return entry(.file, size: size, content: content)
+        case .other:
+            walk.summary.skipped.append("\(display): not a file, folder or link (socket, pipe or device)")
+            return nil
+        }
+    }
+
+    private func backupFile(_ path: String, walk: inout Walk) async throws -> (UInt64, TreeEntry.Content) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
+        defer { close(fd) }
+        var reader = ChunkReader(fd: fd, chunker: chunker)
+        var refs: [ChunkRef] = []
+        var size: UInt64 = 0
+        let convergence = identity.keys.convergence
+        while true {
+            let chunk: [UInt8]?
+            do {
+                chunk = try reader.next()
+            } catch {
+                throw FileSystemError(description: "cannot read \(path): \(error)")
+            }
+            guard let chunk else { break }
+            let sealed = try ChunkBlock.seal(chunk, convergenceKey: convergence)
+            try await walk.uploader.add(id: sealed.ref.blockID, bytes: sealed.bytes)
+            refs.append(sealed.ref)
+            size += UInt64(chunk.count)
+        }
+        walk.summary.bytesRead += size
+        if refs.isEmpty { return (0, .none) }
+        if refs.count <= 1 { return (size, .inline(refs)) }
+        let manifest = try FileManifest(size: size, chunks: refs).seal(keys: identity.keys)
+        try await walk.uploader.add(id: manifest.id, bytes: manifest.bytes)
+        return (size, .manifest(id: manifest.id, sessionKey: manifest.sessionKey))
+    }
+}

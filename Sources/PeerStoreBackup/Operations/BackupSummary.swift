@@ -1,0 +1,20 @@
+import ChordRing
+
+/// What a backup did, for the line it prints and for tests.
+public struct BackupSummary: Sendable {
+    public var snapshotID: Identifier
+    public var files = 0
+    public var directories = 0
+    public var symlinks = 0
+    public var bytesRead: UInt64 = 0
+    public var blocksSent = 0
+    public var bytesSent = 0
+    public var blocksOffered = 0
+    /// Paths that could not be read, with the reason; the backup completed without them.
+    public var skipped: [String] = []
+    public var seconds: Double = 0
+
+    public init(snapshotID: Identifier) {
+        self.snapshotID = snapshotID
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Human-readable sizes and counts for summaries.
+public enum Format {
+    public static func bytes<T: BinaryInteger>(_ n: T) -> String {
+        let value = Double(n)
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = value
+        var u = 0
+        while v >= 1024 && u < units.count - 1 {
+            v /= 1024
+            u += 1
+        }
+        return u == 0 ? "\(Int(value)) B" : String(format: "%.2f %@", v, units[u])
+    }
+
+    public static func seconds(_ s: Double) -> String { String(format: "%.2f s", s) }
+
+    public static func date(nanoseconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(nanoseconds) / 1e9))
+    }
+}

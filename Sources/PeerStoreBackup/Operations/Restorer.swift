@@ -1,0 +1,202 @@
+import ChordRing
+import Foundation
+import Logging
+import PeerStoreCrypto
+import PeerStoreWire
+
+/// Restores a whole snapshot or one file from it. Every block is verified (hash, key, length) before a byte is
+/// written; every file is written to a temp name and renamed when whole; a whole restore goes into a hidden folder
+/// beside the destination and is renamed into place at the end.
+public final class Restorer: Sendable {
+    public let catalog: SnapshotCatalog
+    let logger: Logger
+    /// Chunks fetched at once for one file.
+    let fetchWindow: Int
+    let restoreOwners: Bool
+
+    public init(client: WireClient, identity: Identity, logger: Logger, fetchWindow: Int = 8) {
+        self.catalog = SnapshotCatalog(client: client, identity: identity)
+        self.logger = logger
+        self.fetchWindow = fetchWindow
+        self.restoreOwners = geteuid() == 0
+    }
+
+    // MARK: One file
+
+    /// Restores `filename` (as it was backed up, absolute or relative to the backed-up folder) to `destination`
+    /// (a file path, or an existing folder to put it in).
+    public func restoreFile(_ filename: String, from snapshot: Snapshot, to destination: String, force: Bool) async throws -> RestoreSummary {
+        let started = Date()
+        let entry = try await find(filename, in: snapshot)
+        guard entry.kind == .file else {
+            throw BackupError(.notInSnapshot, "\(filename) is a \(entry.kind == .directory ? "folder" : "link") in the snapshot; use -operation restore for folders")
+        }
+        var target = destination
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isDir), isDir.boolValue {
+            target = (destination.hasSuffix("/") ? String(destination.dropLast()) : destination) + "/" + entry.name
+        }
+        let parent = (target as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDir), isDir.boolValue else {
+            throw BackupError(.destination, "-filedest folder \(parent) does not exist")
+        }
+        if (try? FileInfo.lstat(target)) != nil && !force {
+            throw BackupError(.destination, "\(target) already exists; add -force to overwrite it")
+        }
+        var summary = RestoreSummary()
+        summary.destination = target
+        try await writeFile(entry, to: target, display: filename)
+        summary.files = 1
+        summary.bytes = entry.size
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    func find(_ filename: String, in snapshot: Snapshot) async throws -> TreeEntry {
+        let candidates = SnapshotPath.candidates(
+            for: filename, rootPath: snapshot.rootPath, currentDirectory: FileManager.default.currentDirectoryPath)
+        for components in candidates {
+            if let entry = try await lookup(components, from: snapshot.rootTree) { return entry }
+        }
+        throw BackupError(.notInSnapshot, "\(filename) is not in the latest snapshot of \(snapshot.rootPath)")
+    }
+
+    private func lookup(_ components: [String], from root: Identifier) async throws -> TreeEntry? {
+        var treeID = root
+        for (i, name) in components.enumerated() {
+            let tree = try await catalog.tree(treeID, what: "folder \(components.prefix(i).joined(separator: "/"))")
+            guard let entry = tree.entry(named: name) else { return nil }
+            if i == components.count - 1 { return entry }
+            guard case .subtree(let next) = entry.content else { return nil }
+            treeID = next
+        }
+        return nil
+    }
+
+    // MARK: Whole snapshot
+
+    public func restoreAll(_ snapshot: Snapshot, to destination: String, force: Bool) async throws -> RestoreSummary {
+        let started = Date()
+        let fm = FileManager.default
+        let dest = destination.hasSuffix("/") && destination.count > 1 ? String(destination.dropLast()) : destination
+        var isDir: ObjCBool = false
+        let exists = fm.fileExists(atPath: dest, isDirectory: &isDir)
+        if exists && !isDir.boolValue {
+            throw BackupError(.destination, "-filedest \(dest) is a file; give a folder to restore into")
+        }
+        let nonEmpty = exists && !((try? fm.contentsOfDirectory(atPath: dest))?.isEmpty ?? true)
+        if nonEmpty && !force {
+            throw BackupError(.destination, "-filedest \(dest) is not empty; add -force to restore into it")
+        }
+        let parent = (dest as NSString).deletingLastPathComponent
+        if !fm.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDir) || !isDir.boolValue {
+            throw BackupError(.destination, "the folder \(parent) that should hold \(dest) does not exist")
+        }
+        // Into a hidden sibling first, renamed into place at the end; straight into a non-empty folder with -force.
+        let workDir = nonEmpty ? dest : (parent.isEmpty ? "." : parent) + "/." + (dest as NSString).lastPathComponent
+            + ".peerstore-restore-" + Hex.encode(SecureRandom.bytes(4))
+        if !nonEmpty {
+            guard mkdir(workDir, 0o700) == 0 else { throw BackupError(.destination, "cannot create \(workDir): \(String(cString: strerror(errno)))") }
+        }
+        var summary = RestoreSummary()
+        do {
+            try await restoreTree(snapshot.rootTree, into: workDir, display: "", summary: &summary)
+            try applyMetadata(workDir, mode: snapshot.rootMode, mtime: snapshot.rootMtime, uid: nil, gid: nil)
+            if !nonEmpty {
+                if exists { rmdir(dest) }
+                guard rename(workDir, dest) == 0 else {
+                    throw BackupError(.destination, "cannot move the restored folder into \(dest): \(String(cString: strerror(errno)))")
+                }
+            }
+        } catch {
+            if !nonEmpty { try? fm.removeItem(atPath: workDir) }
+            throw error
+        }
+        summary.destination = dest
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func restoreTree(_ id: Identifier, into dir: String, display: String, summary: inout RestoreSummary) async throws {
+        let tree = try await catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")
+        var dirs: [(TreeEntry, String)] = []
+        for entry in tree.entries {
+            let path = dir + "/" + entry.name
+            let shown = display.isEmpty ? entry.name : display + "/" + entry.name
+            switch entry.content {
+            case .subtree(let sub):
+                if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                    throw BackupError(.io, "cannot create folder \(path): \(String(cString: strerror(errno)))")
+                }
+                do {
+                    try await restoreTree(sub, into: path, display: shown, summary: &summary)
+                } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+                    summary.failed.append("\(shown)/: \(error.message)")
+                }
+                summary.directories += 1
+                dirs.append((entry, path))
+            case .linkTarget(let target):
+                if (try? FileInfo.lstat(path)) != nil { unlink(path) }
+                guard symlink(target, path) == 0 else { throw BackupError(.io, "cannot create link \(path): \(String(cString: strerror(errno)))") }
+                try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+                summary.symlinks += 1
+            case .none, .inline, .manifest:
+                do {
+                    try await writeFile(entry, to: path, display: shown)
+                    summary.files += 1
+                    summary.bytes += entry.size
+                } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+                    summary.failed.append("\(shown): \(error.message)")
+                }
+            }
+        }
+        // Folder modes and times last: writing into a folder changes its mtime, and a read-only mode would stop us.
+        for (entry, path) in dirs {
+            try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+        }
+    }
+
+    private func owner(_ id: UInt32) -> UInt32? { restoreOwners ? id : nil }
+
+    // MARK: File content
+
+    private func writeFile(_ entry: TreeEntry, to path: String, display: String) async throws {
+        let refs: [ChunkRef]
+        switch entry.content {
+        case .none: refs = []
+        case .inline(let r): refs = r
+        case .manifest(let id, let key):
+            let bytes = try await catalog.fetcher.fetch(id, what: display)
+            do {
+                refs = try FileManifest.open(bytes, sessionKey: key).chunks
+            } catch let error as BackupError {
+                throw BackupError(error.code, "\(display): \(error.message)")
+            }
+        default:
+            throw BackupError(.badFormat, "\(display) is not a file")
+        }
+        var writer = try FileWriter(finalPath: path)
+        let fetcher = catalog.fetcher
+        var start = 0
+        while start < refs.count {
+            let batch = Array(refs[start..<min(refs.count, start + fetchWindow)])
+            let chunks = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+                for (i, ref) in batch.enumerated() {
+                    group.addTask { (i, try await fetcher.chunk(ref, what: display)) }
+                }
+                var out = [[UInt8]](repeating: [], count: batch.count)
+                for try await (i, bytes) in group { out[i] = bytes }
+                return out
+            }
+            for chunk in chunks {
+                do { try writer.append(chunk) } catch let e as FileSystemError { throw BackupError(.io, e.description) }
+            }
+            start += batch.count
+        }
+        do {
+            try writer.commit(mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+        } catch let e as FileSystemError {
+            throw BackupError(.io, e.description)
+        }
+    }
+}

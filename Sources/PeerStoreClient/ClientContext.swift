@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import PeerStoreBackup
+import PeerStoreWire
+
+/// The client's operations, wired to the flags and the home folder. Prints results on stdout.
+struct ClientContext {
+    let home: ClientHome
+    let logger: Logger
+    let quiet: Bool
+    let force: Bool
+    let peerAddr: String?
+    let localPath: String?
+    let filename: String?
+    let filedest: String?
+    let device: String?
+
+    static let defaultPeer = ":3001"
+
+    func say(_ line: String) {
+        if !quiet { print(line) }
+    }
+
+    /// Runs an operation; returns the exit status (0, or 3 for "done with skips").
+    func perform(_ operation: String) async throws -> Int32 {
+        switch operation {
+        case "init": return try initialise()
+        case "whoami": return try whoami()
+        case "backup": return try await backup()
+        case "getfile": return try await getfile()
+        case "restore": return try await restore()
+        case "snapshots": return try await snapshots()
+        default:
+            throw BackupError(.usage, "unknown -operation '\(operation)': use init, whoami, backup, getfile, restore or snapshots")
+        }
+    }
+
+    private func initialise() throws -> Int32 {
+        let (identity, created) = try home.ensureInitialised()
+        var config = try home.loadConfig()
+        if let device { config.device = device }
+        if let peerAddr { config.peerAddr = peerAddr }
+        if let localPath { config.localPath = localPath }
+        try home.save(config)
+        if created {
+            say("created a new identity in \(home.path) (keep a copy of \(home.identityPath) somewhere safe)")
+        } else {
+            say("identity already exists in \(home.path); left unchanged")
+        }
+        say("user id: \(identity.userID)")
+        return 0
+    }
+
+    private func whoami() throws -> Int32 {
+        print(try home.loadIdentity().userID)
+        return 0
+    }
+
+    private func connect(_ config: ClientConfig) async throws -> WireClient {
+        let text = peerAddr ?? config.peerAddr ?? Self.defaultPeer
+        let address = try PeerAddress(parsing: text)
+        do {
+            return try await WireClient.connect(to: address)
+        } catch {
+            throw BackupError(.unreachable, "cannot reach a PeerStore node at \(address): is peerstore-server running there? (-peerAddr)")
+        }
+    }
+
+    private func backup() async throws -> Int32 {
+        let (identity, created) = try home.ensureInitialised()
+        if created { say("created a new identity in \(home.path) (keep a copy of \(home.identityPath) somewhere safe)") }
+        var config = try home.loadConfig()
+        if let device { config.device = device }
+        guard let path = localPath ?? config.localPath else {
+            throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
+        }
+        let client = try await connect(config)
+        defer { Task { await client.close() } }
+        let summary = try await BackupRunner(client: client, identity: identity, logger: logger).run(localPath: path, device: config.device)
+        // Remember what worked, so the nightly run needs no flags.
+        config.localPath = try absolute(path)
+        config.peerAddr = peerAddr ?? config.peerAddr ?? Self.defaultPeer
+        try home.save(config)
+
+        say("backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
+        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytesRead)) read")
+        say("  \(summary.blocksSent) new blocks, \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
+        if !summary.skipped.isEmpty {
+            FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.skipped.count) paths were skipped:\n".utf8))
+            for line in summary.skipped.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }
+            if summary.skipped.count > 20 { FileHandle.standardError.write(Data("  ... and \(summary.skipped.count - 20) more\n".utf8)) }
+            return 3
+        }
+        if localPath != nil || peerAddr != nil { say("next time, `peerstore-client -operation backup` repeats this backup") }
+        return 0
+    }
+
+    private func absolute(_ path: String) throws -> String {
+        let abs = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        guard let r = realpath(abs, nil) else { return abs }
+        defer { free(r) }
+        return String(cString: r)
+    }
+
+    private func latest(_ config: ClientConfig, _ client: WireClient, _ identity: Identity) async throws -> Snapshot {
+        try await SnapshotCatalog(client: client, identity: identity).latest(device: config.device).snapshot
+    }
+
+    private func getfile() async throws -> Int32 {
+        guard let filename else { throw BackupError(.usage, "getfile needs -filename PATH (the file as it was backed up)") }
+        guard let filedest else { throw BackupError(.usage, "getfile needs -filedest OUT (where to write the file)") }
+        let identity = try home.loadIdentity()
+        var config = try home.loadConfig()
+        if let device { config.device = device }
+        let client = try await connect(config)
+        defer { Task { await client.close() } }
+        let snapshot = try await latest(config, client, identity)
+        let summary = try await Restorer(client: client, identity: identity, logger: logger)
+            .restoreFile(filename, from: snapshot, to: filedest, force: force)
+        say("restored \(filename) to \(summary.destination) (\(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds)))")
+        return 0
+    }
+
+    private func restore() async throws -> Int32 {
+        guard let filedest else { throw BackupError(.usage, "restore needs -filedest DIR (a new or empty folder)") }
+        let identity = try home.loadIdentity()
+        var config = try home.loadConfig()
+        if let device { config.device = device }
+        let client = try await connect(config)
+        defer { Task { await client.close() } }
+        let snapshot = try await latest(config, client, identity)
+        let summary = try await Restorer(client: client, identity: identity, logger: logger)
+            .restoreAll(snapshot, to: filedest, force: force)
+        say("restored snapshot of \(snapshot.rootPath) from \(Format.date(nanoseconds: snapshot.time)) into \(summary.destination)")
+        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds))")
+        if !summary.failed.isEmpty {
+            FileHandle.standardError.write(Data("peerstore-client: \(summary.failed.count) files could not be restored (nothing was written for them):\n".utf8))
+            for line in summary.failed.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }
+            return 3
+        }
+        return 0
+    }
+
+    private func snapshots() async throws -> Int32 {
+        let identity = try home.loadIdentity()
+        var config = try home.loadConfig()
+        if let device { config.device = device }
+        let client = try await connect(config)
+        defer { Task { await client.close() } }
+        let list = try await SnapshotCatalog(client: client, identity: identity).history(device: config.device)
+        if list.isEmpty {
+            say("no snapshots of device '\(config.device)' yet")
+            return 0
+        }
+        print("ID            TIME                 DEVICE           FILES      SIZE        PATH")
+        for (id, s) in list {
+            let cols = [id.shortHex(), Format.date(nanoseconds: s.time), s.device, String(s.files), Format.bytes(s.bytes), s.rootPath]
+            print(cols[0].padding(toLength: 14, withPad: " ", startingAt: 0) + cols[1].padding(toLength: 21, withPad: " ", startingAt: 0)
+                + cols[2].padding(toLength: 17, withPad: " ", startingAt: 0) + cols[3].padding(toLength: 11, withPad: " ", startingAt: 0)
+                + cols[4].padding(toLength: 12, withPad: " ", startingAt: 0) + cols[5])
+        }
+        return 0
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import PeerStoreTestKit
+import Testing
+
+@testable import PeerStoreBackup
+
+/// Small sizes keep the debug-build tests fast; the algorithm is the same at 256 KiB / 1 MiB / 4 MiB.
+let smallChunks = ChunkerSettings(minSize: 2 << 10, averageSize: 8 << 10, maxSize: 32 << 10)
+
+func chunks(of data: [UInt8], settings: ChunkerSettings = smallChunks) -> [[UInt8]] {
+    let cdc = FastCDC(settings: settings)
+    var out: [[UInt8]] = []
+    var start = 0
+    while start < data.count {
+        let cut = data.withUnsafeBytes { cdc.cutPoint(UnsafeRawBufferPointer(rebasing: $0[start..<min(data.count, start + settings.maxSize)])) }
+        out.append(Array(data[start..<(start + cut)]))
+        start += cut
+    }
+    return out
+}
+
+struct ChunkerTests {
+    @Test func chunksRespectBoundsAndReassemble() {
+        var rng = SeededRandom(seed: 11)
+        let data = rng.bytes(2 << 20)
+        let parts = chunks(of: data)
+        #expect(parts.flatMap { $0 } == data)
+        for part in parts.dropLast() {
+            #expect(part.count >= smallChunks.minSize && part.count <= smallChunks.maxSize)
+        }
+        // Normalized chunking keeps the mean near the target average.
+        let mean = Double(data.count) / Double(parts.count)
+        #expect(mean > Double(smallChunks.averageSize) * 0.6 && mean < Double(smallChunks.averageSize) * 1.6, "mean \(mean)")
+    }
+
+    @Test func insertionEarlyMovesOnlyNearbyChunks() {
+        var rng = SeededRandom(seed: 12)
+        let data = rng.bytes(1 << 20)
+        var edited = data
+        edited.insert(contentsOf: rng.bytes(100), at: 5000)
+        let before = Set(chunks(of: data).map { $0.hashValue })
+        let afterChunks = chunks(of: edited)
+        let changed = afterChunks.filter { !before.contains($0.hashValue) }.count
+        #expect(afterChunks.count > 50)
+        #expect(changed <= 3, "\(changed) of \(afterChunks.count) chunks changed")
+    }
+
+    @Test func insertionKeepsCutPointsAtDefaultSizes() {
+        var rng = SeededRandom(seed: 14)
+        let data = rng.bytes(24 << 20)
+        var edited = data
+        edited.insert(contentsOf: Array("inserted early in the file".utf8), at: 300_000)
+        let before = Set(chunks(of: data, settings: .default).map { $0.hashValue })
+        let after = chunks(of: edited, settings: .default)
+        #expect(after.count >= 8)
+        #expect(after.filter { !before.contains($0.hashValue) }.count <= 2)
+    }
+
+    @Test func zerosCutAtMaxSize() {
+        let data = [UInt8](repeating: 0, count: 100 << 10)
+        let parts = chunks(of: data)
+        #expect(parts.dropLast().allSatisfy { $0.count == smallChunks.maxSize })
+    }
+
+    @Test func gearTableIsPinned() {
+        // Changing the table would move every cut point and break deduplication against existing backups.
+        #expect(GearTable.values.count == 256)
+        #expect(Set(GearTable.values).count == 256)
+        let fingerprint = GearTable.values.reduce(UInt64(0)) { $0 &* 31 &+ $1 }
+        #expect(fingerprint == 11_182_373_021_311_111_073)
+    }
+
+    @Test func chunkReaderStreamsAFileInBoundedPieces() throws {
+        let tmp = try TemporaryDirectory(prefix: "chunk")
+        defer { tmp.remove() }
+        var rng = SeededRandom(seed: 13)
+        let data = rng.bytes(3 << 20)
+        let path = tmp.sub("f")
+        try Data(data).write(to: URL(fileURLWithPath: path))
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        var reader = ChunkReader(fd: fd, chunker: FastCDC(settings: smallChunks))
+        var streamed: [[UInt8]] = []
+        while let c = try reader.next() { streamed.append(c) }
+        #expect(streamed == chunks(of: data))
+        #expect(reader.bytesRead == data.count)
+    }
+
+    @Test func defaultSettingsMatchTheDesign() {
+        let s = ChunkerSettings.default
+        #expect(s.minSize == 256 << 10 && s.averageSize == 1 << 20 && s.maxSize == 4 << 20)
+    }
+}

@@ -14,6 +14,8 @@ struct SegmentScanner {
         /// Offset where valid data ends; bytes after it are a torn tail to truncate.
         var validEnd: Int
         var fileSize: Int
+        /// Entries with an intact header but a payload that fails its hash or signature; skipped, not indexed.
+        var damagedEntries = 0
     }
 
     /// Scans one segment. With `verifyPayloads`, every block is re-hashed and every record's signature checked.
@@ -31,21 +33,29 @@ struct SegmentScanner {
             let end = payloadOffset + Int(entry.length)
             guard end <= size else { break }
             var record: SignedRecord?
+            // An intact header whose payload fails its check (torn write or bit rot) loses that entry only: it is not
+            // indexed, and scanning goes on, so that whole entries written after it are not truncated away.
+            var intact = true
             if entry.kind == .record || verifyPayloads {
                 let payload = try file.read(at: payloadOffset, count: Int(entry.length))
                 switch entry.kind {
                 case .block:
-                    guard BlockID.of(payload) == entry.key else { return result }
+                    intact = BlockID.of(payload) == entry.key
                 case .record:
-                    guard let r = try? SignedRecord.decode(payload), r.key == entry.key,
-                        !verifyPayloads || r.hasValidSignature
-                    else { return result }
-                    record = r
+                    if let r = try? SignedRecord.decode(payload), r.key == entry.key, !verifyPayloads || r.hasValidSignature {
+                        record = r
+                    } else {
+                        intact = false
+                    }
                 }
             }
-            result.entries.append(
-                Found(header: entry, location: LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length)),
-                      record: record))
+            if intact {
+                result.entries.append(
+                    Found(header: entry, location: LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length)),
+                          record: record))
+            } else {
+                result.damagedEntries += 1
+            }
             offset = end
             result.validEnd = end
         }

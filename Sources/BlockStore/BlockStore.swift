@@ -166,13 +166,16 @@ public final class BlockStore: @unchecked Sendable {
                      syncs: syncCount, truncatedBytesAtOpen: truncatedAtOpen)
     }
 
-    /// Stops the writer after the puts already queued; later puts fail with `closed`.
+    /// Stops the writer after the puts already queued and releases the data path lock; later puts fail with `closed`.
+    /// Reads keep working on the open segments.
     public func close() {
         queue.lock()
         closing = true
         queue.broadcast()
         while !writerDone { queue.wait() }
         queue.unlock()
+        // The writer thread holds a reference to the store, and so may a caller: the lock cannot wait for deinit.
+        lock.release()
     }
 
     // MARK: Writer

@@ -36,8 +36,10 @@ public struct SingleNodePlacement: Placement {
 public struct SortedRingPlacement: Placement {
     public let nodes: [NodeIdentity]
 
+    /// Nodes listed twice (the same ring id) are kept once, so that `replicas` names distinct nodes.
     public init(nodes: [NodeIdentity]) {
-        self.nodes = nodes.sorted { $0.id < $1.id }
+        var seen = Set<Identifier>()
+        self.nodes = nodes.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
     }
 
     public func replicas(for id: Identifier, count: Int) -> [NodeIdentity] {

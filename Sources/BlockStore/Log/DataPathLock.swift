@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,7 +7,8 @@ import Darwin
 
 /// An exclusive lock on a data path (`LOCK`, flock), so two nodes never write the same store.
 final class DataPathLock: @unchecked Sendable {
-    private let fd: Int32
+    private let mutex = NSLock()
+    private var fd: Int32
 
     init(directory: String) throws {
         let path = directory + "/LOCK"
@@ -20,5 +22,14 @@ final class DataPathLock: @unchecked Sendable {
         self.fd = fd
     }
 
-    deinit { close(fd) }
+    /// Releases the lock (closing the descriptor drops the flock); later calls do nothing.
+    func release() {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
 }

@@ -95,12 +95,19 @@ let package = Package(
         .testTarget(
             name: "PeerStoreWireTests",
             dependencies: [
-                "PeerStoreWire",
+                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]),
-        .testTarget(name: "PeerStoreNodeTests", dependencies: ["PeerStoreNode", "PeerStoreWire", "PeerStoreTestKit"]),
+        .testTarget(
+            name: "PeerStoreNodeTests",
+            dependencies: [
+                "PeerStoreNode", "PeerStoreWire", "PeerStoreTestKit", "BlockStore", "ChordRing", "PeerStoreCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreTestKit"]),
         .testTarget(
             name: "EndToEndTests",

@@ -18,11 +18,14 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         if trimmed.hasPrefix("[") {
             guard let close = trimmed.firstIndex(of: "]") else { throw Self.bad(text) }
             host = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close])
+            guard !host.isEmpty else { throw Self.bad(text) }
             let rest = trimmed[trimmed.index(after: close)...]
             guard rest.hasPrefix(":") else { throw Self.bad(text) }
             portText = String(rest.dropFirst())
         } else if let colon = trimmed.lastIndex(of: ":") {
             let h = String(trimmed[..<colon])
+            // An IPv6 host needs brackets: in `::1:3001` the port cannot be told from the address.
+            guard !h.contains(":") else { throw Self.bad(text) }
             if !h.isEmpty { host = h }
             portText = String(trimmed[trimmed.index(after: colon)...])
         }

@@ -46,7 +46,11 @@ public final class WireClient: Sendable {
             return value
         }
         let promise = channel.eventLoop.makePromise(of: Envelope.self)
-        channel.writeAndFlush((Envelope(requestID: id, message: message), promise), promise: nil)
+        // Once the channel is closed its handlers are gone and the request-response handler never sees the write, so
+        // nobody would complete `promise`: fail it with the write (a second completion is ignored).
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { promise.fail($0) }
+        channel.writeAndFlush((Envelope(requestID: id, message: message), promise), promise: written)
         let response: Envelope
         do {
             response = try await promise.futureResult.get()

@@ -1,0 +1,139 @@
+import BlockStore
+import ChordRing
+import Logging
+import NIOCore
+import PeerStoreCrypto
+import PeerStoreNode
+import PeerStoreTestKit
+import PeerStoreWire
+import Testing
+
+/// A `RequestProcessor` over a real `BlockStore` in a fresh temporary directory.
+final class ProcessorFixture {
+    let dir: TemporaryDirectory
+    let store: BlockStore
+    let node = NodeIdentity(id: BlockID.of(Array("node".utf8)), address: "127.0.0.1:1")
+    let processor: RequestProcessor
+
+    init(placement: (any Placement)? = nil) throws {
+        dir = try TemporaryDirectory(prefix: "peerstore-processor")
+        var settings = BlockStoreSettings()
+        settings.syncWrites = false
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        store = try BlockStore(path: dir.sub("data"), settings: settings, logger: logger)
+        processor = RequestProcessor(store: store, placement: placement ?? SingleNodePlacement(node: node), node: node,
+                                     logger: logger)
+    }
+
+    deinit {
+        store.close()
+        dir.remove()
+    }
+
+    func handle(_ message: WireMessage) async -> WireMessage { await processor.handle(message) }
+}
+
+func errorCode(_ message: WireMessage) -> WireError.Code? {
+    if case .error(let error) = message { error.code } else { nil }
+}
+
+@Suite("Request processor")
+struct RequestProcessorTests {
+    static let keys = try! SigningKeyPair(seed: [UInt8](repeating: 9, count: 32))
+
+    @Test func pingAnswersWithTheNodeID() async throws {
+        let f = try ProcessorFixture()
+        #expect(await f.handle(.ping) == .pong(nodeID: f.node.id))
+    }
+
+    @Test func putGetAndHaveBlocks() async throws {
+        let f = try ProcessorFixture()
+        let bytes = [UInt8](repeating: 0x42, count: 5000)
+        let id = BlockID.of(bytes)
+        let absent = BlockID.of([1])
+        #expect(await f.handle(.haveBlocks(ids: [id, absent])) == .haveBlocksResult(present: [false, false]))
+        #expect(await f.handle(.putBlock(id: id, bytes: ByteBuffer(bytes: bytes))) == .putBlockResult(stored: true))
+        #expect(await f.handle(.putBlock(id: id, bytes: ByteBuffer(bytes: bytes))) == .putBlockResult(stored: false))
+        #expect(await f.handle(.getBlock(id: id)) == .block(bytes: ByteBuffer(bytes: bytes)))
+        #expect(await f.handle(.haveBlocks(ids: [id, absent, id])) == .haveBlocksResult(present: [true, false, true]))
+        #expect(await f.handle(.haveBlocks(ids: [])) == .haveBlocksResult(present: []))
+        #expect(f.store.stats.blocks == 1)
+    }
+
+    @Test func emptyBlockCanBeStored() async throws {
+        let f = try ProcessorFixture()
+        let id = BlockID.of([])
+        #expect(await f.handle(.putBlock(id: id, bytes: ByteBuffer())) == .putBlockResult(stored: true))
+        #expect(await f.handle(.getBlock(id: id)) == .block(bytes: ByteBuffer()))
+    }
+
+    @Test func idMismatchIsATypedErrorAndStoresNothing() async throws {
+        let f = try ProcessorFixture()
+        let wrongID = BlockID.of([1, 2, 3])
+        let reply = await f.handle(.putBlock(id: wrongID, bytes: ByteBuffer(bytes: [3, 2, 1])))
+        #expect(errorCode(reply) == .idMismatch)
+        #expect(await f.handle(.haveBlocks(ids: [wrongID, BlockID.of([3, 2, 1])])) == .haveBlocksResult(present: [false, false]))
+        #expect(f.store.stats.blocks == 0)
+    }
+
+    @Test func missingBlockIsNotFound() async throws {
+        let f = try ProcessorFixture()
+        #expect(errorCode(await f.handle(.getBlock(id: BlockID.of([7])))) == .notFound)
+    }
+
+    @Test func oversizedBlockIsTooLarge() async throws {
+        let f = try ProcessorFixture()
+        let bytes = [UInt8](repeating: 1, count: f.store.settings.maxBlockSize + 1)
+        #expect(errorCode(await f.handle(.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes)))) == .tooLarge)
+    }
+
+    @Test func recordFlow() async throws {
+        let f = try ProcessorFixture()
+        let salt = Array("root".utf8)
+        let key = SignedRecord.key(owner: Self.keys.publicKey, salt: salt)
+        let v1 = try SignedRecord(signing: [1], salt: salt, seq: 1, with: Self.keys)
+        let v2 = try SignedRecord(signing: [2], salt: salt, seq: 2, with: Self.keys)
+        let v3 = try SignedRecord(signing: [3], salt: salt, seq: 3, with: Self.keys)
+
+        #expect(await f.handle(.getRecord(key: key)) == .recordResult(record: nil))
+        #expect(errorCode(await f.handle(.putRecord(record: v1, expectedSeq: 5))) == .casFailed)
+        #expect(await f.handle(.putRecord(record: v1, expectedSeq: 0)) == .putRecordResult(stored: true))
+        #expect(await f.handle(.getRecord(key: key)) == .recordResult(record: v1))
+        #expect(await f.handle(.putRecord(record: v2, expectedSeq: nil)) == .putRecordResult(stored: true))
+        #expect(errorCode(await f.handle(.putRecord(record: v1, expectedSeq: nil))) == .staleRecord)
+        #expect(errorCode(await f.handle(.putRecord(record: v3, expectedSeq: 1))) == .casFailed)
+        #expect(await f.handle(.putRecord(record: v3, expectedSeq: 2)) == .putRecordResult(stored: true))
+        #expect(await f.handle(.getRecord(key: key)) == .recordResult(record: v3))
+
+        var forged = v3
+        forged.seq = 4
+        #expect(errorCode(await f.handle(.putRecord(record: forged, expectedSeq: nil))) == .badRecord)
+        #expect(await f.handle(.getRecord(key: key)) == .recordResult(record: v3))
+    }
+
+    @Test(arguments: [
+        WireMessage.pong(nodeID: BlockID.of([1])), .putBlockResult(stored: true), .block(bytes: ByteBuffer(bytes: [1])),
+        .haveBlocksResult(present: [true]), .putRecordResult(stored: false), .recordResult(record: nil),
+        .error(WireError(.notFound, "x")),
+    ])
+    func responseSentAsRequestIsAnError(message: WireMessage) async throws {
+        let f = try ProcessorFixture()
+        #expect(errorCode(await f.handle(message)) == .unexpectedResponse)
+    }
+
+    @Test func envelopeKeepsTheRequestID() async throws {
+        let f = try ProcessorFixture()
+        let reply = await f.processor.handle(Envelope(requestID: 123_456_789, message: .getBlock(id: BlockID.of([9]))))
+        #expect(reply.requestID == 123_456_789 && errorCode(reply.message) == .notFound)
+    }
+
+    @Test func idsOwnedByAnotherNodeAreRefusedWithoutStoring() async throws {
+        let other = NodeIdentity(id: BlockID.of(Array("other".utf8)), address: "127.0.0.1:2")
+        let f = try ProcessorFixture(placement: SingleNodePlacement(node: other))
+        let bytes: [UInt8] = [4, 5, 6]
+        let reply = await f.handle(.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes)))
+        #expect(errorCode(reply) != nil)
+        #expect(f.store.stats.blocks == 0)
+    }
+}

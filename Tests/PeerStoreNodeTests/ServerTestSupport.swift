@@ -1,0 +1,146 @@
+import Foundation
+import NIOConcurrencyHelpers
+import PeerStoreTestKit
+import PeerStoreWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct TimedOut: Error, CustomStringConvertible {
+    let seconds: Double
+    var description: String { "did not finish within \(seconds) s" }
+}
+
+/// Runs `body` and gives up after `seconds`, even if `body` waits on something that ignores cancellation (the
+/// abandoned task is cancelled and left behind; the test fails instead of hanging).
+func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let once = NIOLockedValueBox<CheckedContinuation<T, Error>?>(nil)
+    return try await withCheckedThrowingContinuation { continuation in
+        once.withLockedValue { $0 = continuation }
+        let work = Task {
+            let result: Result<T, Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            once.withLockedValue { $0.take() }?.resume(with: result)
+        }
+        Task {
+            try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+            if let c = once.withLockedValue({ $0.take() }) {
+                work.cancel()
+                c.resume(throwing: TimedOut(seconds: seconds))
+            }
+        }
+    }
+}
+
+/// A started server in a temporary directory; `stop()` returns the exit status and removes the directory.
+final class RunningServer {
+    let dir: TemporaryDirectory
+    let process: ServerProcess
+
+    init() throws {
+        dir = try TemporaryDirectory(prefix: "peerstore-server")
+        do {
+            process = try ServerProcess(dataPath: dir.sub("node"))
+        } catch {
+            dir.remove()
+            throw error
+        }
+    }
+
+    var address: PeerAddress { PeerAddress(host: "127.0.0.1", port: process.port) }
+
+    func client() async throws -> WireClient { try await WireClient.connect(to: address, connectTimeout: .seconds(5)) }
+
+    @discardableResult
+    func stop() -> Int32 {
+        let status = process.stop(timeout: 20)
+        dir.remove()
+        return status
+    }
+
+    var log: String { (try? String(contentsOfFile: process.logPath, encoding: .utf8)) ?? "" }
+}
+
+/// A plain blocking POSIX TCP socket to 127.0.0.1, for sending bytes no well-behaved client would send.
+final class RawSocket {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestKitError("socket() failed: errno \(errno)") }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            close(fd)
+            throw TestKitError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
+        }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw TestKitError("send failed: errno \(errno)") }
+            sent += n
+        }
+    }
+
+    enum ReadResult: Equatable {
+        case bytes([UInt8])
+        case closed
+        case timedOut
+    }
+
+    /// Waits up to `seconds` for some bytes or for the peer to close (EOF or reset).
+    func read(within seconds: Double) -> ReadResult {
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while Date() < deadline {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { return .bytes(Array(buffer[..<n])) }
+            if n == 0 { return .closed }
+            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
+            return .closed  // ECONNRESET and friends: the server dropped us.
+        }
+        return .timedOut
+    }
+
+    /// Reads until at least one whole frame is in, within `seconds`; returns the frames read.
+    func readFrames(count: Int, within seconds: Double) throws -> [(type: UInt8, id: UInt64, payload: [UInt8])] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var bytes: [UInt8] = []
+        var frames: [(type: UInt8, id: UInt64, payload: [UInt8])] = []
+        while frames.count < count {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { throw TimedOut(seconds: seconds) }
+            switch read(within: left) {
+            case .bytes(let chunk): bytes += chunk
+            case .closed: throw TestKitError("connection closed after \(frames.count) frames")
+            case .timedOut: throw TimedOut(seconds: seconds)
+            }
+            while bytes.count >= 13 {
+                let length = bytes[0..<4].reduce(0) { $0 << 8 | Int($1) }
+                guard bytes.count >= 4 + length else { break }
+                let id = bytes[5..<13].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                frames.append((bytes[4], id, Array(bytes[13..<(4 + length)])))
+                bytes.removeFirst(4 + length)
+            }
+        }
+        return frames
+    }
+}
+
+/// The bytes of one frame of wire v1.
+func rawFrame(type: UInt8, id: UInt64, payload: [UInt8]) -> [UInt8] {
+    withUnsafeBytes(of: UInt32(9 + payload.count).bigEndian, Array.init) + [type]
+        + withUnsafeBytes(of: id.bigEndian, Array.init) + payload
+}

@@ -1,0 +1,65 @@
+import BlockStore
+import ChordRing
+import NIOCore
+import PeerStoreCrypto
+import PeerStoreWire
+import Testing
+
+/// Sample messages shared by the wire tests: one or more of every `WireMessage` case.
+enum WireFixtures {
+    static func id(_ seed: UInt8) -> Identifier {
+        Identifier(bytes: (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 7 &+ Int(seed)) })!
+    }
+
+    static let keys = try! SigningKeyPair(seed: [UInt8](repeating: 5, count: 32))
+
+    static func record(seq: UInt64 = 3, salt: [UInt8] = Array("backup".utf8), value: [UInt8] = [1, 2, 3]) -> SignedRecord {
+        try! SignedRecord(signing: value, salt: salt, seq: seq, with: keys)
+    }
+
+    /// Every case at least once, with a few edge values (empty, large, optional absent/present).
+    static var allMessages: [WireMessage] {
+        [
+            .ping,
+            .pong(nodeID: id(1)),
+            .putBlock(id: id(2), bytes: ByteBuffer(bytes: [9, 8, 7])),
+            .putBlock(id: id(3), bytes: ByteBuffer()),
+            .putBlockResult(stored: true),
+            .putBlockResult(stored: false),
+            .getBlock(id: id(4)),
+            .block(bytes: ByteBuffer(bytes: [UInt8](repeating: 0xAB, count: 70_000))),
+            .block(bytes: ByteBuffer()),
+            .haveBlocks(ids: []),
+            .haveBlocks(ids: [id(5), id(6), id(7)]),
+            .haveBlocksResult(present: []),
+            .haveBlocksResult(present: [true, false, true]),
+            .putRecord(record: record(), expectedSeq: nil),
+            .putRecord(record: record(seq: 9, salt: [], value: []), expectedSeq: 0),
+            .putRecord(record: record(seq: 10), expectedSeq: 9),
+            .putRecordResult(stored: true),
+            .putRecordResult(stored: false),
+            .getRecord(key: id(8)),
+            .recordResult(record: nil),
+            .recordResult(record: record(seq: .max, value: [UInt8](repeating: 1, count: SignedRecord.maxValueLength))),
+            .error(WireError(.notFound, "block abc is not stored here")),
+            .error(WireError(.casFailed, "")),
+            .error(WireError(.internalError, "ünïcödé ✓")),
+        ]
+    }
+}
+
+/// Checks that `body` throws a `WireError` with `code`.
+func expectWireError(
+    _ code: WireError.Code, _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
+) {
+    do {
+        try body()
+        Issue.record("expected WireError \(code), nothing was thrown. \(comment.map { "\($0)" } ?? "")",
+                     sourceLocation: sourceLocation)
+    } catch let error as WireError {
+        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected WireError \(code), got \(error)", sourceLocation: sourceLocation)
+    }
+}

@@ -1,3 +1,4 @@
+import PeerStoreTestKit
 import BlockStore
 import ChordRing
 import PeerStoreWire

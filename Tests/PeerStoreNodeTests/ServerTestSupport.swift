@@ -6,32 +6,6 @@ import PeerStoreWire
 import Glibc
 #endif
 
-struct TimedOut: Error, CustomStringConvertible {
-    let seconds: Double
-    var description: String { "did not finish within \(seconds) s" }
-}
-
-/// Runs `body` and gives up after `seconds`, even if `body` waits on something that ignores cancellation (the
-/// abandoned task is cancelled and left behind; the test fails instead of hanging).
-func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    let once = NIOLockedValueBox<CheckedContinuation<T, Error>?>(nil)
-    return try await withCheckedThrowingContinuation { continuation in
-        once.withLockedValue { $0 = continuation }
-        let work = Task {
-            let result: Result<T, Error>
-            do { result = .success(try await body()) } catch { result = .failure(error) }
-            once.withLockedValue { $0.take() }?.resume(with: result)
-        }
-        Task {
-            try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-            if let c = once.withLockedValue({ $0.take() }) {
-                work.cancel()
-                c.resume(throwing: TimedOut(seconds: seconds))
-            }
-        }
-    }
-}
-
 /// A started server in a temporary directory; `stop()` returns the exit status and removes the directory.
 final class RunningServer {
     let dir: TemporaryDirectory

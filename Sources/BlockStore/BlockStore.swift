@@ -220,6 +220,7 @@ public final class BlockStore: @unchecked Sendable {
         var outcomes: [Result<PutOutcome, Error>] = []
         outcomes.reserveCapacity(batch.count)
         var seen = Set<Identifier>()
+        let batchStart = (file: current, offset: currentOffset)
         do {
             for write in batch {
                 switch write {
@@ -249,6 +250,18 @@ public final class BlockStore: @unchecked Sendable {
             if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty) { try current.sync() }
         } catch {
             logger.error("write failed; the batch is not acknowledged", metadata: ["error": "\(error)"])
+            // Cut the partial batch off, so that later acknowledged writes never sit behind junk that start-up would
+            // take for a torn tail. If even that fails, stop accepting writes rather than risk it.
+            do {
+                if current !== batchStart.file { try current.truncate(to: SegmentFile.fileHeader.count) }
+                currentOffset = current === batchStart.file ? batchStart.offset : SegmentFile.fileHeader.count
+                try current.truncate(to: currentOffset)
+            } catch {
+                logger.critical("cannot undo a failed write; refusing further writes", metadata: ["error": "\(error)"])
+                queue.lock()
+                closing = true
+                queue.unlock()
+            }
             outcomes = batch.map { _ in .failure(error) }
             newBlocks = []
             newRecords = [:]

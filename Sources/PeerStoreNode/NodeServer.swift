@@ -15,7 +15,7 @@ public final class NodeServer: Service, Sendable {
     private let group: EventLoopGroup
     private let store: BlockStore
     public let nodeKey: NodeKey
-    private let connections = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+    private let connections = NIOLockedValueBox<(open: [ObjectIdentifier: Channel], shuttingDown: Bool)>(([:], false))
     private let boundAddress = NIOLockedValueBox<PeerAddress?>(nil)
     private let onListening: @Sendable (PeerAddress) -> Void
 
@@ -75,7 +75,11 @@ public final class NodeServer: Service, Sendable {
         } onGracefulShutdown: {
             self.logger.info("shutting down: closing the listener and open connections")
             serverChannel.channel.close(promise: nil)
-            for channel in self.connections.withLockedValue({ Array($0.values) }) {
+            let open = self.connections.withLockedValue { state in
+                state.shuttingDown = true
+                return Array(state.open.values)
+            }
+            for channel in open {
                 channel.close(mode: .input, promise: nil)
             }
         }
@@ -87,8 +91,17 @@ public final class NodeServer: Service, Sendable {
     private func serve(_ connection: NIOAsyncChannel<Envelope, Envelope>, processor: RequestProcessor) async {
         let key = ObjectIdentifier(connection.channel)
         let remote = connection.channel.remoteAddress?.description ?? "?"
-        connections.withLockedValue { $0[key] = connection.channel }
-        defer { _ = connections.withLockedValue { $0.removeValue(forKey: key) } }
+        // A connection accepted just as shutdown began is closed at once rather than missed.
+        let accepted = connections.withLockedValue { state -> Bool in
+            guard !state.shuttingDown else { return false }
+            state.open[key] = connection.channel
+            return true
+        }
+        guard accepted else {
+            try? await connection.channel.close()
+            return
+        }
+        defer { _ = connections.withLockedValue { $0.open.removeValue(forKey: key) } }
         let limit = settings.maxInFlightPerConnection
         do {
             try await connection.executeThenClose { inbound, outbound in

@@ -7,9 +7,9 @@ public struct TreeGenerator: Sendable {
     public struct Settings: Sendable {
         public var seed: UInt64 = 1
         public var bigRandomFiles = 2
-        public var bigRandomSize = 200 << 20
+        public var bigRandomSize = 128 << 20
         public var bigTextFiles = 2
-        public var bigTextSize = 150 << 20
+        public var bigTextSize = 96 << 20
         public var sparseFileSize = 64 << 20
         public var smallFiles = 20_000
         public var smallMin = 1 << 10
@@ -25,8 +25,8 @@ public struct TreeGenerator: Sendable {
             var s = Settings()
             s.seed = seed
             let scale = Double(total) / Double(1 << 30)
-            s.bigRandomSize = max(64 << 10, Int(Double(200 << 20) * scale))
-            s.bigTextSize = max(64 << 10, Int(Double(150 << 20) * scale))
+            s.bigRandomSize = max(64 << 10, Int(Double(128 << 20) * scale))
+            s.bigTextSize = max(64 << 10, Int(Double(96 << 20) * scale))
             s.sparseFileSize = max(1 << 20, Int(Double(64 << 20) * scale))
             s.smallFiles = max(50, Int(Double(20_000) * scale))
             return s

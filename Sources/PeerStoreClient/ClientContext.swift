@@ -56,13 +56,23 @@ struct ClientContext {
         return 0
     }
 
-    private func connect(_ config: ClientConfig) async throws -> WireClient {
+    /// Connects to the node, runs `body`, and closes the connection whatever happens.
+    private func withClient<T>(_ config: ClientConfig, _ body: (WireClient) async throws -> T) async throws -> T {
         let text = peerAddr ?? config.peerAddr ?? Self.defaultPeer
         let address = try PeerAddress(parsing: text)
+        let client: WireClient
         do {
-            return try await WireClient.connect(to: address)
+            client = try await WireClient.connect(to: address)
         } catch {
             throw BackupError(.unreachable, "cannot reach a PeerStore node at \(address): is peerstore-server running there? (-peerAddr)")
+        }
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
         }
     }
 
@@ -74,9 +84,9 @@ struct ClientContext {
         guard let path = localPath ?? config.localPath else {
             throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
         }
-        let client = try await connect(config)
-        defer { Task { await client.close() } }
-        let summary = try await BackupRunner(client: client, identity: identity, logger: logger).run(localPath: path, device: config.device)
+        let summary = try await withClient(config) { client in
+            try await BackupRunner(client: client, identity: identity, logger: logger).run(localPath: path, device: config.device)
+        }
         // Remember what worked, so the nightly run needs no flags.
         config.localPath = try absolute(path)
         config.peerAddr = peerAddr ?? config.peerAddr ?? Self.defaultPeer
@@ -112,11 +122,11 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let client = try await connect(config)
-        defer { Task { await client.close() } }
-        let snapshot = try await latest(config, client, identity)
-        let summary = try await Restorer(client: client, identity: identity, logger: logger)
-            .restoreFile(filename, from: snapshot, to: filedest, force: force)
+        let summary = try await withClient(config) { client in
+            let snapshot = try await latest(config, client, identity)
+            return try await Restorer(client: client, identity: identity, logger: logger)
+                .restoreFile(filename, from: snapshot, to: filedest, force: force)
+        }
         say("restored \(filename) to \(summary.destination) (\(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds)))")
         return 0
     }
@@ -126,11 +136,12 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let client = try await connect(config)
-        defer { Task { await client.close() } }
-        let snapshot = try await latest(config, client, identity)
-        let summary = try await Restorer(client: client, identity: identity, logger: logger)
-            .restoreAll(snapshot, to: filedest, force: force)
+        let (snapshot, summary) = try await withClient(config) { client in
+            let snapshot = try await latest(config, client, identity)
+            let summary = try await Restorer(client: client, identity: identity, logger: logger)
+                .restoreAll(snapshot, to: filedest, force: force)
+            return (snapshot, summary)
+        }
         say("restored snapshot of \(snapshot.rootPath) from \(Format.date(nanoseconds: snapshot.time)) into \(summary.destination)")
         say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds))")
         if !summary.failed.isEmpty {
@@ -145,9 +156,9 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let client = try await connect(config)
-        defer { Task { await client.close() } }
-        let list = try await SnapshotCatalog(client: client, identity: identity).history(device: config.device)
+        let list = try await withClient(config) { client in
+            try await SnapshotCatalog(client: client, identity: identity).history(device: config.device)
+        }
         if list.isEmpty {
             say("no snapshots of device '\(config.device)' yet")
             return 0

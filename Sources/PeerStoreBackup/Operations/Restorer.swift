@@ -12,12 +12,15 @@ public final class Restorer: Sendable {
     let logger: Logger
     /// Chunks fetched at once for one file.
     let fetchWindow: Int
+    /// Files of one folder restored at once.
+    let parallelFiles: Int
     let restoreOwners: Bool
 
-    public init(client: WireClient, identity: Identity, logger: Logger, fetchWindow: Int = 8) {
+    public init(client: WireClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 8) {
         self.catalog = SnapshotCatalog(client: client, identity: identity)
         self.logger = logger
         self.fetchWindow = fetchWindow
+        self.parallelFiles = parallelFiles
         self.restoreOwners = geteuid() == 0
     }
 
@@ -120,6 +123,7 @@ public final class Restorer: Sendable {
     private func restoreTree(_ id: Identifier, into dir: String, display: String, summary: inout RestoreSummary) async throws {
         let tree = try await catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")
         var dirs: [(TreeEntry, String)] = []
+        var files: [(TreeEntry, String, String)] = []
         for entry in tree.entries {
             let path = dir + "/" + entry.name
             let shown = display.isEmpty ? entry.name : display + "/" + entry.name
@@ -141,18 +145,42 @@ public final class Restorer: Sendable {
                 try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
                 summary.symlinks += 1
             case .none, .inline, .manifest:
-                do {
-                    try await writeFile(entry, to: path, display: shown)
-                    summary.files += 1
-                    summary.bytes += entry.size
-                } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
-                    summary.failed.append("\(shown): \(error.message)")
-                }
+                files.append((entry, path, shown))
             }
         }
+        try await restoreFiles(files, summary: &summary)
         // Folder modes and times last: writing into a folder changes its mtime, and a read-only mode would stop us.
         for (entry, path) in dirs {
             try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+        }
+    }
+
+    /// Restores a folder's files, several at once; a file whose blocks are missing or corrupt is listed, not written.
+    private func restoreFiles(_ files: [(TreeEntry, String, String)], summary: inout RestoreSummary) async throws {
+        try await withThrowingTaskGroup(of: (TreeEntry, String, BackupError?).self) { group in
+            var next = 0
+            func start() {
+                let (entry, path, shown) = files[next]
+                next += 1
+                group.addTask {
+                    do {
+                        try await self.writeFile(entry, to: path, display: shown)
+                        return (entry, shown, nil)
+                    } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+                        return (entry, shown, error)
+                    }
+                }
+            }
+            while next < min(parallelFiles, files.count) { start() }
+            while let (entry, shown, error) = try await group.next() {
+                if let error {
+                    summary.failed.append("\(shown): \(error.message)")
+                } else {
+                    summary.files += 1
+                    summary.bytes += entry.size
+                }
+                if next < files.count { start() }
+            }
         }
     }
 

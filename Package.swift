@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "peerstore-server", targets: ["PeerStoreServer"]),
         .executable(name: "peerstore-client", targets: ["PeerStoreClient"]),
         .executable(name: "peerstore-gen", targets: ["PeerStoreGen"]),
+        .executable(name: "chord-sim", targets: ["ChordSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -15,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // C shims
@@ -63,7 +65,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "PeerStoreTestKit", dependencies: ["PeerStoreCrypto"]),
+        .target(
+            name: "PeerStoreTestKit",
+            dependencies: ["PeerStoreCrypto", "ChordRing", .product(name: "HeapModule", package: "swift-collections")]),
 
         // Executables: command lines only
         .executableTarget(
@@ -82,6 +86,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
+            name: "ChordSim",
+            dependencies: [
+                "ChordRing", "PeerStoreTestKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
             name: "PeerStoreGen",
             dependencies: [
                 "PeerStoreTestKit",
@@ -90,7 +100,7 @@ let package = Package(
 
         // Tests: one target per library, plus end-to-end tests against real processes
         .testTarget(name: "PeerStoreCryptoTests", dependencies: ["PeerStoreCrypto"]),
-        .testTarget(name: "ChordRingTests", dependencies: ["ChordRing"]),
+        .testTarget(name: "ChordRingTests", dependencies: ["ChordRing", "PeerStoreTestKit"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "PeerStoreCrypto", "PeerStoreTestKit"]),
         .testTarget(
             name: "PeerStoreWireTests",

@@ -7,7 +7,8 @@ public protocol Placement: Sendable {
     func replicas(for id: Identifier, count: Int) -> [NodeIdentity]
 }
 
-/// A node as placement sees it: its ring id and the address it serves on.
+/// A node as the ring sees it: its ring id and the address it serves on. Virtual nodes of one process share an address,
+/// so the address is what tells physical nodes apart.
 public struct NodeIdentity: Hashable, Sendable {
     public var id: Identifier
     public var address: String
@@ -32,19 +33,43 @@ public struct SingleNodePlacement: Placement {
 }
 
 /// Placement over a fixed, known set of nodes: the owner of an id is its successor on the ring, then the next nodes
-/// clockwise. This is the rule the live ring applies to its successor list.
+/// clockwise that are other physical nodes (a virtual node of an already chosen process is skipped). This is the rule
+/// the live ring applies to an owner's successor list.
 public struct SortedRingPlacement: Placement {
     public let nodes: [NodeIdentity]
 
-    /// Nodes listed twice (the same ring id) are kept once, so that `replicas` names distinct nodes.
     public init(nodes: [NodeIdentity]) {
         var seen = Set<Identifier>()
         self.nodes = nodes.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
     }
 
+    /// Index of the successor of `id` (the first node with an id >= `id`, wrapping).
+    public func ownerIndex(of id: Identifier) -> Int? {
+        guard !nodes.isEmpty else { return nil }
+        var low = 0
+        var high = nodes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if nodes[mid].id < id { low = mid + 1 } else { high = mid }
+        }
+        return low == nodes.count ? 0 : low
+    }
+
     public func replicas(for id: Identifier, count: Int) -> [NodeIdentity] {
-        guard !nodes.isEmpty, count > 0 else { return [] }
-        let start = nodes.firstIndex { $0.id >= id } ?? 0
-        return (0..<min(count, nodes.count)).map { nodes[(start + $0) % nodes.count] }
+        guard let start = ownerIndex(of: id), count > 0 else { return [] }
+        return ReplicaSelection.distinctPhysical((0..<nodes.count).lazy.map { nodes[(start + $0) % nodes.count] }, count: count)
+    }
+}
+
+/// Choosing k replicas from an owner and the nodes that follow it.
+public enum ReplicaSelection {
+    /// The first `count` nodes of `ordered` (the owner, then its successors) that are distinct physical nodes.
+    public static func distinctPhysical<S: Sequence>(_ ordered: S, count: Int) -> [NodeIdentity] where S.Element == NodeIdentity {
+        var chosen: [NodeIdentity] = []
+        var addresses = Set<String>()
+        for node in ordered where chosen.count < count {
+            if addresses.insert(node.address).inserted { chosen.append(node) }
+        }
+        return chosen
     }
 }

@@ -9,7 +9,7 @@ public struct ChordSettings: Sendable, Equatable {
     /// How long a request may go unanswered before it counts as failed.
     public var requestTimeout: Duration = .milliseconds(500)
     /// Consecutive unanswered stabilize requests before the first successor is taken for dead.
-    public var successorFailuresBeforeDead: Int = 2
+    public var successorFailuresBeforeDead: Int = 3
     /// How many nodes a lookup step returns to route through (best first); the rest are fallbacks.
     public var lookupCandidates: Int = 6
     /// Attempts of a whole lookup (each restarted from the origin's own table) before it fails.

@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "PeerStoreWire",
             dependencies: [
-                "ChordRing", "BlockStore",
+                "ChordRing", "BlockStore", "PeerStoreCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),

@@ -14,6 +14,7 @@ struct ClientContext {
     let filename: String?
     let filedest: String?
     let device: String?
+    let networkKeyFile: String?
 
     static let defaultPeer = ":3001"
 
@@ -30,8 +31,9 @@ struct ClientContext {
         case "getfile": return try await getfile()
         case "restore": return try await restore()
         case "snapshots": return try await snapshots()
+        case "genkey": return try genkey()
         default:
-            throw BackupError(.usage, "unknown -operation '\(operation)': use init, whoami, backup, getfile, restore or snapshots")
+            throw BackupError(.usage, "unknown -operation '\(operation)': use init, whoami, backup, getfile, restore, snapshots or genkey")
         }
     }
 
@@ -56,15 +58,64 @@ struct ClientContext {
         return 0
     }
 
-    /// Connects to the node, runs `body`, and closes the connection whatever happens.
-    private func withClient<T>(_ config: ClientConfig, _ body: (WireClient) async throws -> T) async throws -> T {
+    private func genkey() throws -> Int32 {
+        guard let networkKeyFile else { throw BackupError(.usage, "genkey needs -networkKeyFile FILE (where to write the new key)") }
+        if FileManager.default.fileExists(atPath: networkKeyFile) {
+            throw BackupError(.usage, "\(networkKeyFile) already exists; a new key would lock everyone out of the ring, so it is left alone")
+        }
+        do {
+            try NetworkKey.generate().save(path: networkKeyFile)
+        } catch let error as WireError {
+            throw BackupError(.io, error.message)
+        }
+        say("wrote a new network key to \(networkKeyFile) (0600). Keep it secret: give it to every node (-networkKeyFile) and every client.")
+        return 0
+    }
+
+    /// The ring's network key: -networkKeyFile, else the config's, else the open demo key (with a warning).
+    private func networkKey(_ config: ClientConfig) throws -> NetworkKey {
+        guard let path = networkKeyFile ?? config.networkKeyFile else {
+            if !quiet {
+                FileHandle.standardError.write(Data("peerstore-client: warning: no -networkKeyFile: using the open demo ring's key\n".utf8))
+            }
+            return .openDemo
+        }
+        do {
+            return try NetworkKey.load(path: path)
+        } catch let error as WireError {
+            throw BackupError(.config, error.message)
+        }
+    }
+
+    /// Connects to the node over the secure channel, runs `body`, and closes the connection whatever happens.
+    /// The node's key is pinned on first contact (known_nodes); a node that later proves another key is refused.
+    private func withClient<T>(_ config: ClientConfig, _ identity: Identity, _ body: (WireClient) async throws -> T) async throws -> T {
         let text = peerAddr ?? config.peerAddr ?? Self.defaultPeer
         let address = try PeerAddress(parsing: text)
+        var known = try KnownNodes(path: home.knownNodesPath)
+        let pinned = address.key ?? known.key(for: address)
+        let settings = SecureChannelSettings(networkKey: try networkKey(config), identity: identity.signing, expectedServerKey: pinned)
         let client: WireClient
         do {
-            client = try await WireClient.connect(to: address)
-        } catch {
-            throw BackupError(.unreachable, "cannot reach a PeerStore node at \(address): is peerstore-server running there? (-peerAddr)")
+            client = try await WireClient.connect(to: address, secure: settings, logger: logger)
+        } catch let error as WireError {
+            switch error.code {
+            case .serverKeyChanged:
+                throw BackupError(
+                    .unreachable,
+                    "the node at \(address.hostPort) proved a different key than the one pinned for it: it may be an impostor. If it was reinstalled on purpose, delete its line from \(home.knownNodesPath) (or give -peerAddr NEWKEY@\(address.hostPort)) and try again")
+            case .connectionFailed:
+                throw BackupError(.unreachable, "cannot reach a PeerStore node at \(address.hostPort): is peerstore-server running there? (-peerAddr)")
+            default:
+                throw BackupError(.unreachable, error.message)
+            }
+        }
+        if pinned == nil || address.key != nil, let key = client.remoteKey, known.key(for: address) != key {
+            try known.pin(key, for: address, in: home)
+            if !quiet {
+                FileHandle.standardError.write(Data(
+                    "peerstore-client: first contact with \(address.hostPort): pinned its key \(PublicKeyText.encode(key, prefix: "pn")) in \(home.knownNodesPath)\n".utf8))
+            }
         }
         do {
             let result = try await body(client)
@@ -84,12 +135,13 @@ struct ClientContext {
         guard let path = localPath ?? config.localPath else {
             throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
         }
-        let summary = try await withClient(config) { client in
+        let summary = try await withClient(config, identity) { client in
             try await BackupRunner(client: client, identity: identity, logger: logger).run(localPath: path, device: config.device)
         }
         // Remember what worked, so the nightly run needs no flags.
         config.localPath = try absolute(path)
         config.peerAddr = peerAddr ?? config.peerAddr ?? Self.defaultPeer
+        if let networkKeyFile { config.networkKeyFile = try absolute(networkKeyFile) }
         try home.save(config)
 
         say("backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
@@ -122,7 +174,7 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let summary = try await withClient(config) { client in
+        let summary = try await withClient(config, identity) { client in
             let snapshot = try await latest(config, client, identity)
             return try await Restorer(client: client, identity: identity, logger: logger)
                 .restoreFile(filename, from: snapshot, to: filedest, force: force)
@@ -136,7 +188,7 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let (snapshot, summary) = try await withClient(config) { client in
+        let (snapshot, summary) = try await withClient(config, identity) { client in
             let snapshot = try await latest(config, client, identity)
             let summary = try await Restorer(client: client, identity: identity, logger: logger)
                 .restoreAll(snapshot, to: filedest, force: force)
@@ -156,7 +208,7 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let list = try await withClient(config) { client in
+        let list = try await withClient(config, identity) { client in
             try await SnapshotCatalog(client: client, identity: identity).history(device: config.device)
         }
         if list.isEmpty {

@@ -18,6 +18,7 @@ struct ClientCommand: AsyncParsableCommand {
               getfile     restore one file: -filename PATH (as backed up) -filedest OUT
               restore     restore the latest snapshot into -filedest DIR
               snapshots   list this device's snapshots
+              genkey      write a new network key to -networkKeyFile FILE (give it to every node and client of the ring)
             Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped or not restored.
             Keep a copy of the identity file somewhere safe: without it nobody can read your backups.
             """)
@@ -43,6 +44,9 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name, remembered in the config).")
     var device: String?
 
+    @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered after a backup); genkey writes a new one here.")
+    var networkKeyFile: String?
+
     @Flag(name: [.customLong("force", withSingleDash: true), .customLong("force")], help: "Overwrite an existing -filedest.")
     var force = false
 
@@ -62,7 +66,8 @@ struct ClientCommand: AsyncParsableCommand {
         let logger = Logger(label: "peerstore.client")
         let context = ClientContext(
             home: ClientHome.resolve(explicit: home), logger: logger, quiet: quiet, force: force,
-            peerAddr: peerAddr, localPath: localPath, filename: filename, filedest: filedest, device: device)
+            peerAddr: peerAddr, localPath: localPath, filename: filename, filedest: filedest, device: device,
+            networkKeyFile: networkKeyFile)
         let status: Int32
         do {
             status = try await context.perform(operation)

@@ -7,6 +7,12 @@ import NIOPosix
 import PeerStoreWire
 import ServiceLifecycle
 
+/// An accepted connection and the outcome of its handshake.
+struct Connection: Sendable {
+    let channel: NIOAsyncChannel<Envelope, Envelope>
+    let outcome: SecureChannelOutcome
+}
+
 /// The storage node: a TCP listener that serves wire v1 from a `BlockStore`. Runs as a ServiceLifecycle service, so
 /// SIGTERM/SIGINT close the listener, finish the requests in flight and close the store cleanly.
 public final class NodeServer: Service, Sendable {
@@ -37,7 +43,12 @@ public final class NodeServer: Service, Sendable {
     public func run() async throws {
         let maxFrame = settings.maxFrameSize
         let listen = settings.listenAddress
-        let serverChannel: NIOAsyncChannel<NIOAsyncChannel<Envelope, Envelope>, Never>
+        let secure = SecureChannelSettings(
+            networkKey: settings.networkKey, identity: nodeKey.keys,
+            handshakeTimeout: .nanoseconds(Int64(settings.handshakeTimeout.components.seconds) * 1_000_000_000
+                + settings.handshakeTimeout.components.attoseconds / 1_000_000_000))
+        let logger = self.logger
+        let serverChannel: NIOAsyncChannel<Connection, Never>
         do {
             serverChannel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
@@ -45,8 +56,11 @@ public final class NodeServer: Service, Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: listen.host, port: listen.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addWireHandlers(role: .server, maxFrameSize: maxFrame)
-                        return try NIOAsyncChannel<Envelope, Envelope>(wrappingChannelSynchronously: channel)
+                        let outcome = SecureChannelOutcome(eventLoop: channel.eventLoop)
+                        try channel.pipeline.syncOperations.addWireHandlers(
+                            role: .server, security: .server(secure, outcome), maxFrameSize: maxFrame, logger: logger)
+                        return Connection(
+                            channel: try NIOAsyncChannel<Envelope, Envelope>(wrappingChannelSynchronously: channel), outcome: outcome)
                     }
                 }
         } catch {
@@ -57,7 +71,8 @@ public final class NodeServer: Service, Sendable {
         let bound = PeerAddress(host: listen.host, port: port)
         boundAddress.withLockedValue { $0 = bound }
         let me = NodeIdentity(id: nodeKey.id, address: bound.description)
-        let processor = RequestProcessor(store: store, placement: SingleNodePlacement(node: me), node: me, logger: logger)
+        let processor = RequestProcessor(
+            store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers, logger: logger)
         if let peer = settings.initialPeer, peer != bound {
             logger.notice("a ring of one node: -initialPeerAddr is accepted but not joined yet", metadata: ["peer": "\(peer)"])
         }
@@ -88,16 +103,17 @@ public final class NodeServer: Service, Sendable {
     }
 
     /// Serves one connection: requests are handled concurrently up to a limit, responses go out as they finish.
-    private func serve(_ connection: NIOAsyncChannel<Envelope, Envelope>, processor: RequestProcessor) async {
+    private func serve(_ accepted: Connection, processor: RequestProcessor) async {
+        let connection = accepted.channel
         let key = ObjectIdentifier(connection.channel)
         let remote = connection.channel.remoteAddress?.description ?? "?"
         // A connection accepted just as shutdown began is closed at once rather than missed.
-        let accepted = connections.withLockedValue { state -> Bool in
+        let registered = connections.withLockedValue { state -> Bool in
             guard !state.shuttingDown else { return false }
             state.open[key] = connection.channel
             return true
         }
-        guard accepted else {
+        guard registered else {
             try? await connection.channel.close()
             return
         }
@@ -113,8 +129,10 @@ public final class NodeServer: Service, Sendable {
                             inFlight -= 1
                         }
                         inFlight += 1
+                        // Frames reach us only after the handshake, so the peer's key is known by now.
+                        let peer = Peer.classify(key: accepted.outcome.remoteKey, ringMembers: [processor.node.id])
                         group.addTask {
-                            let reply = await processor.handle(envelope)
+                            let reply = await processor.handle(envelope, from: peer)
                             try await outbound.write(reply)
                         }
                     }

@@ -11,6 +11,12 @@ public struct NodeSettings: Sendable {
     public var maxFrameSize: Int = Frame.defaultMaxSize
     /// Requests of one connection handled at once; further frames wait in the socket (backpressure).
     public var maxInFlightPerConnection: Int = 64
+    /// The ring's network key; the open demo key when none is given.
+    public var networkKey: NetworkKey = .openDemo
+    /// With a list, only these users (Ed25519 public keys) may store; anyone with the network key may still read.
+    public var allowedUsers: Set<[UInt8]>?
+    /// A peer that has not completed the handshake by then is dropped.
+    public var handshakeTimeout: Duration = .seconds(10)
 
     public init(listenAddress: PeerAddress, dataPath: String, initialPeer: PeerAddress? = nil) {
         self.listenAddress = listenAddress

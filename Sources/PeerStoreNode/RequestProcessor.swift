@@ -12,21 +12,39 @@ public struct RequestProcessor: Sendable {
     public let store: BlockStore
     public let placement: any Placement
     public let node: NodeIdentity
+    /// With a list, only these users may store (nodes always may).
+    public let allowedUsers: Set<[UInt8]>?
     let logger: Logger
 
-    public init(store: BlockStore, placement: any Placement, node: NodeIdentity, logger: Logger) {
+    public init(store: BlockStore, placement: any Placement, node: NodeIdentity, allowedUsers: Set<[UInt8]>? = nil, logger: Logger) {
         self.store = store
         self.placement = placement
         self.node = node
+        self.allowedUsers = allowedUsers
         self.logger = logger
     }
 
-    public func handle(_ envelope: Envelope) async -> Envelope {
-        Envelope(requestID: envelope.requestID, message: await handle(envelope.message))
+    public func handle(_ envelope: Envelope, from peer: Peer = Peer(key: nil, kind: .user)) async -> Envelope {
+        Envelope(requestID: envelope.requestID, message: await handle(envelope.message, from: peer))
     }
 
-    public func handle(_ message: WireMessage) async -> WireMessage {
+    /// Whether `peer` may store blocks and records here.
+    public func mayStore(_ peer: Peer) -> Bool {
+        guard let allowedUsers else { return true }
+        if peer.kind == .node { return true }
+        return peer.key.map { allowedUsers.contains($0) } ?? false
+    }
+
+    public func handle(_ message: WireMessage, from peer: Peer = Peer(key: nil, kind: .user)) async -> WireMessage {
         do {
+            switch message {
+            case .putBlock, .putRecord:
+                guard mayStore(peer) else {
+                    return .error(WireError(.forbidden, "this node does not let your user id store (it is not in -allowUsers)"))
+                }
+            default:
+                break
+            }
             switch message {
             case .ping:
                 return .pong(nodeID: node.id)

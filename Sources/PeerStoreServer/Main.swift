@@ -26,6 +26,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join (accepted; a ring of one ignores it for now).")
     var initialPeerAddr: String?
 
+    @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (make one with `peerstore-client -operation genkey`). Without it: an open demo ring.")
+    var networkKeyFile: String?
+
+    @Option(name: [.customLong("allowUsers", withSingleDash: true), .customLong("allowUsers")], help: "A file of user ids (one a line) that may store here; others may only read.")
+    var allowUsers: String?
+
+    @Option(name: [.customLong("handshakeTimeout", withSingleDash: true), .customLong("handshakeTimeout")], help: "Seconds a peer has to complete the secure handshake (default 10).")
+    var handshakeTimeout: Double = 10
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -41,11 +50,21 @@ struct ServerCommand: AsyncParsableCommand {
             let listen = try PeerAddress(parsing: addr)
             let path = dataPath ?? ".peerstore/\(listen.port)"
             let initial = try initialPeerAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
-            let settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
+            var settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
+            if let networkKeyFile {
+                settings.networkKey = try NetworkKey.load(path: networkKeyFile)
+            } else {
+                FileHandle.standardError.write(Data(
+                    "peerstore-server: WARNING: no -networkKeyFile: this node runs an open demo ring that anyone can join\n".utf8))
+            }
+            if let allowUsers { settings.allowedUsers = try Self.loadUsers(allowUsers) }
+            settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
             let server = try NodeServer(settings: settings, logger: logger) { bound in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
                 FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound), data in \(path)\n".utf8))
             }
+            let nodeKey = PublicKeyText.encode(server.nodeKey.keys.publicKey, prefix: "pn")
+            FileHandle.standardOutput.write(Data("peerstore-server node key \(nodeKey) (clients may pin it: -peerAddr \(nodeKey)@HOST:PORT)\n".utf8))
             let group = ServiceGroup(
                 configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
@@ -53,5 +72,23 @@ struct ServerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("peerstore-server: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// Reads an -allowUsers file: one user id (`ps...`) a line; blank lines and `#` comments are ignored.
+    static func loadUsers(_ path: String) throws -> Set<[UInt8]> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read -allowUsers file \(path)")
+        }
+        var users = Set<[UInt8]>()
+        for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+            if line.isEmpty { continue }
+            guard let key = PublicKeyText.decode(line, prefix: "ps") else {
+                throw ValidationError("\(path) line \(n + 1): '\(line)' is not a user id (see `peerstore-client -operation whoami`)")
+            }
+            users.insert(key)
+        }
+        return users
     }
 }

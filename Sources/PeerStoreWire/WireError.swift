@@ -16,6 +16,10 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case connectionFailed = 13
         case connectionClosed = 14
         case corruptBlock = 15
+        case handshakeFailed = 16
+        case serverKeyChanged = 17
+        case forbidden = 18
+        case channelTampered = 19
         case internalError = 99
     }
 

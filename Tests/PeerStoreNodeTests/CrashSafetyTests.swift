@@ -74,7 +74,7 @@ import Testing
         _ address: PeerAddress, expected: (acknowledged: [Identifier: [UInt8]], inDoubt: [Identifier: [UInt8]]),
         ids: [Identifier], ledger: CrashLedger, context: String
     ) async throws {
-        let client = try await withDeadline(10) { try await WireClient.connect(to: address) }
+        let client = try await withDeadline(10) { try await WireClient.connect(to: address, secure: .openDemo()) }
         var present = Set<Identifier>()
         for id in ids {
             let bytes = try await withDeadline(10) { try await client.getBlock(id: id) }
@@ -117,7 +117,7 @@ import Testing
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<writers {
                 group.addTask {
-                    guard let client = try? await withDeadline(5, { try await WireClient.connect(to: address) }) else { return }
+                    guard let client = try? await withDeadline(5, { try await WireClient.connect(to: address, secure: .openDemo()) }) else { return }
                     for _ in 0..<maxPutsPerWriter where Date() < stopAt {
                         let bytes = SecureRandom.bytes(randomSize(bytesSent: ledger.bytesSent))
                         let id = BlockID.of(bytes)

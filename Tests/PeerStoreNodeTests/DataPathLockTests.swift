@@ -33,7 +33,7 @@ import Testing
         #expect(message.contains("in use"), "stderr: \(message)")
 
         // The first server is unharmed.
-        let client = try await withDeadline(10) { try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: first.port)) }
+        let client = try await withDeadline(10) { try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: first.port), secure: .openDemo()) }
         _ = try await withDeadline(10) { try await client.ping() }
         await client.close()
         #expect(first.process.isRunning)

@@ -38,7 +38,7 @@ struct ServerBadInputTests {
     @Test func headerOverTheLimitClosesTheConnectionAndTheServerKeepsServing() async throws {
         let server = try RunningServer()
         defer { #expect(server.stop() == 0) }
-        let raw = try RawSocket(port: server.process.port)
+        let raw = try RawSocket(port: server.process.port, secure: true)
         // 8 MiB + 1025 bytes announced: one over the default limit. No payload follows; the server must not wait for it.
         try raw.send(rawFrame(type: MessageType.putBlock.rawValue, id: 1, payload: []).enumerated().map { i, b in
             i < 4 ? withUnsafeBytes(of: UInt32(Frame.defaultMaxSize + 1).bigEndian, Array.init)[i] : b
@@ -54,7 +54,7 @@ struct ServerBadInputTests {
     @Test func malformedButFramedRequestGetsATypedErrorAndTheConnectionStaysUsable() async throws {
         let server = try RunningServer()
         defer { #expect(server.stop() == 0) }
-        let raw = try RawSocket(port: server.process.port)
+        let raw = try RawSocket(port: server.process.port, secure: true)
 
         // A get-block whose id is 3 bytes long, a have-blocks whose count lies, and an unknown type.
         try raw.send(rawFrame(type: MessageType.getBlock.rawValue, id: 41, payload: [1, 2, 3]))

@@ -26,7 +26,7 @@ struct ServerShutdownTests {
         // A new server on the same data path still has the block.
         let again = try ServerProcess(dataPath: server.process.dataPath)
         defer { #expect(again.stop() == 0) }
-        let second = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: again.port))
+        let second = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: again.port), secure: .openDemo())
         defer { Task { await second.close() } }
         #expect(try await second.getBlock(id: BlockID.of(bytes)) == bytes)
     }
@@ -63,7 +63,7 @@ struct ServerShutdownTests {
 
         let again = try ServerProcess(dataPath: server.process.dataPath)
         defer { #expect(again.stop() == 0) }
-        let second = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: again.port))
+        let second = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: again.port), secure: .openDemo())
         defer { Task { await second.close() } }
         let present = try await second.haveBlocks(acknowledged.map { BlockID.of(blocks[$0]) })
         #expect(present.allSatisfy { $0 }, "\(present.filter { !$0 }.count) of \(acknowledged.count) acknowledged blocks lost")

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import PeerStoreCrypto
 import NIOConcurrencyHelpers
 import PeerStoreTestKit
 import PeerStoreWire
@@ -14,7 +16,7 @@ final class RunningServer {
     init() throws {
         dir = try TemporaryDirectory(prefix: "peerstore-server")
         do {
-            process = try ServerProcess(dataPath: dir.sub("node"))
+            process = try ServerProcess(dataPath: dir.sub("node"), extraArguments: ["-handshakeTimeout", "2"])
         } catch {
             dir.remove()
             throw error
@@ -23,7 +25,7 @@ final class RunningServer {
 
     var address: PeerAddress { PeerAddress(host: "127.0.0.1", port: process.port) }
 
-    func client() async throws -> WireClient { try await WireClient.connect(to: address, connectTimeout: .seconds(5)) }
+    func client() async throws -> WireClient { try await WireClient.connect(to: address, secure: .openDemo(), connectTimeout: .seconds(5)) }
 
     @discardableResult
     func stop() -> Int32 {
@@ -35,9 +37,42 @@ final class RunningServer {
     var log: String { (try? String(contentsOfFile: process.logPath, encoding: .utf8)) ?? "" }
 }
 
-/// A plain blocking POSIX TCP socket to 127.0.0.1, for sending bytes no well-behaved client would send.
+/// A plain blocking POSIX TCP socket to 127.0.0.1, for sending bytes no well-behaved client would send. With
+/// `secure`, it first completes the secure handshake (open demo key) with the pure state machine, then seals what it
+/// sends and opens what it reads, so frame-level bad input reaches the server's frame decoder.
 final class RawSocket {
     let fd: Int32
+    private var sealer: BoxStreamSealer?
+    private var opener: BoxStreamOpener?
+    private var sealedInbound = ByteBuffer()
+
+    convenience init(port: Int, secure: Bool) throws {
+        try self.init(port: port)
+        guard secure else { return }
+        var handshake = ClientHandshake(networkKey: .openDemo, identity: SigningKeyPair(), expectedServerKey: nil)
+        try send(handshake.start())
+        var reply = try readExactly(Handshake.serverHelloLength, within: 10)
+        guard let auth = try handshake.receive(reply).send else { throw TestKitError("handshake: no authentication to send") }
+        try send(auth)
+        reply = try readExactly(Handshake.serverAcceptLength, within: 10)
+        guard let keys = try handshake.receive(reply).session else { throw TestKitError("handshake did not finish") }
+        sealer = BoxStreamSealer(key: keys.sendKey, nonce: keys.sendNonce)
+        opener = BoxStreamOpener(key: keys.receiveKey, nonce: keys.receiveNonce)
+    }
+
+    private func readExactly(_ count: Int, within seconds: Double) throws -> [UInt8] {
+        var out: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        while out.count < count {
+            switch readRaw(within: deadline.timeIntervalSinceNow) {
+            case .bytes(let b): out += b
+            case .closed: throw TestKitError("closed during the handshake")
+            case .timedOut: throw TimedOut(seconds: seconds)
+            }
+        }
+        guard out.count == count else { throw TestKitError("the server sent more than the handshake message") }
+        return out
+    }
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -59,7 +94,13 @@ final class RawSocket {
 
     deinit { close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
+    func send(_ plain: [UInt8]) throws {
+        var bytes = plain
+        if sealer != nil {
+            var out = ByteBuffer()
+            sealer!.seal(ByteBuffer(bytes: plain), into: &out)
+            bytes = Array(out.readableBytesView)
+        }
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -74,8 +115,25 @@ final class RawSocket {
         case timedOut
     }
 
-    /// Waits up to `seconds` for some bytes or for the peer to close (EOF or reset).
+    /// Waits up to `seconds` for some (opened, when secure) bytes or for the peer to close (EOF or reset).
     func read(within seconds: Double) -> ReadResult {
+        guard opener != nil else { return readRaw(within: seconds) }
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            do {
+                if case .plaintext(let plain)? = try opener!.next(from: &sealedInbound) { return .bytes(Array(plain.readableBytesView)) }
+            } catch {
+                return .closed
+            }
+            switch readRaw(within: deadline.timeIntervalSinceNow) {
+            case .bytes(let b): sealedInbound.writeBytes(b)
+            case .closed: return .closed
+            case .timedOut: return .timedOut
+            }
+        }
+    }
+
+    private func readRaw(within seconds: Double) -> ReadResult {
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 65536)
         while Date() < deadline {

@@ -3,10 +3,13 @@ public struct ClientConfig: Codable, Equatable, Sendable {
     public var peerAddr: String?
     public var localPath: String?
     public var device: String
+    /// The ring's network key file; the open demo key when absent.
+    public var networkKeyFile: String?
 
-    public init(peerAddr: String? = nil, localPath: String? = nil, device: String) {
+    public init(peerAddr: String? = nil, localPath: String? = nil, device: String, networkKeyFile: String? = nil) {
         self.peerAddr = peerAddr
         self.localPath = localPath
         self.device = device
+        self.networkKeyFile = networkKeyFile
     }
 }

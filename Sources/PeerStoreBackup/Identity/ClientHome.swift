@@ -17,6 +17,7 @@ public struct ClientHome: Sendable {
 
     public var identityPath: String { path + "/identity" }
     public var configPath: String { path + "/config.json" }
+    public var knownNodesPath: String { path + "/known_nodes" }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: identityPath) }
 

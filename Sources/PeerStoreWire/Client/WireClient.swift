@@ -1,4 +1,5 @@
 import BlockStore
+import Logging
 import ChordRing
 import Logging
 import NIOConcurrencyHelpers
@@ -11,31 +12,69 @@ public final class WireClient: Sendable {
     public let address: PeerAddress
     private let channel: Channel
     private let nextID = NIOLockedValueBox<UInt64>(1)
+    /// The node's long-term key, as proved in the handshake (nil on a plaintext connection).
+    public let remoteKey: [UInt8]?
 
-    private init(address: PeerAddress, channel: Channel) {
+    private init(address: PeerAddress, channel: Channel, remoteKey: [UInt8]?) {
         self.address = address
         self.channel = channel
+        self.remoteKey = remoteKey
     }
 
-    /// Connects to `address`; throws `connectionFailed` with a message that names the address.
+    /// Connects to `address` and, with `secure`, completes the secure handshake before returning. Throws
+    /// `connectionFailed` (nothing listens), `serverKeyChanged` (the node proved another key than the pinned one) or
+    /// `handshakeFailed`, each with a message that names the address and says what to check.
     public static func connect(
-        to address: PeerAddress, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        security: ChannelSecurity = .plaintext, maxFrameSize: Int = Frame.defaultMaxSize, connectTimeout: TimeAmount = .seconds(10)
+        to address: PeerAddress, secure: SecureChannelSettings?, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maxFrameSize: Int = Frame.defaultMaxSize, connectTimeout: TimeAmount = .seconds(10),
+        logger: Logger = Logger(label: "peerstore.wire")
     ) async throws -> WireClient {
+        let outcomeBox = NIOLockedValueBox<SecureChannelOutcome?>(nil)
+        var settings = secure
+        if let key = address.key { settings?.expectedServerKey = key }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
+            .channelInitializer { [settings] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addWireHandlers(role: .client, security: security, maxFrameSize: maxFrameSize)
+                    var security = ChannelSecurity.plaintext
+                    if let settings {
+                        let outcome = SecureChannelOutcome(eventLoop: channel.eventLoop)
+                        outcomeBox.withLockedValue { $0 = outcome }
+                        security = .client(settings, outcome)
+                    }
+                    try channel.pipeline.syncOperations.addWireHandlers(
+                        role: .client, security: security, maxFrameSize: maxFrameSize, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(NIORequestResponseWithIDHandler<Envelope, Envelope>())
                 }
             }
+        let channel: Channel
         do {
-            let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
-            return WireClient(address: address, channel: channel)
+            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
         } catch {
             throw WireError(.connectionFailed, "cannot reach a PeerStore node at \(address): \(error)")
+        }
+        guard let outcome = outcomeBox.withLockedValue({ $0 }) else {
+            return WireClient(address: address, channel: channel, remoteKey: nil)
+        }
+        do {
+            let key = try await outcome.established.futureResult.get()
+            return WireClient(address: address, channel: channel, remoteKey: key)
+        } catch let error as HandshakeError {
+            try? await channel.close()
+            switch error.code {
+            case .serverKeyChanged:
+                throw WireError(.serverKeyChanged, "the node at \(address) presented a different key than the one pinned for it")
+            case .wrongNetworkKey:
+                throw WireError(.handshakeFailed, "the node at \(address) uses another network key: check -networkKeyFile")
+            default:
+                throw WireError(.handshakeFailed, "secure handshake with \(address) failed: \(error.message)")
+            }
+        } catch {
+            try? await channel.close()
+            throw WireError(
+                .handshakeFailed,
+                "the node at \(address) closed the connection during the secure handshake: it uses another network key (check -networkKeyFile) or does not allow this user")
         }
     }
 

@@ -1,22 +1,28 @@
+import Logging
 import NIOCore
 
 /// How a connection is protected.
-///
-/// This is the seam for the secure channel: a later step adds a case that puts the handshake and the encrypted
-/// framing handlers in front of the frame codec, below everything else, so nothing above it changes.
 public enum ChannelSecurity: Sendable {
-    /// Plain TCP, as in wire v1 before the secure channel.
+    /// Plain TCP: only for codec tests and local measurements; nodes and clients always use the secure channel.
     case plaintext
+    /// The Secret Handshake, then box-stream encryption (`SecureChannelHandler`), below the frame codec.
+    case client(SecureChannelSettings, SecureChannelOutcome)
+    case server(SecureChannelSettings, SecureChannelOutcome)
 }
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Adds the wire v1 handlers: [security] -> frame decoder/encoder -> envelope codec.
+    /// Adds the wire v1 handlers: [secure channel] -> frame decoder/encoder -> envelope codec.
     public func addWireHandlers(
-        role: EnvelopeCodec.Role, security: ChannelSecurity = .plaintext, maxFrameSize: Int = Frame.defaultMaxSize
+        role: EnvelopeCodec.Role, security: ChannelSecurity = .plaintext, maxFrameSize: Int = Frame.defaultMaxSize,
+        logger: Logger = Logger(label: "peerstore.wire")
     ) throws {
         switch security {
         case .plaintext:
             break
+        case .client(let settings, let outcome):
+            try addHandler(SecureChannelHandler(client: settings, outcome: outcome, logger: logger))
+        case .server(let settings, let outcome):
+            try addHandler(SecureChannelHandler(server: settings, outcome: outcome, logger: logger))
         }
         try addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
         try addHandler(MessageToByteHandler(FrameEncoder()))

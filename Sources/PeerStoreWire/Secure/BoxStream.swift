@@ -1,0 +1,108 @@
+import NIOCore
+import PeerStoreCrypto
+
+/// Box-stream framing after the handshake (as in Secure Scuttlebutt, with bodies up to 64 KiB - 1):
+///
+/// ```
+/// header  34 bytes   secretbox(key, nonce n)(bodyLength u16 BE | bodyTag 16)
+/// body    bodyLength secretbox_detached(key, nonce n + 1)(plaintext)     (its tag travels in the header)
+/// ```
+/// The nonce is a 24-byte big-endian counter that grows by 2 per message, so no nonce ever repeats under one key.
+/// Lengths are encrypted too. A header of 18 zero bytes says goodbye (a clean close); any failed MAC is fatal.
+public enum BoxStream {
+    public static let headerLength = 34
+    public static let maxBodyLength = 65_535
+    static let goodbyePlaintext = [UInt8](repeating: 0, count: 18)
+
+    static func increment(_ nonce: inout [UInt8]) {
+        var i = nonce.count - 1
+        while i >= 0 {
+            nonce[i] &+= 1
+            if nonce[i] != 0 { return }
+            i -= 1
+        }
+    }
+}
+
+/// Seals outbound plaintext into box-stream messages.
+public struct BoxStreamSealer: Sendable {
+    let key: [UInt8]
+    var nonce: [UInt8]
+
+    public init(key: [UInt8], nonce: [UInt8]) {
+        self.key = key
+        self.nonce = nonce
+    }
+
+    /// Appends the messages for `plaintext` (split into bodies of at most 64 KiB - 1) to `out`.
+    public mutating func seal(_ plaintext: ByteBuffer, into out: inout ByteBuffer) {
+        var rest = plaintext
+        out.reserveCapacity(minimumWritableBytes: rest.readableBytes + (rest.readableBytes / BoxStream.maxBodyLength + 1) * BoxStream.headerLength)
+        while rest.readableBytes > 0 {
+            let n = min(rest.readableBytes, BoxStream.maxBodyLength)
+            var body = rest.readBytes(length: n)!
+            var bodyNonce = nonce
+            BoxStream.increment(&bodyNonce)
+            let tag = body.withUnsafeMutableBytes { SecretBox.sealDetached($0, nonce: bodyNonce, key: key) }
+            let header = SecretBox.seal([UInt8(n >> 8), UInt8(n & 0xff)] + tag, nonce: nonce, key: key)
+            out.writeBytes(header)
+            out.writeBytes(body)
+            BoxStream.increment(&nonce)
+            BoxStream.increment(&nonce)
+        }
+    }
+
+    /// The goodbye message that ends the stream cleanly.
+    public mutating func goodbye() -> [UInt8] {
+        let header = SecretBox.seal(BoxStream.goodbyePlaintext, nonce: nonce, key: key)
+        BoxStream.increment(&nonce)
+        BoxStream.increment(&nonce)
+        return header
+    }
+}
+
+/// Opens inbound box-stream messages.
+public struct BoxStreamOpener: Sendable {
+    public enum Item: Equatable, Sendable {
+        case plaintext(ByteBuffer)
+        case goodbye
+    }
+
+    let key: [UInt8]
+    var nonce: [UInt8]
+    /// The body length and tag of a header already opened, while its body is still arriving.
+    var pendingBody: (length: Int, tag: [UInt8])?
+
+    public init(key: [UInt8], nonce: [UInt8]) {
+        self.key = key
+        self.nonce = nonce
+    }
+
+    /// Opens the next whole message in `buffer`, consuming it; nil if more bytes are needed.
+    /// Throws `channelTampered` when a MAC fails.
+    public mutating func next(from buffer: inout ByteBuffer) throws -> Item? {
+        if pendingBody == nil {
+            guard let header = buffer.readBytes(length: BoxStream.headerLength) else { return nil }
+            guard let plain = try? SecretBox.open(header, nonce: nonce, key: key) else {
+                throw WireError(.channelTampered, "a box-stream header failed its authentication")
+            }
+            if plain == BoxStream.goodbyePlaintext { return .goodbye }
+            let length = Int(plain[0]) << 8 | Int(plain[1])
+            guard length > 0 else { throw WireError(.channelTampered, "a box-stream header announced an empty body") }
+            pendingBody = (length, Array(plain[2...]))
+        }
+        let (length, tag) = pendingBody!
+        guard var body = buffer.readBytes(length: length) else { return nil }
+        var bodyNonce = nonce
+        BoxStream.increment(&bodyNonce)
+        do {
+            try body.withUnsafeMutableBytes { try SecretBox.openDetached($0, tag: tag, nonce: bodyNonce, key: key) }
+        } catch {
+            throw WireError(.channelTampered, "a box-stream body failed its authentication")
+        }
+        pendingBody = nil
+        BoxStream.increment(&nonce)
+        BoxStream.increment(&nonce)
+        return .plaintext(ByteBuffer(bytes: body))
+    }
+}

@@ -23,8 +23,9 @@ public enum ChordMessage: Sendable, Equatable {
 
 /// The answer to one lookup step.
 public enum FindSuccessorReply: Sendable, Equatable {
-    /// The key's owner (from the answering node's successor list).
-    case found(owner: NodeIdentity)
+    /// The key's owner from the answering node's successor list, followed by the nodes after it (fallbacks if the
+    /// owner turns out to be dead).
+    case found(owners: [NodeIdentity])
     /// Nodes strictly closer to the key than the answering node, best first.
     case closer([NodeIdentity])
     /// The answering node has not joined a ring yet.

@@ -16,6 +16,9 @@ extension ChordNode {
         var hops = 0
         var timeouts = 0
         var attempts = 1
+        /// Owner candidates awaiting confirmation, best first.
+        var owners: [NodeIdentity] = []
+        var confirmations = 0
     }
 
     /// Starts a lookup of `key`'s owner; `.lookupCompleted` carries `tag`.
@@ -29,17 +32,20 @@ extension ChordNode {
     /// This node's answer to a lookup step.
     public func answer(_ key: Identifier) -> FindSuccessorReply {
         guard isJoined else { return .notReady }
-        if let owner = localOwner(of: key) { return .found(owner: owner) }
+        if let owners = localOwners(of: key) { return .found(owners: owners) }
         return .closer(closestPreceding(key))
     }
 
     /// The owner of `key` if it lies within our successor list: (me, s0] -> s0, (s0, s1] -> s1, ...
-    func localOwner(of key: Identifier) -> NodeIdentity? {
+    func localOwner(of key: Identifier) -> NodeIdentity? { localOwners(of: key)?.first }
+
+    /// The owner of `key` from our successor list and the successors after it; nil if the key lies beyond the list.
+    func localOwners(of key: Identifier) -> [NodeIdentity]? {
         guard let first = successors.first else { return nil }
-        if first == me { return me }
+        if first == me { return [me] }
         var previous = me.id
-        for s in successors {
-            if key.isBetweenRightInclusive(previous, s.id) && previous != s.id { return s }
+        for (i, s) in successors.enumerated() {
+            if key.isBetweenRightInclusive(previous, s.id) && previous != s.id { return Array(successors[i...]) }
             previous = s.id
         }
         return nil
@@ -66,8 +72,12 @@ extension ChordNode {
     mutating func startLookup(key: Identifier, purpose: LookupPurpose, initial: [NodeIdentity]?) -> [ChordDirective] {
         let id = nextLookupID
         nextLookupID += 1
-        if initial == nil, let owner = localOwner(of: key) {
-            return complete(LookupState(key: key, purpose: purpose, candidates: []), owner: owner)
+        if initial == nil, let owners = localOwners(of: key) {
+            var state = LookupState(key: key, purpose: purpose, candidates: [])
+            guard needsConfirmation(state), owners.first != me else { return complete(state, owner: owners[0]) }
+            state.owners = owners
+            lookups[id] = state
+            return confirmNext(id)
         }
         lookups[id] = LookupState(key: key, purpose: purpose, candidates: initial ?? closestPreceding(key))
         return advance(id)
@@ -116,10 +126,19 @@ extension ChordNode {
     mutating func onLookupStep(_ id: UInt64, from node: NodeIdentity, answer: FindSuccessorReply) -> [ChordDirective] {
         guard var state = lookups[id] else { return [] }
         switch answer {
-        case .found(let owner):
+        case .found(let owners):
             state.hops += 1
-            lookups[id] = nil
-            return complete(state, owner: owner)
+            guard let owner = owners.first else {
+                lookups[id] = state
+                return advance(id)
+            }
+            guard needsConfirmation(state) else {
+                lookups[id] = nil
+                return complete(state, owner: owner)
+            }
+            state.owners = owners
+            lookups[id] = state
+            return confirmNext(id)
         case .closer(let nodes):
             state.hops += 1
             let fresh = nodes.filter { $0.id.isBetween(node.id, state.key) && !state.tried.contains($0.id) }
@@ -132,6 +151,40 @@ extension ChordNode {
             lookups[id] = state
             return advance(id)
         }
+    }
+
+    func needsConfirmation(_ state: LookupState) -> Bool {
+        guard settings.confirmOwner, case .external = state.purpose else { return false }
+        return true
+    }
+
+    /// Asks the best owner candidate for its predecessor: it owns the key only if that predecessor precedes the key.
+    mutating func confirmNext(_ id: UInt64) -> [ChordDirective] {
+        guard var state = lookups[id] else { return [] }
+        guard let candidate = state.owners.first, state.confirmations < 2 * settings.successorListLength else {
+            state.owners = []
+            lookups[id] = state
+            return advance(id)  // no live owner among them: route again from the remaining candidates
+        }
+        if candidate == me {
+            lookups[id] = state
+            return onOwnerState(id, owner: me, predecessor: predecessor)
+        }
+        state.confirmations += 1
+        lookups[id] = state
+        return request(candidate, .getState, for: .confirmOwner(lookup: id, node: candidate))
+    }
+
+    mutating func onOwnerState(_ id: UInt64, owner: NodeIdentity, predecessor p: NodeIdentity?) -> [ChordDirective] {
+        guard var state = lookups[id] else { return [] }
+        if let p, p != owner, !state.key.isBetweenRightInclusive(p.id, owner.id) {
+            // A node joined between the key and the supposed owner: it is the better candidate.
+            state.owners.insert(p, at: 0)
+            lookups[id] = state
+            return confirmNext(id)
+        }
+        lookups[id] = nil
+        return complete(state, owner: owner)
     }
 
     mutating func complete(_ state: LookupState, owner: NodeIdentity?) -> [ChordDirective] {

@@ -45,6 +45,7 @@ public struct ChordNode: Sendable {
         case adopt(NodeIdentity)
         case joinState(NodeIdentity)
         case lookupStep(lookup: UInt64, node: NodeIdentity)
+        case confirmOwner(lookup: UInt64, node: NodeIdentity)
         case checkPredecessor(old: NodeIdentity, candidate: NodeIdentity)
     }
 
@@ -140,6 +141,8 @@ public struct ChordNode: Sendable {
             return onJoinState(from: s, successors: list)
         case (.lookupStep(let lookup, let node), .findSuccessorReply(let answer)):
             return onLookupStep(lookup, from: node, answer: answer)
+        case (.confirmOwner(let lookup, let node), .state(let predecessor, _)):
+            return onOwnerState(lookup, owner: node, predecessor: predecessor)
         case (.checkPredecessor, .pong):
             return []
         default:
@@ -163,6 +166,13 @@ public struct ChordNode: Sendable {
             state.timeouts += 1
             lookups[lookup] = state
             return advance(lookup)
+        case .confirmOwner(let lookup, let node):
+            forget(node)
+            guard var state = lookups[lookup] else { return [] }
+            state.timeouts += 1
+            state.owners.removeAll { $0 == node }
+            lookups[lookup] = state
+            return confirmNext(lookup)
         case .checkPredecessor(let old, let candidate):
             if predecessor == old { predecessor = candidate }
             return []

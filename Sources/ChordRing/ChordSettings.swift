@@ -16,6 +16,9 @@ public struct ChordSettings: Sendable, Equatable {
     public var lookupAttempts: Int = 3
     /// Pause between lookup attempts and join retries.
     public var retryDelay: Duration = .milliseconds(500)
+    /// Confirm a lookup's answer with the owner itself (its predecessor must precede the key) before reporting it.
+    /// One more request per lookup; under churn it turns answers from stale successor lists into right ones.
+    public var confirmOwner: Bool = true
     /// Virtual nodes per physical node (used by the shell that creates the instances).
     public var virtualNodes: Int = 1
 

@@ -41,7 +41,7 @@ struct ChordNodeTests {
         #expect(out.contains(.joined))
         #expect(out.contains(.schedule(.stabilize, after: a.settings.stabilizeInterval)))
         #expect(a.successors == [ident(10)])
-        #expect(a.answer(key(200)) == .found(owner: ident(10)))
+        #expect(a.answer(key(200)) == .found(owners: [ident(10)]))
         let done = a.lookup(key: key(3), tag: 9)
         #expect(done == [.lookupCompleted(LookupResult(tag: 9, key: key(3), owner: ident(10), hops: 0, timeouts: 0))])
     }

@@ -11,13 +11,16 @@ public final class ServerProcess: @unchecked Sendable {
     public var address: String { "127.0.0.1:\(port)" }
 
     /// Starts a server and waits (at most `timeout` seconds) until it listens.
-    public init(dataPath: String, extraArguments: [String] = [], timeout: TimeInterval = 30) throws {
+    /// What the server printed on stdout up to the moment it listened (its node key among it).
+    public private(set) var stdout = ""
+
+    public init(dataPath: String, extraArguments: [String] = [], listen: String = "127.0.0.1:0", timeout: TimeInterval = 30) throws {
         self.dataPath = dataPath
         self.logPath = dataPath + ".log"
         let binary = try BinaryLocator.path(of: "peerstore-server")
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-addr", "127.0.0.1:0", "-dataPath", dataPath] + extraArguments
+        process.arguments = ["-addr", listen, "-dataPath", dataPath] + extraArguments
         let out = Pipe()
         process.standardOutput = out
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -36,6 +39,7 @@ public final class ServerProcess: @unchecked Sendable {
             text = collected.value
             if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 port = Int(text[range].split(separator: ":").last!) ?? 0
+                stdout = text
                 break
             }
             usleep(10_000)

@@ -35,9 +35,9 @@ public struct ClientHandshake: Sendable {
         }
     }
 
-    /// Message 1.
+    /// Message 1. Only the first call starts the handshake: calling it again (even after a failure) changes nothing.
     public mutating func start() -> [UInt8] {
-        state = .awaitingServerHello
+        if case .ready = state { state = .awaitingServerHello }
         return hello + ephemeral.publicKey
     }
 

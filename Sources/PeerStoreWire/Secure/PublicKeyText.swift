@@ -51,6 +51,9 @@ public enum PublicKeyText {
                 bits -= 8
             }
         }
+        // Only a canonical encoding: fewer than 5 leftover bits, all zero. Otherwise a trailing extra character, or a
+        // last character differing only in its padding bits, would name the same key.
+        guard bits < 5, buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
         return out
     }
 }

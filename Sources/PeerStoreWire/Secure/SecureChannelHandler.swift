@@ -50,9 +50,14 @@ public final class SecureChannelOutcome: Sendable {
         state.withLockedValue { if case .success(let keys)? = $0 { keys.remoteKey } else { nil } }
     }
 
+    /// First outcome wins (the queued writes that precede it could close the channel).
     func succeed(_ keys: SessionKeys) {
-        state.withLockedValue { $0 = .success(keys) }
-        established.succeed(keys.remoteKey)
+        let first = state.withLockedValue { current -> Bool in
+            guard current == nil else { return false }
+            current = .success(keys)
+            return true
+        }
+        if first { established.succeed(keys.remoteKey) }
     }
 
     func fail(_ error: Error) {
@@ -203,11 +208,13 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
         sealer = BoxStreamSealer(key: keys.sendKey, nonce: keys.sendNonce)
         opener = BoxStreamOpener(key: keys.receiveKey, nonce: keys.receiveNonce)
         state = .established
-        outcome.succeed(keys)
+        // Writes made while handshaking go first: whoever waits on the outcome may write as soon as it succeeds.
         let waiting = queued
         queued = []
         for (buffer, promise) in waiting { sealAndWrite(buffer, context: context, promise: promise) }
         if flushQueued || !waiting.isEmpty { context.flush() }
+        flushQueued = false
+        outcome.succeed(keys)
     }
 
     private func fail(_ context: ChannelHandlerContext, _ error: Error) {

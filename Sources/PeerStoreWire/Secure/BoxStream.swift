@@ -34,19 +34,26 @@ public struct BoxStreamSealer: Sendable {
         self.nonce = nonce
     }
 
-    /// Appends the messages for `plaintext` (split into bodies of at most 64 KiB - 1) to `out`.
+    /// Appends the messages for `plaintext` (split into bodies of at most 64 KiB - 1) to `out`. Each body is copied
+    /// once, into `out`, and encrypted there in place.
     public mutating func seal(_ plaintext: ByteBuffer, into out: inout ByteBuffer) {
         var rest = plaintext
         out.reserveCapacity(minimumWritableBytes: rest.readableBytes + (rest.readableBytes / BoxStream.maxBodyLength + 1) * BoxStream.headerLength)
         while rest.readableBytes > 0 {
             let n = min(rest.readableBytes, BoxStream.maxBodyLength)
-            var body = rest.readBytes(length: n)!
+            var body = rest.readSlice(length: n)!
+            let headerAt = out.writerIndex
+            out.moveWriterIndex(forwardBy: BoxStream.headerLength)
+            let bodyAt = out.writerIndex
+            out.writeBuffer(&body)
             var bodyNonce = nonce
             BoxStream.increment(&bodyNonce)
-            let tag = body.withUnsafeMutableBytes { SecretBox.sealDetached($0, nonce: bodyNonce, key: key) }
+            let start = bodyAt - out.readerIndex
+            let tag = out.withUnsafeMutableReadableBytes { all in
+                SecretBox.sealDetached(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + n)]), nonce: bodyNonce, key: key)
+            }
             let header = SecretBox.seal([UInt8(n >> 8), UInt8(n & 0xff)] + tag, nonce: nonce, key: key)
-            out.writeBytes(header)
-            out.writeBytes(body)
+            out.setBytes(header, at: headerAt)
             BoxStream.increment(&nonce)
             BoxStream.increment(&nonce)
         }
@@ -92,17 +99,19 @@ public struct BoxStreamOpener: Sendable {
             pendingBody = (length, Array(plain[2...]))
         }
         let (length, tag) = pendingBody!
-        guard var body = buffer.readBytes(length: length) else { return nil }
+        guard buffer.readableBytes >= length else { return nil }
+        // One copy (the slice's own storage), decrypted in place and handed up as it is.
+        var body = ByteBuffer(buffer.readSlice(length: length)!.readableBytesView)
         var bodyNonce = nonce
         BoxStream.increment(&bodyNonce)
         do {
-            try body.withUnsafeMutableBytes { try SecretBox.openDetached($0, tag: tag, nonce: bodyNonce, key: key) }
+            try body.withUnsafeMutableReadableBytes { try SecretBox.openDetached($0, tag: tag, nonce: bodyNonce, key: key) }
         } catch {
             throw WireError(.channelTampered, "a box-stream body failed its authentication")
         }
         pendingBody = nil
         BoxStream.increment(&nonce)
         BoxStream.increment(&nonce)
-        return .plaintext(ByteBuffer(bytes: body))
+        return .plaintext(body)
     }
 }

@@ -34,6 +34,17 @@ func stabilizeRound(_ nodes: inout [Identifier: ChordNode]) {
     }
 }
 
+/// Nodes 10, 100 and 200: 10 starts the ring, the others join through it, four stabilize rounds follow.
+func threeNodeRing() -> [Identifier: ChordNode] {
+    var nodes: [Identifier: ChordNode] = [:]
+    for n in [ident(10), ident(100), ident(200)] { nodes[n.id] = ChordNode(me: n) }
+    _ = nodes[ident(10).id]!.start()
+    _ = deliverAll(&nodes, nodes[ident(100).id]!.join(via: ident(10)))
+    _ = deliverAll(&nodes, nodes[ident(200).id]!.join(via: ident(10)))
+    for _ in 0..<4 { stabilizeRound(&nodes) }
+    return nodes
+}
+
 struct ChordNodeTests {
     @Test func aNodeAloneOwnsEverything() {
         var a = ChordNode(me: ident(10))
@@ -52,12 +63,7 @@ struct ChordNodeTests {
     }
 
     @Test func threeNodesJoinAndConvergeByHand() {
-        var nodes: [Identifier: ChordNode] = [:]
-        for n in [ident(10), ident(100), ident(200)] { nodes[n.id] = ChordNode(me: n) }
-        _ = nodes[ident(10).id]!.start()
-        _ = deliverAll(&nodes, nodes[ident(100).id]!.join(via: ident(10)))
-        _ = deliverAll(&nodes, nodes[ident(200).id]!.join(via: ident(10)))
-        for _ in 0..<4 { stabilizeRound(&nodes) }
+        var nodes = threeNodeRing()
         #expect(nodes[ident(10).id]!.successors == [ident(100), ident(200)])
         #expect(nodes[ident(100).id]!.successors == [ident(200), ident(10)])
         #expect(nodes[ident(200).id]!.successors == [ident(10), ident(100)])
@@ -71,12 +77,7 @@ struct ChordNodeTests {
     }
 
     @Test func gracefulLeaveHandsNeighboursEachOther() {
-        var nodes: [Identifier: ChordNode] = [:]
-        for n in [ident(10), ident(100), ident(200)] { nodes[n.id] = ChordNode(me: n) }
-        _ = nodes[ident(10).id]!.start()
-        _ = deliverAll(&nodes, nodes[ident(100).id]!.join(via: ident(10)))
-        _ = deliverAll(&nodes, nodes[ident(200).id]!.join(via: ident(10)))
-        for _ in 0..<4 { stabilizeRound(&nodes) }
+        var nodes = threeNodeRing()
         let notices = nodes[ident(100).id]!.leave()
         #expect(notices.count == 2)
         _ = deliverAll(&nodes, notices)

@@ -12,10 +12,14 @@ public protocol Placement: Sendable {
 public struct NodeIdentity: Hashable, Sendable {
     public var id: Identifier
     public var address: String
+    /// The node's long-term Ed25519 public key, when known: successor-list entries carry it, so nodes can pin each
+    /// other's keys for the secure channel. A node's id must be BLAKE2b-256 of this key (checked where keys are proved).
+    public var key: [UInt8]?
 
-    public init(id: Identifier, address: String) {
+    public init(id: Identifier, address: String, key: [UInt8]? = nil) {
         self.id = id
         self.address = address
+        self.key = key
     }
 }
 

@@ -70,7 +70,7 @@ public final class NodeServer: Service, Sendable {
         let port = serverChannel.channel.localAddress?.port ?? listen.port
         let bound = PeerAddress(host: listen.host, port: port)
         boundAddress.withLockedValue { $0 = bound }
-        let me = NodeIdentity(id: nodeKey.id, address: bound.description)
+        let me = NodeIdentity(id: nodeKey.id, address: bound.description, key: nodeKey.keys.publicKey)
         let processor = RequestProcessor(
             store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers, logger: logger)
         if let peer = settings.initialPeer, peer != bound {

@@ -25,6 +25,12 @@ public struct Peer: Sendable, Equatable {
         Identifier(bytes: Blake2b.hash(key, outputLength: 32))!
     }
 
+    /// Whether a ring entry's id is the one its key implies (an entry claiming another node's place is refused).
+    public static func isGenuine(_ node: NodeIdentity) -> Bool {
+        guard let key = node.key else { return false }
+        return ringID(of: key) == node.id
+    }
+
     /// Classifies a proved key: a node if it belongs to a known ring member, a user otherwise.
     public static func classify(key: [UInt8]?, ringMembers: Set<Identifier>) -> Peer {
         guard let key else { return Peer(key: nil, kind: .user) }

@@ -137,3 +137,38 @@ struct RequestProcessorTests {
         #expect(f.store.stats.blocks == 0)
     }
 }
+
+@Suite struct PeerTests {
+    @Test func ringIDsAreBoundToKeysAndPeersAreClassified() {
+        let keys = SigningKeyPair()
+        let id = Peer.ringID(of: keys.publicKey)
+        #expect(Peer.isGenuine(NodeIdentity(id: id, address: "a", key: keys.publicKey)))
+        #expect(!Peer.isGenuine(NodeIdentity(id: Peer.ringID(of: SigningKeyPair().publicKey), address: "a", key: keys.publicKey)))
+        #expect(!Peer.isGenuine(NodeIdentity(id: id, address: "a")))
+        #expect(Peer.classify(key: keys.publicKey, ringMembers: [id]).kind == .node)
+        #expect(Peer.classify(key: SigningKeyPair().publicKey, ringMembers: [id]).kind == .user)
+        #expect(Peer.classify(key: nil, ringMembers: [id]).kind == .user)
+    }
+
+    @Test func allowListLimitsStoringNotReading() async throws {
+        let dir = try TemporaryDirectory(prefix: "allow")
+        defer { dir.remove() }
+        let store = try BlockStore(path: dir.sub("data"))
+        defer { store.close() }
+        let allowed = SigningKeyPair().publicKey
+        let node = NodeIdentity(id: BlockID.of(Array("n".utf8)), address: "x")
+        let processor = RequestProcessor(store: store, placement: SingleNodePlacement(node: node), node: node,
+                                         allowedUsers: [allowed], logger: Logger(label: "test"))
+        let bytes = Array("data".utf8)
+        let put = WireMessage.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes))
+        let stranger = Peer(key: SigningKeyPair().publicKey, kind: .user)
+        guard case .error(let e) = await processor.handle(put, from: stranger) else {
+            Issue.record("a stranger could store")
+            return
+        }
+        #expect(e.code == .forbidden)
+        #expect(await processor.handle(put, from: Peer(key: allowed, kind: .user)) == .putBlockResult(stored: true))
+        #expect(await processor.handle(.getBlock(id: BlockID.of(bytes)), from: stranger) == .block(bytes: ByteBuffer(bytes: bytes)))
+        #expect(await processor.handle(put, from: Peer(key: SigningKeyPair().publicKey, kind: .node)) == .putBlockResult(stored: false))
+    }
+}

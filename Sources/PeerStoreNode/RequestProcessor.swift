@@ -65,7 +65,10 @@ public struct RequestProcessor: Sendable {
                 return .putRecordResult(stored: outcome == .stored)
             case .getRecord(let key):
                 return .recordResult(record: store.record(for: key))
-            case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .error:
+            case .chord:
+                // The live ring (issue 5) answers these; a node outside a ring says so.
+                return .error(WireError(.internalError, "this node does not run a ring yet"))
+            case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .error:
                 return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
             }
         } catch let error as BlockStoreError {

@@ -115,7 +115,7 @@ struct RequestProcessorTests {
     @Test(arguments: [
         WireMessage.pong(nodeID: BlockID.of([1])), .putBlockResult(stored: true), .block(bytes: ByteBuffer(bytes: [1])),
         .haveBlocksResult(present: [true]), .putRecordResult(stored: false), .recordResult(record: nil),
-        .error(WireError(.notFound, "x")),
+        .chordReply(nil), .error(WireError(.notFound, "x")),
     ])
     func responseSentAsRequestIsAnError(message: WireMessage) async throws {
         let f = try ProcessorFixture()

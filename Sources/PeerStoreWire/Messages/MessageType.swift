@@ -12,5 +12,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case putRecordResult = 0x21
     case getRecord = 0x22
     case recordResult = 0x23
+    /// A Chord message between nodes, and the answer to it (an envelope, or none for one-way messages).
+    case chord = 0x30
+    case chordReply = 0x31
     case error = 0x7F
 }

@@ -20,6 +20,10 @@ public enum WireMessage: Equatable, Sendable {
     case putRecordResult(stored: Bool)
     case getRecord(key: Identifier)
     case recordResult(record: SignedRecord?)
+    /// A Chord message from one node to another.
+    case chord(ChordEnvelope)
+    /// The answer: the receiving node's reply envelope, or nil for a one-way message.
+    case chordReply(ChordEnvelope?)
     case error(WireError)
 
     public var type: MessageType {
@@ -36,6 +40,8 @@ public enum WireMessage: Equatable, Sendable {
         case .putRecordResult: .putRecordResult
         case .getRecord: .getRecord
         case .recordResult: .recordResult
+        case .chord: .chord
+        case .chordReply: .chordReply
         case .error: .error
         }
     }

@@ -49,6 +49,15 @@ public enum WireMessageCodec {
             } else {
                 out.writeInteger(UInt8(0))
             }
+        case .chord(let envelope):
+            ChordCodec.encode(envelope, into: &out)
+        case .chordReply(let envelope):
+            if let envelope {
+                out.writeInteger(UInt8(1))
+                ChordCodec.encode(envelope, into: &out)
+            } else {
+                out.writeInteger(UInt8(0))
+            }
         case .error(let error):
             out.writeInteger(error.code.rawValue)
             let text = Array(error.message.utf8.prefix(maxErrorMessageLength))
@@ -105,6 +114,10 @@ public enum WireMessageCodec {
             message = .getRecord(key: try readID(&p, type))
         case .recordResult:
             message = .recordResult(record: try readFlag(&p, type) ? try readRecord(&p, type) : nil)
+        case .chord:
+            message = .chord(try ChordCodec.decode(from: &p))
+        case .chordReply:
+            message = .chordReply(try readFlag(&p, type) ? try ChordCodec.decode(from: &p) : nil)
         case .error:
             guard let rawCode = p.readInteger(as: UInt16.self), let length = p.readInteger(as: UInt16.self),
                 Int(length) <= maxErrorMessageLength, let text = p.readString(length: Int(length))

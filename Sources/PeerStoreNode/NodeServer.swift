@@ -71,16 +71,17 @@ public final class NodeServer: Service, Sendable {
         let bound = PeerAddress(host: listen.host, port: port)
         boundAddress.withLockedValue { $0 = bound }
         let me = NodeIdentity(id: nodeKey.id, address: bound.description, key: nodeKey.keys.publicKey)
+        let transport = NodeTransport(identity: nodeKey.keys, networkKey: settings.networkKey, logger: logger)
+        let ring = RingService(me: me, settings: settings.ring, transport: transport, logger: logger)
         let processor = RequestProcessor(
-            store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers, logger: logger)
-        if let peer = settings.initialPeer, peer != bound {
-            logger.notice("a ring of one node: -initialPeerAddr is accepted but not joined yet", metadata: ["peer": "\(peer)"])
-        }
+            store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers, ring: ring,
+            logger: logger)
         logger.info("node listening", metadata: ["node": "\(nodeKey.id)", "address": "\(bound)"])
         onListening(bound)
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await self.joinRing(ring, transport: transport, bound: bound) }
                 try await serverChannel.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask { await self.serve(connection, processor: processor) }
@@ -88,7 +89,8 @@ public final class NodeServer: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            self.logger.info("shutting down: closing the listener and open connections")
+            self.logger.info("shutting down: leaving the ring, closing the listener and open connections")
+            Task { await ring.leave() }
             serverChannel.channel.close(promise: nil)
             let open = self.connections.withLockedValue { state in
                 state.shuttingDown = true
@@ -98,8 +100,47 @@ public final class NodeServer: Service, Sendable {
                 channel.close(mode: .input, promise: nil)
             }
         }
+        await ring.stop()
+        await transport.closeAll()
         store.close()
         logger.info("node stopped cleanly")
+    }
+
+    /// Joins the ring of `-initialPeerAddr`, or starts a ring of one when there is none (or it does not answer yet);
+    /// while alone, keeps trying the initial peer, so a start-up order mistake heals itself.
+    private func joinRing(_ ring: RingService, transport: NodeTransport, bound: PeerAddress) async {
+        guard let peer = settings.initialPeer, peer.hostPort != bound.hostPort else {
+            logger.notice("starting a new ring: this is its first node")
+            await ring.startAlone()
+            return
+        }
+        if await tryJoin(ring, transport: transport, peer: peer) { return }
+        logger.warning("the initial peer does not answer: starting a ring of our own and trying it again",
+                       metadata: ["peer": "\(peer)"])
+        await ring.startAlone()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: settings.rejoinInterval)
+            if connections.withLockedValue({ $0.shuttingDown }) { return }
+            guard await ring.isAlone else { return }
+            if await tryJoin(ring, transport: transport, peer: peer) { return }
+        }
+    }
+
+    private func tryJoin(_ ring: RingService, transport: NodeTransport, peer: PeerAddress) async -> Bool {
+        do {
+            let client = try await transport.client(for: peer.hostPort, key: peer.key)
+            let id = try await client.ping()
+            guard let key = client.remoteKey, Peer.ringID(of: key) == id else {
+                logger.error("the initial peer's ring id does not match its key; not joining it", metadata: ["peer": "\(peer)"])
+                return false
+            }
+            let joined = await ring.join(via: NodeIdentity(id: id, address: peer.hostPort, key: key))
+            if joined { logger.notice("joined the ring", metadata: ["via": "\(peer)"]) }
+            return joined
+        } catch {
+            logger.debug("initial peer not reachable", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            return false
+        }
     }
 
     /// Serves one connection: requests are handled concurrently up to a limit, responses go out as they finish.
@@ -130,7 +171,8 @@ public final class NodeServer: Service, Sendable {
                         }
                         inFlight += 1
                         // Frames reach us only after the handshake, so the peer's key is known by now.
-                        let peer = Peer.classify(key: accepted.outcome.remoteKey, ringMembers: [processor.node.id])
+                        let members = await processor.ring?.knownNodes ?? []
+                        let peer = Peer.classify(key: accepted.outcome.remoteKey, ringMembers: members.union([processor.node.id]))
                         group.addTask {
                             let reply = await processor.handle(envelope, from: peer)
                             try await outbound.write(reply)

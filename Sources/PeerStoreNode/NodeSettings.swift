@@ -1,3 +1,4 @@
+import ChordRing
 import PeerStoreWire
 
 /// Settings of a storage node, with defaults that work without reading a manual.
@@ -15,6 +16,14 @@ public struct NodeSettings: Sendable {
     public var networkKey: NetworkKey = .openDemo
     /// With a list, only these users (Ed25519 public keys) may store; anyone with the network key may still read.
     public var allowedUsers: Set<[UInt8]>?
+    /// Chord settings of the live ring (successor-list length, periods, timeouts).
+    public var ring: ChordSettings = {
+        var s = ChordSettings()
+        s.successorListLength = 8
+        return s
+    }()
+    /// While alone because the initial peer did not answer, try it again this often.
+    public var rejoinInterval: Duration = .seconds(3)
     /// A peer that has not completed the handshake by then is dropped.
     public var handshakeTimeout: Duration = .seconds(10)
 

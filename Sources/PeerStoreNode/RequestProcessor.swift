@@ -14,13 +14,17 @@ public struct RequestProcessor: Sendable {
     public let node: NodeIdentity
     /// With a list, only these users may store (nodes always may).
     public let allowedUsers: Set<[UInt8]>?
+    /// The live ring this node takes part in, if any.
+    public let ring: RingService?
     let logger: Logger
 
-    public init(store: BlockStore, placement: any Placement, node: NodeIdentity, allowedUsers: Set<[UInt8]>? = nil, logger: Logger) {
+    public init(store: BlockStore, placement: any Placement, node: NodeIdentity, allowedUsers: Set<[UInt8]>? = nil,
+                ring: RingService? = nil, logger: Logger) {
         self.store = store
         self.placement = placement
         self.node = node
         self.allowedUsers = allowedUsers
+        self.ring = ring
         self.logger = logger
     }
 
@@ -49,7 +53,7 @@ public struct RequestProcessor: Sendable {
             case .ping:
                 return .pong(nodeID: node.id)
             case .putBlock(let id, let bytes):
-                try requireOwnership(of: id)
+                if ring == nil { try requireOwnership(of: id) }
                 let outcome = try await store.put(id: id, bytes: Array(bytes.readableBytesView))
                 return .putBlockResult(stored: outcome == .stored)
             case .getBlock(let id):
@@ -60,15 +64,21 @@ public struct RequestProcessor: Sendable {
             case .haveBlocks(let ids):
                 return .haveBlocksResult(present: store.contains(ids))
             case .putRecord(let record, let expectedSeq):
-                try requireOwnership(of: record.key)
+                if ring == nil { try requireOwnership(of: record.key) }
                 let outcome = try await store.put(record: record, expectedSeq: expectedSeq)
                 return .putRecordResult(stored: outcome == .stored)
             case .getRecord(let key):
                 return .recordResult(record: store.record(for: key))
-            case .chord:
-                // The live ring (issue 5) answers these; a node outside a ring says so.
-                return .error(WireError(.internalError, "this node does not run a ring yet"))
-            case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .error:
+            case .chord(let envelope):
+                guard let ring else { return .error(WireError(.internalError, "this node does not run a ring")) }
+                return .chordReply(await ring.handle(envelope, provedKey: peer.key))
+            case .status:
+                let stats = store.stats
+                let predecessor = await ring?.predecessor
+                let successors = await ring?.successors ?? [node]
+                return .statusResult(NodeStatus(node: node, predecessor: predecessor, successors: successors,
+                                                blocks: UInt64(stats.blocks), bytes: UInt64(stats.blockBytes)))
+            case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult, .error:
                 return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
             }
         } catch let error as BlockStoreError {

@@ -17,6 +17,12 @@ struct ServerCommand: AsyncParsableCommand {
             Flags take one dash or two.
             """)
 
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "run (default) or status (print the ring seen from -peerAddr).")
+    var operation: String = "run"
+
+    @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "With -operation status: the node to ask.")
+    var peerAddr: String = ":3001"
+
     @Option(name: [.customLong("addr", withSingleDash: true), .customLong("addr")], help: "Address to listen on (:PORT or HOST:PORT; port 0 picks a free port).")
     var addr: String = ":3001"
 
@@ -35,6 +41,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("handshakeTimeout", withSingleDash: true), .customLong("handshakeTimeout")], help: "Seconds a peer has to complete the secure handshake (default 10).")
     var handshakeTimeout: Double = 10
 
+    @Option(name: [.customLong("stabilizeInterval", withSingleDash: true), .customLong("stabilizeInterval")], help: "Seconds between stabilize rounds (default 1).")
+    var stabilizeInterval: Double = 1
+
+    @Option(name: [.customLong("successors", withSingleDash: true), .customLong("successors")], help: "Successor-list length (default 8).")
+    var successors: Int = 8
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -46,6 +58,27 @@ struct ServerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "peerstore.server")
+        if operation == "status" {
+            do {
+                let key = try networkKeyFile.map { try NetworkKey.load(path: $0) } ?? .openDemo
+                let (statuses, complete) = try await RingSurvey.walk(from: try PeerAddress(parsing: peerAddr), networkKey: key)
+                print(RingSurvey.table(statuses))
+                if !complete {
+                    FileHandle.standardError.write(Data("peerstore-server: the ring walk stopped at a node that did not answer\n".utf8))
+                    throw ExitCode(3)
+                }
+                return
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                FileHandle.standardError.write(Data("peerstore-server: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+        guard operation == "run" else {
+            FileHandle.standardError.write(Data("peerstore-server: unknown -operation '\(operation)': use run or status\n".utf8))
+            throw ExitCode.failure
+        }
         do {
             let listen = try PeerAddress(parsing: addr)
             let path = dataPath ?? ".peerstore/\(listen.port)"
@@ -59,6 +92,9 @@ struct ServerCommand: AsyncParsableCommand {
             }
             if let allowUsers { settings.allowedUsers = try Self.loadUsers(allowUsers) }
             settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
+            settings.ring.stabilizeInterval = .milliseconds(Int64(stabilizeInterval * 1000))
+            settings.ring.fixFingerInterval = .milliseconds(Int64(stabilizeInterval * 500))
+            settings.ring.successorListLength = max(1, successors)
             let server = try NodeServer(settings: settings, logger: logger) { bound in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
                 FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound), data in \(path)\n".utf8))

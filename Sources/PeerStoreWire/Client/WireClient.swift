@@ -161,6 +161,11 @@ public final class WireClient: Sendable {
         return record
     }
 
+    public func status() async throws -> NodeStatus {
+        guard case .statusResult(let status) = try await request(.status) else { throw unexpected("status") }
+        return status
+    }
+
     private func unexpected(_ what: String) -> WireError {
         WireError(.unexpectedResponse, "\(address) answered a \(what) request with the wrong message type")
     }

@@ -15,5 +15,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     /// A Chord message between nodes, and the answer to it (an envelope, or none for one-way messages).
     case chord = 0x30
     case chordReply = 0x31
+    /// A node's view of the ring and what it holds (for `-operation status`).
+    case status = 0x40
+    case statusResult = 0x41
     case error = 0x7F
 }

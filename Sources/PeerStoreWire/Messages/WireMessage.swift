@@ -24,6 +24,8 @@ public enum WireMessage: Equatable, Sendable {
     case chord(ChordEnvelope)
     /// The answer: the receiving node's reply envelope, or nil for a one-way message.
     case chordReply(ChordEnvelope?)
+    case status
+    case statusResult(NodeStatus)
     case error(WireError)
 
     public var type: MessageType {
@@ -42,6 +44,8 @@ public enum WireMessage: Equatable, Sendable {
         case .recordResult: .recordResult
         case .chord: .chord
         case .chordReply: .chordReply
+        case .status: .status
+        case .statusResult: .statusResult
         case .error: .error
         }
     }

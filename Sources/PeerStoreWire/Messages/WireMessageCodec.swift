@@ -58,6 +58,10 @@ public enum WireMessageCodec {
             } else {
                 out.writeInteger(UInt8(0))
             }
+        case .status:
+            break
+        case .statusResult(let status):
+            status.encode(into: &out)
         case .error(let error):
             out.writeInteger(error.code.rawValue)
             let text = Array(error.message.utf8.prefix(maxErrorMessageLength))
@@ -118,6 +122,10 @@ public enum WireMessageCodec {
             message = .chord(try ChordCodec.decode(from: &p))
         case .chordReply:
             message = .chordReply(try readFlag(&p, type) ? try ChordCodec.decode(from: &p) : nil)
+        case .status:
+            message = .status
+        case .statusResult:
+            message = .statusResult(try NodeStatus.decode(from: &p))
         case .error:
             guard let rawCode = p.readInteger(as: UInt16.self), let length = p.readInteger(as: UInt16.self),
                 Int(length) <= maxErrorMessageLength, let text = p.readString(length: Int(length))

@@ -1,0 +1,43 @@
+import ChordRing
+import PeerStoreCrypto
+import PeerStoreWire
+
+/// Walks the ring from one node along first successors and collects every node's status: the `status` table.
+public enum RingSurvey {
+    /// Statuses in ring order, starting at `start`; stops when the walk comes back, at `limit` nodes, or at a node that
+    /// does not answer (its entry is then missing and `complete` is false).
+    public static func walk(from start: PeerAddress, networkKey: NetworkKey, limit: Int = 1000) async throws
+        -> (statuses: [NodeStatus], complete: Bool)
+    {
+        let transport = NodeTransport(identity: SigningKeyPair(), networkKey: networkKey, logger: .init(label: "peerstore.status"))
+        defer { Task { await transport.closeAll() } }
+        guard case .statusResult(let first) = try await transport.request(.status, to: start.hostPort, key: start.key) else {
+            throw WireError(.unexpectedResponse, "\(start) did not answer the status request")
+        }
+        var statuses = [first]
+        var seen: Set<Identifier> = [first.node.id]
+        var current = first
+        while statuses.count < limit {
+            guard let next = current.successors.first, !seen.contains(next.id) else { return (statuses, true) }
+            guard case .statusResult(let status)? = try? await transport.request(.status, to: next.address, key: next.key) else {
+                return (statuses, false)
+            }
+            statuses.append(status)
+            seen.insert(status.node.id)
+            current = status
+        }
+        return (statuses, false)
+    }
+
+    /// The table people read.
+    public static func table(_ statuses: [NodeStatus]) -> String {
+        var lines = ["NODE  ADDRESS                ID            PREDECESSOR   SUCCESSOR     BLOCKS      BYTES"]
+        for (i, s) in statuses.enumerated() {
+            let cols = [String(i + 1), s.node.address, s.node.id.shortHex(12), s.predecessor?.id.shortHex(12) ?? "-",
+                        s.successors.first?.id.shortHex(12) ?? "-", String(s.blocks), String(s.bytes)]
+            let widths = [6, 23, 14, 14, 14, 12, 0]
+            lines.append(zip(cols, widths).map { $1 == 0 ? $0 : $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,36 @@
+import ChordRing
+import NIOCore
+
+/// One node's view of the ring and what it holds: `node | hasPredecessor [node] | successors | blocks u64 | bytes u64`.
+public struct NodeStatus: Equatable, Sendable {
+    public var node: NodeIdentity
+    public var predecessor: NodeIdentity?
+    public var successors: [NodeIdentity]
+    public var blocks: UInt64
+    public var bytes: UInt64
+
+    public init(node: NodeIdentity, predecessor: NodeIdentity?, successors: [NodeIdentity], blocks: UInt64, bytes: UInt64) {
+        self.node = node
+        self.predecessor = predecessor
+        self.successors = successors
+        self.blocks = blocks
+        self.bytes = bytes
+    }
+
+    func encode(into out: inout ByteBuffer) {
+        ChordCodec.writeNode(node, &out)
+        ChordCodec.writeOptionalNode(predecessor, &out)
+        ChordCodec.writeNodes(successors, &out)
+        out.writeInteger(blocks)
+        out.writeInteger(bytes)
+    }
+
+    static func decode(from p: inout ByteBuffer) throws -> NodeStatus {
+        let node = try ChordCodec.readNode(&p)
+        let predecessor = try ChordCodec.readOptionalNode(&p)
+        let successors = try ChordCodec.readNodes(&p)
+        let blocks = try ChordCodec.read(&p, as: UInt64.self)
+        let bytes = try ChordCodec.read(&p, as: UInt64.self)
+        return NodeStatus(node: node, predecessor: predecessor, successors: successors, blocks: blocks, bytes: bytes)
+    }
+}

@@ -73,9 +73,10 @@ public final class NodeServer: Service, Sendable {
         let me = NodeIdentity(id: nodeKey.id, address: bound.description, key: nodeKey.keys.publicKey)
         let transport = NodeTransport(identity: nodeKey.keys, networkKey: settings.networkKey, logger: logger)
         let ring = RingService(me: me, settings: settings.ring, transport: transport, logger: logger)
+        let replicator = Replicator(ring: ring, transport: transport, replicas: settings.replicas, logger: logger)
         let processor = RequestProcessor(
-            store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers, ring: ring,
-            logger: logger)
+            store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers,
+            replicator: replicator, logger: logger)
         logger.info("node listening", metadata: ["node": "\(nodeKey.id)", "address": "\(bound)"])
         onListening(bound)
 

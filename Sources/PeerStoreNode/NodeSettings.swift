@@ -22,6 +22,8 @@ public struct NodeSettings: Sendable {
         s.successorListLength = 8
         return s
     }()
+    /// k: copies of every block and record, on the owner and the next k-1 distinct physical nodes.
+    public var replicas: Int = 3
     /// While alone because the initial peer did not answer, try it again this often.
     public var rejoinInterval: Duration = .seconds(3)
     /// A peer that has not completed the handshake by then is dropped.

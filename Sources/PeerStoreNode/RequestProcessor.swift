@@ -16,15 +16,17 @@ public struct RequestProcessor: Sendable {
     public let allowedUsers: Set<[UInt8]>?
     /// The live ring this node takes part in, if any.
     public let ring: RingService?
+    public let replicator: Replicator?
     let logger: Logger
 
     public init(store: BlockStore, placement: any Placement, node: NodeIdentity, allowedUsers: Set<[UInt8]>? = nil,
-                ring: RingService? = nil, logger: Logger) {
+                replicator: Replicator? = nil, logger: Logger) {
         self.store = store
         self.placement = placement
         self.node = node
         self.allowedUsers = allowedUsers
-        self.ring = ring
+        self.ring = replicator?.ring
+        self.replicator = replicator
         self.logger = logger
     }
 
@@ -40,6 +42,12 @@ public struct RequestProcessor: Sendable {
     }
 
     public func handle(_ message: WireMessage, from peer: Peer = Peer(key: nil, kind: .user)) async -> WireMessage {
+        if let replicator, let routed = await route(message, from: peer, replicator) { return routed }
+        return await handleLocally(message, from: peer)
+    }
+
+    /// Answers from this node's own store, without the ring.
+    func handleLocally(_ message: WireMessage, from peer: Peer) async -> WireMessage {
         do {
             switch message {
             case .putBlock, .putRecord:
@@ -53,7 +61,7 @@ public struct RequestProcessor: Sendable {
             case .ping:
                 return .pong(nodeID: node.id)
             case .putBlock(let id, let bytes):
-                if ring == nil { try requireOwnership(of: id) }
+                if replicator == nil { try requireOwnership(of: id) }
                 let outcome = try await store.put(id: id, bytes: Array(bytes.readableBytesView))
                 return .putBlockResult(stored: outcome == .stored)
             case .getBlock(let id):
@@ -64,7 +72,7 @@ public struct RequestProcessor: Sendable {
             case .haveBlocks(let ids):
                 return .haveBlocksResult(present: store.contains(ids))
             case .putRecord(let record, let expectedSeq):
-                if ring == nil { try requireOwnership(of: record.key) }
+                if replicator == nil { try requireOwnership(of: record.key) }
                 let outcome = try await store.put(record: record, expectedSeq: expectedSeq)
                 return .putRecordResult(stored: outcome == .stored)
             case .getRecord(let key):
@@ -78,6 +86,8 @@ public struct RequestProcessor: Sendable {
                 let successors = await ring?.successors ?? [node]
                 return .statusResult(NodeStatus(node: node, predecessor: predecessor, successors: successors,
                                                 blocks: UInt64(stats.blocks), bytes: UInt64(stats.blockBytes)))
+            case .placedPut(_, let put):
+                return await handleLocally(put, from: Peer(key: peer.key, kind: .node))
             case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult, .error:
                 return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
             }
@@ -89,6 +99,55 @@ public struct RequestProcessor: Sendable {
             logger.error("request failed", metadata: ["error": "\(error)"])
             return .error(WireError(.internalError, "internal error: \(error)"))
         }
+    }
+
+    /// On a live ring: puts go to their owner, which stores and replicates them; reads that miss here ask the holders.
+    /// Returns nil for what is answered locally as usual.
+    private func route(_ message: WireMessage, from peer: Peer, _ replicator: Replicator) async -> WireMessage? {
+        switch message {
+        case .putBlock, .putRecord:
+            guard mayStore(peer) else { return nil }  // refused below
+            let id: Identifier
+            switch message {
+            case .putBlock(let blockID, _): id = blockID
+            case .putRecord(let record, _): id = record.key
+            default: return nil
+            }
+            if let owner = await replicator.ring.owner(of: id), owner.id != node.id {
+                if let reply = try? await replicator.forward(message, to: owner) { return reply }
+                logger.warning("the owner did not take a put; keeping it here", metadata: ["owner": "\(owner.address)"])
+            }
+            return await storeAsOwner(message, replicator)
+        case .placedPut(.owner, let put):
+            return await storeAsOwner(put, replicator)
+        case .placedPut(.replica, let put), .placedPut(.local, let put):
+            return await handleLocally(put, from: Peer(key: peer.key, kind: .node))
+        case .getBlock(let id) where !store.contains(id):
+            let reply = await replicator.ask(message, about: id) { if case .block = $0 { true } else { false } }
+            return reply ?? .error(WireError(.notFound, "block \(id.shortHex()) is not stored on the ring"))
+        case .getRecord(let key):
+            // Every holder may have another version: take the highest seq.
+            var best = store.record(for: key)
+            for holder in await replicator.holders(of: key) where holder.id != node.id {
+                if case .recordResult(let r?)? = try? await replicator.transport.request(
+                    .placedPut(role: .local, put: message), to: holder.address, key: holder.key),
+                    r.hasValidSignature, r.key == key, r.seq > (best?.seq ?? 0)
+                {
+                    best = r
+                }
+            }
+            return .recordResult(record: best)
+        default:
+            return nil
+        }
+    }
+
+    /// Stores locally (with the usual checks), then copies to the replicas before answering.
+    private func storeAsOwner(_ put: WireMessage, _ replicator: Replicator) async -> WireMessage {
+        let local = await handleLocally(put, from: Peer(key: nil, kind: .node))
+        if case .error = local { return local }
+        _ = await replicator.replicate(put)
+        return local
     }
 
     private func requireOwnership(of id: Identifier) throws {

@@ -44,6 +44,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("stabilizeInterval", withSingleDash: true), .customLong("stabilizeInterval")], help: "Seconds between stabilize rounds (default 1).")
     var stabilizeInterval: Double = 1
 
+    @Option(name: [.customLong("replicas", withSingleDash: true), .customLong("replicas")], help: "Copies of every block and record (default 3).")
+    var replicas: Int = 3
+
     @Option(name: [.customLong("successors", withSingleDash: true), .customLong("successors")], help: "Successor-list length (default 8).")
     var successors: Int = 8
 
@@ -94,7 +97,8 @@ struct ServerCommand: AsyncParsableCommand {
             settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
             settings.ring.stabilizeInterval = .milliseconds(Int64(stabilizeInterval * 1000))
             settings.ring.fixFingerInterval = .milliseconds(Int64(stabilizeInterval * 500))
-            settings.ring.successorListLength = max(1, successors)
+            settings.ring.successorListLength = max(1, successors, replicas)
+            settings.replicas = max(1, replicas)
             let server = try NodeServer(settings: settings, logger: logger) { bound in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
                 FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound), data in \(path)\n".utf8))

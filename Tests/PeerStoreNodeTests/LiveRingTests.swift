@@ -72,3 +72,70 @@ struct LiveRingTests {
         #expect(log.contains("the initial peer does not answer"))
     }
 }
+
+/// Blocks on a live ring: every block on exactly k = 3 nodes, and a restore that survives two nodes killed.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ReplicationTests {
+    /// Block ids held in a node's data path, read from its segment files (the node must be stopped or idle).
+    func heldIDs(_ dataPath: String) -> Set<[UInt8]> {
+        var ids = Set<[UInt8]>()
+        let dir = dataPath + "/segments"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasSuffix(".seg") {
+            guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
+            let bytes = [UInt8](data)
+            var offset = 16
+            while offset + 52 <= bytes.count {
+                let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
+                if bytes[offset + 4] == 1 { ids.insert(Array(bytes[(offset + 12)..<(offset + 44)])) }
+                offset += 52 + length
+            }
+        }
+        return ids
+    }
+
+    @Test func everyBlockOnThreeNodesAndRestoreSurvivesTwoKills() async throws {
+        let tmp = try TemporaryDirectory(prefix: "replicas")
+        defer { tmp.remove() }
+        let fast = ["-stabilizeInterval", "0.2"]
+        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
+        var servers = [first]
+        defer { for s in servers { s.stop() } }
+        for i in 1..<5 {
+            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
+        }
+        let ids = Set(try servers.map { try LiveRingTests().nodeID($0) })
+        _ = try await LiveRingTests().waitForRing(from: first.address, ids: ids)
+
+        let src = tmp.sub("src")
+        var corpus = TreeGenerator.Settings.approximately(8 << 20, seed: 5)
+        corpus.smallFiles = 300
+        try TreeGenerator(settings: corpus).generate(into: src)
+        func client(_ args: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
+        }
+        let backup = try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src])
+        #expect(backup.status == 0, "\(backup.stderr)")
+
+        // Count copies: stop the nodes (SIGTERM leaves the data in place), read their segments.
+        for s in servers.dropFirst() { s.stop() }
+        first.stop()
+        let held = (0..<5).map { heldIDs(tmp.sub("n\($0)")) }
+        let all = held.reduce(Set<[UInt8]>()) { $0.union($1) }
+        #expect(all.count > 50)
+        let counts = all.map { id in held.filter { $0.contains(id) }.count }
+        #expect(counts.allSatisfy { $0 == 3 }, "copies per block: \(Dictionary(grouping: counts, by: { $0 }).mapValues(\.count))")
+
+        // Bring the ring back on the same data paths, kill two nodes, and restore everything through a third.
+        var again = [try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)]
+        defer { for s in again { s.stop() } }
+        for i in 1..<5 {
+            again.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", again[0].address]))
+        }
+        _ = try await LiveRingTests().waitForRing(from: again[0].address, ids: ids)
+        again[1].kill()
+        again[3].kill()
+        let restore = try client(["-operation", "restore", "-peerAddr", again[2].address, "-filedest", tmp.sub("out")])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+    }
+}

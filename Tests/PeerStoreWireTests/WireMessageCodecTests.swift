@@ -16,8 +16,17 @@ struct WireMessageCodecTests {
     /// Messages whose last field is "the rest of the payload": a shorter or longer payload is still well formed.
     static func hasOpaqueTail(_ message: WireMessage) -> Bool {
         switch message {
-        case .putBlock, .block: true
+        case .putBlock, .block, .placedPut(_, .putBlock): true
         default: false
+        }
+    }
+
+    /// Bytes before the opaque tail starts (the id of a put block; role, type and id of a forwarded one).
+    static func opaqueTailStart(_ message: WireMessage) -> Int {
+        switch message {
+        case .putBlock: 32
+        case .placedPut: 34
+        default: 0
         }
     }
 
@@ -47,7 +56,7 @@ struct WireMessageCodecTests {
         let full = Self.encoded(message)
         for length in 0..<full.count {
             let prefix = Array(full.prefix(length))
-            if Self.hasOpaqueTail(message) && length >= (message.type == .putBlock ? 32 : 0) {
+            if Self.hasOpaqueTail(message) && length >= Self.opaqueTailStart(message) {
                 // Still well formed, but must not pretend to be the original.
                 #expect((try? Self.decode(message, payload: prefix)) != message)
             } else {

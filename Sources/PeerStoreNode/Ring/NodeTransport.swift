@@ -3,9 +3,17 @@ import Logging
 import PeerStoreCrypto
 import PeerStoreWire
 
-/// Connections from this node to other nodes, one per address, opened on first use over the secure channel with the
-/// node's own key, and pinned to the key the ring entry carries. A failed connection is dropped and reopened later.
+/// Connections from this node to other nodes, opened on first use over the secure channel with the node's own key, and
+/// pinned to the key the ring entry carries. Two per peer: ring maintenance never waits behind bulk data (a stabilize
+/// request stuck behind puts would time out and drop a live successor). A failed connection is reopened later.
 public actor NodeTransport {
+    public enum Lane: Sendable {
+        /// Chord messages and status: small and time-critical.
+        case control
+        /// Puts and gets of blocks and records.
+        case data
+    }
+
     private let identity: SigningKeyPair
     private let networkKey: NetworkKey
     private let logger: Logger
@@ -18,27 +26,34 @@ public actor NodeTransport {
     }
 
     /// A connection to `address`, pinned to `key` when given.
-    public func client(for address: String, key: [UInt8]?) async throws -> WireClient {
-        if let existing = clients[address] { return existing }
+    public func client(for address: String, key: [UInt8]?, lane: Lane = .control) async throws -> WireClient {
+        let slot = (lane == .control ? "c " : "d ") + address
+        if let existing = clients[slot] { return existing }
         var settings = SecureChannelSettings(networkKey: networkKey, identity: identity)
         settings.expectedServerKey = key
         let client = try await WireClient.connect(to: try PeerAddress(parsing: address), secure: settings, connectTimeout: .seconds(2),
                                                   logger: logger)
-        if let raced = clients[address] {
+        if let raced = clients[slot] {
             await client.close()
             return raced
         }
-        clients[address] = client
+        clients[slot] = client
         return client
     }
 
     /// Sends a request to a node; on any failure the connection is dropped and the error rethrown.
     public func request(_ message: WireMessage, to address: String, key: [UInt8]?) async throws -> WireMessage {
-        let client = try await client(for: address, key: key)
+        let lane: Lane
+        switch message {
+        case .chord, .status, .ping: lane = .control
+        default: lane = .data
+        }
+        let slot = (lane == .control ? "c " : "d ") + address
+        let client = try await client(for: address, key: key, lane: lane)
         do {
             return try await client.request(message)
         } catch let error as WireError where error.code == .connectionClosed || error.code == .connectionFailed {
-            if clients[address] === client { clients[address] = nil }
+            if clients[slot] === client { clients[slot] = nil }
             await client.close()
             throw error
         }

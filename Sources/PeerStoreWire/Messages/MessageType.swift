@@ -16,6 +16,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case chord = 0x30
     case chordReply = 0x31
     /// A node's view of the ring and what it holds (for `-operation status`).
+    /// A put one node hands to another: as the owner (store, then replicate) or as a replica (store only).
+    case placedPut = 0x32
     case status = 0x40
     case statusResult = 0x41
     case error = 0x7F

@@ -24,6 +24,9 @@ public enum WireMessage: Equatable, Sendable {
     case chord(ChordEnvelope)
     /// The answer: the receiving node's reply envelope, or nil for a one-way message.
     case chordReply(ChordEnvelope?)
+    /// A request one node sends another, with the role the receiver takes: a put as owner or replica, or a read to
+    /// answer from its own store. Never routed further, so nodes never bounce requests between them.
+    indirect case placedPut(role: PlacementRole, put: WireMessage)
     case status
     case statusResult(NodeStatus)
     case error(WireError)
@@ -44,9 +47,20 @@ public enum WireMessage: Equatable, Sendable {
         case .recordResult: .recordResult
         case .chord: .chord
         case .chordReply: .chordReply
+        case .placedPut: .placedPut
         case .status: .status
         case .statusResult: .statusResult
         case .error: .error
         }
     }
+}
+
+/// What a node receiving a forwarded put does with it.
+public enum PlacementRole: UInt8, Sendable, Equatable {
+    /// Store it and copy it to the next k-1 nodes, as its owner.
+    case owner = 1
+    /// Store it only: the owner is replicating.
+    case replica = 2
+    /// A get block or get record: answer from the local store only.
+    case local = 3
 }

@@ -58,6 +58,11 @@ public enum WireMessageCodec {
             } else {
                 out.writeInteger(UInt8(0))
             }
+        case .placedPut(let role, let put):
+            out.writeInteger(role.rawValue)
+            out.writeInteger(put.type.rawValue)
+            var inner = encode(put, allocator: allocator)
+            out.writeBuffer(&inner)
         case .status:
             break
         case .statusResult(let status):
@@ -122,6 +127,14 @@ public enum WireMessageCodec {
             message = .chord(try ChordCodec.decode(from: &p))
         case .chordReply:
             message = .chordReply(try readFlag(&p, type) ? try ChordCodec.decode(from: &p) : nil)
+        case .placedPut:
+            guard let rawRole = p.readInteger(as: UInt8.self), let role = PlacementRole(rawValue: rawRole),
+                let innerType = p.readInteger(as: UInt8.self),
+                role == .local
+                    ? (innerType == MessageType.getBlock.rawValue || innerType == MessageType.getRecord.rawValue)
+                    : (innerType == MessageType.putBlock.rawValue || innerType == MessageType.putRecord.rawValue)
+            else { throw malformed(type, "bad role or inner message") }
+            message = .placedPut(role: role, put: try decode(type: innerType, payload: p.readSlice(length: p.readableBytes)!))
         case .status:
             message = .status
         case .statusResult:

@@ -1,0 +1,85 @@
+import ChordRing
+import Logging
+import PeerStoreWire
+
+/// Places puts and finds data on the ring: the owner of a key stores it and copies it to the next k-1 distinct
+/// physical nodes, acknowledging only once every live replica has answered; a node that is not the owner forwards the
+/// put to the owner; a read that misses locally asks the owner, then the nodes after it.
+public struct Replicator: Sendable {
+    public let ring: RingService
+    public let transport: NodeTransport
+    /// k: copies of every block and record.
+    public let replicas: Int
+    let logger: Logger
+
+    public init(ring: RingService, transport: NodeTransport, replicas: Int, logger: Logger) {
+        self.ring = ring
+        self.transport = transport
+        self.replicas = max(1, replicas)
+        self.logger = logger
+    }
+
+    /// The other nodes that keep copies of what this node owns.
+    public func replicaTargets() async -> [NodeIdentity] {
+        let me = ring.me
+        let successors = await ring.successors
+        return Array(ReplicaSelection.distinctPhysical([me] + successors, count: replicas).dropFirst())
+    }
+
+    /// Copies a put to the replica targets, all at once; waits for every one of them. A node that does not answer is
+    /// not live: the put stands without it (anti-entropy restores the count later).
+    public func replicate(_ put: WireMessage) async -> Int {
+        let targets = await replicaTargets()
+        let transport = self.transport
+        let logger = self.logger
+        return await withTaskGroup(of: Bool.self) { group in
+            for target in targets {
+                group.addTask {
+                    do {
+                        let reply = try await transport.request(.placedPut(role: .replica, put: put), to: target.address, key: target.key)
+                        if case .error(let e) = reply {
+                            logger.warning("a replica refused a put", metadata: ["replica": "\(target.address)", "error": "\(e)"])
+                            return false
+                        }
+                        return true
+                    } catch {
+                        logger.debug("a replica did not answer", metadata: ["replica": "\(target.address)"])
+                        return false
+                    }
+                }
+            }
+            var stored = 0
+            for await ok in group where ok { stored += 1 }
+            return stored
+        }
+    }
+
+    /// Hands a put to its owner, which stores and replicates it.
+    public func forward(_ put: WireMessage, to owner: NodeIdentity) async throws -> WireMessage {
+        try await transport.request(.placedPut(role: .owner, put: put), to: owner.address, key: owner.key)
+    }
+
+    /// The nodes that should hold `key`, owner first: the owner, then the successors of each in turn (by lookups).
+    public func holders(of key: Identifier) async -> [NodeIdentity] {
+        var out: [NodeIdentity] = []
+        var next = key
+        for _ in 0..<replicas {
+            guard let node = await ring.owner(of: next), !out.contains(node) else { break }
+            out.append(node)
+            next = node.id.adding(Identifier(words: (0, 0, 0, 1)))
+        }
+        return out
+    }
+
+    /// Asks the holders of `key` (not this node) in order; returns the first answer `accept` takes.
+    public func ask(_ request: WireMessage, about key: Identifier, accept: (WireMessage) -> Bool) async -> WireMessage? {
+        for node in await holders(of: key) where node.id != ring.me.id {
+            if let reply = try? await transport.request(.placedPut(role: .local, put: request), to: node.address, key: node.key),
+                accept(reply)
+            {
+                return reply
+            }
+        }
+        return nil
+    }
+}

@@ -140,6 +140,20 @@ public final class BlockStore: @unchecked Sendable {
         return ids.map { index[$0] != nil }
     }
 
+    /// Every block id held, for anti-entropy.
+    public func blockIDs() -> [Identifier] {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return Array(index.keys)
+    }
+
+    /// Every record held, for anti-entropy.
+    public func allRecords() -> [SignedRecord] {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return Array(records.values)
+    }
+
     // MARK: Records
 
     /// Stores a record under the BEP 44 rules (`RecordRules`); returns once durable.

@@ -40,6 +40,7 @@ public final class NodeServer: Service, Sendable {
 
     public var address: PeerAddress? { boundAddress.withLockedValue { $0 } }
 
+
     public func run() async throws {
         let maxFrame = settings.maxFrameSize
         let listen = settings.listenAddress
@@ -80,6 +81,9 @@ public final class NodeServer: Service, Sendable {
         logger.info("node listening", metadata: ["node": "\(nodeKey.id)", "address": "\(bound)"])
         onListening(bound)
 
+        let repair = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger)
+        let repairTask = Task { await repair.run() }
+        defer { repairTask.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await self.joinRing(ring, transport: transport, bound: bound) }
@@ -91,6 +95,7 @@ public final class NodeServer: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.logger.info("shutting down: leaving the ring, closing the listener and open connections")
+            repairTask.cancel()
             Task { await ring.leave() }
             serverChannel.channel.close(promise: nil)
             let open = self.connections.withLockedValue { state in

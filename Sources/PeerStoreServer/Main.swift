@@ -47,6 +47,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("replicas", withSingleDash: true), .customLong("replicas")], help: "Copies of every block and record (default 3).")
     var replicas: Int = 3
 
+    @Option(name: [.customLong("antiEntropyInterval", withSingleDash: true), .customLong("antiEntropyInterval")], help: "Seconds between anti-entropy rounds (default 10).")
+    var antiEntropyInterval: Double = 10
+
     @Option(name: [.customLong("successors", withSingleDash: true), .customLong("successors")], help: "Successor-list length (default 8).")
     var successors: Int = 8
 
@@ -99,6 +102,7 @@ struct ServerCommand: AsyncParsableCommand {
             settings.ring.fixFingerInterval = .milliseconds(Int64(stabilizeInterval * 500))
             settings.ring.successorListLength = max(1, successors, replicas)
             settings.replicas = max(1, replicas)
+            settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
             let server = try NodeServer(settings: settings, logger: logger) { bound in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
                 FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound), data in \(path)\n".utf8))

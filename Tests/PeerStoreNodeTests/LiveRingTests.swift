@@ -139,3 +139,59 @@ struct ReplicationTests {
         #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
     }
 }
+
+/// Anti-entropy: after two nodes die, every block is back on three live nodes without anyone asking.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct RepairTests {
+    @Test func replicasComeBackAfterTwoKillsAndSurviveAThird() async throws {
+        let tmp = try TemporaryDirectory(prefix: "repair")
+        defer { tmp.remove() }
+        let fast = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5"]
+        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
+        var servers = [first]
+        defer { for s in servers { s.stop() } }
+        for i in 1..<5 {
+            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
+        }
+        let ids = Set(try servers.map { try LiveRingTests().nodeID($0) })
+        _ = try await LiveRingTests().waitForRing(from: first.address, ids: ids)
+
+        let src = tmp.sub("src")
+        var corpus = TreeGenerator.Settings.approximately(6 << 20, seed: 8)
+        corpus.smallFiles = 200
+        try TreeGenerator(settings: corpus).generate(into: src)
+        func client(_ args: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
+        }
+        #expect(try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src]).status == 0)
+        let blocks = (0..<5).map { ReplicationTests().heldIDs(tmp.sub("n\($0)")) }.reduce(Set<[UInt8]>()) { $0.union($1) }
+        #expect(blocks.count > 30)
+
+        servers[1].kill()
+        servers[3].kill()
+        let live = [servers[0], servers[2], servers[4]]
+        let started = Date()
+        var fullyReplicated = false
+        var probes: [WireClient] = []
+        for s in live { probes.append(try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: s.port), secure: .openDemo())) }
+        while Date().timeIntervalSince(started) < 60 && !fullyReplicated {
+            try await Task.sleep(for: .milliseconds(500))
+            let list = blocks.map { Identifier(bytes: $0)! }
+            var copies = [Int](repeating: 0, count: list.count)
+            for probe in probes {
+                guard let present = try? await probe.haveBlocks(list) else { continue }
+                for (i, p) in present.enumerated() where p { copies[i] += 1 }
+            }
+            fullyReplicated = copies.allSatisfy { $0 == 3 }
+        }
+        for p in probes { await p.close() }
+        #expect(fullyReplicated, "not every block was back on the 3 live nodes within 60 s")
+        print("repair: every block on 3 live nodes \(String(format: "%.1f", Date().timeIntervalSince(started))) s after two kills")
+
+        // A third node dies: everything is still there.
+        servers[4].kill()
+        let restore = try client(["-operation", "restore", "-peerAddr", servers[2].address, "-filedest", tmp.sub("out")])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+    }
+}

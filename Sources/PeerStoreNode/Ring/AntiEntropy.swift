@@ -1,0 +1,88 @@
+import BlockStore
+import ChordRing
+import Logging
+import NIOCore
+import PeerStoreWire
+
+/// Repairs replicas without anyone asking: every round, a node takes the blocks and records of the range it owns,
+/// (predecessor, me], asks each of its replica targets which blocks they lack (have-blocks, batched), and copies what is
+/// missing, a few at a time, so that a backup running meanwhile is not starved. After a node fails, its successors
+/// become replica targets and receive copies within a round or two.
+public struct AntiEntropy: Sendable {
+    public let store: BlockStore
+    public let replicator: Replicator
+    public let interval: Duration
+    let logger: Logger
+    /// Copies in flight at once per round.
+    let pace = 4
+
+    public init(store: BlockStore, replicator: Replicator, interval: Duration, logger: Logger) {
+        self.store = store
+        self.replicator = replicator
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Runs rounds until cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { return }
+            let copied = await round()
+            if copied > 0 { logger.info("anti-entropy restored replicas", metadata: ["copies": "\(copied)"]) }
+        }
+    }
+
+    /// One round; returns how many copies were sent.
+    @discardableResult
+    public func round() async -> Int {
+        let ring = replicator.ring
+        guard await ring.isJoined, !(await ring.isAlone), let predecessor = await ring.predecessor else { return 0 }
+        let me = ring.me.id
+        let owned = store.blockIDs().filter { $0.isBetweenRightInclusive(predecessor.id, me) }
+        let records = store.allRecords().filter { $0.key.isBetweenRightInclusive(predecessor.id, me) }
+        var copied = 0
+        for target in await replicator.replicaTargets() {
+            var missing: [Identifier] = []
+            var start = 0
+            while start < owned.count {
+                let batch = Array(owned[start..<min(owned.count, start + 4096)])
+                start += batch.count
+                guard case .haveBlocksResult(let present)? = try? await replicator.transport.request(
+                    .haveBlocks(ids: batch), to: target.address, key: target.key), present.count == batch.count
+                else { break }
+                missing += zip(batch, present).filter { !$0.1 }.map(\.0)
+            }
+            copied += await copy(missing, to: target)
+            for record in records {
+                _ = try? await replicator.transport.request(
+                    .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
+            }
+        }
+        return copied
+    }
+
+    private func copy(_ ids: [Identifier], to target: NodeIdentity) async -> Int {
+        let store = self.store
+        let transport = replicator.transport
+        return await withTaskGroup(of: Bool.self) { group in
+            var next = 0
+            var done = 0
+            func start() {
+                let id = ids[next]
+                next += 1
+                group.addTask {
+                    guard let bytes = try? store.get(id: id) else { return false }
+                    let put = WireMessage.putBlock(id: id, bytes: ByteBuffer(bytes: bytes))
+                    return (try? await transport.request(.placedPut(role: .replica, put: put), to: target.address, key: target.key)) != nil
+                }
+            }
+            while next < min(pace, ids.count) { start() }
+            while let ok = await group.next() {
+                if ok { done += 1 }
+                if next < ids.count { start() }
+            }
+            return done
+        }
+    }
+}

@@ -71,6 +71,10 @@ public struct RequestProcessor: Sendable {
                 return .block(bytes: ByteBuffer(bytes: bytes))
             case .haveBlocks(let ids):
                 return .haveBlocksResult(present: store.contains(ids))
+            case .rangeBlocks(let start, let end):
+                let ids = store.blockIDs().filter { $0.isBetweenRightInclusive(start, end) }
+                    .sorted { start.distance(to: $0) < start.distance(to: $1) }
+                return .rangeBlocksResult(ids: Array(ids.prefix(WireMessageCodec.maxHaveBlocksBatch)))
             case .putRecord(let record, let expectedSeq):
                 if replicator == nil { try requireOwnership(of: record.key) }
                 let outcome = try await store.put(record: record, expectedSeq: expectedSeq)
@@ -88,7 +92,7 @@ public struct RequestProcessor: Sendable {
                                                 blocks: UInt64(stats.blocks), bytes: UInt64(stats.blockBytes)))
             case .placedPut(_, let put):
                 return await handleLocally(put, from: Peer(key: peer.key, kind: .node))
-            case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult, .error:
+            case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult, .rangeBlocksResult, .error:
                 return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
             }
         } catch let error as BlockStoreError {
@@ -142,8 +146,15 @@ public struct RequestProcessor: Sendable {
         }
     }
 
-    /// Stores locally (with the usual checks), then copies to the replicas before answering.
+    /// Stores locally (with the usual checks), then copies to the replicas before answering. A record this owner has
+    /// never seen (it joined after the record was written) is first brought in from the other holders, so that
+    /// compare-and-swap is decided against the newest version on the ring.
     private func storeAsOwner(_ put: WireMessage, _ replicator: Replicator) async -> WireMessage {
+        if case .putRecord(let record, _) = put, store.record(for: record.key) == nil,
+            case .recordResult(let newest?)? = await route(.getRecord(key: record.key), from: Peer(key: nil, kind: .node), replicator)
+        {
+            _ = await handleLocally(.putRecord(record: newest, expectedSeq: nil), from: Peer(key: nil, kind: .node))
+        }
         let local = await handleLocally(put, from: Peer(key: nil, kind: .node))
         if case .error = local { return local }
         _ = await replicator.replicate(put)

@@ -195,3 +195,53 @@ struct RepairTests {
         #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
     }
 }
+
+/// Nodes joining a ring that already holds data take over their ranges.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct JoinHandoffTests {
+    @Test func newNodesPullTheirRangeAndBackupsGoOn() async throws {
+        let tmp = try TemporaryDirectory(prefix: "handoff")
+        defer { tmp.remove() }
+        let fast = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5"]
+        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
+        var servers = [first]
+        defer { for s in servers { s.stop() } }
+        for i in 1..<3 {
+            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
+        }
+        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
+        let src = tmp.sub("src")
+        var corpus = TreeGenerator.Settings.approximately(6 << 20, seed: 9)
+        corpus.smallFiles = 300
+        try TreeGenerator(settings: corpus).generate(into: src)
+        func client(_ args: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
+        }
+        #expect(try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src]).status == 0)
+
+        // Two more nodes join; within a few rounds each holds blocks of the range it now owns.
+        for i in 3..<5 {
+            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
+        }
+        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
+        let deadline = Date().addingTimeInterval(30)
+        var newcomers: [NodeStatus] = []
+        while Date() < deadline {
+            let (statuses, _) = try await RingSurvey.walk(from: try PeerAddress(parsing: first.address), networkKey: .openDemo)
+            newcomers = statuses.filter { s in servers[3...].contains { $0.address == s.node.address } }
+            if newcomers.count == 2 && newcomers.allSatisfy({ $0.blocks > 0 }) { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(newcomers.count == 2 && newcomers.allSatisfy { $0.blocks > 0 }, "\(newcomers.map(\.blocks))")
+
+        // The head record may now be owned by a newcomer: the next backup (through another node) still moves it.
+        try Data("changed after the join".utf8).write(to: URL(fileURLWithPath: src + "/changed.txt"))
+        let second = try client(["-operation", "backup", "-peerAddr", servers[4].address])
+        #expect(second.status == 0, "\(second.stderr)")
+        let restore = try client(["-operation", "restore", "-peerAddr", servers[3].address, "-filedest", tmp.sub("out")])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+        let list = try client(["-operation", "snapshots", "-peerAddr", servers[2].address])
+        #expect(list.stdout.split(separator: "\n").count == 3, "\(list.stdout)")
+    }
+}

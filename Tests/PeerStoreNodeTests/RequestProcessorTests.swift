@@ -115,7 +115,7 @@ struct RequestProcessorTests {
     @Test(arguments: [
         WireMessage.pong(nodeID: BlockID.of([1])), .putBlockResult(stored: true), .block(bytes: ByteBuffer(bytes: [1])),
         .haveBlocksResult(present: [true]), .putRecordResult(stored: false), .recordResult(record: nil),
-        .chordReply(nil), .error(WireError(.notFound, "x")),
+        .chordReply(nil), .error(WireError(.notFound, "x")), .rangeBlocksResult(ids: []),
         .statusResult(NodeStatus(node: NodeIdentity(id: BlockID.of([2]), address: "a"), predecessor: nil, successors: [], blocks: 0, bytes: 0)),
     ])
     func responseSentAsRequestIsAnError(message: WireMessage) async throws {

@@ -41,7 +41,7 @@ public struct AntiEntropy: Sendable {
         let me = ring.me.id
         let owned = store.blockIDs().filter { $0.isBetweenRightInclusive(predecessor.id, me) }
         let records = store.allRecords().filter { $0.key.isBetweenRightInclusive(predecessor.id, me) }
-        var copied = 0
+        var copied = await pullOwnedRange(predecessor: predecessor)
         for target in await replicator.replicaTargets() {
             var missing: [Identifier] = []
             var start = 0
@@ -60,6 +60,26 @@ public struct AntiEntropy: Sendable {
             }
         }
         return copied
+    }
+
+    /// A node that took over a range (it joined) fetches the blocks of (predecessor, me] it lacks from its successor,
+    /// which held them as owner or replica before.
+    private func pullOwnedRange(predecessor: NodeIdentity) async -> Int {
+        let ring = replicator.ring
+        guard let successor = await ring.successors.first, successor.id != ring.me.id,
+            case .rangeBlocksResult(let ids)? = try? await replicator.transport.request(
+                .rangeBlocks(start: predecessor.id, end: ring.me.id), to: successor.address, key: successor.key)
+        else { return 0 }
+        let missing = zip(ids, store.contains(ids)).filter { !$0.1 }.map(\.0)
+        var pulled = 0
+        for id in missing {
+            guard case .block(let bytes)? = try? await replicator.transport.request(
+                .placedPut(role: .local, put: .getBlock(id: id)), to: successor.address, key: successor.key),
+                (try? await store.put(id: id, bytes: Array(bytes.readableBytesView))) != nil
+            else { continue }
+            pulled += 1
+        }
+        return pulled
     }
 
     private func copy(_ ids: [Identifier], to target: NodeIdentity) async -> Int {

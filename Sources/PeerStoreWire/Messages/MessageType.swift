@@ -8,6 +8,9 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case block = 0x13
     case haveBlocks = 0x14
     case haveBlocksResult = 0x15
+    /// "Which blocks do you hold in the ring range (start, end]?" (for a node taking over a range), and the answer.
+    case rangeBlocks = 0x16
+    case rangeBlocksResult = 0x17
     case putRecord = 0x20
     case putRecordResult = 0x21
     case getRecord = 0x22

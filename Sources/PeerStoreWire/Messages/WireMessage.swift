@@ -15,6 +15,9 @@ public enum WireMessage: Equatable, Sendable {
     /// "Which of these ids do you hold?" (batched).
     case haveBlocks(ids: [Identifier])
     case haveBlocksResult(present: [Bool])
+    /// Block ids held in the ring range (start, end], in ring order from start, at most `WireMessageCodec.maxHaveBlocksBatch`.
+    case rangeBlocks(start: Identifier, end: Identifier)
+    case rangeBlocksResult(ids: [Identifier])
     /// Store a signed record; with `expectedSeq`, only if the stored seq equals it (0: none stored).
     case putRecord(record: SignedRecord, expectedSeq: UInt64?)
     case putRecordResult(stored: Bool)
@@ -41,6 +44,8 @@ public enum WireMessage: Equatable, Sendable {
         case .block: .block
         case .haveBlocks: .haveBlocks
         case .haveBlocksResult: .haveBlocksResult
+        case .rangeBlocks: .rangeBlocks
+        case .rangeBlocksResult: .rangeBlocksResult
         case .putRecord: .putRecord
         case .putRecordResult: .putRecordResult
         case .getRecord: .getRecord

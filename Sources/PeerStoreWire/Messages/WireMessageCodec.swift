@@ -29,6 +29,12 @@ public enum WireMessageCodec {
             out.reserveCapacity(4 + 32 * ids.count)
             out.writeInteger(UInt32(ids.count))
             for id in ids { out.writeBytes(id.bytes) }
+        case .rangeBlocks(let start, let end):
+            out.writeBytes(start.bytes)
+            out.writeBytes(end.bytes)
+        case .rangeBlocksResult(let ids):
+            out.writeInteger(UInt32(ids.count))
+            for id in ids { out.writeBytes(id.bytes) }
         case .haveBlocksResult(let present):
             out.writeInteger(UInt32(present.count))
             for p in present { out.writeInteger(UInt8(p ? 1 : 0)) }
@@ -106,6 +112,12 @@ public enum WireMessageCodec {
             ids.reserveCapacity(Int(count))
             for _ in 0..<count { ids.append(try readID(&p, type)) }
             message = .haveBlocks(ids: ids)
+        case .rangeBlocks:
+            message = .rangeBlocks(start: try readID(&p, type), end: try readID(&p, type))
+        case .rangeBlocksResult:
+            guard let count = p.readInteger(as: UInt32.self), Int(count) <= maxHaveBlocksBatch, p.readableBytes == Int(count) * 32
+            else { throw malformed(type, "bad id count") }
+            message = .rangeBlocksResult(ids: try (0..<count).map { _ in try readID(&p, type) })
         case .haveBlocksResult:
             guard let count = p.readInteger(as: UInt32.self), Int(count) <= maxHaveBlocksBatch,
                 p.readableBytes == Int(count)

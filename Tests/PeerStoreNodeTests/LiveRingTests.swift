@@ -245,3 +245,45 @@ struct JoinHandoffTests {
         #expect(list.stdout.split(separator: "\n").count == 3, "\(list.stdout)")
     }
 }
+
+/// A node dying in the middle of a backup does not stop it: puts whose owner is gone are kept by the entry node as
+/// owner and replicated to the live nodes.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct NodeDiesDuringBackupTests {
+    @Test func backupCompletesAndRestoresWhenANodeDiesMidway() async throws {
+        let tmp = try TemporaryDirectory(prefix: "midway")
+        defer { tmp.remove() }
+        let fast = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "1"]
+        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
+        var servers = [first]
+        defer { for s in servers { s.stop() } }
+        for i in 1..<4 {
+            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
+        }
+        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
+        let src = tmp.sub("src")
+        var corpus = TreeGenerator.Settings.approximately(40 << 20, seed: 12)
+        corpus.smallFiles = 400
+        try TreeGenerator(settings: corpus).generate(into: src)
+
+        let backup = Process()
+        backup.executableURL = URL(fileURLWithPath: try BinaryLocator.path(of: "peerstore-client"))
+        backup.arguments = ["-home", tmp.sub("home"), "-quiet", "-operation", "backup", "-peerAddr", first.address, "-localPath", src]
+        backup.standardError = FileHandle.nullDevice
+        try backup.run()
+        try await Task.sleep(for: .milliseconds(700))
+        let wasRunning = backup.isRunning
+        servers[2].kill()
+        let deadline = Date().addingTimeInterval(120)
+        while backup.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        if backup.isRunning { backup.terminate() }
+        backup.waitUntilExit()
+        #expect(wasRunning, "the backup finished before the node was killed; the test proved nothing")
+        #expect(backup.terminationStatus == 0)
+
+        let restore = try CommandRunner.run(
+            "peerstore-client", ["-home", tmp.sub("home"), "-operation", "restore", "-peerAddr", servers[1].address, "-filedest", tmp.sub("out")])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+    }
+}

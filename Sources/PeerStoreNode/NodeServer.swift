@@ -94,16 +94,20 @@ public final class NodeServer: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            self.logger.info("shutting down: leaving the ring, closing the listener and open connections")
+            self.logger.info("shutting down: handing the range on, leaving the ring, closing connections")
             repairTask.cancel()
-            Task { await ring.leave() }
-            serverChannel.channel.close(promise: nil)
-            let open = self.connections.withLockedValue { state in
-                state.shuttingDown = true
-                return Array(state.open.values)
-            }
-            for channel in open {
-                channel.close(mode: .input, promise: nil)
+            Task {
+                // Hand everything to the successor first (bounded), then tell the neighbours, then stop serving.
+                _ = await repair.handOff(within: .seconds(60))
+                await ring.leave()
+                serverChannel.channel.close(promise: nil)
+                let open = self.connections.withLockedValue { state in
+                    state.shuttingDown = true
+                    return Array(state.open.values)
+                }
+                for channel in open {
+                    channel.close(mode: .input, promise: nil)
+                }
             }
         }
         await ring.stop()

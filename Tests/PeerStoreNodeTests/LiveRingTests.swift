@@ -287,3 +287,37 @@ struct NodeDiesDuringBackupTests {
         #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
     }
 }
+
+/// SIGTERM hands a node's data on before it leaves: with one copy of everything (k = 1), nothing is lost.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct GracefulLeaveHandoffTests {
+    @Test func aNodeStoppedWithSIGTERMLosesNothing() async throws {
+        let tmp = try TemporaryDirectory(prefix: "leave")
+        defer { tmp.remove() }
+        let args = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "600", "-replicas", "1"]
+        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: args)
+        var servers = [first]
+        defer { for s in servers { s.stop() } }
+        for i in 1..<4 {
+            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: args + ["-initialPeerAddr", first.address]))
+        }
+        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
+        let src = tmp.sub("src")
+        var corpus = TreeGenerator.Settings.approximately(4 << 20, seed: 14)
+        corpus.smallFiles = 200
+        try TreeGenerator(settings: corpus).generate(into: src)
+        func client(_ args: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
+        }
+        #expect(try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src]).status == 0)
+        let before = ReplicationTests().heldIDs(tmp.sub("n2"))
+        #expect(!before.isEmpty)  // the leaving node owns part of the data: the only copy
+
+        #expect(servers[2].stop() == 0)
+        let log = try String(contentsOfFile: servers[2].logPath, encoding: .utf8)
+        #expect(log.contains("handed the range on"))
+        let restore = try client(["-operation", "restore", "-peerAddr", servers[1].address, "-filedest", tmp.sub("out")])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+    }
+}

@@ -62,6 +62,32 @@ public struct AntiEntropy: Sendable {
         return copied
     }
 
+    /// Before a graceful leave: gives the successor, which takes over this node's range and its place in other replica
+    /// sets, every block and record it lacks. Returns how many blocks were copied.
+    public func handOff(within limit: Duration) async -> Int {
+        let deadline = ContinuousClock.now + limit
+        let ring = replicator.ring
+        guard let successor = await ring.successors.first(where: { $0.id != ring.me.id }) else { return 0 }
+        let held = store.blockIDs()
+        var missing: [Identifier] = []
+        var start = 0
+        while start < held.count {
+            let batch = Array(held[start..<min(held.count, start + 4096)])
+            start += batch.count
+            guard case .haveBlocksResult(let present)? = try? await replicator.transport.request(
+                .haveBlocks(ids: batch), to: successor.address, key: successor.key), present.count == batch.count
+            else { return 0 }
+            missing += zip(batch, present).filter { !$0.1 }.map(\.0)
+        }
+        let copied = await copy(missing, to: successor, until: deadline)
+        for record in store.allRecords() where ContinuousClock.now < deadline {
+            _ = try? await replicator.transport.request(
+                .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: successor.address, key: successor.key)
+        }
+        logger.info("handed the range on before leaving", metadata: ["successor": "\(successor.address)", "blocks": "\(copied)"])
+        return copied
+    }
+
     /// A node that took over a range (it joined) fetches the blocks of (predecessor, me] it lacks from its successor,
     /// which held them as owner or replica before.
     private func pullOwnedRange(predecessor: NodeIdentity) async -> Int {
@@ -82,7 +108,7 @@ public struct AntiEntropy: Sendable {
         return pulled
     }
 
-    private func copy(_ ids: [Identifier], to target: NodeIdentity) async -> Int {
+    private func copy(_ ids: [Identifier], to target: NodeIdentity, until deadline: ContinuousClock.Instant? = nil) async -> Int {
         let store = self.store
         let transport = replicator.transport
         return await withTaskGroup(of: Bool.self) { group in
@@ -100,7 +126,7 @@ public struct AntiEntropy: Sendable {
             while next < min(pace, ids.count) { start() }
             while let ok = await group.next() {
                 if ok { done += 1 }
-                if next < ids.count { start() }
+                if next < ids.count, deadline.map({ ContinuousClock.now < $0 }) ?? true { start() }
             }
             return done
         }

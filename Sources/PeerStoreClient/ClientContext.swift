@@ -15,6 +15,7 @@ struct ClientContext {
     let filedest: String?
     let device: String?
     let networkKeyFile: String?
+    let json: Bool
 
     static let defaultPeer = ":3001"
 
@@ -32,8 +33,9 @@ struct ClientContext {
         case "restore": return try await restore()
         case "snapshots": return try await snapshots()
         case "genkey": return try genkey()
+        case "check": return try await check()
         default:
-            throw BackupError(.usage, "unknown -operation '\(operation)': use init, whoami, backup, getfile, restore, snapshots or genkey")
+            throw BackupError(.usage, "unknown -operation '\(operation)': use init, whoami, backup, getfile, restore, snapshots, check or genkey")
         }
     }
 
@@ -56,6 +58,28 @@ struct ClientContext {
     private func whoami() throws -> Int32 {
         print(try home.loadIdentity().userID)
         return 0
+    }
+
+    /// Every block of the latest snapshot and how many nodes hold it; exit 1 if any block has no copy.
+    private func check() async throws -> Int32 {
+        let identity = try home.loadIdentity()
+        var config = try home.loadConfig()
+        if let device { config.device = device }
+        let settings = SecureChannelSettings(networkKey: try networkKey(config), identity: identity.signing)
+        let report = try await withClient(config, identity) { client in
+            let catalog = SnapshotCatalog(client: client, identity: identity)
+            let latest = try await catalog.latest(device: config.device)
+            let check = ReplicaCheck(catalog: catalog)
+            let ids = try await check.blockIDs(snapshotID: latest.id, snapshot: latest.snapshot)
+            return try await check.count(ids, via: client, secure: settings)
+        }
+        if json {
+            print("{\"blocks\":\(report.blocks),\"nodes\":\(report.nodes),\"minReplicas\":\(report.minReplicas),\"maxReplicas\":\(report.maxReplicas),\"missing\":\(report.missing),\"unreachableNodes\":\(report.unreachableNodes.count)}")
+        } else {
+            say("\(report.blocks) blocks on \(report.nodes) nodes: every block on \(report.minReplicas) to \(report.maxReplicas) nodes; \(report.missing) with no copy")
+            for node in report.unreachableNodes { say("  node \(node) did not answer") }
+        }
+        return report.missing > 0 ? 1 : 0
     }
 
     private func genkey() throws -> Int32 {

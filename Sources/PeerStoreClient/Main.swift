@@ -18,6 +18,7 @@ struct ClientCommand: AsyncParsableCommand {
               getfile     restore one file: -filename PATH (as backed up) -filedest OUT
               restore     restore the latest snapshot into -filedest DIR
               snapshots   list this device's snapshots
+              check       how many nodes hold each block of the latest snapshot (-json for scripts); exit 1 if any has none
               genkey      write a new network key to -networkKeyFile FILE (give it to every node and client of the ring)
             Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped or not restored.
             Keep a copy of the identity file somewhere safe: without it nobody can read your backups.
@@ -53,6 +54,9 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("quiet", withSingleDash: true), .customLong("quiet")], help: "Print only errors.")
     var quiet = false
 
+    @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "With check: end with one JSON object.")
+    var json = false
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
 
@@ -67,7 +71,7 @@ struct ClientCommand: AsyncParsableCommand {
         let context = ClientContext(
             home: ClientHome.resolve(explicit: home), logger: logger, quiet: quiet, force: force,
             peerAddr: peerAddr, localPath: localPath, filename: filename, filedest: filedest, device: device,
-            networkKeyFile: networkKeyFile)
+            networkKeyFile: networkKeyFile, json: json)
         let status: Int32
         do {
             status = try await context.perform(operation)

@@ -188,6 +188,14 @@ struct RepairTests {
         #expect(fullyReplicated, "not every block was back on the 3 live nodes within 60 s")
         print("repair: every block on 3 live nodes \(String(format: "%.1f", Date().timeIntervalSince(started))) s after two kills")
 
+        // `check -json` sees the same: every block of the snapshot on 3 of the 3 live nodes.
+        let check = try client(["-operation", "check", "-json", "-peerAddr", servers[0].address])
+        #expect(check.status == 0, "\(check.stderr)")
+        let last = try #require(check.stdout.split(separator: "\n").last)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Int])
+        #expect(report["minReplicas"] == 3 && report["maxReplicas"] == 3 && report["nodes"] == 3, "\(report)")
+        #expect((report["blocks"] ?? 0) > 30 && report["missing"] == 0)
+
         // A third node dies: everything is still there.
         servers[4].kill()
         let restore = try client(["-operation", "restore", "-peerAddr", servers[2].address, "-filedest", tmp.sub("out")])

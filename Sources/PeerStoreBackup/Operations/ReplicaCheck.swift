@@ -1,0 +1,77 @@
+import ChordRing
+import PeerStoreWire
+
+/// `-operation check`: every block of the latest snapshot, and how many nodes of the ring hold it.
+public struct ReplicaCheck: Sendable {
+    public struct Report: Sendable {
+        public var blocks = 0
+        public var nodes = 0
+        public var minReplicas = 0
+        public var maxReplicas = 0
+        /// Blocks no reachable node holds.
+        public var missing = 0
+        public var unreachableNodes: [String] = []
+    }
+
+    public let catalog: SnapshotCatalog
+
+    public init(catalog: SnapshotCatalog) {
+        self.catalog = catalog
+    }
+
+    /// Every block id the snapshot needs: itself, its trees, manifests and chunks.
+    public func blockIDs(snapshotID: Identifier, snapshot: Snapshot) async throws -> [Identifier] {
+        var ids: [Identifier] = [snapshotID]
+        var trees: [Identifier] = [snapshot.rootTree]
+        while let treeID = trees.popLast() {
+            ids.append(treeID)
+            let tree = try await catalog.tree(treeID, what: "a folder")
+            for entry in tree.entries {
+                switch entry.content {
+                case .subtree(let sub): trees.append(sub)
+                case .inline(let refs): ids += refs.map(\.blockID)
+                case .manifest(let id, let key):
+                    ids.append(id)
+                    let manifest = try FileManifest.open(try await catalog.fetcher.fetch(id, what: entry.name), sessionKey: key)
+                    ids += manifest.chunks.map(\.blockID)
+                case .none, .linkTarget: break
+                }
+            }
+        }
+        return Array(Set(ids))
+    }
+
+    /// Walks the ring from the entry node along first successors and asks every node which of `ids` it holds.
+    public func count(_ ids: [Identifier], via entry: WireClient, secure: SecureChannelSettings) async throws -> Report {
+        var report = Report()
+        report.blocks = ids.count
+        var copies = [Int](repeating: 0, count: ids.count)
+        var seen = Set<Identifier>()
+        var current = try await entry.status()
+        var client = entry
+        while seen.insert(current.node.id).inserted, seen.count <= 1000 {
+            if let present = try? await client.haveBlocks(ids), present.count == ids.count {
+                for (i, p) in present.enumerated() where p { copies[i] += 1 }
+                report.nodes += 1
+            } else {
+                report.unreachableNodes.append(current.node.address)
+            }
+            guard let successor = current.successors.first(where: { !seen.contains($0.id) }) else { break }
+            var settings = secure
+            settings.expectedServerKey = successor.key
+            let next = try? await WireClient.connect(to: try PeerAddress(parsing: successor.address), secure: settings)
+            if client !== entry { await client.close() }
+            guard let next, let status = try? await next.status() else {
+                report.unreachableNodes.append(successor.address)
+                break
+            }
+            client = next
+            current = status
+        }
+        if client !== entry { await client.close() }
+        report.minReplicas = copies.min() ?? 0
+        report.maxReplicas = copies.max() ?? 0
+        report.missing = copies.filter { $0 == 0 }.count
+        return report
+    }
+}

@@ -19,7 +19,13 @@ struct LiveRingTests {
                 let walked = statuses.map(\.node.id)
                 let start = sorted.firstIndex(of: walked.first ?? .zero) ?? 0
                 let expected = (0..<sorted.count).map { sorted[(start + $0) % sorted.count] }
-                if complete && walked == expected
+                // Every node's whole successor list (default length 8) must be right too, not just the first entry: the
+                // owner copies to its first successors, so a stale list would put replicas in the wrong place.
+                let listsRight = statuses.enumerated().allSatisfy { i, s in
+                    let want = (1...max(1, min(8, sorted.count - 1))).map { expected[(i + $0) % expected.count] }
+                    return sorted.count == 1 || s.successors.map(\.id) == want
+                }
+                if complete && walked == expected && listsRight
                     && statuses.allSatisfy({ s in s.predecessor.map { ids.contains($0.id) } ?? false }) { return statuses }
             }
             try await Task.sleep(for: .milliseconds(300))
@@ -116,9 +122,9 @@ struct ReplicationTests {
         let backup = try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src])
         #expect(backup.status == 0, "\(backup.stderr)")
 
-        // Count copies: stop the nodes (SIGTERM leaves the data in place), read their segments.
-        for s in servers.dropFirst() { s.stop() }
-        first.stop()
+        // Count copies: kill the nodes (a graceful stop would hand blocks on and add copies), read their segments;
+        // acknowledged puts are on disk.
+        for s in servers { s.kill() }
         let held = (0..<5).map { heldIDs(tmp.sub("n\($0)")) }
         let all = held.reduce(Set<[UInt8]>()) { $0.union($1) }
         #expect(all.count > 50)

@@ -43,17 +43,7 @@ public struct AntiEntropy: Sendable {
         let records = store.allRecords().filter { $0.key.isBetweenRightInclusive(predecessor.id, me) }
         var copied = await pullOwnedRange(predecessor: predecessor)
         for target in await replicator.replicaTargets() {
-            var missing: [Identifier] = []
-            var start = 0
-            while start < owned.count {
-                let batch = Array(owned[start..<min(owned.count, start + 4096)])
-                start += batch.count
-                guard case .haveBlocksResult(let present)? = try? await replicator.transport.request(
-                    .haveBlocks(ids: batch), to: target.address, key: target.key), present.count == batch.count
-                else { break }
-                missing += zip(batch, present).filter { !$0.1 }.map(\.0)
-            }
-            copied += await copy(missing, to: target)
+            copied += await copy(await lacking(owned, at: target) ?? [], to: target)
             for record in records {
                 _ = try? await replicator.transport.request(
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
@@ -68,17 +58,7 @@ public struct AntiEntropy: Sendable {
         let deadline = ContinuousClock.now + limit
         let ring = replicator.ring
         guard let successor = await ring.successors.first(where: { $0.id != ring.me.id }) else { return 0 }
-        let held = store.blockIDs()
-        var missing: [Identifier] = []
-        var start = 0
-        while start < held.count {
-            let batch = Array(held[start..<min(held.count, start + 4096)])
-            start += batch.count
-            guard case .haveBlocksResult(let present)? = try? await replicator.transport.request(
-                .haveBlocks(ids: batch), to: successor.address, key: successor.key), present.count == batch.count
-            else { return 0 }
-            missing += zip(batch, present).filter { !$0.1 }.map(\.0)
-        }
+        guard let missing = await lacking(store.blockIDs(), at: successor) else { return 0 }
         let copied = await copy(missing, to: successor, until: deadline)
         for record in store.allRecords() where ContinuousClock.now < deadline {
             _ = try? await replicator.transport.request(
@@ -106,6 +86,21 @@ public struct AntiEntropy: Sendable {
             pulled += 1
         }
         return pulled
+    }
+
+    /// The ids of `ids` that `target` does not hold (asked in batches); nil if it does not answer.
+    private func lacking(_ ids: [Identifier], at target: NodeIdentity) async -> [Identifier]? {
+        var missing: [Identifier] = []
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(ids.count, start + 4096)])
+            start += batch.count
+            guard case .haveBlocksResult(let present)? = try? await replicator.transport.request(
+                .haveBlocks(ids: batch), to: target.address, key: target.key), present.count == batch.count
+            else { return nil }
+            missing += zip(batch, present).filter { !$0.1 }.map(\.0)
+        }
+        return missing
     }
 
     private func copy(_ ids: [Identifier], to target: NodeIdentity, until deadline: ContinuousClock.Instant? = nil) async -> Int {

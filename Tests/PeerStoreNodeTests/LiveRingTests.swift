@@ -152,23 +152,13 @@ struct RepairTests {
     @Test func replicasComeBackAfterTwoKillsAndSurviveAThird() async throws {
         let tmp = try TemporaryDirectory(prefix: "repair")
         defer { tmp.remove() }
-        let fast = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5"]
-        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
-        var servers = [first]
-        defer { for s in servers { s.stop() } }
-        for i in 1..<5 {
-            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
-        }
-        let ids = Set(try servers.map { try LiveRingTests().nodeID($0) })
-        _ = try await LiveRingTests().waitForRing(from: first.address, ids: ids)
-
-        let src = tmp.sub("src")
-        var corpus = TreeGenerator.Settings.approximately(6 << 20, seed: 8)
-        corpus.smallFiles = 200
-        try TreeGenerator(settings: corpus).generate(into: src)
-        func client(_ args: [String]) throws -> CommandRunner.Result {
-            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
-        }
+        let ring = try LocalRing(nodes: 5, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5"])
+        defer { ring.stopAll() }
+        let servers = ring.servers
+        let first = ring.first
+        try await ring.converge()
+        let src = try ring.corpus(mib: 6, seed: 8, smallFiles: 200)
+        let client = ring.client
         #expect(try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src]).status == 0)
         let blocks = (0..<5).map { ReplicationTests().heldIDs(tmp.sub("n\($0)")) }.reduce(Set<[UInt8]>()) { $0.union($1) }
         #expect(blocks.count > 30)
@@ -216,28 +206,18 @@ struct JoinHandoffTests {
     @Test func newNodesPullTheirRangeAndBackupsGoOn() async throws {
         let tmp = try TemporaryDirectory(prefix: "handoff")
         defer { tmp.remove() }
-        let fast = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5"]
-        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
-        var servers = [first]
-        defer { for s in servers { s.stop() } }
-        for i in 1..<3 {
-            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
-        }
-        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
-        let src = tmp.sub("src")
-        var corpus = TreeGenerator.Settings.approximately(6 << 20, seed: 9)
-        corpus.smallFiles = 300
-        try TreeGenerator(settings: corpus).generate(into: src)
-        func client(_ args: [String]) throws -> CommandRunner.Result {
-            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
-        }
+        let ring = try LocalRing(nodes: 3, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5"])
+        defer { ring.stopAll() }
+        let first = ring.first
+        try await ring.converge()
+        let src = try ring.corpus(mib: 6, seed: 9, smallFiles: 300)
+        let client = ring.client
         #expect(try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src]).status == 0)
 
         // Two more nodes join; within a few rounds each holds blocks of the range it now owns.
-        for i in 3..<5 {
-            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
-        }
-        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
+        try ring.add(2)
+        try await ring.converge()
+        let servers = ring.servers
         let deadline = Date().addingTimeInterval(30)
         var newcomers: [NodeStatus] = []
         while Date() < deadline {
@@ -267,18 +247,12 @@ struct NodeDiesDuringBackupTests {
     @Test func backupCompletesAndRestoresWhenANodeDiesMidway() async throws {
         let tmp = try TemporaryDirectory(prefix: "midway")
         defer { tmp.remove() }
-        let fast = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "1"]
-        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
-        var servers = [first]
-        defer { for s in servers { s.stop() } }
-        for i in 1..<4 {
-            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
-        }
-        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
-        let src = tmp.sub("src")
-        var corpus = TreeGenerator.Settings.approximately(40 << 20, seed: 12)
-        corpus.smallFiles = 400
-        try TreeGenerator(settings: corpus).generate(into: src)
+        let ring = try LocalRing(nodes: 4, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "1"])
+        defer { ring.stopAll() }
+        let servers = ring.servers
+        let first = ring.first
+        try await ring.converge()
+        let src = try ring.corpus(mib: 40, seed: 12, smallFiles: 400)
 
         // The node dies just as the backup starts: for the next second or two the others still route puts to it (its
         // death is only noticed after repeated timeouts), so puts whose owner it was must be taken over.
@@ -300,21 +274,13 @@ struct GracefulLeaveHandoffTests {
     @Test func aNodeStoppedWithSIGTERMLosesNothing() async throws {
         let tmp = try TemporaryDirectory(prefix: "leave")
         defer { tmp.remove() }
-        let args = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "600", "-replicas", "1"]
-        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: args)
-        var servers = [first]
-        defer { for s in servers { s.stop() } }
-        for i in 1..<4 {
-            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: args + ["-initialPeerAddr", first.address]))
-        }
-        _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(try servers.map { try LiveRingTests().nodeID($0) }))
-        let src = tmp.sub("src")
-        var corpus = TreeGenerator.Settings.approximately(4 << 20, seed: 14)
-        corpus.smallFiles = 200
-        try TreeGenerator(settings: corpus).generate(into: src)
-        func client(_ args: [String]) throws -> CommandRunner.Result {
-            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
-        }
+        let ring = try LocalRing(nodes: 4, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "600", "-replicas", "1"])
+        defer { ring.stopAll() }
+        let servers = ring.servers
+        let first = ring.first
+        try await ring.converge()
+        let src = try ring.corpus(mib: 4, seed: 14, smallFiles: 200)
+        let client = ring.client
         #expect(try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src]).status == 0)
         let before = ReplicationTests().heldIDs(tmp.sub("n2"))
         #expect(!before.isEmpty)  // the leaving node owns part of the data: the only copy

@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "PeerStoreWireTests",
             dependencies: [
-                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing",
+                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing", "PeerStoreTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),

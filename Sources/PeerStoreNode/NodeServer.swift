@@ -181,7 +181,8 @@ public final class NodeServer: Service, Sendable {
                         }
                         inFlight += 1
                         // Frames reach us only after the handshake, so the peer's key is known by now.
-                        let members = await processor.ring?.knownNodes ?? []
+                        // Whether the peer is a node only matters to an allow list: ask the ring then, not on every request.
+                        let members = processor.allowedUsers == nil ? [] : await processor.ring?.knownNodes ?? []
                         let peer = Peer.classify(key: accepted.outcome.remoteKey, ringMembers: members.union([processor.node.id]))
                         group.addTask {
                             let reply = await processor.handle(envelope, from: peer)

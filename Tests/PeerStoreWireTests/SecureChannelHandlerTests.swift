@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import PeerStoreCrypto
+import PeerStoreTestKit
 import PeerStoreWire
 import Testing
 

@@ -1,5 +1,6 @@
 import BlockStore
 import NIOCore
+import PeerStoreTestKit
 import PeerStoreWire
 import Testing
 
@@ -124,7 +125,7 @@ struct WireMessageCodecTests {
     }
 
     @Test func randomPayloadsOfEveryTypeNeverCrash() {
-        var rng = SplitMix64(seed: 0x5EED_0F_F1EE)
+        var rng = SeededRandom(seed: 0x5EED_0F_F1EE)
         var accepted = 0
         for type in MessageType.allCases {
             for round in 0..<3000 {
@@ -150,15 +151,3 @@ struct WireMessageCodecTests {
     }
 }
 
-/// A small seeded generator, so that a failing random input can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

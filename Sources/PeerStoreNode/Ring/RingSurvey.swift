@@ -10,7 +10,19 @@ public enum RingSurvey {
         -> (statuses: [NodeStatus], complete: Bool)
     {
         let transport = NodeTransport(identity: SigningKeyPair(), networkKey: networkKey, logger: .init(label: "peerstore.status"))
-        defer { Task { await transport.closeAll() } }
+        do {
+            let result = try await walk(from: start, transport: transport, limit: limit)
+            await transport.closeAll()
+            return result
+        } catch {
+            await transport.closeAll()
+            throw error
+        }
+    }
+
+    private static func walk(from start: PeerAddress, transport: NodeTransport, limit: Int) async throws
+        -> (statuses: [NodeStatus], complete: Bool)
+    {
         guard case .statusResult(let first) = try await transport.request(.status, to: start.hostPort, key: start.key) else {
             throw WireError(.unexpectedResponse, "\(start) did not answer the status request")
         }

@@ -10,20 +10,18 @@ public struct ClientHandshake: Sendable {
         case failed
     }
 
-    let network: [UInt8]
-    let identity: SigningKeyPair
+    let side: HandshakeSide
     /// The server key pinned for this address; nil to learn it (trust on first use).
     let expectedServerKey: [UInt8]?
-    let ephemeral: (publicKey: [UInt8], secretKey: [UInt8])
-    let hello: [UInt8]
+    var network: [UInt8] { side.network }
+    var identity: SigningKeyPair { side.identity }
+    var ephemeral: (publicKey: [UInt8], secretKey: [UInt8]) { side.ephemeral }
+    var hello: [UInt8] { side.hello }
     private(set) var state: State = .ready
 
     public init(networkKey: NetworkKey, identity: SigningKeyPair, expectedServerKey: [UInt8]?) {
-        network = networkKey.bytes
-        self.identity = identity
+        side = HandshakeSide(networkKey: networkKey, identity: identity)
         self.expectedServerKey = expectedServerKey
-        ephemeral = X25519.ephemeralKeyPair()
-        hello = HMACSHA512256.authenticate(ephemeral.publicKey, key: network)
     }
 
     /// Bytes the next inbound message must have.

@@ -31,6 +31,22 @@ public enum Handshake {
     static let zeroNonce = [UInt8](repeating: 0, count: 24)
 }
 
+/// What either side brings to a handshake: the network key, its long-term key, and a fresh ephemeral key pair with
+/// its HMAC under the network key (the first 32 bytes of its hello).
+struct HandshakeSide: Sendable {
+    let network: [UInt8]
+    let identity: SigningKeyPair
+    let ephemeral: (publicKey: [UInt8], secretKey: [UInt8])
+    let hello: [UInt8]
+
+    init(networkKey: NetworkKey, identity: SigningKeyPair) {
+        network = networkKey.bytes
+        self.identity = identity
+        ephemeral = X25519.ephemeralKeyPair()
+        hello = HMACSHA512256.authenticate(ephemeral.publicKey, key: network)
+    }
+}
+
 /// What both sides hold once the handshake succeeds.
 public struct SessionKeys: Sendable, Equatable {
     public var sendKey: [UInt8]

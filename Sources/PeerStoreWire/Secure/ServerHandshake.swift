@@ -9,17 +9,15 @@ public struct ServerHandshake: Sendable {
         case failed
     }
 
-    let network: [UInt8]
-    let identity: SigningKeyPair
-    let ephemeral: (publicKey: [UInt8], secretKey: [UInt8])
-    let hello: [UInt8]
+    let side: HandshakeSide
+    var network: [UInt8] { side.network }
+    var identity: SigningKeyPair { side.identity }
+    var ephemeral: (publicKey: [UInt8], secretKey: [UInt8]) { side.ephemeral }
+    var hello: [UInt8] { side.hello }
     private(set) var state: State = .awaitingClientHello
 
     public init(networkKey: NetworkKey, identity: SigningKeyPair) {
-        network = networkKey.bytes
-        self.identity = identity
-        ephemeral = X25519.ephemeralKeyPair()
-        hello = HMACSHA512256.authenticate(ephemeral.publicKey, key: network)
+        side = HandshakeSide(networkKey: networkKey, identity: identity)
     }
 
     public var expectedLength: Int {

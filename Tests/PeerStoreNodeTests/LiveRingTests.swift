@@ -103,22 +103,14 @@ struct ReplicationTests {
         let tmp = try TemporaryDirectory(prefix: "replicas")
         defer { tmp.remove() }
         let fast = ["-stabilizeInterval", "0.2"]
-        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: fast)
-        var servers = [first]
-        defer { for s in servers { s.stop() } }
-        for i in 1..<5 {
-            servers.append(try ServerProcess(dataPath: tmp.sub("n\(i)"), extraArguments: fast + ["-initialPeerAddr", first.address]))
-        }
-        let ids = Set(try servers.map { try LiveRingTests().nodeID($0) })
-        _ = try await LiveRingTests().waitForRing(from: first.address, ids: ids)
-
-        let src = tmp.sub("src")
-        var corpus = TreeGenerator.Settings.approximately(8 << 20, seed: 5)
-        corpus.smallFiles = 300
-        try TreeGenerator(settings: corpus).generate(into: src)
-        func client(_ args: [String]) throws -> CommandRunner.Result {
-            try CommandRunner.run("peerstore-client", ["-home", tmp.sub("home")] + args)
-        }
+        let ring = try LocalRing(nodes: 5, in: tmp, arguments: fast)
+        defer { ring.stopAll() }
+        let servers = ring.servers
+        let first = ring.first
+        let ids = try ring.ids()
+        try await ring.converge()
+        let src = try ring.corpus(mib: 8, seed: 5, smallFiles: 300)
+        let client = ring.client
         let backup = try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src])
         #expect(backup.status == 0, "\(backup.stderr)")
 

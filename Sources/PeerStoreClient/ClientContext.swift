@@ -65,13 +65,12 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let settings = SecureChannelSettings(networkKey: try networkKey(config), identity: identity.signing)
         let report = try await withClient(config, identity) { client in
             let catalog = SnapshotCatalog(client: client, identity: identity)
             let latest = try await catalog.latest(device: config.device)
             let check = ReplicaCheck(catalog: catalog)
             let ids = try await check.blockIDs(snapshotID: latest.id, snapshot: latest.snapshot)
-            return try await check.count(ids, via: client, secure: settings)
+            return try await check.count(ids, on: client)
         }
         if json {
             print("{\"blocks\":\(report.blocks),\"nodes\":\(report.nodes),\"minReplicas\":\(report.minReplicas),\"maxReplicas\":\(report.maxReplicas),\"missing\":\(report.missing),\"unreachableNodes\":\(report.unreachableNodes.count)}")
@@ -111,9 +110,10 @@ struct ClientContext {
         }
     }
 
-    /// Connects to the node over the secure channel, runs `body`, and closes the connection whatever happens.
-    /// The node's key is pinned on first contact (known_nodes); a node that later proves another key is refused.
-    private func withClient<T>(_ config: ClientConfig, _ identity: Identity, _ body: (WireClient) async throws -> T) async throws -> T {
+    /// Connects to the entry node over the secure channel, learns the ring from it, runs `body`, and closes every
+    /// connection whatever happens. The entry node's key is pinned on first contact (known_nodes); a node that later
+    /// proves another key is refused. The other nodes' keys come from the ring's own successor lists.
+    private func withClient<T>(_ config: ClientConfig, _ identity: Identity, _ body: (RingClient) async throws -> T) async throws -> T {
         let text = peerAddr ?? config.peerAddr ?? Self.defaultPeer
         let address = try PeerAddress(parsing: text)
         var known = try KnownNodes(path: home.knownNodesPath)
@@ -141,12 +141,21 @@ struct ClientContext {
                     "peerstore-client: first contact with \(address.hostPort): pinned its key \(PublicKeyText.encode(key, prefix: "pn")) in \(home.knownNodesPath)\n".utf8))
             }
         }
+        let ring: RingClient
         do {
-            let result = try await body(client)
-            await client.close()
-            return result
+            var open = settings
+            open.expectedServerKey = nil
+            ring = try await RingClient.start(entry: client, secure: open, logger: logger)
         } catch {
             await client.close()
+            throw BackupError(.unreachable, "the node at \(address.hostPort) did not tell the ring's members: \(error)")
+        }
+        do {
+            let result = try await body(ring)
+            await ring.close()
+            return result
+        } catch {
+            await ring.close()
             throw error
         }
     }
@@ -188,7 +197,7 @@ struct ClientContext {
         return String(cString: r)
     }
 
-    private func latest(_ config: ClientConfig, _ client: WireClient, _ identity: Identity) async throws -> Snapshot {
+    private func latest(_ config: ClientConfig, _ client: RingClient, _ identity: Identity) async throws -> Snapshot {
         try await SnapshotCatalog(client: client, identity: identity).latest(device: config.device).snapshot
     }
 

@@ -117,11 +117,14 @@ public struct RequestProcessor: Sendable {
             case .putRecord(let record, _): id = record.key
             default: return nil
             }
+            if await replicator.ring.owns(id) { return await storeAsOwner(message, replicator) }
             if let owner = await replicator.ring.owner(of: id), owner.id != node.id {
                 if let reply = try? await replicator.forward(message, to: owner) { return reply }
                 logger.warning("the owner did not take a put; keeping it here", metadata: ["owner": "\(owner.address)"])
             }
             return await storeAsOwner(message, replicator)
+        case .placedPut(_, let put) where !(await mayPlace(put, from: peer)):
+            return .error(WireError(.forbidden, "only nodes of the ring may place puts here (this node has an -allowUsers list)"))
         case .placedPut(.owner, let put):
             return await storeAsOwner(put, replicator)
         case .placedPut(.replica, let put), .placedPut(.local, let put):
@@ -130,20 +133,51 @@ public struct RequestProcessor: Sendable {
             let reply = await replicator.ask(message, about: id) { if case .block = $0 { true } else { false } }
             return reply ?? .error(WireError(.notFound, "block \(id.shortHex()) is not stored on the ring"))
         case .getRecord(let key):
-            // Every holder may have another version: take the highest seq.
-            var best = store.record(for: key)
-            for holder in await replicator.holders(of: key) where holder.id != node.id {
-                if case .recordResult(let r?)? = try? await replicator.transport.request(
-                    .placedPut(role: .local, put: message), to: holder.address, key: holder.key),
-                    r.hasValidSignature, r.key == key, r.seq > (best?.seq ?? 0)
-                {
-                    best = r
-                }
-            }
-            return .recordResult(record: best)
+            return .recordResult(record: await newestRecord(key, replicator))
         default:
             return nil
         }
+    }
+
+    /// Every holder may have another version of a record: asks them all, takes the highest seq, and writes it back to
+    /// any holder (this node included) that answered with an older one or none (read repair).
+    private func newestRecord(_ key: Identifier, _ replicator: Replicator) async -> SignedRecord? {
+        let local = store.record(for: key)
+        var answers: [(holder: NodeIdentity, seq: UInt64?)] = []
+        var best = local
+        for holder in await replicator.holders(of: key) where holder.id != node.id {
+            guard let reply = try? await replicator.transport.request(
+                .placedPut(role: .local, put: .getRecord(key: key)), to: holder.address, key: holder.key),
+                case .recordResult(let answer) = reply
+            else { continue }  // no answer: nothing to repair there now
+            let r = answer.flatMap { $0.hasValidSignature && $0.key == key ? $0 : nil }
+            answers.append((holder, r?.seq))
+            if let r, r.seq > (best?.seq ?? 0) { best = r }
+        }
+        guard let best else { return nil }
+        if (local?.seq ?? 0) < best.seq {
+            _ = await handleLocally(.putRecord(record: best, expectedSeq: nil), from: Peer(key: nil, kind: .node))
+        }
+        for (holder, seq) in answers where (seq ?? 0) < best.seq {
+            logger.debug("read repair of a stale record replica", metadata: ["holder": "\(holder.address)"])
+            _ = try? await replicator.transport.request(
+                .placedPut(role: .replica, put: .putRecord(record: best, expectedSeq: nil)), to: holder.address, key: holder.key)
+        }
+        return best
+    }
+
+    /// Placed puts skip routing, so with an `-allowUsers` list only ring members may send them; reads placed with the
+    /// `local` role stay open like every read.
+    private func mayPlace(_ put: WireMessage, from peer: Peer) async -> Bool {
+        guard allowedUsers != nil else { return true }
+        switch put {
+        case .putBlock, .putRecord: break
+        default: return true
+        }
+        if peer.kind == .node { return true }
+        guard let key = peer.key, let ring else { return false }
+        if mayStore(peer) { return true }
+        return await ring.isMember(Peer.ringID(of: key))
     }
 
     /// Stores locally (with the usual checks), then copies to the replicas before answering. A record this owner has

@@ -260,6 +260,53 @@ struct NodeDiesDuringBackupTests {
     }
 }
 
+/// The client learns the ring and sends to owners itself: when the node it entered through dies in the middle of a
+/// backup, it goes on with the others.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct EntryNodeDiesDuringBackupTests {
+    @Test func backupGoesOnWhenItsEntryNodeDies() async throws {
+        let tmp = try TemporaryDirectory(prefix: "entry-dies")
+        defer { tmp.remove() }
+        let ring = try LocalRing(nodes: 4, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "1"])
+        defer { ring.stopAll() }
+        let servers = ring.servers
+        try await ring.converge()
+        let src = try ring.corpus(mib: 60, seed: 21, smallFiles: 600)
+        let finished = LockedFlag()
+        let entry = servers[1]
+        let backup = Task.detached {
+            defer { finished.set() }
+            return try CommandRunner.run(
+                "peerstore-client", ["-home", tmp.sub("home"), "-quiet", "-operation", "backup", "-peerAddr", entry.address, "-localPath", src])
+        }
+        // Kill the entry node once the backup has stored some blocks on the ring.
+        let deadline = Date().addingTimeInterval(60)
+        var stored: UInt64 = 0
+        while Date() < deadline && !finished.isSet && stored < 40 {
+            try await Task.sleep(for: .milliseconds(100))
+            let (statuses, _) = (try? await RingSurvey.walk(from: try PeerAddress(parsing: servers[0].address), networkKey: .openDemo)) ?? ([], false)
+            stored = statuses.reduce(0) { $0 + $1.blocks }
+        }
+        let killedMidway = !finished.isSet
+        entry.kill()
+        let result = try await backup.value
+        #expect(killedMidway, "the backup finished before the entry node could be killed; the test proves nothing")
+        #expect(result.status == 0, "\(result.stderr)")
+
+        let restore = try ring.client(["-operation", "restore", "-peerAddr", servers[2].address, "-filedest", tmp.sub("out")])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+    }
+}
+
+/// A flag one task sets and others read.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
 /// SIGTERM hands a node's data on before it leaves: with one copy of everything (k = 1), nothing is lost.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct GracefulLeaveHandoffTests {

@@ -7,12 +7,12 @@ import PeerStoreWire
 /// then stores a snapshot and moves the device's head. The head moves only after every block is durable, so a snapshot
 /// never names a missing block; an interrupted backup leaves the previous head in place.
 public final class BackupRunner: Sendable {
-    public let client: WireClient
+    public let client: RingClient
     public let identity: Identity
     let logger: Logger
     let chunker: FastCDC
 
-    public init(client: WireClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC()) {
+    public init(client: RingClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC()) {
         self.client = client
         self.identity = identity
         self.logger = logger

@@ -41,34 +41,21 @@ public struct ReplicaCheck: Sendable {
         return Array(Set(ids))
     }
 
-    /// Walks the ring from the entry node along first successors and asks every node which of `ids` it holds.
-    public func count(_ ids: [Identifier], via entry: WireClient, secure: SecureChannelSettings) async throws -> Report {
+    /// Asks every node of the ring (as `ring` learned it) which of `ids` it holds.
+    public func count(_ ids: [Identifier], on ring: RingClient) async throws -> Report {
         var report = Report()
         report.blocks = ids.count
         var copies = [Int](repeating: 0, count: ids.count)
-        var seen = Set<Identifier>()
-        var current = try await entry.status()
-        var client = entry
-        while seen.insert(current.node.id).inserted, seen.count <= 1000 {
-            if let present = try? await client.haveBlocks(ids), present.count == ids.count {
+        for node in await ring.nodes {
+            if let client = try? await ring.connection(to: node), let present = try? await client.haveBlocks(ids),
+                present.count == ids.count
+            {
                 for (i, p) in present.enumerated() where p { copies[i] += 1 }
                 report.nodes += 1
             } else {
-                report.unreachableNodes.append(current.node.address)
+                report.unreachableNodes.append(node.address)
             }
-            guard let successor = current.successors.first(where: { !seen.contains($0.id) }) else { break }
-            var settings = secure
-            settings.expectedServerKey = successor.key
-            let next = try? await WireClient.connect(to: try PeerAddress(parsing: successor.address), secure: settings)
-            if client !== entry { await client.close() }
-            guard let next, let status = try? await next.status() else {
-                report.unreachableNodes.append(successor.address)
-                break
-            }
-            client = next
-            current = status
         }
-        if client !== entry { await client.close() }
         report.minReplicas = copies.min() ?? 0
         report.maxReplicas = copies.max() ?? 0
         report.missing = copies.filter { $0 == 0 }.count

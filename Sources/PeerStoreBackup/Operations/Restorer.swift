@@ -16,7 +16,7 @@ public final class Restorer: Sendable {
     let parallelFiles: Int
     let restoreOwners: Bool
 
-    public init(client: WireClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 8) {
+    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 8) {
         self.catalog = SnapshotCatalog(client: client, identity: identity)
         self.logger = logger
         self.fetchWindow = fetchWindow

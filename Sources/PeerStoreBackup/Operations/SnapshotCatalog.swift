@@ -4,11 +4,11 @@ import PeerStoreWire
 
 /// Reads and moves a device's head, and walks its snapshot history.
 public struct SnapshotCatalog: Sendable {
-    public let client: WireClient
+    public let client: RingClient
     public let identity: Identity
     public let fetcher: BlockFetcher
 
-    public init(client: WireClient, identity: Identity) {
+    public init(client: RingClient, identity: Identity) {
         self.client = client
         self.identity = identity
         self.fetcher = BlockFetcher(client: client)

@@ -4,9 +4,9 @@ import PeerStoreWire
 
 /// Fetches blocks and checks each against its id before anyone reads it.
 public struct BlockFetcher: Sendable {
-    public let client: WireClient
+    public let client: RingClient
 
-    public init(client: WireClient) {
+    public init(client: RingClient) {
         self.client = client
     }
 

@@ -18,7 +18,7 @@ public actor BlockUploader {
         public init() {}
     }
 
-    private let client: WireClient
+    private let client: RingClient
     private let settings: Settings
     private var window: [(Identifier, [UInt8])] = []
     private var windowBytes = 0
@@ -26,7 +26,7 @@ public actor BlockUploader {
     private var inFlight: Task<Stats, Error>?
     private var stats = Stats()
 
-    public init(client: WireClient, settings: Settings = .init()) {
+    public init(client: RingClient, settings: Settings = .init()) {
         self.client = client
         self.settings = settings
     }
@@ -68,7 +68,7 @@ public actor BlockUploader {
         stats.bytesSent += sent.bytesSent
     }
 
-    private static func send(_ batch: [(Identifier, [UInt8])], client: WireClient, width: Int) async throws -> Stats {
+    private static func send(_ batch: [(Identifier, [UInt8])], client: RingClient, width: Int) async throws -> Stats {
         let present = try await client.haveBlocks(batch.map(\.0))
         let missing = zip(batch, present).filter { !$0.1 }.map(\.0)
         var stats = Stats()

@@ -52,19 +52,29 @@ public struct AntiEntropy: Sendable {
         return copied
     }
 
-    /// Before a graceful leave: gives the successor, which takes over this node's range and its place in other replica
-    /// sets, every block and record it lacks. Returns how many blocks were copied.
+    /// Before a graceful leave: makes sure every replica set this node belongs to is whole without it. When it leaves,
+    /// the set of a key it owned gains its k-th successor and the set of a key it kept as a replica gains one of its
+    /// first k-1 successors, so owned blocks go to the first k successors and the others to the first k-1 (each only
+    /// where missing; at least the first successor). Records go to all k. Returns how many blocks were copied.
     public func handOff(within limit: Duration) async -> Int {
         let deadline = ContinuousClock.now + limit
         let ring = replicator.ring
-        guard let successor = await ring.successors.first(where: { $0.id != ring.me.id }) else { return 0 }
-        guard let missing = await lacking(store.blockIDs(), at: successor) else { return 0 }
-        let copied = await copy(missing, to: successor, until: deadline)
-        for record in store.allRecords() where ContinuousClock.now < deadline {
-            _ = try? await replicator.transport.request(
-                .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: successor.address, key: successor.key)
+        let me = ring.me
+        let k = replicator.replicas
+        let successors = Array(ReplicaSelection.distinctPhysical([me] + (await ring.successors), count: k + 1).dropFirst())
+        guard !successors.isEmpty else { return 0 }
+        let all = store.blockIDs()
+        let owned = await ring.predecessor.map { p in all.filter { $0.isBetweenRightInclusive(p.id, me.id) } } ?? all
+        var copied = 0
+        for (i, target) in successors.enumerated() where ContinuousClock.now < deadline {
+            guard let missing = await lacking(i < max(1, k - 1) ? all : owned, at: target) else { continue }
+            copied += await copy(missing, to: target, until: deadline)
+            for record in store.allRecords() where ContinuousClock.now < deadline {
+                _ = try? await replicator.transport.request(
+                    .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
+            }
         }
-        logger.info("handed the range on before leaving", metadata: ["successor": "\(successor.address)", "blocks": "\(copied)"])
+        logger.info("handed the range on before leaving", metadata: ["successors": "\(successors.count)", "blocks": "\(copied)"])
         return copied
     }
 

@@ -63,6 +63,14 @@ public actor RingService {
 
     // MARK: Lookups
 
+    /// Whether this node owns `key` as far as it knows: the key lies in (predecessor, me]. Answered without a message,
+    /// so puts sent straight to their owner by a client cost no lookup.
+    public func owns(_ key: Identifier) -> Bool {
+        if isAlone { return true }
+        guard let predecessor = node.predecessor else { return false }
+        return key.isBetweenRightInclusive(predecessor.id, me.id)
+    }
+
     /// The owner of `key` (its successor on the ring), or nil if the lookup failed.
     public func owner(of key: Identifier) async -> NodeIdentity? {
         if isAlone { return me }
@@ -72,6 +80,15 @@ public actor RingService {
             waiters[tag] = continuation
             apply(node.lookup(key: key, tag: tag))
         }
+    }
+
+    /// Whether `id` belongs to a node of the ring: it talked Chord to us, or a lookup of its own id finds it. A
+    /// positive answer is remembered.
+    public func isMember(_ id: Identifier) async -> Bool {
+        if knownNodes.contains(id) || id == me.id || node.successors.contains(where: { $0.id == id }) { return true }
+        guard await owner(of: id)?.id == id else { return false }
+        knownNodes.insert(id)
+        return true
     }
 
     // MARK: Inbound

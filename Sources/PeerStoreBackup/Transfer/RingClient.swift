@@ -1,0 +1,232 @@
+import BlockStore
+import ChordRing
+import Logging
+import PeerStoreWire
+
+/// The client's view of the ring: it learns the nodes from its entry node, sends every request about a key straight
+/// to the key's owner (one connection per node, many requests in flight on each) and, when a node stops answering,
+/// marks it down, learns the ring again from a live node and retries with the new owner.
+///
+/// Client routing is an optimisation, not a source of truth: a node that receives a put it does not own forwards it
+/// to the owner it finds by lookup, so a stale view costs a hop, never a misplaced block.
+public actor RingClient {
+    public struct Settings: Sendable {
+        /// Tries of one request before giving up (each after learning the ring again).
+        public var attempts = 8
+        /// Pause before the second try; doubles after each failure, up to `maxPause`.
+        public var firstPause: Duration = .milliseconds(250)
+        public var maxPause: Duration = .seconds(4)
+        /// How long a node that failed stays out of the view, whatever stale successor lists say.
+        public var downFor: Duration = .seconds(20)
+        /// Nodes tried in turn for a read (the owner, then the nodes after it).
+        public var readCandidates = 4
+        public init() {}
+    }
+
+    private let secure: SecureChannelSettings?
+    private let settings: Settings
+    private let logger: Logger
+    private var view: SortedRingPlacement
+    private var connections: [Identifier: Task<WireClient, Error>] = [:]
+    private var down: [Identifier: ContinuousClock.Instant] = [:]
+    private var refreshing: Task<Void, Never>?
+
+    /// Learns the ring from `entry`, an open connection to one of its nodes (which this client now owns and closes).
+    public static func start(entry: WireClient, secure: SecureChannelSettings?, settings: Settings = .init(),
+                             logger: Logger = Logger(label: "peerstore.ring-client")) async throws -> RingClient {
+        let status = try await entry.status()
+        let client = RingClient(secure: secure, settings: settings, logger: logger, entry: status.node, connection: entry)
+        await client.learn(from: [status.node])
+        return client
+    }
+
+    private init(secure: SecureChannelSettings?, settings: Settings, logger: Logger, entry: NodeIdentity, connection: WireClient) {
+        self.secure = secure
+        self.settings = settings
+        self.logger = logger
+        view = SortedRingPlacement(nodes: [entry])
+        connections[entry.id] = Task { connection }
+    }
+
+    /// The nodes of the ring as last learned, in ring order.
+    public var nodes: [NodeIdentity] { view.nodes }
+
+    /// Closes every connection.
+    public func close() async {
+        refreshing?.cancel()
+        for task in connections.values { await (try? await task.value)?.close() }
+        connections = [:]
+    }
+
+    // MARK: Typed calls
+
+    /// Stores a block on its owner (which copies it to the replicas before answering); true if it was new.
+    @discardableResult
+    public func putBlock(id: Identifier, bytes: [UInt8]) async throws -> Bool {
+        let reply = try await send(about: id) { try await $0.putBlock(id: id, bytes: bytes) }
+        return reply
+    }
+
+    /// The block's bytes from the first of its holders that has it; nil if none does. The caller verifies the hash.
+    public func getBlock(id: Identifier) async throws -> [UInt8]? {
+        var lastError: Error?
+        for node in candidates(for: id).prefix(settings.readCandidates) {
+            do {
+                if let bytes = try await connection(to: node).getBlock(id: id) { return bytes }
+            } catch let error as WireError where !Self.isNodeFailure(error) {
+                throw error
+            } catch {
+                markDown(node, error)
+                lastError = error
+            }
+        }
+        if let lastError {
+            // Every candidate failed: the view is stale; learn the ring again and ask once more through the owner.
+            await refresh()
+            do { return try await send(about: id) { try await $0.getBlock(id: id) } } catch { throw lastError }
+        }
+        return nil
+    }
+
+    /// For each id, whether its owner holds it. Ids are grouped by owner and each group asked at once.
+    public func haveBlocks(_ ids: [Identifier]) async throws -> [Bool] {
+        let groups = Dictionary(grouping: ids.indices) { view.ownerIndex(of: ids[$0]) ?? 0 }
+        var answers = [Bool](repeating: false, count: ids.count)
+        try await withThrowingTaskGroup(of: ([Int], [Bool]).self) { group in
+            for indices in groups.values {
+                let batch = indices.map { ids[$0] }
+                group.addTask { (indices, try await self.send(about: batch[0]) { try await $0.haveBlocks(batch) }) }
+            }
+            for try await (indices, present) in group {
+                for (i, p) in zip(indices, present) { answers[i] = p }
+            }
+        }
+        return answers
+    }
+
+    @discardableResult
+    public func putRecord(_ record: SignedRecord, expectedSeq: UInt64? = nil) async throws -> Bool {
+        try await send(about: record.key) { try await $0.putRecord(record, expectedSeq: expectedSeq) }
+    }
+
+    /// The newest version of a record (the owner asks every holder and takes the highest seq).
+    public func getRecord(key: Identifier) async throws -> SignedRecord? {
+        try await send(about: key) { try await $0.getRecord(key: key) }
+    }
+
+    /// A connection to `node` (opened on first use, the node's key pinned from the ring's own lists).
+    public func connection(to node: NodeIdentity) async throws -> WireClient {
+        if let task = connections[node.id] { return try await task.value }
+        var settings = secure
+        settings?.expectedServerKey = node.key
+        let logger = self.logger
+        let task = Task { () throws -> WireClient in
+            try await WireClient.connect(to: try PeerAddress(parsing: node.address), secure: settings, logger: logger)
+        }
+        connections[node.id] = task
+        do {
+            return try await task.value
+        } catch {
+            connections[node.id] = nil
+            throw error
+        }
+    }
+
+    // MARK: Routing and retries
+
+    /// Runs `call` against the owner of `key` as the view has it; on a node failure marks the node down, waits, learns
+    /// the ring again and retries with whoever owns the key now. Errors the node answered with (a refused put, a lost
+    /// compare-and-swap) are thrown at once.
+    private func send<T: Sendable>(about key: Identifier, _ call: @Sendable (WireClient) async throws -> T) async throws -> T {
+        var pause = settings.firstPause
+        var lastError: Error = WireError(.connectionFailed, "no node of the ring is reachable")
+        for attempt in 0..<settings.attempts {
+            if attempt > 0 {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, settings.maxPause)
+                await refresh()
+            }
+            guard let node = candidates(for: key).first else { continue }
+            do {
+                return try await call(try await connection(to: node))
+            } catch let error as WireError where !Self.isNodeFailure(error) {
+                throw error
+            } catch {
+                markDown(node, error)
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    /// The owner of `key` and the nodes after it, skipping nodes marked down.
+    private func candidates(for key: Identifier) -> [NodeIdentity] {
+        let nodes = view.nodes
+        guard let start = view.ownerIndex(of: key) else { return [] }
+        let ordered = (0..<nodes.count).map { nodes[(start + $0) % nodes.count] }
+        let up = ordered.filter { !isDown($0) }
+        return up.isEmpty ? ordered : up
+    }
+
+    private func markDown(_ node: NodeIdentity, _ error: Error) {
+        if !isDown(node) {
+            logger.notice("a node of the ring failed; retrying elsewhere", metadata: ["node": "\(node.address)", "error": "\(error)"])
+        }
+        down[node.id] = ContinuousClock.now + settings.downFor
+        if let task = connections.removeValue(forKey: node.id) {
+            Task { await (try? await task.value)?.close() }
+        }
+    }
+
+    /// Errors that mean "this node is gone or unusable", as opposed to an answer from a working node.
+    static func isNodeFailure(_ error: WireError) -> Bool {
+        switch error.code {
+        case .connectionFailed, .connectionClosed, .handshakeFailed, .channelTampered, .storageFailure, .internalError,
+            .unexpectedResponse:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Learns the ring again from the live nodes it knows (one refresh at a time; callers wait for it).
+    private func refresh() async {
+        if let refreshing { return await refreshing.value }
+        let starts = view.nodes.filter { !isDown($0) }
+        let task = Task { [nodes = view.nodes] in await self.learn(from: starts.isEmpty ? nodes : starts) }
+        refreshing = task
+        await task.value
+        refreshing = nil
+    }
+
+    /// Walks the ring from the first of `starts` that answers. Each status names up to r successors, so the walk jumps
+    /// to the farthest of them (falling back to nearer ones, then to the other starts, when one does not answer) and
+    /// stops once a list reaches a node already asked: the lists then cover the whole cycle. At most `limit` requests.
+    private func learn(from starts: [NodeIdentity], limit: Int = 256) async {
+        var found: [Identifier: NodeIdentity] = [:]
+        var asked = Set<Identifier>()
+        var queue = Array(starts.reversed())
+        while asked.count < limit, let node = queue.popLast() {
+            guard asked.insert(node.id).inserted else { continue }
+            guard let status = try? await connection(to: node).status() else {
+                markDown(node, WireError(.connectionFailed, "no status from \(node.address)"))
+                continue
+            }
+            found[status.node.id] = status.node
+            for s in status.successors { found[s.id] = s }
+            if status.successors.isEmpty || status.successors.contains(where: { asked.contains($0.id) }) { break }
+            queue += status.successors.filter { !isDown($0) }
+        }
+        let live = found.values.filter { !isDown($0) && Self.isUsable($0) }
+        if !live.isEmpty { view = SortedRingPlacement(nodes: live) }
+    }
+
+    private func isDown(_ node: NodeIdentity) -> Bool {
+        guard let until = down[node.id] else { return false }
+        return ContinuousClock.now < until
+    }
+
+    private static func isUsable(_ node: NodeIdentity) -> Bool {
+        (try? PeerAddress(parsing: node.address)) != nil
+    }
+}

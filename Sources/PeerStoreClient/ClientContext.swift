@@ -119,22 +119,23 @@ struct ClientContext {
         var known = try KnownNodes(path: home.knownNodesPath)
         let pinned = address.key ?? known.key(for: address)
         let settings = SecureChannelSettings(networkKey: try networkKey(config), identity: identity.signing, expectedServerKey: pinned)
-        let client: WireClient
+        var entry: WireClient?
         do {
-            client = try await WireClient.connect(to: address, secure: settings, logger: logger)
+            entry = try await WireClient.connect(to: address, secure: settings, logger: logger)
         } catch let error as WireError {
-            switch error.code {
-            case .serverKeyChanged:
-                throw BackupError(
-                    .unreachable,
-                    "the node at \(address.hostPort) proved a different key than the one pinned for it: it may be an impostor. If it was reinstalled on purpose, delete its line from \(home.knownNodesPath) (or give -peerAddr NEWKEY@\(address.hostPort)) and try again")
-            case .connectionFailed:
-                throw BackupError(.unreachable, "cannot reach a PeerStore node at \(address.hostPort): is peerstore-server running there? (-peerAddr)")
-            default:
-                throw BackupError(.unreachable, error.message)
+            guard error.code == .connectionFailed, let other = await otherEntry(known, besides: address, settings) else {
+                throw entryFailed(error, address)
+            }
+            entry = other
+            if !quiet {
+                FileHandle.standardError.write(Data(
+                    "peerstore-client: the node at \(address.hostPort) does not answer; entered the ring through \(other.address.hostPort)\n".utf8))
             }
         }
-        if pinned == nil || address.key != nil, let key = client.remoteKey, known.key(for: address) != key {
+        guard let client = entry else { throw BackupError(.unreachable, "cannot reach \(address.hostPort)") }
+        if pinned == nil || address.key != nil, client.address.hostPort == address.hostPort, let key = client.remoteKey,
+            known.key(for: address) != key
+        {
             try known.pin(key, for: address, in: home)
             if !quiet {
                 FileHandle.standardError.write(Data(
@@ -150,6 +151,12 @@ struct ClientContext {
             await client.close()
             throw BackupError(.unreachable, "the node at \(address.hostPort) did not tell the ring's members: \(error)")
         }
+        // Remember the ring's nodes, so that a later run can enter through another one when this one is down.
+        var learned: [(address: PeerAddress, key: [UInt8])] = []
+        for node in await ring.nodes {
+            if let key = node.key, let a = try? PeerAddress(parsing: node.address) { learned.append((a, key)) }
+        }
+        try? known.remember(learned, in: home)
         do {
             let result = try await body(ring)
             await ring.close()
@@ -157,6 +164,33 @@ struct ClientContext {
         } catch {
             await ring.close()
             throw error
+        }
+    }
+
+    /// A connection to another node this client has pinned (learned from the ring on an earlier run), or nil.
+    private func otherEntry(_ known: KnownNodes, besides address: PeerAddress, _ settings: SecureChannelSettings) async -> WireClient? {
+        for (hostPort, key) in known.keys.sorted(by: { $0.key < $1.key }) where hostPort != address.hostPort {
+            guard let other = try? PeerAddress(parsing: hostPort) else { continue }
+            var pinned = settings
+            pinned.expectedServerKey = key
+            if let client = try? await WireClient.connect(to: other, secure: pinned, connectTimeout: .seconds(3), logger: logger) {
+                return client
+            }
+        }
+        return nil
+    }
+
+    /// The user-facing error for an entry node that could not be used.
+    private func entryFailed(_ error: WireError, _ address: PeerAddress) -> BackupError {
+        switch error.code {
+        case .serverKeyChanged:
+            BackupError(
+                .unreachable,
+                "the node at \(address.hostPort) proved a different key than the one pinned for it: it may be an impostor. If it was reinstalled on purpose, delete its line from \(home.knownNodesPath) (or give -peerAddr NEWKEY@\(address.hostPort)) and try again")
+        case .connectionFailed:
+            BackupError(.unreachable, "cannot reach a PeerStore node at \(address.hostPort), nor any other node of the ring this client knows: is peerstore-server running there? (-peerAddr)")
+        default:
+            BackupError(.unreachable, error.message)
         }
     }
 

@@ -24,6 +24,21 @@ public struct KnownNodes: Sendable {
     /// Pins `key` for `address` and rewrites the file (0600, through a temp file and rename).
     public mutating func pin(_ key: [UInt8], for address: PeerAddress, in home: ClientHome) throws {
         keys[address.hostPort] = key
+        try save(in: home)
+    }
+
+    /// Pins the nodes of a ring the client learned (from an authenticated node's lists) that have no pin yet, so a later
+    /// run can enter the ring through them when its usual node is down. Existing pins are never changed.
+    public mutating func remember(_ nodes: [(address: PeerAddress, key: [UInt8])], in home: ClientHome) throws {
+        var changed = false
+        for (address, key) in nodes where keys[address.hostPort] == nil {
+            keys[address.hostPort] = key
+            changed = true
+        }
+        if changed { try save(in: home) }
+    }
+
+    private func save(in home: ClientHome) throws {
         let text = keys.keys.sorted().map { "\($0) \(PublicKeyText.encode(keys[$0]!, prefix: "pn"))\n" }.joined()
         try home.writeSecretFile(path, Array(text.utf8))
     }

@@ -115,6 +115,7 @@ let package = Package(
             name: "PeerStoreNodeTests",
             dependencies: [
                 "PeerStoreNode", "PeerStoreWire", "PeerStoreTestKit", "BlockStore", "ChordRing", "PeerStoreCrypto",
+                "PeerStoreBackup",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

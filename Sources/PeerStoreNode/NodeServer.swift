@@ -117,39 +117,83 @@ public final class NodeServer: Service, Sendable {
     }
 
     /// Joins the ring of `-initialPeerAddr`, or starts a ring of one when there is none (or it does not answer yet);
-    /// while alone, keeps trying the initial peer, so a start-up order mistake heals itself.
+    /// while alone, keeps trying the initial peer, so a start-up order mistake heals itself. A peer that answers but
+    /// refuses the secure handshake (another network key, most likely) is said loudly: that mistake does not heal.
     private func joinRing(_ ring: RingService, transport: NodeTransport, bound: PeerAddress) async {
         guard let peer = settings.initialPeer, peer.hostPort != bound.hostPort else {
             logger.notice("starting a new ring: this is its first node")
             await ring.startAlone()
             return
         }
-        if await tryJoin(ring, transport: transport, peer: peer) { return }
-        logger.warning("the initial peer does not answer: starting a ring of our own and trying it again",
-                       metadata: ["peer": "\(peer)"])
+        var outcome = await tryJoin(ring, transport: transport, peer: peer)
+        if outcome == .joined { return }
+        report(outcome, peer: peer)
         await ring.startAlone()
+        var attempts = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: settings.rejoinInterval)
             if connections.withLockedValue({ $0.shuttingDown }) { return }
             guard await ring.isAlone else { return }
-            if await tryJoin(ring, transport: transport, peer: peer) { return }
+            let previous = outcome
+            outcome = await tryJoin(ring, transport: transport, peer: peer)
+            if outcome == .joined { return }
+            attempts += 1
+            // Say it again when the reason changes, and every 20 attempts (about a minute) while a handshake is refused.
+            if outcome != previous || (attempts % 20 == 0 && outcome.isRefusal) { report(outcome, peer: peer) }
         }
     }
 
-    private func tryJoin(_ ring: RingService, transport: NodeTransport, peer: PeerAddress) async -> Bool {
+    /// How one attempt to join through the initial peer ended.
+    enum JoinOutcome: Equatable {
+        case joined
+        /// Nothing listens there, the connection failed, or the peer did not let us in yet.
+        case noAnswer
+        /// A node listens there but the secure handshake failed: another network key, most likely.
+        case handshakeRefused(String)
+        /// The peer proved another key than the one given with `-initialPeerAddr KEY@HOST:PORT`.
+        case otherKey
+        /// The peer proved a key whose ring id is not the id it claims.
+        case idMismatch
+
+        var isRefusal: Bool { if case .handshakeRefused = self { true } else { false } }
+    }
+
+    private func report(_ outcome: JoinOutcome, peer: PeerAddress) {
+        switch outcome {
+        case .joined:
+            break
+        case .noAnswer:
+            logger.warning("the initial peer does not answer: starting a ring of our own and trying it again",
+                           metadata: ["peer": "\(peer)"])
+        case .handshakeRefused(let reason):
+            logger.warning(
+                "the initial peer refused the secure handshake: it probably uses another network key (give every node of a ring the same -networkKeyFile). Not joining it: running a ring of our own and trying it again",
+                metadata: ["peer": "\(peer)", "error": "\(reason)"])
+        case .otherKey:
+            logger.error("the initial peer proved another key than the one given in -initialPeerAddr KEY@HOST:PORT; not joining it",
+                         metadata: ["peer": "\(peer)"])
+        case .idMismatch:
+            logger.error("the initial peer's ring id does not match its key; not joining it", metadata: ["peer": "\(peer)"])
+        }
+    }
+
+    private func tryJoin(_ ring: RingService, transport: NodeTransport, peer: PeerAddress) async -> JoinOutcome {
         do {
             let client = try await transport.client(for: peer.hostPort, key: peer.key)
             let id = try await client.ping()
-            guard let key = client.remoteKey, Peer.ringID(of: key) == id else {
-                logger.error("the initial peer's ring id does not match its key; not joining it", metadata: ["peer": "\(peer)"])
-                return false
-            }
+            guard let key = client.remoteKey, Peer.ringID(of: key) == id else { return .idMismatch }
             let joined = await ring.join(via: NodeIdentity(id: id, address: peer.hostPort, key: key))
             if joined { logger.notice("joined the ring", metadata: ["via": "\(peer)"]) }
-            return joined
+            return joined ? .joined : .noAnswer
+        } catch let error as WireError where error.code == .serverKeyChanged {
+            return .otherKey
+        } catch let error as WireError where error.code == .handshakeFailed {
+            // Connected, but the secure handshake failed: distinct from nothing listening (`connectionFailed`).
+            logger.debug("initial peer refused the handshake", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            return .handshakeRefused(error.message)
         } catch {
             logger.debug("initial peer not reachable", metadata: ["peer": "\(peer)", "error": "\(error)"])
-            return false
+            return .noAnswer
         }
     }
 

@@ -119,8 +119,13 @@ public struct RequestProcessor: Sendable {
             }
             if await replicator.ring.owns(id) { return await storeAsOwner(message, replicator) }
             if let owner = await replicator.ring.owner(of: id), owner.id != node.id {
-                if let reply = try? await replicator.forward(message, to: owner) { return reply }
-                logger.warning("the owner did not take a put; keeping it here", metadata: ["owner": "\(owner.address)"])
+                do {
+                    return try await replicator.forward(message, to: owner)
+                } catch let error as WireError where error.isAnswer {
+                    return .error(error)  // the owner decided (a lost compare-and-swap, a bad record): that is the answer
+                } catch {
+                    logger.warning("the owner did not take a put; keeping it here", metadata: ["owner": "\(owner.address)"])
+                }
             }
             return await storeAsOwner(message, replicator)
         case .placedPut(_, let put) where !(await mayPlace(put, from: peer)):
@@ -184,10 +189,9 @@ public struct RequestProcessor: Sendable {
     /// never seen (it joined after the record was written) is first brought in from the other holders, so that
     /// compare-and-swap is decided against the newest version on the ring.
     private func storeAsOwner(_ put: WireMessage, _ replicator: Replicator) async -> WireMessage {
-        if case .putRecord(let record, _) = put, store.record(for: record.key) == nil,
-            case .recordResult(let newest?)? = await route(.getRecord(key: record.key), from: Peer(key: nil, kind: .node), replicator)
-        {
-            _ = await handleLocally(.putRecord(record: newest, expectedSeq: nil), from: Peer(key: nil, kind: .node))
+        if case .putRecord(let record, _) = put {
+            // Brings the newest version here first (read repair writes it locally when this node's is older or missing).
+            _ = await newestRecord(record.key, replicator)
         }
         let local = await handleLocally(put, from: Peer(key: nil, kind: .node))
         if case .error = local { return local }

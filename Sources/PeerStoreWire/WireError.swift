@@ -32,4 +32,17 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+
+    /// Whether this is a working node's answer to the request (not found, refused, a lost compare-and-swap), as opposed
+    /// to the node or the connection failing. Only failures are worth retrying on another node.
+    public var isAnswer: Bool {
+        switch code {
+        case .notFound, .idMismatch, .tooLarge, .badRecord, .staleRecord, .casFailed, .corruptBlock, .forbidden, .frameTooLarge,
+            .malformedFrame, .unknownMessageType, .malformedMessage:
+            true
+        case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
+            .channelTampered, .internalError:
+            false
+        }
+    }
 }

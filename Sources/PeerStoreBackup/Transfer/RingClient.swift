@@ -68,23 +68,26 @@ public actor RingClient {
     }
 
     /// The block's bytes from the first of its holders that has it; nil if none does. The caller verifies the hash.
+    /// A holder that answers with an error (its copy is damaged) is passed over for the next one.
     public func getBlock(id: Identifier) async throws -> [UInt8]? {
-        var lastError: Error?
+        var failure: Error?
+        var answer: WireError?
         for node in candidates(for: id).prefix(settings.readCandidates) {
             do {
                 if let bytes = try await connection(to: node).getBlock(id: id) { return bytes }
-            } catch let error as WireError where !Self.isNodeFailure(error) {
-                throw error
+            } catch let error as WireError where error.isAnswer {
+                answer = answer ?? error
             } catch {
                 markDown(node, error)
-                lastError = error
+                failure = error
             }
         }
-        if let lastError {
-            // Every candidate failed: the view is stale; learn the ring again and ask once more through the owner.
+        if let failure {
+            // Candidates failed: the view is stale; learn the ring again and ask through the owner once more.
             await refresh()
-            do { return try await send(about: id) { try await $0.getBlock(id: id) } } catch { throw lastError }
+            do { return try await send(about: id) { try await $0.getBlock(id: id) } } catch { throw answer ?? failure }
         }
+        if let answer { throw answer }
         return nil
     }
 
@@ -149,7 +152,7 @@ public actor RingClient {
             guard let node = candidates(for: key).first else { continue }
             do {
                 return try await call(try await connection(to: node))
-            } catch let error as WireError where !Self.isNodeFailure(error) {
+            } catch let error as WireError where error.isAnswer {
                 throw error
             } catch {
                 markDown(node, error)
@@ -175,17 +178,6 @@ public actor RingClient {
         down[node.id] = ContinuousClock.now + settings.downFor
         if let task = connections.removeValue(forKey: node.id) {
             Task { await (try? await task.value)?.close() }
-        }
-    }
-
-    /// Errors that mean "this node is gone or unusable", as opposed to an answer from a working node.
-    static func isNodeFailure(_ error: WireError) -> Bool {
-        switch error.code {
-        case .connectionFailed, .connectionClosed, .handshakeFailed, .channelTampered, .storageFailure, .internalError,
-            .unexpectedResponse:
-            true
-        default:
-            false
         }
     }
 

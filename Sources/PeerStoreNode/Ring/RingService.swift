@@ -39,6 +39,7 @@ public actor RingService {
         apply(fresh.join(via: peer), replacing: &fresh)
         for _ in 0..<attempts * 10 {
             if node.isJoined { return true }
+            if stopped { return false }  // a SIGTERM while joining must not wait out the attempts
             try? await Task.sleep(for: .milliseconds(100))
         }
         return node.isJoined

@@ -109,7 +109,7 @@ struct ReplicationTests {
         let first = ring.first
         let ids = try ring.ids()
         try await ring.converge()
-        let src = try ring.corpus(mib: 200, seed: 5, smallFiles: 2000)
+        let src = try ring.corpus(mib: 245, seed: 5, smallFiles: 2000)
         let client = ring.client
         let started = Date()
         let backup = try client(["-operation", "backup", "-peerAddr", first.address, "-localPath", src])

@@ -14,7 +14,7 @@ public actor BlockUploader {
     public struct Settings: Sendable {
         public var windowBytes = 32 << 20
         public var windowBlocks = 1024
-        public var putsInFlight = 16
+        public var putsInFlight = 48
         public init() {}
     }
 

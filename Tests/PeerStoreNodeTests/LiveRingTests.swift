@@ -84,19 +84,7 @@ struct LiveRingTests {
 struct ReplicationTests {
     /// Block ids held in a node's data path, read from its segment files (the node must be stopped or idle).
     func heldIDs(_ dataPath: String) -> Set<[UInt8]> {
-        var ids = Set<[UInt8]>()
-        let dir = dataPath + "/segments"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasSuffix(".seg") {
-            guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
-            let bytes = [UInt8](data)
-            var offset = 16
-            while offset + 52 <= bytes.count {
-                let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-                if bytes[offset + 4] == 1 { ids.insert(Array(bytes[(offset + 12)..<(offset + 44)])) }
-                offset += 52 + length
-            }
-        }
-        return ids
+        Set(storedEntryKeys(dataPath, kind: 1))
     }
 
     @Test func everyBlockOnThreeNodesAndRestoreSurvivesTwoKills() async throws {
@@ -183,10 +171,7 @@ struct RepairTests {
         print("repair: every block on 3 live nodes \(String(format: "%.1f", Date().timeIntervalSince(started))) s after two kills")
 
         // `check -json` sees the same: every block of the snapshot on 3 of the 3 live nodes.
-        let check = try client(["-operation", "check", "-json", "-peerAddr", servers[0].address])
-        #expect(check.status == 0, "\(check.stderr)")
-        let last = try #require(check.stdout.split(separator: "\n").last)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Int])
+        let report = try ring.checkReport(via: servers[0])
         #expect(report["minReplicas"] == 3 && report["maxReplicas"] == 3 && report["nodes"] == 3, "\(report)")
         #expect((report["blocks"] ?? 0) > 30 && report["missing"] == 0)
 

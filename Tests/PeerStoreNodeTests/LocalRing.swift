@@ -51,7 +51,34 @@ final class LocalRing {
         return tmp.sub("src")
     }
 
+    /// The last line of `check -json` through `server`, as numbers (check exits 1 when a block has no copy: still a report).
+    func checkReport(via server: ServerProcess) throws -> [String: Int] {
+        let check = try client(["-operation", "check", "-json", "-peerAddr", server.address])
+        guard let last = check.stdout.split(separator: "\n").last,
+            let report = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Int]
+        else { throw TestKitError("check -json gave no report (exit \(check.status)): \(check.stdout) \(check.stderr)") }
+        return report
+    }
+
     func stopAll() {
         for s in servers { s.stop() }
     }
+}
+
+/// The keys of the entries of one kind (1 block, 2 record) in a node's segment files, as they are on disk (the node
+/// must be stopped or idle; acknowledged puts are on disk).
+func storedEntryKeys(_ dataPath: String, kind: UInt8) -> [[UInt8]] {
+    var keys: [[UInt8]] = []
+    let dir = dataPath + "/segments"
+    for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() where name.hasSuffix(".seg") {
+        guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
+        let bytes = [UInt8](data)
+        var offset = 16
+        while offset + 52 <= bytes.count {
+            let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
+            if bytes[offset + 4] == kind { keys.append(Array(bytes[(offset + 12)..<(offset + 44)])) }
+            offset += 52 + length
+        }
+    }
+    return keys
 }

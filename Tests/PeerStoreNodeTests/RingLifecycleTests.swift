@@ -10,15 +10,6 @@ import Testing
 /// SIGTERM, or is started with the wrong network key.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct RingLifecycleTests {
-    /// The last line of `check -json` through `server`, as numbers (check exits 1 when a block has no copy: still a report).
-    func checkReport(_ ring: LocalRing, via server: ServerProcess) throws -> [String: Int] {
-        let check = try ring.client(["-operation", "check", "-json", "-peerAddr", server.address])
-        guard let last = check.stdout.split(separator: "\n").last,
-            let report = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Int]
-        else { throw TestKitError("check -json gave no report (exit \(check.status)): \(check.stdout) \(check.stderr)") }
-        return report
-    }
-
     /// The first regular file under `root` whose name ends in `suffix`, in sorted order.
     func firstFile(under root: String, endingWith suffix: String) throws -> String {
         let all = (FileManager.default.subpaths(atPath: root) ?? []).sorted()
@@ -32,18 +23,7 @@ struct RingLifecycleTests {
     /// The key of the first record entry (kind 2) in a node's segment files, if any: on these rings the only record is
     /// the client's head. Reads what is on disk; acknowledged puts are.
     func recordKey(_ dataPath: String) -> Identifier? {
-        let dir = dataPath + "/segments"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasSuffix(".seg") {
-            guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
-            let bytes = [UInt8](data)
-            var offset = 16
-            while offset + 52 <= bytes.count {
-                let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-                if bytes[offset + 4] == 2 { return Identifier(bytes: bytes[(offset + 12)..<(offset + 44)]) }
-                offset += 52 + length
-            }
-        }
-        return nil
+        storedEntryKeys(dataPath, kind: 2).first.flatMap { Identifier(bytes: $0) }
     }
 
     /// A clockwise distance on the ring as a fraction of the whole id space.
@@ -110,7 +90,7 @@ struct RingLifecycleTests {
         let deadline = Date().addingTimeInterval(30)
         var report: [String: Int] = [:]
         repeat {
-            report = try checkReport(ring, via: restarted)
+            report = try ring.checkReport(via: restarted)
             if (report["minReplicas"] ?? 0) >= 3 && report["missing"] == 0 && report["nodes"] == 5 { break }
             try await Task.sleep(for: .seconds(1))
         } while Date() < deadline
@@ -156,7 +136,7 @@ struct RingLifecycleTests {
 
         // The distribution: blocks per node, the range it owns (predecessor, node] and the ranges it keeps copies of
         // with k = 3 (its own and its two predecessors'), as shares of the id space.
-        let report = try checkReport(ring, via: ring.first)
+        let report = try ring.checkReport(via: ring.first)
         var lines: [String] = []
         for (i, s) in statuses.enumerated() {
             let pred = statuses[(i + statuses.count - 1) % statuses.count].node.id
@@ -189,7 +169,7 @@ struct RingLifecycleTests {
         let src = try ring.corpus(mib: 6, seed: 23, smallFiles: 300)
         let backup = try ring.client(["-operation", "backup", "-peerAddr", servers[0].address, "-localPath", src])
         #expect(backup.status == 0, "\(backup.stderr)")
-        let baseline = try checkReport(ring, via: servers[0])
+        let baseline = try ring.checkReport(via: servers[0])
         #expect(baseline["minReplicas"] == 3 && baseline["missing"] == 0 && baseline["nodes"] == 5, "before the leave: \(baseline)")
 
         let leaving = servers[2]
@@ -199,7 +179,7 @@ struct RingLifecycleTests {
         // The leave closes the ring at once (a walk through the departed node would undercount); no repair round runs.
         let rest = servers.filter { $0 !== leaving }
         try await ring.converge(to: rest, within: 10)
-        let report = try checkReport(ring, via: servers[0])
+        let report = try ring.checkReport(via: servers[0])
 
         // How many blocks lost a copy: ask the four remaining nodes about every block any node held.
         let blocks = (0..<5).map { ReplicationTests().heldIDs(tmp.sub("n\($0)")) }.reduce(Set<[UInt8]>()) { $0.union($1) }

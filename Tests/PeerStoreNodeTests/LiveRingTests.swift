@@ -62,6 +62,26 @@ struct LiveRingTests {
         _ = try await waitForRing(from: servers[0].address, ids: ids.subtracting([try nodeID(servers[3]), try nodeID(servers[1])]), within: 10)
     }
 
+    @Test func aNodeWithoutAnInitialPeerOrWithItselfStartsARingOfOne() async throws {
+        let tmp = try TemporaryDirectory(prefix: "ring-self")
+        defer { tmp.remove() }
+        let probe = try ServerProcess(dataPath: tmp.sub("probe"))
+        let port = probe.port
+        probe.stop()
+        let selfish = try ServerProcess(dataPath: tmp.sub("self"), extraArguments: ["-initialPeerAddr", "127.0.0.1:\(port)"],
+                                        listen: "127.0.0.1:\(port)")
+        defer { selfish.stop() }
+        let lonely = try ServerProcess(dataPath: tmp.sub("lonely"))
+        defer { lonely.stop() }
+        for server in [selfish, lonely] {
+            let (statuses, complete) = try await RingSurvey.walk(from: try PeerAddress(parsing: server.address), networkKey: .openDemo)
+            let id = try nodeID(server)
+            #expect(complete && statuses.count == 1 && statuses.first?.node.id == id)
+            let log = try String(contentsOfFile: server.logPath, encoding: .utf8)
+            #expect(log.contains("starting a new ring"), "\(log)")
+        }
+    }
+
     @Test func aNodeStartedBeforeItsInitialPeerJoinsItLater() async throws {
         let tmp = try TemporaryDirectory(prefix: "ring-order")
         defer { tmp.remove() }

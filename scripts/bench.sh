@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# PeerStore against restic and BorgBackup on the same generated tree, side by side in one run.
+#
+#   scripts/bench.sh [-size MIB] [-runs N] [-json]      (defaults: 1024 MiB, 3 runs)
+#
+# Each run takes every tool in turn (PeerStore on a 1-node ring with -replicas 1, PeerStore on a 3-node ring with
+# -replicas 3, restic with a local repository, borg with repokey encryption and lz4) through the same cases, on a fresh
+# copy of the corpus and a fresh repository: first backup, backup with no change, backup after a deterministic small
+# mutation, full restore, one large file restored. The page cache is dropped before each timed step where permitted.
+# Prints medians (wall seconds, and the peak memory of the client process) and the bytes each repository stores.
+# Installs restic, borgbackup and GNU time with apt-get if missing. Data under bench-data/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/common.sh
+
+SIZE_MIB=1024
+RUNS=3
+JSON=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    -size | --size) SIZE_MIB="$2"; shift 2 ;;
+    -runs | --runs) RUNS="$2"; shift 2 ;;
+    -json | --json) JSON=1; shift ;;
+    *) die "usage: scripts/bench.sh [-size MIB] [-runs N] [-json]" ;;
+    esac
+done
+
+ensure_swift
+ensure_system_packages restic borgbackup time
+log "building (release)"
+swift build -c release >/dev/null
+BIN="$(swift build -c release --show-bin-path)"
+
+DATA="$PWD/bench-data"
+BASE="$DATA/corpus-$SIZE_MIB"     # generated once, never modified
+WORK="$DATA/work/tree"            # what every tool backs up (a fresh copy per tool and run)
+OUT="$DATA/out"
+RES="$DATA/results"
+PORT=3451
+mkdir -p "$DATA" "$RES"
+rm -f "$RES"/*
+if [ ! -d "$BASE" ]; then
+    log "generating a $SIZE_MIB MiB tree in $BASE (seed 1)"
+    "$BIN/peerstore-gen" -out "$BASE" -size "$SIZE_MIB" -seed 1 >/dev/null
+fi
+export RESTIC_PASSWORD=peerstore-bench BORG_PASSPHRASE=peerstore-bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes \
+    BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$DATA/borg-home"
+
+PIDS=()
+stop_nodes() {
+    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+    PIDS=()
+}
+trap stop_nodes EXIT
+
+drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
+
+# timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB" to results/TOOL.CASE.
+timed() {
+    local tool="$1" case="$2"
+    shift 2
+    drop_caches
+    /usr/bin/time -f "%e %M" -o "$RES/last" "$@" >/dev/null 2>"$RES/stderr" || { cat "$RES/stderr" >&2; die "$tool $case failed: $*"; }
+    cat "$RES/last" >>"$RES/$tool.$case"
+}
+
+# The deterministic small change: append to a log, rewrite 64 KiB in the middle of a big file, add, delete and rename
+# a few small files.
+mutate() {
+    local t="$1"
+    printf 'bench mutation: one more line of log\n%.0s' $(seq 1 200) >>"$t/big/server-0.log"
+    local size
+    size=$(stat -c %s "$t/big/random-1.bin")
+    head -c 65536 /dev/zero | tr '\0' 'm' | dd of="$t/big/random-1.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+    mkdir -p "$t/bench-added"
+    for i in $(seq 1 20); do printf 'added file %d\n' "$i" >"$t/bench-added/new-$i.txt"; done
+    find "$t/small" -type f | sort | head -n 10 | xargs -r rm -f
+    find "$t/small" -type f | sort | tail -n 10 | while read -r f; do mv "$f" "$f.renamed"; done
+}
+
+fresh_tree() {
+    rm -rf "$DATA/work" "$OUT"
+    mkdir -p "$DATA/work"
+    cp -a "$BASE" "$WORK"
+}
+
+same_tree() { diff -r --no-dereference "$WORK/" "$1/" >/dev/null || die "$2: the restored tree differs from the source"; }
+
+LARGE="big/random-0.bin"
+
+peerstore() {
+    local nodes="$1" tool="peerstore$1"
+    local ring="$DATA/ring" home="$DATA/ps-home"
+    rm -rf "$ring" "$home" && mkdir -p "$ring"
+    for i in $(seq 0 $((nodes - 1))); do
+        local port=$((PORT + i))
+        "$BIN/peerstore-server" -addr "127.0.0.1:$port" -dataPath "$ring/$port" -initialPeerAddr "127.0.0.1:$PORT" \
+            -replicas "$nodes" -logLevel warning >"$ring/$port.out" 2>"$ring/$port.log" </dev/null &
+        PIDS+=($!)
+        for _ in $(seq 1 200); do grep -q "listening on" "$ring/$port.out" 2>/dev/null && break; sleep 0.05; done
+    done
+    for _ in $(seq 1 300); do
+        [ "$("$BIN/peerstore-server" -operation status -peerAddr "127.0.0.1:$PORT" 2>/dev/null | tail -n +2 | wc -l)" -eq "$nodes" ] && break
+        sleep 0.1
+    done
+    sleep 1
+    local c=("$BIN/peerstore-client" -home "$home" -quiet)
+    timed "$tool" first "${c[@]}" -operation backup -peerAddr "127.0.0.1:$PORT" -localPath "$WORK"
+    timed "$tool" nochange "${c[@]}" -operation backup
+    mutate "$WORK"
+    timed "$tool" mutation "${c[@]}" -operation backup
+    timed "$tool" restore "${c[@]}" -operation restore -filedest "$OUT"
+    same_tree "$OUT" "$tool"
+    timed "$tool" onefile "${c[@]}" -operation getfile -filename "$LARGE" -filedest "$DATA/one-file"
+    cmp -s "$WORK/$LARGE" "$DATA/one-file" || die "$tool: the large file restored differs"
+    du -sb "$ring" | cut -f1 >>"$RES/$tool.stored"
+    stop_nodes
+    rm -rf "$ring" "$home" "$OUT" "$DATA/one-file"
+}
+
+restic_run() {
+    local repo="$DATA/restic-repo"
+    rm -rf "$repo"
+    restic init -q --repo "$repo" >/dev/null
+    timed restic first restic -q --repo "$repo" backup "$WORK"
+    timed restic nochange restic -q --repo "$repo" backup "$WORK"
+    mutate "$WORK"
+    timed restic mutation restic -q --repo "$repo" backup "$WORK"
+    timed restic restore restic -q --repo "$repo" restore latest --target "$OUT"
+    same_tree "$OUT$WORK" restic
+    timed restic onefile sh -c 'restic -q --repo "$1" dump latest "$2" >"$3"' _ "$repo" "$WORK/$LARGE" "$DATA/one-file"
+    cmp -s "$WORK/$LARGE" "$DATA/one-file" || die "restic: the large file restored differs"
+    du -sb "$repo" | cut -f1 >>"$RES/restic.stored"
+    rm -rf "$repo" "$OUT" "$DATA/one-file"
+}
+
+borg_run() {
+    local repo="$DATA/borg-repo"
+    rm -rf "$repo" "$BORG_BASE_DIR"
+    borg init -e repokey "$repo" >/dev/null 2>&1
+    timed borg first borg create --compression lz4 "$repo::a1" "$WORK"
+    timed borg nochange borg create --compression lz4 "$repo::a2" "$WORK"
+    mutate "$WORK"
+    timed borg mutation borg create --compression lz4 "$repo::a3" "$WORK"
+    mkdir -p "$OUT"
+    timed borg restore sh -c 'cd "$1" && borg extract "$2::a3"' _ "$OUT" "$repo"
+    same_tree "$OUT$WORK" borg
+    timed borg onefile sh -c 'borg extract --stdout "$1::a3" "$2" >"$3"' _ "$repo" "${WORK#/}/$LARGE" "$DATA/one-file"
+    cmp -s "$WORK/$LARGE" "$DATA/one-file" || die "borg: the large file restored differs"
+    du -sb "$repo" | cut -f1 >>"$RES/borg.stored"
+    rm -rf "$repo" "$OUT" "$DATA/one-file"
+}
+
+TOOLS=(peerstore1 peerstore3 restic borg)
+for run in $(seq 1 "$RUNS"); do
+    for tool in "${TOOLS[@]}"; do
+        log "run $run/$RUNS: $tool"
+        fresh_tree
+        case "$tool" in
+        peerstore1) peerstore 1 ;;
+        peerstore3) peerstore 3 ;;
+        restic) restic_run ;;
+        borg) borg_run ;;
+        esac
+    done
+done
+rm -rf "$DATA/work"
+
+# median FILE COLUMN
+median() {
+    [ -s "$1" ] || { echo "-"; return; }
+    awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m }'
+}
+
+CASES=(first nochange mutation restore onefile)
+if [ "$JSON" = 1 ]; then
+    printf '{"sizeMiB":%s,"runs":%s,"cases":{' "$SIZE_MIB" "$RUNS"
+    sep=""
+    for c in "${CASES[@]}"; do
+        printf '%s"%s":{' "$sep" "$c"
+        s2=""
+        for t in "${TOOLS[@]}"; do
+            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$RES/$t.$c" 1)" "$(median "$RES/$t.$c" 2)"
+            s2=","
+        done
+        printf '}'
+        sep=","
+    done
+    printf '},"storedBytes":{'
+    s2=""
+    for t in "${TOOLS[@]}"; do printf '%s"%s":%s' "$s2" "$t" "$(median "$RES/$t.stored" 1)"; s2=","; done
+    printf '}}\n'
+    exit 0
+fi
+
+printf '\n%s MiB tree, medians of %s runs (wall seconds / client peak MiB); this machine: %s cores, shared\n\n' "$SIZE_MIB" "$RUNS" "$(nproc)"
+printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-15s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)" restic borg "PeerStore/restic"
+printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------ ------------------ ------------------ ------------------ ------------------ -----------------
+for c in "${CASES[@]}"; do
+    row=()
+    for t in "${TOOLS[@]}"; do
+        s=$(median "$RES/$t.$c" 1)
+        m=$(median "$RES/$t.$c" 2)
+        row+=("$(awk -v s="$s" -v m="$m" 'BEGIN { printf "%.2f s / %.0f", s, m / 1024 }')")
+    done
+    ratio=$(awk -v a="$(median "$RES/peerstore1.$c" 1)" -v b="$(median "$RES/restic.$c" 1)" 'BEGIN { printf "%.2f", a / b }')
+    printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-15s |\n' "$c" "${row[@]}" "$ratio"
+done
+row=()
+for t in "${TOOLS[@]}"; do row+=("$(awk -v b="$(median "$RES/$t.stored" 1)" 'BEGIN { printf "%.0f MiB", b / 1048576 }')"); done
+ratio=$(awk -v a="$(median "$RES/peerstore1.stored" 1)" -v b="$(median "$RES/restic.stored" 1)" 'BEGIN { printf "%.2f", a / b }')
+printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-15s |\n' "stored bytes" "${row[@]}" "$ratio"

@@ -75,8 +75,10 @@ mutate() {
     head -c 65536 /dev/zero | tr '\0' 'm' | dd of="$t/big/random-1.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
     mkdir -p "$t/bench-added"
     for i in $(seq 1 20); do printf 'added file %d\n' "$i" >"$t/bench-added/new-$i.txt"; done
-    find "$t/small" -type f | sort | head -n 10 | xargs -r rm -f
-    find "$t/small" -type f | sort | tail -n 10 | while read -r f; do mv "$f" "$f.renamed"; done
+    local files
+    mapfile -t files < <(find "$t/small" -type f -print | LC_ALL=C sort)
+    rm -f "${files[@]:0:10}"
+    for f in "${files[@]: -10}"; do mv "$f" "$f.renamed"; done
 }
 
 fresh_tree() {

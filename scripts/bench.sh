@@ -27,11 +27,12 @@ done
 
 ensure_swift
 ensure_system_packages restic borgbackup time
+DATA="$PWD/bench-data"
+mkdir -p "$DATA"
 log "building (release)"
-swift build -c release >/dev/null
+swift build -c release >"$DATA/build.log" 2>&1 || { cat "$DATA/build.log" >&2; die "the release build failed"; }
 BIN="$(swift build -c release --show-bin-path)"
 
-DATA="$PWD/bench-data"
 BASE="$DATA/corpus-$SIZE_MIB"     # generated once, never modified
 WORK="$DATA/work/tree"            # what every tool backs up (a fresh copy per tool and run)
 OUT="$DATA/out"
@@ -84,7 +85,7 @@ mutate() {
 fresh_tree() {
     rm -rf "$DATA/work" "$OUT"
     mkdir -p "$DATA/work"
-    cp -a "$BASE" "$WORK"
+    mkdir -p "$WORK" && cp -a "$BASE/." "$WORK/"
 }
 
 same_tree() { diff -r --no-dereference "$WORK/" "$1/" >/dev/null || die "$2: the restored tree differs from the source"; }

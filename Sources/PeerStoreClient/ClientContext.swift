@@ -16,6 +16,8 @@ struct ClientContext {
     let device: String?
     let networkKeyFile: String?
     let json: Bool
+    /// -exclude patterns given this run (they replace the remembered ones).
+    let excludes: [String]
 
     static let defaultPeer = ":3001"
 
@@ -203,16 +205,19 @@ struct ClientContext {
             throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
         }
         let summary = try await withClient(config, identity) { client in
-            try await BackupRunner(client: client, identity: identity, logger: logger).run(localPath: path, device: config.device)
+            try await BackupRunner(client: client, identity: identity, logger: logger)
+                .run(localPath: path, device: config.device, excludes: ExcludeRules(patterns: excludes.isEmpty ? config.excludes ?? [] : excludes))
         }
         // Remember what worked, so the nightly run needs no flags.
         config.localPath = try absolute(path)
         config.peerAddr = peerAddr ?? config.peerAddr ?? Self.defaultPeer
         if let networkKeyFile { config.networkKeyFile = try absolute(networkKeyFile) }
+        if !excludes.isEmpty { config.excludes = excludes }
         try home.save(config)
 
         say("backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
-        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytesRead)) read")
+        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytesRead)) read"
+            + (summary.excluded > 0 ? "; \(summary.excluded) paths excluded" : ""))
         say("  \(summary.blocksSent) new blocks, \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
         if !summary.skipped.isEmpty {
             FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.skipped.count) paths were skipped:\n".utf8))

@@ -48,6 +48,10 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered after a backup); genkey writes a new one here.")
     var networkKeyFile: String?
 
+    @Option(name: [.customLong("exclude", withSingleDash: true), .customLong("exclude")], help: ArgumentHelp(
+        "Leave out paths matching a glob (repeatable; remembered after a backup): *.tmp, /build, logs/, **/cache/*. A .peerstoreignore file in any folder adds patterns for that folder."))
+    var exclude: [String] = []
+
     @Flag(name: [.customLong("force", withSingleDash: true), .customLong("force")], help: "Overwrite an existing -filedest.")
     var force = false
 
@@ -71,7 +75,7 @@ struct ClientCommand: AsyncParsableCommand {
         let context = ClientContext(
             home: ClientHome.resolve(explicit: home), logger: logger, quiet: quiet, force: force,
             peerAddr: peerAddr, localPath: localPath, filename: filename, filedest: filedest, device: device,
-            networkKeyFile: networkKeyFile, json: json)
+            networkKeyFile: networkKeyFile, json: json, excludes: exclude)
         let status: Int32
         do {
             status = try await context.perform(operation)

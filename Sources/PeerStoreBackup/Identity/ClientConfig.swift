@@ -5,6 +5,8 @@ public struct ClientConfig: Codable, Equatable, Sendable {
     public var device: String
     /// The ring's network key file; the open demo key when absent.
     public var networkKeyFile: String?
+    /// -exclude patterns of the last backup that gave any.
+    public var excludes: [String]?
 
     public init(peerAddr: String? = nil, localPath: String? = nil, device: String, networkKeyFile: String? = nil) {
         self.peerAddr = peerAddr

@@ -24,7 +24,8 @@ public final class BackupRunner: Sendable {
         let uploader: BlockUploader
     }
 
-    public func run(localPath: String, device: String) async throws -> BackupSummary {
+    /// Backs up `localPath` as device `device`, leaving out what `excludes` (and `.peerstoreignore` files) name.
+    public func run(localPath: String, device: String, excludes: ExcludeRules = ExcludeRules()) async throws -> BackupSummary {
         let started = Date()
         let root = try Self.canonicalRoot(localPath)
         let catalog = SnapshotCatalog(client: client, identity: identity)
@@ -32,7 +33,7 @@ public final class BackupRunner: Sendable {
 
         var walk = Walk(uploader: BlockUploader(client: client))
         let rootInfo = try FileInfo.lstat(root)
-        let rootTree = try await backupDirectory(root, display: ".", walk: &walk)
+        let rootTree = try await backupDirectory(root, relative: [], excludes: excludes, walk: &walk)
 
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         let snapshot = Snapshot(
@@ -70,8 +71,17 @@ public final class BackupRunner: Sendable {
         return root
     }
 
-    private func backupDirectory(_ path: String, display: String, walk: inout Walk) async throws -> Identifier {
+    private func backupDirectory(_ path: String, relative: [String], excludes inherited: ExcludeRules, walk: inout Walk) async throws
+        -> Identifier
+    {
+        let display = relative.isEmpty ? "." : relative.joined(separator: "/")
         let listing = try DirectoryReader.list(path)
+        var excludes = inherited
+        if listing.names.contains(ExcludeRules.ignoreFileName),
+            let data = FileManager.default.contents(atPath: path + "/" + ExcludeRules.ignoreFileName)
+        {
+            excludes = excludes.adding(ignoreFile: String(decoding: data, as: UTF8.self), in: relative)
+        }
         if listing.unreadableNames > 0 {
             walk.summary.skipped.append("\(display): \(listing.unreadableNames) entries with names that are not UTF-8")
         }
@@ -79,9 +89,17 @@ public final class BackupRunner: Sendable {
         entries.reserveCapacity(listing.names.count)
         for name in listing.names {
             let child = path + "/" + name
-            let childDisplay = display == "." ? name : display + "/" + name
+            let childRelative = relative + [name]
+            let childDisplay = childRelative.joined(separator: "/")
             do {
-                if let entry = try await backupEntry(child, name: name, display: childDisplay, walk: &walk) {
+                if !excludes.isEmpty {
+                    let isDirectory = (try? FileInfo.lstat(child))?.kind == .directory
+                    if excludes.excludes(childRelative, isDirectory: isDirectory) {
+                        walk.summary.excluded += 1
+                        continue
+                    }
+                }
+                if let entry = try await backupEntry(child, relative: childRelative, excludes: excludes, walk: &walk) {
                     entries.append(entry)
                 }
             } catch let error as FileSystemError {
@@ -93,7 +111,9 @@ public final class BackupRunner: Sendable {
         return id
     }
 
-    private func backupEntry(_ path: String, name: String, display: String, walk: inout Walk) async throws -> TreeEntry? {
+    private func backupEntry(_ path: String, relative: [String], excludes: ExcludeRules, walk: inout Walk) async throws -> TreeEntry? {
+        let name = relative[relative.count - 1]
+        let display = relative.joined(separator: "/")
         let info = try FileInfo.lstat(path)
         func entry(_ kind: TreeEntry.Kind, size: UInt64, content: TreeEntry.Content) -> TreeEntry {
             TreeEntry(name: name, kind: kind, mode: info.mode, mtime: info.mtime, uid: info.uid, gid: info.gid, size: size, content: content)
@@ -101,7 +121,7 @@ public final class BackupRunner: Sendable {
         switch info.kind {
         case .directory:
             guard access(path, R_OK | X_OK) == 0 else { throw FileSystemError.last("cannot open directory", path) }
-            let subtree = try await backupDirectory(path, display: display, walk: &walk)
+            let subtree = try await backupDirectory(path, relative: relative, excludes: excludes, walk: &walk)
             walk.summary.directories += 1
             return entry(.directory, size: 0, content: .subtree(subtree))
         case .symlink:

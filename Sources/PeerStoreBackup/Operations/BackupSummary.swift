@@ -6,6 +6,8 @@ public struct BackupSummary: Sendable {
     public var files = 0
     public var directories = 0
     public var symlinks = 0
+    /// Paths left out by -exclude patterns and .peerstoreignore files (an excluded folder counts once).
+    public var excluded = 0
     public var bytesRead: UInt64 = 0
     public var blocksSent = 0
     public var bytesSent = 0

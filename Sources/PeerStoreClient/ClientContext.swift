@@ -21,8 +21,20 @@ struct ClientContext {
 
     static let defaultPeer = ":3001"
 
-    func say(_ line: String) {
-        if !quiet { print(line) }
+    /// A line for people: on stdout, or on stderr with -json (stdout then carries JSON lines only); nothing with -quiet.
+    func say(_ line: String?) {
+        guard !quiet, let line else { return }
+        if json {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        } else {
+            print(line)
+        }
+    }
+
+    /// A JSON string literal.
+    func jsonString(_ s: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 
     /// Runs an operation; returns the exit status (0, or 3 for "done with skips").
@@ -196,6 +208,19 @@ struct ClientContext {
         }
     }
 
+    /// Runs `body` with a progress line (terminal), JSON progress lines (-json) or nothing (-quiet), stopped at the end.
+    private func withProgress<T>(_ verb: String, _ body: (TransferProgress) async throws -> T) async throws -> T {
+        let reporter = ProgressReporter(quiet: quiet, json: json, verb: verb)
+        do {
+            let result = try await body(reporter.progress)
+            await reporter.stop()
+            return result
+        } catch {
+            await reporter.stop()
+            throw error
+        }
+    }
+
     private func backup() async throws -> Int32 {
         let (identity, created) = try home.ensureInitialised()
         if created { say("created a new identity in \(home.path) (keep a copy of \(home.identityPath) somewhere safe)") }
@@ -204,9 +229,11 @@ struct ClientContext {
         guard let path = localPath ?? config.localPath else {
             throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
         }
-        let summary = try await withClient(config, identity) { client in
-            try await BackupRunner(client: client, identity: identity, logger: logger)
-                .run(localPath: path, device: config.device, excludes: ExcludeRules(patterns: excludes.isEmpty ? config.excludes ?? [] : excludes))
+        let summary = try await withProgress("backed up") { progress in
+            try await withClient(config, identity) { client in
+                try await BackupRunner(client: client, identity: identity, logger: logger, progress: progress)
+                    .run(localPath: path, device: config.device, excludes: ExcludeRules(patterns: excludes.isEmpty ? config.excludes ?? [] : excludes))
+            }
         }
         // Remember what worked, so the nightly run needs no flags.
         config.localPath = try absolute(path)
@@ -215,17 +242,20 @@ struct ClientContext {
         if !excludes.isEmpty { config.excludes = excludes }
         try home.save(config)
 
-        say("backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
-        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytesRead)) read"
+        if json {
+            print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytesRead\":\(summary.bytesRead),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
+        }
+        say(json ? nil : "backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
+        say(json ? nil : "  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytesRead)) read"
             + (summary.excluded > 0 ? "; \(summary.excluded) paths excluded" : ""))
-        say("  \(summary.blocksSent) new blocks, \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
+        say(json ? nil : "  \(summary.blocksSent) new blocks, \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
         if !summary.skipped.isEmpty {
             FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.skipped.count) paths were skipped:\n".utf8))
             for line in summary.skipped.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }
             if summary.skipped.count > 20 { FileHandle.standardError.write(Data("  ... and \(summary.skipped.count - 20) more\n".utf8)) }
             return 3
         }
-        if localPath != nil || peerAddr != nil { say("next time, `peerstore-client -operation backup` repeats this backup") }
+        if !json, localPath != nil || peerAddr != nil { say("next time, `peerstore-client -operation backup` repeats this backup") }
         return 0
     }
 
@@ -246,10 +276,12 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let summary = try await withClient(config, identity) { client in
-            let snapshot = try await latest(config, client, identity)
-            return try await Restorer(client: client, identity: identity, logger: logger)
-                .restoreFile(filename, from: snapshot, to: filedest, force: force)
+        let summary = try await withProgress("restored") { progress in
+            try await withClient(config, identity) { client in
+                let snapshot = try await latest(config, client, identity)
+                return try await Restorer(client: client, identity: identity, logger: logger, progress: progress)
+                    .restoreFile(filename, from: snapshot, to: filedest, force: force)
+            }
         }
         say("restored \(filename) to \(summary.destination) (\(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds)))")
         return 0
@@ -260,14 +292,19 @@ struct ClientContext {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        let (snapshot, summary) = try await withClient(config, identity) { client in
-            let snapshot = try await latest(config, client, identity)
-            let summary = try await Restorer(client: client, identity: identity, logger: logger)
-                .restoreAll(snapshot, to: filedest, force: force)
-            return (snapshot, summary)
+        let (snapshot, summary) = try await withProgress("restored") { progress in
+            try await withClient(config, identity) { client in
+                let snapshot = try await latest(config, client, identity)
+                let summary = try await Restorer(client: client, identity: identity, logger: logger, progress: progress)
+                    .restoreAll(snapshot, to: filedest, force: force)
+                return (snapshot, summary)
+            }
         }
-        say("restored snapshot of \(snapshot.rootPath) from \(Format.date(nanoseconds: snapshot.time)) into \(summary.destination)")
-        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds))")
+        if json {
+            print("{\"type\":\"summary\",\"destination\":\(jsonString(summary.destination)),\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"failed\":\(summary.failed.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
+        }
+        say(json ? nil : "restored snapshot of \(snapshot.rootPath) from \(Format.date(nanoseconds: snapshot.time)) into \(summary.destination)")
+        say(json ? nil : "  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds))")
         if !summary.failed.isEmpty {
             FileHandle.standardError.write(Data("peerstore-client: \(summary.failed.count) files could not be restored (nothing was written for them):\n".utf8))
             for line in summary.failed.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }

@@ -11,8 +11,11 @@ public final class BackupRunner: Sendable {
     public let identity: Identity
     let logger: Logger
     let chunker: FastCDC
+    /// Counters for a progress line, if someone shows one.
+    let progress: TransferProgress?
 
-    public init(client: RingClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC()) {
+    public init(client: RingClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil) {
+        self.progress = progress
         self.client = client
         self.identity = identity
         self.logger = logger
@@ -32,6 +35,14 @@ public final class BackupRunner: Sendable {
         let previous = try await catalog.head(device: device)
 
         var walk = Walk(uploader: BlockUploader(client: client))
+        // Totals for the progress line come from a quick count running alongside (lstat only).
+        let scan = progress.map { progress in
+            Task.detached(priority: .utility) {
+                let (files, bytes) = TreeScan.count(root, excludes: excludes)
+                progress.setTotal(files: files, bytes: bytes)
+            }
+        }
+        defer { scan?.cancel() }
         let rootInfo = try FileInfo.lstat(root)
         let rootTree = try await backupDirectory(root, relative: [], excludes: excludes, walk: &walk)
 
@@ -131,6 +142,7 @@ public final class BackupRunner: Sendable {
         case .file:
             let (size, content) = try await backupFile(path, walk: &walk)
             walk.summary.files += 1
+            progress?.fileDone()
             return entry(.file, size: size, content: content)
         case .other:
             walk.summary.skipped.append("\(display): not a file, folder or link (socket, pipe or device)")
@@ -158,6 +170,7 @@ public final class BackupRunner: Sendable {
             try await walk.uploader.add(id: sealed.ref.blockID, bytes: sealed.bytes)
             refs.append(sealed.ref)
             size += UInt64(chunk.count)
+            progress?.add(bytes: chunk.count)
         }
         walk.summary.bytesRead += size
         if refs.isEmpty { return (0, .none) }

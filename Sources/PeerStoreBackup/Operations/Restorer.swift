@@ -15,8 +15,12 @@ public final class Restorer: Sendable {
     /// Files of one folder restored at once.
     let parallelFiles: Int
     let restoreOwners: Bool
+    /// Counters for a progress line, if someone shows one.
+    let progress: TransferProgress?
 
-    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 8) {
+    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 8,
+                progress: TransferProgress? = nil) {
+        self.progress = progress
         self.catalog = SnapshotCatalog(client: client, identity: identity)
         self.logger = logger
         self.fetchWindow = fetchWindow
@@ -48,7 +52,9 @@ public final class Restorer: Sendable {
         }
         var summary = RestoreSummary()
         summary.destination = target
+        progress?.setTotal(files: 1, bytes: entry.size)
         try await writeFile(entry, to: target, display: filename)
+        progress?.fileDone()
         summary.files = 1
         summary.bytes = entry.size
         summary.seconds = Date().timeIntervalSince(started)
@@ -102,6 +108,7 @@ public final class Restorer: Sendable {
             guard mkdir(workDir, 0o700) == 0 else { throw BackupError(.destination, "cannot create \(workDir): \(String(cString: strerror(errno)))") }
         }
         var summary = RestoreSummary()
+        progress?.setTotal(files: Int(snapshot.files), bytes: snapshot.bytes)
         do {
             try await restoreTree(snapshot.rootTree, into: workDir, display: "", summary: &summary)
             try applyMetadata(workDir, mode: snapshot.rootMode, mtime: snapshot.rootMtime, uid: nil, gid: nil)
@@ -178,6 +185,7 @@ public final class Restorer: Sendable {
                 } else {
                     summary.files += 1
                     summary.bytes += entry.size
+                    progress?.fileDone()
                 }
                 if next < files.count { start() }
             }
@@ -218,6 +226,7 @@ public final class Restorer: Sendable {
             }
             for chunk in chunks {
                 do { try writer.append(chunk) } catch let e as FileSystemError { throw BackupError(.io, e.description) }
+                progress?.add(bytes: chunk.count)
             }
             start += batch.count
         }

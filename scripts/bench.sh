@@ -83,7 +83,7 @@ mutate() {
 }
 
 fresh_tree() {
-    rm -rf "$DATA/work" "$OUT"
+    rm -rf "$DATA/work" "$OUT" "$DATA/one-file"
     mkdir -p "$DATA/work"
     mkdir -p "$WORK" && cp -a "$BASE/." "$WORK/"
 }

@@ -16,6 +16,7 @@ struct ClientContext {
     let device: String?
     let networkKeyFile: String?
     let json: Bool
+    let noCache: Bool
 
     static let defaultPeer = ":3001"
 
@@ -203,7 +204,9 @@ struct ClientContext {
             throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
         }
         let summary = try await withClient(config, identity) { client in
-            try await BackupRunner(client: client, identity: identity, logger: logger).run(localPath: path, device: config.device)
+            try await BackupRunner(client: client, identity: identity, logger: logger).run(
+                localPath: path, device: config.device, cache: FileCacheStore(home: home, device: config.device, keys: identity.keys),
+                reuseCache: !noCache)
         }
         // Remember what worked, so the nightly run needs no flags.
         config.localPath = try absolute(path)
@@ -212,8 +215,12 @@ struct ClientContext {
         try home.save(config)
 
         say("backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
-        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytesRead)) read")
+        say("  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes))")
+        say("  \(Format.count(summary.filesRead)) files read (\(Format.bytes(summary.bytesRead))), \(Format.count(summary.filesUnchanged)) files unchanged (not read)")
         say("  \(summary.blocksSent) new blocks, \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
+        if !quiet {
+            for notice in summary.notices { FileHandle.standardError.write(Data("peerstore-client: note: \(notice)\n".utf8)) }
+        }
         if !summary.skipped.isEmpty {
             FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.skipped.count) paths were skipped:\n".utf8))
             for line in summary.skipped.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }

@@ -18,6 +18,7 @@ struct ClientContext {
     let json: Bool
     /// -exclude patterns given this run (they replace the remembered ones).
     let excludes: [String]
+    let noCache: Bool
 
     static let defaultPeer = ":3001"
 
@@ -231,8 +232,10 @@ struct ClientContext {
         }
         let summary = try await withProgress("backed up") { progress in
             try await withClient(config, identity) { client in
-                try await BackupRunner(client: client, identity: identity, logger: logger, progress: progress)
-                    .run(localPath: path, device: config.device, excludes: ExcludeRules(patterns: excludes.isEmpty ? config.excludes ?? [] : excludes))
+                try await BackupRunner(client: client, identity: identity, logger: logger, progress: progress).run(
+                    localPath: path, device: config.device,
+                    excludes: ExcludeRules(patterns: excludes.isEmpty ? config.excludes ?? [] : excludes),
+                    cache: FileCacheStore(home: home, device: config.device, keys: identity.keys), reuseCache: !noCache)
             }
         }
         // Remember what worked, so the nightly run needs no flags.
@@ -243,12 +246,16 @@ struct ClientContext {
         try home.save(config)
 
         if json {
-            print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytesRead\":\(summary.bytesRead),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
+            print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"filesRead\":\(summary.filesRead),\"bytesRead\":\(summary.bytesRead),\"filesUnchanged\":\(summary.filesUnchanged),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
         }
         say(json ? nil : "backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
-        say(json ? nil : "  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytesRead)) read"
+        say(json ? nil : "  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes))"
             + (summary.excluded > 0 ? "; \(summary.excluded) paths excluded" : ""))
+        say(json ? nil : "  \(Format.count(summary.filesRead)) files read (\(Format.bytes(summary.bytesRead))), \(Format.count(summary.filesUnchanged)) files unchanged (not read)")
         say(json ? nil : "  \(summary.blocksSent) new blocks, \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
+        if !quiet {
+            for notice in summary.notices { FileHandle.standardError.write(Data("peerstore-client: note: \(notice)\n".utf8)) }
+        }
         if !summary.skipped.isEmpty {
             FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.skipped.count) paths were skipped:\n".utf8))
             for line in summary.skipped.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }

@@ -58,6 +58,9 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("quiet", withSingleDash: true), .customLong("quiet")], help: "Print only errors.")
     var quiet = false
 
+    @Flag(name: [.customLong("noCache", withSingleDash: true), .customLong("noCache")], help: "With backup: read every file, even those the file cache says are unchanged.")
+    var noCache = false
+
     @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "With check: end with one JSON object.")
     var json = false
 
@@ -75,7 +78,7 @@ struct ClientCommand: AsyncParsableCommand {
         let context = ClientContext(
             home: ClientHome.resolve(explicit: home), logger: logger, quiet: quiet, force: force,
             peerAddr: peerAddr, localPath: localPath, filename: filename, filedest: filedest, device: device,
-            networkKeyFile: networkKeyFile, json: json, excludes: exclude)
+            networkKeyFile: networkKeyFile, json: json, excludes: exclude, noCache: noCache)
         let status: Int32
         do {
             status = try await context.perform(operation)

@@ -51,7 +51,7 @@ struct IdentityTests {
 
     @Test func keyRingKeysAreDistinct() {
         let k = KeyRing(masterKey: [UInt8](repeating: 7, count: 32))
-        let all = [k.convergence, k.tree, k.treeNonce, k.manifestBase, k.snapshot, k.headSalt, k.headValue]
+        let all = [k.convergence, k.tree, k.treeNonce, k.manifestBase, k.snapshot, k.headSalt, k.headValue, k.fileCache]
         #expect(Set(all.map { $0 }).count == all.count)
     }
 }

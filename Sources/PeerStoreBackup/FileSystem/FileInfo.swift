@@ -12,6 +12,8 @@ public struct FileInfo: Sendable, Equatable {
     public var mode: UInt32
     public var size: UInt64
     public var mtime: Timestamp
+    /// The last change of the inode (content, mode, owner, links, times set by hand); nobody can set it back.
+    public var ctime: Timestamp
     public var uid: UInt32
     public var gid: UInt32
     public var inode: UInt64
@@ -39,6 +41,7 @@ public struct FileInfo: Sendable, Equatable {
         mode = UInt32(st.st_mode & 0o7777)
         size = UInt64(st.st_size)
         mtime = Timestamp(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: UInt32(st.st_mtim.tv_nsec))
+        ctime = Timestamp(seconds: Int64(st.st_ctim.tv_sec), nanoseconds: UInt32(st.st_ctim.tv_nsec))
         uid = st.st_uid
         gid = st.st_gid
         inode = UInt64(st.st_ino)

@@ -13,6 +13,8 @@ public enum SealedObject {
         case tree = 3
         case snapshot = 4
         case head = 5
+        /// The client's local file cache: never a block.
+        case fileCache = 6
     }
 
     /// Seals with the given nonce (deterministic callers derive it from the content; others pass a random one).

@@ -1,4 +1,5 @@
 import Foundation
+import PeerStoreCrypto
 
 /// The client's home folder (`~/.peerstore`, `-home` or `$PEERSTORE_HOME`): `identity` and `config.json`, both 0600.
 public struct ClientHome: Sendable {
@@ -18,6 +19,24 @@ public struct ClientHome: Sendable {
     public var identityPath: String { path + "/identity" }
     public var configPath: String { path + "/config.json" }
     public var knownNodesPath: String { path + "/known_nodes" }
+    public var cachePath: String { path + "/cache" }
+
+    /// `cache/files-<device>`: letters, digits, `.`, `_` and `-` as they are, other bytes as `%XX`; a name that would
+    /// be long becomes `h` and a hash of the device name.
+    public func fileCachePath(device: String) -> String {
+        var name = ""
+        for byte in device.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                name.append(Character(Unicode.Scalar(byte)))
+            default:
+                name += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        if name.count > 64 { name = "h" + Hex.encode(Blake2b.hash(Array(device.utf8), outputLength: 16)) }
+        return cachePath + "/files-" + name
+    }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: identityPath) }
 
@@ -80,5 +99,11 @@ public struct ClientHome: Sendable {
     public static func defaultDeviceName() -> String {
         let host = ProcessInfo.processInfo.hostName
         return host.isEmpty ? "device" : host
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -10,6 +10,8 @@ public struct KeyRing: Sendable {
     public let snapshot: [UInt8]
     public let headSalt: [UInt8]
     public let headValue: [UInt8]
+    /// Seals the local file cache (`FileCacheStore`); never used for anything sent to a node.
+    public let fileCache: [UInt8]
 
     public init(masterKey: [UInt8]) {
         func derive(_ label: String) -> [UInt8] {
@@ -22,5 +24,6 @@ public struct KeyRing: Sendable {
         snapshot = derive("snapshot")
         headSalt = derive("head.salt")
         headValue = derive("head.value")
+        fileCache = derive("file.cache")
     }
 }

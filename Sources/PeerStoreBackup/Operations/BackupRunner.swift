@@ -6,6 +6,10 @@ import PeerStoreWire
 /// Backs up one folder: walks it depth-first, cuts files into chunks, seals chunks, manifests and trees, sends the blocks,
 /// then stores a snapshot and moves the device's head. The head moves only after every block is durable, so a snapshot
 /// never names a missing block; an interrupted backup leaves the previous head in place.
+///
+/// With a file cache (`FileCacheStore`), a file whose size, mtime, ctime, inode and device are those the previous
+/// backup recorded is not read: its tree entry gets the content recorded then, once the ring confirmed that content's
+/// blocks exist. Trees are the same with or without the cache; a new cache is written only after the head moved.
 public final class BackupRunner: Sendable {
     public let client: RingClient
     public let identity: Identity
@@ -25,16 +29,24 @@ public final class BackupRunner: Sendable {
     private struct Walk {
         var summary = BackupSummary(snapshotID: .zero)
         let uploader: BlockUploader
+        /// The previous backup's cache (nil: read every file).
+        var previous: FileCache?
+        /// The cache this backup writes (nil: none).
+        var next: FileCacheWriter?
     }
 
-    /// Backs up `localPath` as device `device`, leaving out what `excludes` (and `.peerstoreignore` files) name.
-    public func run(localPath: String, device: String, excludes: ExcludeRules = ExcludeRules()) async throws -> BackupSummary {
+    /// Backs up `localPath` as `device`, leaving out what `excludes` (and `.peerstoreignore` files) name. With `cache`,
+    /// unchanged files are taken from the cache (unless `reuseCache` is false: then every file is read) and a new cache
+    /// is written after the head moved.
+    public func run(localPath: String, device: String, excludes: ExcludeRules = ExcludeRules(), cache store: FileCacheStore? = nil,
+                    reuseCache: Bool = true) async throws -> BackupSummary {
         let started = Date()
+        let startedNanoseconds = Int64(started.timeIntervalSince1970 * 1e9)
         let root = try Self.canonicalRoot(localPath)
         let catalog = SnapshotCatalog(client: client, identity: identity)
         let previous = try await catalog.head(device: device)
 
-        var walk = Walk(uploader: BlockUploader(client: client))
+        var walk = Walk(uploader: BlockUploader(client: client), next: store == nil ? nil : FileCacheWriter())
         // Totals for the progress line come from a quick count running alongside (lstat only).
         let scan = progress.map { progress in
             Task.detached(priority: .utility) {
@@ -43,6 +55,9 @@ public final class BackupRunner: Sendable {
             }
         }
         defer { scan?.cancel() }
+        if let store, reuseCache {
+            walk.previous = try await loadCache(store, summary: &walk.summary)
+        }
         let rootInfo = try FileInfo.lstat(root)
         let rootTree = try await backupDirectory(root, relative: [], excludes: excludes, walk: &walk)
 
@@ -51,21 +66,44 @@ public final class BackupRunner: Sendable {
             time: now, device: device, hostname: ProcessInfo.processInfo.hostName, rootPath: root, rootMode: rootInfo.mode,
             rootMtime: rootInfo.mtime, rootTree: rootTree,
             parent: previous?.pointer.snapshot, files: UInt64(walk.summary.files), directories: UInt64(walk.summary.directories),
-            bytes: walk.summary.bytesRead)
+            bytes: walk.summary.bytes)
         let sealed = try snapshot.seal(keys: identity.keys)
         try await walk.uploader.add(id: sealed.id, bytes: sealed.bytes)
         let stats = try await walk.uploader.finish()
         try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record)
 
         var summary = walk.summary
+        if let store, let writer = walk.next {
+            do {
+                try store.save(writer.finish(device: device, started: startedNanoseconds, chunker: chunker.settings))
+            } catch {
+                summary.notices.append("the file cache could not be saved (\(error)); the next backup reads every file")
+            }
+        }
         summary.snapshotID = sealed.id
         summary.blocksSent = stats.blocksSent
         summary.bytesSent = stats.bytesSent
         summary.blocksOffered = stats.blocksOffered
         summary.seconds = Date().timeIntervalSince(started)
         logger.info("backup stored", metadata: [
-            "snapshot": "\(sealed.id)", "files": "\(summary.files)", "blocks.sent": "\(summary.blocksSent)"])
+            "snapshot": "\(sealed.id)", "files": "\(summary.files)", "files.read": "\(summary.filesRead)",
+            "blocks.sent": "\(summary.blocksSent)"])
         return summary
+    }
+
+    /// The previous cache, its entries whose blocks the ring lacks dropped; nil (with a notice) if it cannot be used.
+    private func loadCache(_ store: FileCacheStore, summary: inout BackupSummary) async throws -> FileCache? {
+        let loaded = store.load(chunker: chunker.settings)
+        if let notice = loaded.notice {
+            logger.notice("file cache not used", metadata: ["reason": "\(notice)"])
+            summary.notices.append(notice)
+        }
+        guard var cache = loaded.cache else { return nil }
+        let dropped = try await CachedBlockCheck.dropMissing(from: &cache, client: client)
+        if dropped > 0 {
+            logger.notice("file cache entries whose blocks are missing on the ring", metadata: ["entries": "\(dropped)"])
+        }
+        return cache
     }
 
     /// The absolute, symlink-free path of the folder to back up; a clear error if it is not a readable folder.
@@ -140,7 +178,7 @@ public final class BackupRunner: Sendable {
             walk.summary.symlinks += 1
             return entry(.symlink, size: UInt64(target.utf8.count), content: .linkTarget(target))
         case .file:
-            let (size, content) = try await backupFile(path, walk: &walk)
+            let (size, content) = try await backupFile(path, info: info, walk: &walk)
             walk.summary.files += 1
             progress?.fileDone()
             return entry(.file, size: size, content: content)
@@ -150,7 +188,15 @@ public final class BackupRunner: Sendable {
         }
     }
 
-    private func backupFile(_ path: String, walk: inout Walk) async throws -> (UInt64, TreeEntry.Content) {
+    /// The file's size and content: from the previous cache if the file is unchanged, else by reading it.
+    private func backupFile(_ path: String, info: FileInfo, walk: inout Walk) async throws -> (UInt64, TreeEntry.Content) {
+        if let cached = walk.previous?.unchanged(path: path, info: info) {
+            walk.summary.filesUnchanged += 1
+            walk.summary.bytes += cached.size
+            progress?.add(bytes: Int(cached.size))
+            walk.next?.add(path: path, cached)
+            return (cached.size, cached.content)
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
         defer { close(fd) }
@@ -172,11 +218,24 @@ public final class BackupRunner: Sendable {
             size += UInt64(chunk.count)
             progress?.add(bytes: chunk.count)
         }
+        walk.summary.filesRead += 1
         walk.summary.bytesRead += size
-        if refs.isEmpty { return (0, .none) }
-        if refs.count <= 1 { return (size, .inline(refs)) }
-        let manifest = try FileManifest(size: size, chunks: refs).seal(keys: identity.keys)
-        try await walk.uploader.add(id: manifest.id, bytes: manifest.bytes)
-        return (size, .manifest(id: manifest.id, sessionKey: manifest.sessionKey))
+        walk.summary.bytes += size
+        let content: TreeEntry.Content
+        if refs.isEmpty {
+            content = .none
+        } else if refs.count <= 1 {
+            content = .inline(refs)
+        } else {
+            let manifest = try FileManifest(size: size, chunks: refs).seal(keys: identity.keys)
+            try await walk.uploader.add(id: manifest.id, bytes: manifest.bytes)
+            content = .manifest(id: manifest.id, sessionKey: manifest.sessionKey)
+        }
+        // Cached only if the file did not change while it was read: what was read is what the metadata describes.
+        let entry = FileCacheEntry(info: info, content: content)
+        if walk.next != nil, size == info.size, let after = try? FileInfo.fstat(fd, path: path), entry.matches(after) {
+            walk.next?.add(path: path, entry)
+        }
+        return (size, content)
     }
 }

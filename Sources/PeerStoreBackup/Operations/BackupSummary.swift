@@ -8,12 +8,19 @@ public struct BackupSummary: Sendable {
     public var symlinks = 0
     /// Paths left out by -exclude patterns and .peerstoreignore files (an excluded folder counts once).
     public var excluded = 0
+    /// The size of every file in the snapshot, read or not.
+    public var bytes: UInt64 = 0
+    /// Files read (and bytes read from them) this run; the others came from the file cache unread.
+    public var filesRead = 0
     public var bytesRead: UInt64 = 0
+    public var filesUnchanged = 0
     public var blocksSent = 0
     public var bytesSent = 0
     public var blocksOffered = 0
     /// Paths that could not be read, with the reason; the backup completed without them.
     public var skipped: [String] = []
+    /// Things the user may want to know that did not stop the backup (a file cache that could not be used).
+    public var notices: [String] = []
     public var seconds: Double = 0
 
     public init(snapshotID: Identifier) {

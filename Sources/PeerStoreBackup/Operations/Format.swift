@@ -14,6 +14,17 @@ public enum Format {
         return u == 0 ? "\(Int(value)) B" : String(format: "%.2f %@", v, units[u])
     }
 
+    /// A count with thousands separated by commas: 19,998.
+    public static func count<T: BinaryInteger>(_ n: T) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     public static func seconds(_ s: Double) -> String { String(format: "%.2f s", s) }
 
     public static func date(nanoseconds: Int64) -> String {

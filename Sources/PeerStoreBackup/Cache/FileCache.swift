@@ -1,0 +1,67 @@
+import NIOCore
+
+/// The file cache a previous backup left: for each absolute path, the metadata and content of the file that was there.
+/// A file whose metadata still matches, and that was not modified just before that backup started, is not read again.
+///
+/// Memory: the decoded plaintext stays as it is (about 150 bytes a file) and an index maps each path to its record;
+/// an entry is decoded only when its file is looked up.
+public struct FileCache: Sendable {
+    /// A file modified less than this before the previous backup started is read again: a change in the same clock
+    /// tick as that backup's look at the file would leave size and times as they were (the racy-mtime rule).
+    public static let racyMargin: Int64 = 1_000_000_000
+
+    public let header: FileCacheHeader
+    private let records: ByteBuffer
+    private var index: [String: Int32]
+
+    /// Decodes and checks a whole cache plaintext; throws `BackupError` (bad format) if any part is wrong.
+    public init(plaintext: [UInt8]) throws {
+        guard plaintext.count < Int(Int32.max) else { throw BackupError.badFormat("file cache", "too large") }
+        var p = ByteBuffer(bytes: plaintext)
+        header = try FileCacheHeader.decode(from: &p)
+        var index: [String: Int32] = [:]
+        index.reserveCapacity(Int(min(header.count, 1 << 22)))
+        var last: [UInt8] = []
+        for _ in 0..<header.count {
+            guard let shared = p.readInteger(as: UInt16.self), Int(shared) <= last.count else {
+                throw BackupError.badFormat("file cache", "bad path record")
+            }
+            let rest = try p.readShortBytes(max: Int(UInt16.max), what: "file cache")
+            let bytes = Array(last[..<Int(shared)]) + rest
+            guard let path = String(validating: bytes, as: UTF8.self) else { throw BackupError.badFormat("file cache", "path not UTF-8") }
+            index[path] = Int32(p.readerIndex)
+            _ = try FileCacheEntry.decode(from: &p)
+            last = bytes
+        }
+        guard p.readableBytes == 0 else { throw BackupError.badFormat("file cache", "bytes after the last entry") }
+        records = p
+        self.index = index
+    }
+
+    public var count: Int { index.count }
+    public var paths: [String] { Array(index.keys) }
+
+    /// The entry recorded for `path`, whatever the file looks like now.
+    public func entry(path: String) -> FileCacheEntry? {
+        guard let offset = index[path] else { return nil }
+        var p = records
+        p.moveReaderIndex(to: Int(offset))
+        return try? FileCacheEntry.decode(from: &p)
+    }
+
+    /// The entry for `path` if the file `info` describes is the one it was made from: same size, mtime, ctime, inode
+    /// and device, and an mtime older than the previous backup's start minus `racyMargin`. Nil means: read the file.
+    public func unchanged(path: String, info: FileInfo) -> FileCacheEntry? {
+        guard info.kind == .file, let entry = entry(path: path), entry.matches(info) else { return nil }
+        let limit = header.started - Self.racyMargin
+        let limitTime = Timestamp(
+            seconds: limit >= 0 ? limit / 1_000_000_000 : (limit - 999_999_999) / 1_000_000_000,
+            nanoseconds: UInt32(((limit % 1_000_000_000) + 1_000_000_000) % 1_000_000_000))
+        return info.mtime < limitTime ? entry : nil
+    }
+
+    /// Drops `path` (its blocks are missing on the ring, so the file must be read).
+    public mutating func forget(_ path: String) {
+        index[path] = nil
+    }
+}

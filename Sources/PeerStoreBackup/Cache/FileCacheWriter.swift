@@ -1,0 +1,35 @@
+import NIOCore
+
+/// Builds a new file cache while a backup walks: one record per regular file, in walk order, each path stored as the
+/// length it shares with the previous path plus the rest (a folder's files share everything but their names).
+/// Record: `shared u16 | rest (u16 + bytes) | entry` (see `FileCacheEntry`). Memory: the encoded records only.
+public struct FileCacheWriter: Sendable {
+    private var records = ByteBuffer()
+    private var last: [UInt8] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Adds the entry of the file at `path` (absolute).
+    public mutating func add(path: String, _ entry: FileCacheEntry) {
+        let bytes = Array(path.utf8)
+        var shared = 0
+        let limit = min(bytes.count, last.count, Int(UInt16.max))
+        while shared < limit && bytes[shared] == last[shared] { shared += 1 }
+        guard bytes.count - shared <= Int(UInt16.max), count < Int(UInt32.max) else { return }  // not cached: read next time
+        records.writeInteger(UInt16(shared))
+        records.writeShortBytes(Array(bytes[shared...]))
+        entry.encode(into: &records)
+        last = bytes
+        count += 1
+    }
+
+    /// The plaintext: header, then the records.
+    public func finish(device: String, started: Int64, chunker: ChunkerSettings) -> [UInt8] {
+        var out = ByteBuffer()
+        out.reserveCapacity(records.readableBytes + 64)
+        FileCacheHeader(device: device, started: started, chunker: chunker, count: UInt32(count)).encode(into: &out)
+        out.writeImmutableBuffer(records)
+        return Array(out.readableBytesView)
+    }
+}

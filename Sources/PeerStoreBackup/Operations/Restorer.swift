@@ -12,13 +12,13 @@ public final class Restorer: Sendable {
     let logger: Logger
     /// Chunks fetched at once for one file.
     let fetchWindow: Int
-    /// Files of one folder restored at once.
+    /// Files restored at once.
     let parallelFiles: Int
     let restoreOwners: Bool
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
 
-    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 8,
+    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 16,
                 progress: TransferProgress? = nil) {
         self.progress = progress
         self.catalog = SnapshotCatalog(client: client, identity: identity)
@@ -110,7 +110,15 @@ public final class Restorer: Sendable {
         var summary = RestoreSummary()
         progress?.setTotal(files: Int(snapshot.files), bytes: snapshot.bytes)
         do {
-            try await restoreTree(snapshot.rootTree, into: workDir, display: "", summary: &summary)
+            // Folders and links first (the whole tree is walked), then every file of the snapshot with many at once
+            // (not folder by folder: small folders would leave the pipeline empty), then folder modes and times, deepest
+            // first, because writing into a folder changes its mtime and a read-only mode would stop us.
+            var plan = Plan()
+            try await collect(snapshot.rootTree, into: workDir, display: "", plan: &plan, summary: &summary)
+            try await restoreFiles(plan.files, summary: &summary)
+            for (entry, path) in plan.folders {
+                try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+            }
             try applyMetadata(workDir, mode: snapshot.rootMode, mtime: snapshot.rootMtime, uid: nil, gid: nil)
             if !nonEmpty {
                 if exists { rmdir(dest) }
@@ -127,10 +135,15 @@ public final class Restorer: Sendable {
         return summary
     }
 
-    private func restoreTree(_ id: Identifier, into dir: String, display: String, summary: inout RestoreSummary) async throws {
-        let tree = try await catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")
-        var dirs: [(TreeEntry, String)] = []
+    /// What a whole restore writes after the walk: files (entry, path, shown name), and folders children first.
+    private struct Plan {
         var files: [(TreeEntry, String, String)] = []
+        var folders: [(TreeEntry, String)] = []
+    }
+
+    /// Walks a tree: creates its folders and links, and adds its files and folders to `plan`.
+    private func collect(_ id: Identifier, into dir: String, display: String, plan: inout Plan, summary: inout RestoreSummary) async throws {
+        let tree = try await catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")
         for entry in tree.entries {
             let path = dir + "/" + entry.name
             let shown = display.isEmpty ? entry.name : display + "/" + entry.name
@@ -140,29 +153,24 @@ public final class Restorer: Sendable {
                     throw BackupError(.io, "cannot create folder \(path): \(String(cString: strerror(errno)))")
                 }
                 do {
-                    try await restoreTree(sub, into: path, display: shown, summary: &summary)
+                    try await collect(sub, into: path, display: shown, plan: &plan, summary: &summary)
                 } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
                     summary.failed.append("\(shown)/: \(error.message)")
                 }
                 summary.directories += 1
-                dirs.append((entry, path))
+                plan.folders.append((entry, path))
             case .linkTarget(let target):
                 if (try? FileInfo.lstat(path)) != nil { unlink(path) }
                 guard symlink(target, path) == 0 else { throw BackupError(.io, "cannot create link \(path): \(String(cString: strerror(errno)))") }
                 try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
                 summary.symlinks += 1
             case .none, .inline, .manifest:
-                files.append((entry, path, shown))
+                plan.files.append((entry, path, shown))
             }
-        }
-        try await restoreFiles(files, summary: &summary)
-        // Folder modes and times last: writing into a folder changes its mtime, and a read-only mode would stop us.
-        for (entry, path) in dirs {
-            try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
         }
     }
 
-    /// Restores a folder's files, several at once; a file whose blocks are missing or corrupt is listed, not written.
+    /// Restores files, several at once; a file whose blocks are missing or corrupt is listed, not written.
     private func restoreFiles(_ files: [(TreeEntry, String, String)], summary: inout RestoreSummary) async throws {
         try await withThrowingTaskGroup(of: (TreeEntry, String, BackupError?).self) { group in
             var next = 0

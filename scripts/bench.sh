@@ -47,15 +47,8 @@ fi
 export RESTIC_PASSWORD=peerstore-bench BORG_PASSPHRASE=peerstore-bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes \
     BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$DATA/borg-home"
 
-PIDS=()
-stop_nodes() {
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-    PIDS=()
-}
+. scripts/lib/bench.sh
 trap stop_nodes EXIT
-
-drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 
 # timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB" to results/TOOL.CASE.
 timed() {
@@ -95,19 +88,9 @@ LARGE="big/random-0.bin"
 peerstore() {
     local nodes="$1" tool="peerstore$1"
     local ring="$DATA/ring" home="$DATA/ps-home"
-    rm -rf "$ring" "$home" && mkdir -p "$ring"
-    for i in $(seq 0 $((nodes - 1))); do
-        local port=$((PORT + i))
-        "$BIN/peerstore-server" -addr "127.0.0.1:$port" -dataPath "$ring/$port" -initialPeerAddr "127.0.0.1:$PORT" \
-            -replicas "$nodes" -logLevel warning >"$ring/$port.out" 2>"$ring/$port.log" </dev/null &
-        PIDS+=($!)
-        for _ in $(seq 1 200); do grep -q "listening on" "$ring/$port.out" 2>/dev/null && break; sleep 0.05; done
-    done
-    for _ in $(seq 1 300); do
-        [ "$("$BIN/peerstore-server" -operation status -peerAddr "127.0.0.1:$PORT" 2>/dev/null | tail -n +2 | wc -l)" -eq "$nodes" ] && break
-        sleep 0.1
-    done
-    sleep 1
+    rm -rf "$home"
+    start_ring "$nodes" "$nodes" "$ring" "$PORT"
+    wait_converged "$nodes" "$PORT"
     local c=("$BIN/peerstore-client" -home "$home" -quiet)
     timed "$tool" first "${c[@]}" -operation backup -peerAddr "127.0.0.1:$PORT" -localPath "$WORK"
     timed "$tool" nochange "${c[@]}" -operation backup
@@ -169,12 +152,6 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 rm -rf "$DATA/work"
-
-# median FILE COLUMN
-median() {
-    [ -s "$1" ] || { echo "-"; return; }
-    awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m }'
-}
 
 CASES=(first nochange mutation restore onefile)
 if [ "$JSON" = 1 ]; then

@@ -142,9 +142,7 @@ struct ReplicationTests {
         _ = try await LiveRingTests().waitForRing(from: again[0].address, ids: ids)
         again[1].kill()
         again[3].kill()
-        let restore = try client(["-operation", "restore", "-peerAddr", again[2].address, "-filedest", tmp.sub("out")])
-        #expect(restore.status == 0, "\(restore.stderr)")
-        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+        #expect(try ring.restoreDifferences(of: src, via: again[2].address).isEmpty)
         // One file on its own too (a big one: a manifest and many chunks), through another surviving node.
         let one = try client(["-operation", "getfile", "-peerAddr", again[4].address, "-filename", "big/random-0.bin", "-filedest", tmp.sub("one.bin")])
         #expect(one.status == 0, "\(one.stderr)")
@@ -197,9 +195,7 @@ struct RepairTests {
 
         // A third node dies: everything is still there.
         servers[4].kill()
-        let restore = try client(["-operation", "restore", "-peerAddr", servers[2].address, "-filedest", tmp.sub("out")])
-        #expect(restore.status == 0, "\(restore.stderr)")
-        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+        #expect(try ring.restoreDifferences(of: src, via: servers[2].address).isEmpty)
     }
 }
 
@@ -235,9 +231,7 @@ struct JoinHandoffTests {
         try Data("changed after the join".utf8).write(to: URL(fileURLWithPath: src + "/changed.txt"))
         let second = try client(["-operation", "backup", "-peerAddr", servers[4].address])
         #expect(second.status == 0, "\(second.stderr)")
-        let restore = try client(["-operation", "restore", "-peerAddr", servers[3].address, "-filedest", tmp.sub("out")])
-        #expect(restore.status == 0, "\(restore.stderr)")
-        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+        #expect(try ring.restoreDifferences(of: src, via: servers[3].address).isEmpty)
         let list = try client(["-operation", "snapshots", "-peerAddr", servers[2].address])
         #expect(list.stdout.split(separator: "\n").count == 3, "\(list.stdout)")
     }
@@ -264,10 +258,7 @@ struct NodeDiesDuringBackupTests {
             "peerstore-client", ["-home", tmp.sub("home"), "-quiet", "-operation", "backup", "-peerAddr", first.address, "-localPath", src])
         #expect(backup.status == 0, "\(backup.stderr)")
 
-        let restore = try CommandRunner.run(
-            "peerstore-client", ["-home", tmp.sub("home"), "-operation", "restore", "-peerAddr", servers[1].address, "-filedest", tmp.sub("out")])
-        #expect(restore.status == 0, "\(restore.stderr)")
-        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+        #expect(try ring.restoreDifferences(of: src, via: servers[1].address).isEmpty)
     }
 }
 
@@ -310,9 +301,7 @@ struct EntryNodeDiesDuringBackupTests {
         #expect(nightly.status == 0, "\(nightly.stderr)")
         #expect(nightly.stderr.contains("entered the ring through"), "\(nightly.stderr)")
 
-        let restore = try ring.client(["-operation", "restore", "-peerAddr", servers[2].address, "-filedest", tmp.sub("out")])
-        #expect(restore.status == 0, "\(restore.stderr)")
-        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+        #expect(try ring.restoreDifferences(of: src, via: servers[2].address).isEmpty)
     }
 }
 
@@ -344,8 +333,6 @@ struct GracefulLeaveHandoffTests {
         #expect(servers[2].stop() == 0)
         let log = try String(contentsOfFile: servers[2].logPath, encoding: .utf8)
         #expect(log.contains("handed the range on"))
-        let restore = try client(["-operation", "restore", "-peerAddr", servers[1].address, "-filedest", tmp.sub("out")])
-        #expect(restore.status == 0, "\(restore.stderr)")
-        #expect(TreeComparison.differences(src, tmp.sub("out")).isEmpty)
+        #expect(try ring.restoreDifferences(of: src, via: servers[1].address).isEmpty)
     }
 }

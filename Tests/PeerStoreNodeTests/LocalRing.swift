@@ -10,6 +10,7 @@ final class LocalRing {
     let tmp: TemporaryDirectory
     let arguments: [String]
     private(set) var servers: [ServerProcess] = []
+    private var restores = 0
 
     init(nodes: Int, in tmp: TemporaryDirectory, arguments: [String]) throws {
         self.tmp = tmp
@@ -49,6 +50,16 @@ final class LocalRing {
         settings.smallFiles = smallFiles
         try TreeGenerator(settings: settings).generate(into: tmp.sub("src"))
         return tmp.sub("src")
+    }
+
+    /// Restores the latest snapshot through the node at `address` into a new folder and lists how it differs from
+    /// `src` (empty: byte-identical). A failed restore throws with the client's error output.
+    func restoreDifferences(of src: String, via address: String) throws -> [String] {
+        restores += 1
+        let out = tmp.sub("restored-\(restores)")
+        let restore = try client(["-operation", "restore", "-peerAddr", address, "-filedest", out])
+        guard restore.status == 0 else { throw TestKitError("restore through \(address) failed: \(restore.stderr)") }
+        return TreeComparison.differences(src, out)
     }
 
     /// The last line of `check -json` through `server`, as numbers (check exits 1 when a block has no copy: still a report).

@@ -14,18 +14,7 @@ extension FileCacheEntry {
         out.writeInteger(ctime.nanoseconds)
         out.writeInteger(inode)
         out.writeInteger(device)
-        switch content {
-        case .inline(let refs):
-            out.writeInteger(UInt8(1))
-            out.writeInteger(UInt8(refs.count))
-            for r in refs { r.encode(into: &out) }
-        case .manifest(let id, let key):
-            out.writeInteger(UInt8(2))
-            out.writeBytes(id.bytes)
-            out.writeBytes(key)
-        default:
-            out.writeInteger(UInt8(0))
-        }
+        content.encode(into: &out)  // only file contents (tags 0-2) are ever cached
     }
 
     /// Reads one entry and checks that it is one the backup could have made (an empty file has no content, inline

@@ -55,24 +55,7 @@ public struct TreeEntry: Equatable, Sendable {
         out.writeInteger(uid)
         out.writeInteger(gid)
         out.writeInteger(size)
-        switch content {
-        case .none:
-            out.writeInteger(UInt8(0))
-        case .inline(let refs):
-            out.writeInteger(UInt8(1))
-            out.writeInteger(UInt8(refs.count))
-            for r in refs { r.encode(into: &out) }
-        case .manifest(let id, let key):
-            out.writeInteger(UInt8(2))
-            out.writeBytes(id.bytes)
-            out.writeBytes(key)
-        case .subtree(let id):
-            out.writeInteger(UInt8(3))
-            out.writeBytes(id.bytes)
-        case .linkTarget(let target):
-            out.writeInteger(UInt8(4))
-            out.writeShortBytes(Array(target.utf8))
-        }
+        content.encode(into: &out)
     }
 
     static func decode(from p: inout ByteBuffer) throws -> TreeEntry {
@@ -119,6 +102,31 @@ public struct TreeEntry: Equatable, Sendable {
         switch (kind, content) {
         case (.file, .none), (.file, .inline), (.file, .manifest), (.directory, .subtree), (.symlink, .linkTarget): true
         default: false
+        }
+    }
+}
+
+extension TreeEntry.Content {
+    /// `tag u8` then the tag's fields: 0 nothing, 1 inline refs (`count u8 | refs`), 2 manifest (`id 32 | session key 32`),
+    /// 3 subtree (`id 32`), 4 link target (short bytes). The file cache writes file contents the same way.
+    func encode(into out: inout ByteBuffer) {
+        switch self {
+        case .none:
+            out.writeInteger(UInt8(0))
+        case .inline(let refs):
+            out.writeInteger(UInt8(1))
+            out.writeInteger(UInt8(refs.count))
+            for r in refs { r.encode(into: &out) }
+        case .manifest(let id, let key):
+            out.writeInteger(UInt8(2))
+            out.writeBytes(id.bytes)
+            out.writeBytes(key)
+        case .subtree(let id):
+            out.writeInteger(UInt8(3))
+            out.writeBytes(id.bytes)
+        case .linkTarget(let target):
+            out.writeInteger(UInt8(4))
+            out.writeShortBytes(Array(target.utf8))
         }
     }
 }

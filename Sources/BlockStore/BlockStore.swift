@@ -96,10 +96,10 @@ public final class BlockStore: @unchecked Sendable {
         guard bytes.count <= settings.maxBlockSize else {
             throw BlockStoreError(.tooLarge, "block of \(bytes.count) bytes exceeds the \(settings.maxBlockSize)-byte limit")
         }
+        if contains(id) { return .alreadyPresent }  // nothing to store, so nothing to verify
         guard BlockID.of(bytes) == id else {
             throw BlockStoreError(.idMismatch, "block id does not match the BLAKE2b-256 of its bytes")
         }
-        if contains(id) { return .alreadyPresent }
         return try await withCheckedThrowingContinuation { continuation in
             enqueue(.block(id, bytes, continuation))
         }

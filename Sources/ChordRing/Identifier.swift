@@ -13,27 +13,29 @@ public struct Identifier: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     /// An identifier from exactly 32 bytes; nil for any other length.
+    @inlinable
     public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
         guard bytes.count == Self.byteCount else { return nil }
-        var w: [UInt64] = [0, 0, 0, 0]
-        for (i, b) in bytes.enumerated() {
-            w[i / 8] = w[i / 8] << 8 | UInt64(b)
+        if let words = bytes.withContiguousStorageIfAvailable({ Self.words(fromBigEndian: UnsafeRawBufferPointer($0)) }) {
+            self.words = words
+            return
         }
-        words = (w[0], w[1], w[2], w[3])
+        self.words = Array(bytes).withUnsafeBytes { Self.words(fromBigEndian: $0) }
+    }
+
+    /// Four big-endian words from 32 bytes.
+    @inlinable
+    static func words(fromBigEndian raw: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
+        func word(_ i: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+        return (word(0), word(1), word(2), word(3))
     }
 
     public static let zero = Identifier(words: (0, 0, 0, 0))
 
     /// The 32 bytes, most significant first.
     public var bytes: [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        for w in [words.0, words.1, words.2, words.3] {
-            for shift in stride(from: 56, through: 0, by: -8) {
-                out.append(UInt8(truncatingIfNeeded: w >> UInt64(shift)))
-            }
-        }
-        return out
+        let bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        return withUnsafeBytes(of: bigEndian) { Array($0) }
     }
 
     /// Lowercase hex of all 32 bytes.

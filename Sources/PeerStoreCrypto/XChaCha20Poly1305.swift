@@ -31,6 +31,23 @@ public enum XChaCha20Poly1305 {
         }
     }
 
+    /// Encrypts the first `count` bytes of `buffer` in place and writes the 16-byte tag right after them; `buffer`
+    /// must have room for `count + tagLength` bytes.
+    public static func sealInPlace(
+        _ buffer: UnsafeMutableRawBufferPointer, count: Int, key: [UInt8], nonce: [UInt8], associatedData: UnsafeRawBufferPointer
+    ) throws {
+        Sodium.ready()
+        guard key.count == keyLength else { throw CryptoError(.invalidKeyLength, "an XChaCha20-Poly1305 key is 32 bytes") }
+        guard nonce.count == nonceLength else { throw CryptoError(.invalidInput, "an XChaCha20-Poly1305 nonce is 24 bytes") }
+        precondition(count >= 0 && buffer.count >= count + tagLength, "no room for the XChaCha20-Poly1305 tag")
+        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var written: UInt64 = 0
+        crypto_aead_xchacha20poly1305_ietf_encrypt(
+            bytes, &written, bytes, UInt64(count),
+            associatedData.count == 0 ? nil : associatedData.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            UInt64(associatedData.count), nil, nonce, key)
+    }
+
     public static func seal(_ plaintext: [UInt8], key: [UInt8], nonce: [UInt8], associatedData: [UInt8] = []) throws -> [UInt8] {
         try plaintext.withUnsafeBytes { try seal($0, key: key, nonce: nonce, associatedData: associatedData) }
     }

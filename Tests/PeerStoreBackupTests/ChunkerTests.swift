@@ -86,6 +86,24 @@ struct ChunkerTests {
         #expect(reader.bytesRead == data.count)
     }
 
+    /// A size hint smaller than the file (it grew since lstat) must not change where chunks are cut.
+    @Test func chunkReaderWithATooSmallSizeHintCutsTheSame() throws {
+        let tmp = try TemporaryDirectory(prefix: "chunk")
+        defer { tmp.remove() }
+        var rng = SeededRandom(seed: 14)
+        let data = rng.bytes(5 << 20)
+        let path = tmp.sub("f")
+        try Data(data).write(to: URL(fileURLWithPath: path))
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let settings = ChunkerSettings(minSize: 64 << 10, averageSize: 256 << 10, maxSize: 1 << 20)
+        var reader = ChunkReader(fd: fd, chunker: FastCDC(settings: settings), sizeHint: 1000)
+        var streamed: [[UInt8]] = []
+        while let c = try reader.withNextChunk({ [UInt8]($0) }) { streamed.append(c) }
+        #expect(streamed == chunks(of: data, settings: settings))
+        #expect(streamed.count > 5)
+    }
+
     @Test func defaultSettingsMatchTheDesign() {
         let s = ChunkerSettings.default
         #expect(s.minSize == 256 << 10 && s.averageSize == 1 << 20 && s.maxSize == 4 << 20)

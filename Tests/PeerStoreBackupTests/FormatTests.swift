@@ -45,6 +45,37 @@ struct FormatTests {
         #expect(try ChunkBlock.open(sealed.bytes, ref: sealed.ref) == noise)
     }
 
+    /// The block layout, built here from its definition: `1 | 1 (chunk) | AEAD(0 | data)` or `AEAD(1 | length | lz4)`,
+    /// keyed and nonced from the plaintext. Sealing in place must give exactly these bytes.
+    @Test func chunkBlockBytesFollowTheLayout() throws {
+        var rng = SeededRandom(seed: 6)
+        let noise = rng.bytes(300_000)
+        let text = [UInt8](String(repeating: "a line of a log file, number 12345\n", count: 9000).utf8)
+        for (plaintext, compressed) in [(noise, false), (text, true)] {
+            let sealed = try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence)
+            let key = ChunkBlock.key(for: plaintext, convergenceKey: keys.convergence)
+            let body: [UInt8] = compressed
+                ? [1] + withUnsafeBytes(of: UInt32(plaintext.count).bigEndian) { Array($0) } + LZ4.compressIfSmaller(plaintext)!
+                : [0] + plaintext
+            let header: [UInt8] = [1, SealedObject.Kind.chunk.rawValue]
+            let expected = header + (try XChaCha20Poly1305.seal(body, key: key, nonce: ChunkBlock.nonce(for: key), associatedData: header))
+            #expect(sealed.bytes == expected)
+            #expect(sealed.ref.key == key && sealed.ref.length == plaintext.count)
+        }
+    }
+
+    /// Compression is tried only where a sample compresses: random data costs a sample, text and data that turns
+    /// compressible halfway are compressed.
+    @Test func compressionIsTriedWhereASampleCompresses() {
+        var rng = SeededRandom(seed: 7)
+        let noise = rng.bytes(1 << 20)
+        let text = [UInt8](String(repeating: "compressible text ", count: 60_000).utf8)
+        let mixed = Array(noise.prefix(600_000)) + Array(text.prefix(600_000))
+        noise.withUnsafeBytes { #expect(!LZ4.looksCompressible($0)) }
+        text.withUnsafeBytes { #expect(LZ4.looksCompressible($0)) }
+        mixed.withUnsafeBytes { #expect(LZ4.looksCompressible($0)) }
+    }
+
     @Test func chunkBlockRejectsAnyAlteration() throws {
         let sealed = try ChunkBlock.seal(Array("hello".utf8), convergenceKey: keys.convergence)
         for i in stride(from: 0, to: sealed.bytes.count, by: 3) {

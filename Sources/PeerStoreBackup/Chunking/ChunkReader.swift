@@ -16,23 +16,32 @@ public struct ChunkReader: ~Copyable {
     /// Bytes read from the file so far.
     public private(set) var bytesRead = 0
 
-    public init(fd: Int32, chunker: FastCDC = FastCDC()) {
+    /// `sizeHint`, the file's size when known, keeps the buffer small for small files; it grows if the file does.
+    public init(fd: Int32, chunker: FastCDC = FastCDC(), sizeHint: Int? = nil) {
         self.fd = fd
         self.chunker = chunker
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * chunker.settings.maxSize, alignment: 64)
+        let full = 2 * chunker.settings.maxSize
+        let size = sizeHint.map { min(full, max(64 << 10, $0 + 4096)) } ?? full
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
     }
 
     deinit { buffer.deallocate() }
 
     /// The next chunk, or nil at the end of the file.
     public mutating func next() throws -> [UInt8]? {
+        try withNextChunk { [UInt8]($0) }
+    }
+
+    /// Calls `body` with the next chunk, in place in the reader's buffer (valid only during the call); nil at the end
+    /// of the file.
+    public mutating func withNextChunk<T>(_ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         try fill()
         if start == end { return nil }
         let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
         let cut = eof ? chunker.cutPoint(window) : chunker.cutPoint(UnsafeRawBufferPointer(rebasing: window.prefix(chunker.settings.maxSize)))
-        let chunk = [UInt8](UnsafeRawBufferPointer(rebasing: buffer[start..<(start + cut)]))
+        let chunk = UnsafeRawBufferPointer(rebasing: buffer[start..<(start + cut)])
         start += cut
-        return chunk
+        return try body(chunk)
     }
 
     /// Ensures at least `maxSize` bytes are buffered, or that the file is exhausted.
@@ -45,7 +54,16 @@ public struct ChunkReader: ~Copyable {
             start = 0
             end = count
         }
-        while end < buffer.count && end - start < want {
+        while end - start < want {
+            if end == buffer.count {
+                // A file larger than its size hint: grow to the full buffer, or chunk boundaries would depend on it.
+                let full = 2 * want
+                guard buffer.count < full else { break }
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: full, alignment: 64)
+                grown.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
+                buffer.deallocate()
+                buffer = grown
+            }
             let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
             if n < 0 {
                 if errno == EINTR { continue }

@@ -23,20 +23,40 @@ public enum ChunkBlock {
     }
 
     public static func seal(_ plaintext: [UInt8], convergenceKey: [UInt8]) throws -> Sealed {
-        let chunkKey = key(for: plaintext, convergenceKey: convergenceKey)
-        var body: [UInt8]
-        if let compressed = LZ4.compressIfSmaller(plaintext), compressed.count + 4 < plaintext.count {
-            body = [1]
-            body.reserveCapacity(5 + compressed.count)
-            body += withUnsafeBytes(of: UInt32(plaintext.count).bigEndian) { Array($0) }
-            body += compressed
-        } else {
-            body = [0]
-            body.reserveCapacity(1 + plaintext.count)
-            body += plaintext
+        try plaintext.withUnsafeBytes { try seal($0, convergenceKey: convergenceKey) }
+    }
+
+    /// Seals straight from the reader's buffer: the block is built in one allocation and encrypted in place. LZ4 is
+    /// tried only when a sample says the data compresses, and kept only when it saves space.
+    public static func seal(_ plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8]) throws -> Sealed {
+        let chunkKey = Blake2b.hash(plaintext, outputLength: 32, key: convergenceKey)
+        var compressed: [UInt8] = []
+        if plaintext.count > 64, LZ4.looksCompressible(plaintext) {
+            compressed = [UInt8](unsafeUninitializedCapacity: LZ4.bound(plaintext.count)) { out, count in
+                count = LZ4.compress(plaintext, into: UnsafeMutableRawBufferPointer(out)) ?? 0
+            }
         }
-        let header = [SealedObject.version, SealedObject.Kind.chunk.rawValue]
-        let bytes = header + (try XChaCha20Poly1305.seal(body, key: chunkKey, nonce: nonce(for: chunkKey), associatedData: header))
+        let useCompressed = !compressed.isEmpty && compressed.count + 4 < plaintext.count
+        let bodyCount = useCompressed ? 5 + compressed.count : 1 + plaintext.count
+        let total = 2 + bodyCount + XChaCha20Poly1305.tagLength
+        let nonce = nonce(for: chunkKey)
+        let bytes = try [UInt8](unsafeUninitializedCapacity: total) { out, count in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            raw[0] = SealedObject.version
+            raw[1] = SealedObject.Kind.chunk.rawValue
+            if useCompressed {
+                raw[2] = 1
+                raw.storeBytes(of: UInt32(plaintext.count).bigEndian, toByteOffset: 3, as: UInt32.self)
+                compressed.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[7...]).copyMemory(from: $0) }
+            } else {
+                raw[2] = 0
+                if plaintext.count > 0 { UnsafeMutableRawBufferPointer(rebasing: raw[3...]).copyMemory(from: plaintext) }
+            }
+            try XChaCha20Poly1305.sealInPlace(
+                UnsafeMutableRawBufferPointer(rebasing: raw[2...]), count: bodyCount, key: chunkKey, nonce: nonce,
+                associatedData: UnsafeRawBufferPointer(rebasing: raw[0..<2]))
+            count = total
+        }
         return Sealed(ref: ChunkRef(blockID: BlockID.of(bytes), key: chunkKey, length: plaintext.count), bytes: bytes)
     }
 

@@ -17,7 +17,6 @@ public final class BackupRunner: Sendable {
     let chunker: FastCDC
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
-
     public init(client: RingClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil) {
         self.progress = progress
         self.client = client
@@ -29,6 +28,8 @@ public final class BackupRunner: Sendable {
     private struct Walk {
         var summary = BackupSummary(snapshotID: .zero)
         let uploader: BlockUploader
+        let reader: FileReader
+        let limit: FileReadLimit
         /// The previous backup's cache (nil: read every file).
         var previous: FileCache?
         /// The cache this backup writes (nil: none).
@@ -46,7 +47,10 @@ public final class BackupRunner: Sendable {
         let catalog = SnapshotCatalog(client: client, identity: identity)
         let previous = try await catalog.head(device: device)
 
-        var walk = Walk(uploader: BlockUploader(client: client), next: store == nil ? nil : FileCacheWriter())
+        let uploader = BlockUploader(client: client)
+        let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress, wantsCacheEntry: store != nil)
+        var walk = Walk(uploader: uploader, reader: reader, limit: FileReadLimit(permits: FileReader.permits),
+                        next: store == nil ? nil : FileCacheWriter())
         // Totals for the progress line come from a quick count running alongside (lstat only).
         let scan = progress.map { progress in
             Task.detached(priority: .utility) {
@@ -134,36 +138,72 @@ public final class BackupRunner: Sendable {
         if listing.unreadableNames > 0 {
             walk.summary.skipped.append("\(display): \(listing.unreadableNames) entries with names that are not UTF-8")
         }
-        var entries: [TreeEntry] = []
-        entries.reserveCapacity(listing.names.count)
-        for name in listing.names {
-            let child = path + "/" + name
-            let childRelative = relative + [name]
-            let childDisplay = childRelative.joined(separator: "/")
-            do {
-                if !excludes.isEmpty {
-                    let isDirectory = (try? FileInfo.lstat(child))?.kind == .directory
-                    if excludes.excludes(childRelative, isDirectory: isDirectory) {
+        // Entries in name order; files to read are read on tasks (a few at once, see FileReadLimit) and fill their
+        // slot when done, while the walk goes on with the next entries and subfolders.
+        var slots = [TreeEntry?](repeating: nil, count: listing.names.count)
+        let reader = walk.reader
+        let limit = walk.limit
+        try await withThrowingTaskGroup(of: (Int, FileInfo, Result<FileReader.Outcome, FileSystemError>).self) { group in
+            for (index, name) in listing.names.enumerated() {
+                let child = path + "/" + name
+                let childRelative = relative + [name]
+                do {
+                    let info = try FileInfo.lstat(child)
+                    if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: info.kind == .directory) {
                         walk.summary.excluded += 1
                         continue
                     }
+                    if info.kind == .file, !fromCache(child, info: info, walk: &walk, into: &slots[index]) {
+                        let permits = walk.reader.permits(forSize: info.size)
+                        await limit.acquire(permits)
+                        group.addTask {
+                            let result: Result<FileReader.Outcome, FileSystemError>
+                            do {
+                                result = .success(try await reader.read(child, info: info))
+                            } catch let error as FileSystemError {
+                                result = .failure(error)
+                            } catch {
+                                await limit.release(permits)
+                                throw error
+                            }
+                            await limit.release(permits)
+                            return (index, info, result)
+                        }
+                        continue
+                    }
+                    if info.kind != .file {
+                        slots[index] = try await backupEntry(child, info: info, relative: childRelative, excludes: excludes, walk: &walk)
+                    }
+                } catch let error as FileSystemError {
+                    walk.summary.skipped.append("\(childRelative.joined(separator: "/")): \(error.description)")
                 }
-                if let entry = try await backupEntry(child, relative: childRelative, excludes: excludes, walk: &walk) {
-                    entries.append(entry)
+            }
+            for try await (index, info, result) in group {
+                let name = listing.names[index]
+                switch result {
+                case .success(let outcome):
+                    walk.summary.filesRead += 1
+                    walk.summary.bytesRead += outcome.size
+                    walk.summary.bytes += outcome.size
+                    walk.summary.files += 1
+                    progress?.fileDone()
+                    if let cached = outcome.cacheEntry { walk.next?.add(path: path + "/" + name, cached) }
+                    slots[index] = TreeEntry(file: name, info: info, size: outcome.size, content: outcome.content)
+                case .failure(let error):
+                    walk.summary.skipped.append("\((relative + [name]).joined(separator: "/")): \(error.description)")
                 }
-            } catch let error as FileSystemError {
-                walk.summary.skipped.append("\(childDisplay): \(error.description)")
             }
         }
-        let (id, bytes) = try Tree(entries: entries).seal(keys: identity.keys)
+        let (id, bytes) = try Tree(entries: slots.compactMap { $0 }).seal(keys: identity.keys)
         try await walk.uploader.add(id: id, bytes: bytes)
         return id
     }
 
-    private func backupEntry(_ path: String, relative: [String], excludes: ExcludeRules, walk: inout Walk) async throws -> TreeEntry? {
+    /// A folder, link or other non-file entry.
+    private func backupEntry(_ path: String, info: FileInfo, relative: [String], excludes: ExcludeRules, walk: inout Walk) async throws
+        -> TreeEntry?
+    {
         let name = relative[relative.count - 1]
-        let display = relative.joined(separator: "/")
-        let info = try FileInfo.lstat(path)
         func entry(_ kind: TreeEntry.Kind, size: UInt64, content: TreeEntry.Content) -> TreeEntry {
             TreeEntry(name: name, kind: kind, mode: info.mode, mtime: info.mtime, uid: info.uid, gid: info.gid, size: size, content: content)
         }
@@ -178,64 +218,31 @@ public final class BackupRunner: Sendable {
             walk.summary.symlinks += 1
             return entry(.symlink, size: UInt64(target.utf8.count), content: .linkTarget(target))
         case .file:
-            let (size, content) = try await backupFile(path, info: info, walk: &walk)
-            walk.summary.files += 1
-            progress?.fileDone()
-            return entry(.file, size: size, content: content)
+            preconditionFailure("files are read by FileReader or taken from the cache")
         case .other:
-            walk.summary.skipped.append("\(display): not a file, folder or link (socket, pipe or device)")
+            walk.summary.skipped.append("\(relative.joined(separator: "/")): not a file, folder or link (socket, pipe or device)")
             return nil
         }
     }
 
-    /// The file's size and content: from the previous cache if the file is unchanged, else by reading it.
-    private func backupFile(_ path: String, info: FileInfo, walk: inout Walk) async throws -> (UInt64, TreeEntry.Content) {
-        if let cached = walk.previous?.unchanged(path: path, info: info) {
-            walk.summary.filesUnchanged += 1
-            walk.summary.bytes += cached.size
-            progress?.add(bytes: Int(cached.size))
-            walk.next?.add(path: path, cached)
-            return (cached.size, cached.content)
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
-        defer { close(fd) }
-        var reader = ChunkReader(fd: fd, chunker: chunker)
-        var refs: [ChunkRef] = []
-        var size: UInt64 = 0
-        let convergence = identity.keys.convergence
-        while true {
-            let chunk: [UInt8]?
-            do {
-                chunk = try reader.next()
-            } catch {
-                throw FileSystemError(description: "cannot read \(path): \(error)")
-            }
-            guard let chunk else { break }
-            let sealed = try ChunkBlock.seal(chunk, convergenceKey: convergence)
-            try await walk.uploader.add(id: sealed.ref.blockID, bytes: sealed.bytes)
-            refs.append(sealed.ref)
-            size += UInt64(chunk.count)
-            progress?.add(bytes: chunk.count)
-        }
-        walk.summary.filesRead += 1
-        walk.summary.bytesRead += size
-        walk.summary.bytes += size
-        let content: TreeEntry.Content
-        if refs.isEmpty {
-            content = .none
-        } else if refs.count <= 1 {
-            content = .inline(refs)
-        } else {
-            let manifest = try FileManifest(size: size, chunks: refs).seal(keys: identity.keys)
-            try await walk.uploader.add(id: manifest.id, bytes: manifest.bytes)
-            content = .manifest(id: manifest.id, sessionKey: manifest.sessionKey)
-        }
-        // Cached only if the file did not change while it was read: what was read is what the metadata describes.
-        let entry = FileCacheEntry(info: info, content: content)
-        if walk.next != nil, size == info.size, let after = try? FileInfo.fstat(fd, path: path), entry.matches(after) {
-            walk.next?.add(path: path, entry)
-        }
-        return (size, content)
+    /// Fills `slot` from the previous backup's cache when the file is unchanged; false when the file must be read.
+    private func fromCache(_ path: String, info: FileInfo, walk: inout Walk, into slot: inout TreeEntry?) -> Bool {
+        guard let cached = walk.previous?.unchanged(path: path, info: info) else { return false }
+        walk.summary.filesUnchanged += 1
+        walk.summary.bytes += cached.size
+        walk.summary.files += 1
+        progress?.add(bytes: Int(cached.size))
+        progress?.fileDone()
+        walk.next?.add(path: path, cached)
+        slot = TreeEntry(file: String(path[path.index(after: path.lastIndex(of: "/")!)...]), info: info, size: cached.size,
+                         content: cached.content)
+        return true
+    }
+}
+
+extension TreeEntry {
+    /// A regular file's entry: metadata from `info`, content as read or cached.
+    init(file name: String, info: FileInfo, size: UInt64, content: Content) {
+        self.init(name: name, kind: .file, mode: info.mode, mtime: info.mtime, uid: info.uid, gid: info.gid, size: size, content: content)
     }
 }

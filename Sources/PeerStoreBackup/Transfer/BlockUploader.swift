@@ -1,92 +1,125 @@
 import ChordRing
 import PeerStoreWire
 
-/// Sends blocks to the node in windows: a window's ids are asked in one have-blocks request, only the missing blocks
-/// are sent (many in flight), and the next window fills while the previous one is on the wire. Memory stays bounded by
-/// two windows whatever the files' sizes.
+/// Sends blocks to the ring in windows: a window's ids are asked in one have-blocks request and only the missing
+/// blocks are sent, many at once. Windows are sent while the next ones fill, and `add` waits once more than
+/// `Settings.batchesInFlight` are on the wire, so memory stays bounded whatever the files' sizes.
+///
+/// Safe for many concurrent adders (files are read several at once): a window is handed to its send task without a
+/// suspension in between, every send task is kept until it is awaited, and `finish` returns only when every block
+/// added before it is durable.
 public actor BlockUploader {
     public struct Stats: Sendable, Equatable {
         public var blocksOffered = 0
         public var blocksSent = 0
         public var bytesSent = 0
+
+        mutating func add(_ other: Stats) {
+            blocksSent += other.blocksSent
+            bytesSent += other.bytesSent
+        }
     }
 
     public struct Settings: Sendable {
-        public var windowBytes = 32 << 20
+        /// A window is sent when it holds this many bytes or blocks.
+        public var windowBytes = 8 << 20
         public var windowBlocks = 1024
-        public var putsInFlight = 48
+        /// Windows on the wire before `add` waits for the oldest.
+        public var batchesInFlight = 2
+        /// Puts in flight per window: at most this many, and no more than `putBytesInFlight` bytes (but at least one).
+        public var putsInFlight = 64
+        public var putBytesInFlight = 6 << 20
         public init() {}
     }
 
-    private let client: RingClient
+    private let sink: any BlockSink
     private let settings: Settings
     private var window: [(Identifier, [UInt8])] = []
     private var windowBytes = 0
     private var seen = Set<Identifier>()
-    private var inFlight: Task<Stats, Error>?
+    /// Windows being sent, oldest first, each with a serial so that exactly one waiter retires it.
+    private var batches: [(serial: Int, task: Task<Stats, Error>)] = []
+    private var nextSerial = 0
     private var stats = Stats()
 
-    public init(client: RingClient, settings: Settings = .init()) {
-        self.client = client
+    public init(client: any BlockSink, settings: Settings = .init()) {
+        self.sink = client
         self.settings = settings
     }
 
-    /// Queues a block; returns at once unless the window is full and the previous one still sending.
+    /// Queues a block; returns at once unless too many windows are still on the wire.
     public func add(id: Identifier, bytes: [UInt8]) async throws {
         stats.blocksOffered += 1
         guard seen.insert(id).inserted else { return }
         window.append((id, bytes))
         windowBytes += bytes.count
         if windowBytes >= settings.windowBytes || window.count >= settings.windowBlocks {
-            try await flush()
+            startBatch()
+        }
+        while batches.count > settings.batchesInFlight {
+            try await retireOldest()
         }
     }
 
-    /// Sends everything queued and waits until the node has all of it on disk.
+    /// Sends everything queued and waits until the ring has all of it on disk.
     public func finish() async throws -> Stats {
-        try await flush()
-        try await drain()
+        startBatch()
+        while !batches.isEmpty {
+            try await retireOldest()
+        }
         return stats
     }
 
-    private func flush() async throws {
-        try await drain()
+    /// Hands the current window to a send task (no suspension: no other adder can see a half-taken window).
+    private func startBatch() {
         guard !window.isEmpty else { return }
         let batch = window
         window = []
         windowBytes = 0
-        let client = self.client
-        let width = settings.putsInFlight
-        inFlight = Task { try await Self.send(batch, client: client, width: width) }
+        let sink = self.sink
+        let settings = self.settings
+        batches.append((nextSerial, Task { try await Self.send(batch, sink: sink, settings: settings) }))
+        nextSerial += 1
     }
 
-    private func drain() async throws {
-        guard let task = inFlight else { return }
-        inFlight = nil
+    /// Waits for the oldest window; the first waiter to come back removes it and counts its stats.
+    private func retireOldest() async throws {
+        guard let (serial, task) = batches.first else { return }
         let sent = try await task.value
-        stats.blocksSent += sent.blocksSent
-        stats.bytesSent += sent.bytesSent
+        if let index = batches.firstIndex(where: { $0.serial == serial }) {
+            batches.remove(at: index)
+            stats.add(sent)
+        }
     }
 
-    private static func send(_ batch: [(Identifier, [UInt8])], client: RingClient, width: Int) async throws -> Stats {
-        let present = try await client.haveBlocks(batch.map(\.0))
+    private static func send(_ batch: [(Identifier, [UInt8])], sink: any BlockSink, settings: Settings) async throws -> Stats {
+        let present = try await sink.haveBlocks(batch.map(\.0))
         let missing = zip(batch, present).filter { !$0.1 }.map(\.0)
         var stats = Stats()
         try await withThrowingTaskGroup(of: Int.self) { group in
             var next = 0
-            func start() {
-                let (id, bytes) = missing[next]
-                next += 1
-                group.addTask {
-                    try await client.putBlock(id: id, bytes: bytes)
-                    return bytes.count
+            var puts = 0
+            var bytes = 0
+            // Small blocks: many in flight, so that each of the node's syncs covers many; large ones: a few MiB.
+            func startWhileRoom() {
+                while next < missing.count && (puts == 0 || (puts < settings.putsInFlight && bytes < settings.putBytesInFlight)) {
+                    let (id, block) = missing[next]
+                    next += 1
+                    puts += 1
+                    bytes += block.count
+                    group.addTask {
+                        try await sink.putBlock(id: id, bytes: block)
+                        return block.count
+                    }
                 }
             }
-            while next < min(width, missing.count) { start() }
+            startWhileRoom()
             while let sent = try await group.next() {
                 stats.blocksSent += 1
                 stats.bytesSent += sent
-                if next < missing.count { start() }
+                puts -= 1
+                bytes -= sent
+                startWhileRoom()
             }
         }
         return stats

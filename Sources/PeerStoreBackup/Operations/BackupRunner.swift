@@ -33,6 +33,8 @@ public final class BackupRunner: Sendable {
         var previous: FileCache?
         /// The cache this backup writes (nil: none).
         var next: FileCacheWriter?
+        /// Files with several links stored so far: a later name of one becomes a hard-link entry.
+        var hardLinks = HardLinkIndex()
     }
 
     /// Backs up `localPath` as `device`, leaving out what `excludes` (and `.peerstoreignore` files) name. With `cache`,
@@ -178,7 +180,15 @@ public final class BackupRunner: Sendable {
             walk.summary.symlinks += 1
             return entry(.symlink, size: UInt64(target.utf8.count), content: .linkTarget(target))
         case .file:
+            // Another name of a file already stored by this backup: the entry names the first path; nothing is read.
+            if let first = walk.hardLinks.firstPath(device: info.device, inode: info.inode, links: info.links) {
+                walk.summary.files += 1
+                progress?.add(bytes: Int(info.size))
+                progress?.fileDone()
+                return entry(.file, size: info.size, content: .hardLink(first))
+            }
             let (size, content) = try await backupFile(path, info: info, walk: &walk)
+            walk.hardLinks.add(device: info.device, inode: info.inode, links: info.links, path: relative)
             walk.summary.files += 1
             progress?.fileDone()
             return entry(.file, size: size, content: content)

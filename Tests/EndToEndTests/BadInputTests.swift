@@ -119,18 +119,7 @@ struct BadInputTests {
         server.stop()
 
         // Flip one byte in the middle of the largest entry: a chunk of one file (not the small tree or snapshot).
-        let segment = tmp.sub("node/segments/0000000001.seg")
-        var bytes = [UInt8](FileManager.default.contents(atPath: segment)!)
-        var offset = 16
-        var largest = (offset: 0, length: 0)
-        while offset + 52 <= bytes.count {
-            let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-            if length > largest.length { largest = (offset + 52, length) }
-            offset += 52 + length
-        }
-        #expect(largest.length > 200_000)
-        bytes[largest.offset + largest.length / 2] ^= 0xff
-        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        try corruptLargestEntry(segment: tmp.sub("node/segments/0000000001.seg"), atLeast: 200_000)
 
         server = try ServerProcess(dataPath: tmp.sub("node"))
         defer { server.stop() }

@@ -27,3 +27,21 @@ func smallCorpus(seed: UInt64 = 7) -> TreeGenerator.Settings {
     s.smallMax = 16 << 10
     return s
 }
+
+/// Flips one byte in the middle of the largest entry of a stopped node's segment (a chunk, not a small tree or
+/// snapshot), checking that entry has at least `atLeast` bytes.
+func corruptLargestEntry(segment: String, atLeast: Int) throws {
+    var bytes = [UInt8](FileManager.default.contents(atPath: segment) ?? Data())
+    var offset = 16
+    var largest = (offset: 0, length: 0)
+    while offset + 52 <= bytes.count {
+        let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
+        if length > largest.length { largest = (offset + 52, length) }
+        offset += 52 + length
+    }
+    guard largest.length >= atLeast else {
+        throw TestKitError("the largest entry of \(segment) has \(largest.length) bytes, fewer than \(atLeast)")
+    }
+    bytes[largest.offset + largest.length / 2] ^= 0xff
+    try Data(bytes).write(to: URL(fileURLWithPath: segment))
+}

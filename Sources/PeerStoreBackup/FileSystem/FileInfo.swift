@@ -18,6 +18,8 @@ public struct FileInfo: Sendable, Equatable {
     public var gid: UInt32
     public var inode: UInt64
     public var device: UInt64
+    /// How many hard links (names) the file has.
+    public var links: UInt64
 
     public static func lstat(_ path: String) throws -> FileInfo {
         var st = stat()
@@ -46,6 +48,7 @@ public struct FileInfo: Sendable, Equatable {
         gid = st.st_gid
         inode = UInt64(st.st_ino)
         device = UInt64(st.st_dev)
+        links = UInt64(st.st_nlink)
     }
 }
 

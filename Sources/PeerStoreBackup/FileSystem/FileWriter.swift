@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Writes one restored file through a hidden temp file in the target folder, renamed into place only when whole,
-/// so a failure never leaves a half-written or empty file under the real name. Runs of zeros become holes.
+/// so a failure never leaves a half-written or empty file under the real name. Zeros filling whole 4 KiB blocks of the
+/// file are not written, so they become holes (see `ZeroRuns`): a sparse file comes back sparse.
 struct FileWriter: ~Copyable {
     let finalPath: String
     let tempPath: String
@@ -32,19 +33,29 @@ struct FileWriter: ~Copyable {
         }
     }
 
+    /// Writes the next bytes of the file, leaving out its zero blocks (the final size is set by ftruncate).
     mutating func append(_ bytes: [UInt8]) throws {
         defer { offset += bytes.count }
-        if bytes.allSatisfy({ $0 == 0 }) { return }  // leave a hole; the final size is set by ftruncate
         try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FileSystemError.last("cannot write", tempPath)
-                }
-                done += n
+            var start = 0
+            for hole in ZeroRuns.holes(in: raw, fileOffset: offset) {
+                try write(raw, start..<hole.lowerBound)
+                start = hole.upperBound
             }
+            try write(raw, start..<raw.count)
+        }
+    }
+
+    /// Writes `range` of `raw` at its place in the file (`offset` is where `raw` starts).
+    private func write(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) throws {
+        var done = range.lowerBound
+        while done < range.upperBound {
+            let n = pwrite(fd, raw.baseAddress! + done, range.upperBound - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError.last("cannot write", tempPath)
+            }
+            done += n
         }
     }
 

@@ -5,11 +5,15 @@ import NIOCore
 ///
 /// Encoding: `nameLength u16 | name | kind u8 | mode u32 | mtime i64 + u32 ns | uid u32 | gid u32 | size u64 |
 /// content tag u8 | content`, content being nothing (0), inline chunk refs of a small file (1: `count u8 | refs`),
-/// a manifest (2: `id | session key`), a subtree (3: `id`) or a link target (4: `u16 length | bytes`).
+/// a manifest (2: `id | session key`), a subtree (3: `id`), a link target (4: `u16 length | bytes`) or, for another
+/// name of a file with several hard links, the path it was first backed up under (5: `count u16 | (u16 length |
+/// bytes)*`, components from the backed-up folder, each a safe name; its mode, mtime, owner and size are the file's).
 public struct TreeEntry: Equatable, Sendable {
     public static let maxNameLength = 4096
     public static let maxLinkLength = 4096
     public static let maxInlineChunks = 4
+    /// The most components a hard link's path may have.
+    public static let maxLinkComponents = 1024
 
     public enum Kind: UInt8, Sendable {
         case file = 1
@@ -24,6 +28,9 @@ public struct TreeEntry: Equatable, Sendable {
         case manifest(id: Identifier, sessionKey: [UInt8])
         case subtree(Identifier)
         case linkTarget(String)
+        /// Another name of a file with several hard links: the path (components from the backed-up folder) of the
+        /// name it was first backed up under, whose entry holds the content.
+        case hardLink([String])
     }
 
     public var name: String
@@ -61,9 +68,7 @@ public struct TreeEntry: Equatable, Sendable {
     static func decode(from p: inout ByteBuffer) throws -> TreeEntry {
         let what = "tree entry"
         let name = try p.readShortString(max: maxNameLength, what: what)
-        guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
-            throw BackupError.badFormat(what, "unsafe name")
-        }
+        guard isSafeName(name) else { throw BackupError.badFormat(what, "unsafe name") }
         guard let rawKind = p.readInteger(as: UInt8.self), let kind = Kind(rawValue: rawKind),
             let mode = p.readInteger(as: UInt32.self), let sec = p.readInteger(as: Int64.self),
             let nsec = p.readInteger(as: UInt32.self), nsec < 1_000_000_000,
@@ -89,6 +94,13 @@ public struct TreeEntry: Equatable, Sendable {
             content = .subtree(Identifier(bytes: id)!)
         case 4:
             content = .linkTarget(try p.readShortString(max: maxLinkLength, what: what))
+        case 5:
+            guard let count = p.readInteger(as: UInt16.self), count >= 1, Int(count) <= maxLinkComponents else {
+                throw BackupError.badFormat(what, "bad hard link path length")
+            }
+            let path = try (0..<count).map { _ in try p.readShortString(max: maxNameLength, what: what) }
+            guard path.allSatisfy(isSafeName) else { throw BackupError.badFormat(what, "unsafe hard link path") }
+            content = .hardLink(path)
         default:
             throw BackupError.badFormat(what, "unknown content tag \(tag)")
         }
@@ -100,15 +112,28 @@ public struct TreeEntry: Equatable, Sendable {
 
     var contentMatchesKind: Bool {
         switch (kind, content) {
-        case (.file, .none), (.file, .inline), (.file, .manifest), (.directory, .subtree), (.symlink, .linkTarget): true
+        case (.file, .none), (.file, .inline), (.file, .manifest), (.file, .hardLink), (.directory, .subtree),
+            (.symlink, .linkTarget):
+            true
         default: false
         }
+    }
+
+    /// True for another name of a hard-linked file.
+    var isHardLink: Bool {
+        if case .hardLink = content { true } else { false }
+    }
+
+    /// A name that stays inside its folder: not empty, not `.` or `..`, no `/`.
+    static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/")
     }
 }
 
 extension TreeEntry.Content {
     /// `tag u8` then the tag's fields: 0 nothing, 1 inline refs (`count u8 | refs`), 2 manifest (`id 32 | session key 32`),
-    /// 3 subtree (`id 32`), 4 link target (short bytes). The file cache writes file contents the same way.
+    /// 3 subtree (`id 32`), 4 link target (short bytes), 5 hard link (`count u16 | short bytes*`). The file cache
+    /// writes file contents the same way (tags 0-2 only: a hard link is never cached).
     func encode(into out: inout ByteBuffer) {
         switch self {
         case .none:
@@ -127,6 +152,10 @@ extension TreeEntry.Content {
         case .linkTarget(let target):
             out.writeInteger(UInt8(4))
             out.writeShortBytes(Array(target.utf8))
+        case .hardLink(let path):
+            out.writeInteger(UInt8(5))
+            out.writeInteger(UInt16(path.count))
+            for component in path { out.writeShortBytes(Array(component.utf8)) }
         }
     }
 }

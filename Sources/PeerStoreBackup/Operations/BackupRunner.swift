@@ -34,6 +34,8 @@ public final class BackupRunner: Sendable {
         var previous: FileCache?
         /// The cache this backup writes (nil: none).
         var next: FileCacheWriter?
+        /// Files with several links stored so far: a later name of one becomes a hard-link entry.
+        var hardLinks = HardLinkIndex()
     }
 
     /// Backs up `localPath` as `device`, leaving out what `excludes` (and `.peerstoreignore` files) name. With `cache`,
@@ -152,6 +154,17 @@ public final class BackupRunner: Sendable {
                     if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: info.kind == .directory) {
                         walk.summary.excluded += 1
                         continue
+                    }
+                    if info.kind == .file {
+                        // Another name of a file already stored by this backup: the entry names the first path.
+                        if let first = walk.hardLinks.firstPath(device: info.device, inode: info.inode, links: info.links) {
+                            walk.summary.files += 1
+                            progress?.add(bytes: Int(info.size))
+                            progress?.fileDone()
+                            slots[index] = TreeEntry(file: name, info: info, size: info.size, content: .hardLink(first))
+                            continue
+                        }
+                        walk.hardLinks.add(device: info.device, inode: info.inode, links: info.links, path: childRelative)
                     }
                     if info.kind == .file, !fromCache(child, info: info, walk: &walk, into: &slots[index]) {
                         let permits = walk.reader.permits(forSize: info.size)

@@ -34,7 +34,7 @@ public struct ReplicaCheck: Sendable {
                     ids.append(id)
                     let manifest = try FileManifest.open(try await catalog.fetcher.fetch(id, what: entry.name), sessionKey: key)
                     ids += manifest.chunks.map(\.blockID)
-                case .none, .linkTarget: break
+                case .none, .linkTarget, .hardLink: break
                 }
             }
         }

@@ -31,12 +31,22 @@ public final class Restorer: Sendable {
     // MARK: One file
 
     /// Restores `filename` (as it was backed up, absolute or relative to the backed-up folder) to `destination`
-    /// (a file path, or an existing folder to put it in).
+    /// (a file path, or an existing folder to put it in). Another name of a hard-linked file gets the file's content.
     public func restoreFile(_ filename: String, from snapshot: Snapshot, to destination: String, force: Bool) async throws -> RestoreSummary {
         let started = Date()
-        let entry = try await find(filename, in: snapshot)
+        var entry = try await find(filename, in: snapshot)
         guard entry.kind == .file else {
             throw BackupError(.notInSnapshot, "\(filename) is a \(entry.kind == .directory ? "folder" : "link") in the snapshot; use -operation restore for folders")
+        }
+        if case .hardLink(let first) = entry.content {
+            // Another name of a hard-linked file: the content is in the entry of the name it was first backed up under.
+            let original = try await lookup(first, from: snapshot.rootTree)
+            guard let original, original.kind == .file, !original.isHardLink else {
+                throw BackupError(.notInSnapshot,
+                                  "\(filename) is a hard link to \(first.joined(separator: "/")), which is not a file in the snapshot")
+            }
+            entry.content = original.content
+            entry.size = original.size
         }
         var target = destination
         var isDir: ObjCBool = false
@@ -111,11 +121,13 @@ public final class Restorer: Sendable {
         progress?.setTotal(files: Int(snapshot.files), bytes: snapshot.bytes)
         do {
             // Folders and links first (the whole tree is walked), then every file of the snapshot with many at once
-            // (not folder by folder: small folders would leave the pipeline empty), then folder modes and times, deepest
-            // first, because writing into a folder changes its mtime and a read-only mode would stop us.
+            // (not folder by folder: small folders would leave the pipeline empty), then the other names of hard-linked
+            // files, then folder modes and times, deepest first, because writing into a folder changes its mtime and a
+            // read-only mode would stop us.
             var plan = Plan()
             try await collect(snapshot.rootTree, into: workDir, display: "", plan: &plan, summary: &summary)
-            try await restoreFiles(plan.files, summary: &summary)
+            let restored = try await restoreFiles(plan.files, summary: &summary)
+            restoreHardLinks(plan.hardLinks, root: workDir, restored: restored, summary: &summary)
             for (entry, path) in plan.folders {
                 try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
             }
@@ -135,9 +147,11 @@ public final class Restorer: Sendable {
         return summary
     }
 
-    /// What a whole restore writes after the walk: files (entry, path, shown name), and folders children first.
+    /// What a whole restore writes after the walk: files (entry, path, shown name), other names of hard-linked files
+    /// (path, shown name, first name's path), and folders children first.
     private struct Plan {
         var files: [(TreeEntry, String, String)] = []
+        var hardLinks: [(String, String, [String])] = []
         var folders: [(TreeEntry, String)] = []
     }
 
@@ -166,12 +180,18 @@ public final class Restorer: Sendable {
                 summary.symlinks += 1
             case .none, .inline, .manifest:
                 plan.files.append((entry, path, shown))
+            case .hardLink(let first):
+                plan.hardLinks.append((path, shown, first))
             }
         }
     }
 
-    /// Restores files, several at once; a file whose blocks are missing or corrupt is listed, not written.
-    private func restoreFiles(_ files: [(TreeEntry, String, String)], summary: inout RestoreSummary) async throws {
+    /// Restores files, several at once; a file whose blocks are missing or corrupt is listed, not written. Returns the
+    /// shown names of the files written.
+    private func restoreFiles(_ files: [(TreeEntry, String, String)], summary: inout RestoreSummary) async throws
+        -> Set<String>
+    {
+        var restored = Set<String>()
         try await withThrowingTaskGroup(of: (TreeEntry, String, BackupError?).self) { group in
             var next = 0
             func start() {
@@ -191,12 +211,35 @@ public final class Restorer: Sendable {
                 if let error {
                     summary.failed.append("\(shown): \(error.message)")
                 } else {
+                    restored.insert(shown)
                     summary.files += 1
                     summary.bytes += entry.size
                     progress?.fileDone()
                 }
                 if next < files.count { start() }
             }
+        }
+        return restored
+    }
+
+    /// Creates each other name of a hard-linked file as a hard link (link(2)) to its first name under `root`. A name
+    /// whose first name was not restored (its file failed, or the path is not a file of the snapshot) is listed, not
+    /// created. Counted as files.
+    private func restoreHardLinks(_ links: [(String, String, [String])], root: String, restored: Set<String>,
+                                  summary: inout RestoreSummary) {
+        for (path, shown, first) in links {
+            let firstShown = first.joined(separator: "/")
+            guard restored.contains(firstShown) else {
+                summary.failed.append("\(shown): hard link to \(firstShown), which was not restored")
+                continue
+            }
+            if (try? FileInfo.lstat(path)) != nil { unlink(path) }
+            guard link(root + "/" + firstShown, path) == 0 else {
+                summary.failed.append("\(shown): cannot link it to \(firstShown): \(String(cString: strerror(errno)))")
+                continue
+            }
+            summary.files += 1
+            progress?.fileDone()
         }
     }
 

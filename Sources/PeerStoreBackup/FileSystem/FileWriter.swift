@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Writes one restored file through a hidden temp file in the target folder, renamed into place only when whole,
-/// so a failure never leaves a half-written or empty file under the real name. Zeros filling whole 4 KiB blocks of the
+/// so a failure never leaves a half-written or empty file under the real name (or straight under its name inside a
+/// restore's hidden work folder, which is renamed into place only when everything is whole). Zeros filling whole 4 KiB blocks of the
 /// file are not written, so they become holes (see `ZeroRuns`): a sparse file comes back sparse.
 struct FileWriter: ~Copyable {
     let finalPath: String
@@ -16,12 +17,14 @@ struct FileWriter: ~Copyable {
     private var offset = 0
     private var done = false
 
-    init(finalPath: String) throws {
+    /// `direct`: write under the final name at once. Only for a folder that is itself hidden until the whole restore is
+    /// done (a failed file is still removed); it saves a rename per file.
+    init(finalPath: String, direct: Bool = false) throws {
         self.finalPath = finalPath
         let slash = finalPath.lastIndex(of: "/").map { finalPath.index(after: $0) } ?? finalPath.startIndex
         let dir = String(finalPath[..<slash])
         let name = String(finalPath[slash...])
-        tempPath = dir + ".\(name).peerstore-" + Hex.encode(SecureRandom.bytes(6))
+        tempPath = direct ? finalPath : dir + ".\(name).peerstore-" + Hex.encode(SecureRandom.bytes(6))
         fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileSystemError.last("cannot create", tempPath) }
     }
@@ -69,6 +72,7 @@ struct FileWriter: ~Copyable {
         guard futimens(fd, &times) == 0 else { throw FileSystemError.last("cannot set times of", tempPath) }
         guard close(fd) == 0 else { throw FileSystemError.last("cannot close", tempPath) }
         done = true
+        guard tempPath != finalPath else { return }
         guard rename(tempPath, finalPath) == 0 else {
             let error = FileSystemError.last("cannot rename into", finalPath)
             unlink(tempPath)

@@ -60,11 +60,12 @@ public enum ChunkBlock {
         return Sealed(ref: ChunkRef(blockID: BlockID.of(bytes), key: chunkKey, length: plaintext.count), bytes: bytes)
     }
 
-    /// Opens a fetched block and checks it is exactly the chunk `ref` names (id, key and length).
+    /// Opens a fetched block and checks it is exactly the chunk `ref` names (key and length, and so its id).
+    ///
+    /// The id is not hashed on the way: the AEAD tag under the chunk key (a secret only the key's owner has) already
+    /// proves the bytes are the block that was sealed, and any change to them fails it. Only when the tag fails is the id
+    /// hashed, to say whether the node sent other bytes than the block or the block does not belong to this key.
     public static func open(_ bytes: [UInt8], ref: ChunkRef, maxSize: Int = 8 << 20) throws -> [UInt8] {
-        guard BlockID.of(bytes) == ref.blockID else {
-            throw BackupError(.corruptBlock, "block \(ref.blockID.shortHex()) failed its hash check")
-        }
         guard bytes.count >= 2 + XChaCha20Poly1305.tagLength, bytes[0] == SealedObject.version,
             bytes[1] == SealedObject.Kind.chunk.rawValue
         else { throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "not a version-1 chunk block") }
@@ -76,6 +77,9 @@ public enum ChunkBlock {
                     UnsafeRawBufferPointer(rebasing: $0[2...]), key: ref.key, nonce: nonce(for: ref.key), associatedData: header)
             }
         } catch {
+            guard BlockID.of(bytes) == ref.blockID else {
+                throw BackupError(.corruptBlock, "block \(ref.blockID.shortHex()) failed its hash check (corrupt data from the node)")
+            }
             throw BackupError(.corruptBlock, "chunk \(ref.blockID.shortHex()) does not decrypt under its key")
         }
         let plaintext: [UInt8]

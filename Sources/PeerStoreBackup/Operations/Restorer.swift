@@ -10,7 +10,7 @@ import PeerStoreWire
 public final class Restorer: Sendable {
     public let catalog: SnapshotCatalog
     let logger: Logger
-    /// Chunks fetched at once for one file.
+    /// Chunks of one file in flight at once (a sliding window; they are written in order).
     let fetchWindow: Int
     /// Files restored at once.
     let parallelFiles: Int
@@ -18,7 +18,7 @@ public final class Restorer: Sendable {
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
 
-    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 4, parallelFiles: Int = 16,
+    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 6, parallelFiles: Int = 16,
                 progress: TransferProgress? = nil) {
         self.progress = progress
         self.catalog = SnapshotCatalog(client: client, identity: identity)
@@ -125,8 +125,8 @@ public final class Restorer: Sendable {
             // files, then folder modes and times, deepest first, because writing into a folder changes its mtime and a
             // read-only mode would stop us.
             var plan = Plan()
-            try await collect(snapshot.rootTree, into: workDir, display: "", plan: &plan, summary: &summary)
-            let restored = try await restoreFiles(plan.files, summary: &summary)
+            try await collect(snapshot.rootTree, into: workDir, plan: &plan, summary: &summary)
+            let restored = try await restoreFiles(plan.files, direct: !nonEmpty, summary: &summary)
             restoreHardLinks(plan.hardLinks, root: workDir, restored: restored, summary: &summary)
             for (entry, path) in plan.folders {
                 try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
@@ -155,40 +155,85 @@ public final class Restorer: Sendable {
         var folders: [(TreeEntry, String)] = []
     }
 
-    /// Walks a tree: creates its folders and links, and adds its files and folders to `plan`.
-    private func collect(_ id: Identifier, into dir: String, display: String, plan: inout Plan, summary: inout RestoreSummary) async throws {
-        let tree = try await catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")
-        for entry in tree.entries {
-            let path = dir + "/" + entry.name
-            let shown = display.isEmpty ? entry.name : display + "/" + entry.name
-            switch entry.content {
-            case .subtree(let sub):
-                if mkdir(path, 0o700) != 0 && errno != EEXIST {
-                    throw BackupError(.io, "cannot create folder \(path): \(String(cString: strerror(errno)))")
+    /// Walks the snapshot's folders breadth first, fetching the trees of a level many at once: creates folders and
+    /// links, and adds files, hard links and folders (deepest level first) to `plan`. A folder whose tree is missing or
+    /// corrupt is listed in `summary.failed` and left empty; the root's tree must be readable.
+    private func collect(_ root: Identifier, into rootDir: String, plan: inout Plan, summary: inout RestoreSummary) async throws {
+        var level: [(id: Identifier, dir: String, display: String)] = [(root, rootDir, "")]
+        var foldersByLevel: [[(TreeEntry, String)]] = []
+        while !level.isEmpty {
+            let trees = try await fetchTrees(level.map { ($0.id, $0.display) })
+            var nextLevel: [(id: Identifier, dir: String, display: String)] = []
+            var folders: [(TreeEntry, String)] = []
+            for (folder, fetched) in zip(level, trees) {
+                let tree: Tree
+                switch fetched {
+                case .success(let t):
+                    tree = t
+                case .failure(let error):
+                    if folder.display.isEmpty { throw error }
+                    summary.failed.append("\(folder.display)/: \(error.message)")
+                    continue
                 }
-                do {
-                    try await collect(sub, into: path, display: shown, plan: &plan, summary: &summary)
-                } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
-                    summary.failed.append("\(shown)/: \(error.message)")
+                for entry in tree.entries {
+                    let path = folder.dir + "/" + entry.name
+                    let shown = folder.display.isEmpty ? entry.name : folder.display + "/" + entry.name
+                    switch entry.content {
+                    case .subtree(let sub):
+                        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                            throw BackupError(.io, "cannot create folder \(path): \(String(cString: strerror(errno)))")
+                        }
+                        nextLevel.append((sub, path, shown))
+                        folders.append((entry, path))
+                        summary.directories += 1
+                    case .linkTarget(let target):
+                        if (try? FileInfo.lstat(path)) != nil { unlink(path) }
+                        guard symlink(target, path) == 0 else {
+                            throw BackupError(.io, "cannot create link \(path): \(String(cString: strerror(errno)))")
+                        }
+                        try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+                        summary.symlinks += 1
+                    case .none, .inline, .manifest:
+                        plan.files.append((entry, path, shown))
+                    case .hardLink(let first):
+                        plan.hardLinks.append((path, shown, first))
+                    }
                 }
-                summary.directories += 1
-                plan.folders.append((entry, path))
-            case .linkTarget(let target):
-                if (try? FileInfo.lstat(path)) != nil { unlink(path) }
-                guard symlink(target, path) == 0 else { throw BackupError(.io, "cannot create link \(path): \(String(cString: strerror(errno)))") }
-                try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
-                summary.symlinks += 1
-            case .none, .inline, .manifest:
-                plan.files.append((entry, path, shown))
-            case .hardLink(let first):
-                plan.hardLinks.append((path, shown, first))
+            }
+            foldersByLevel.append(folders)
+            level = nextLevel
+        }
+        plan.folders = foldersByLevel.reversed().flatMap { $0 }
+    }
+
+    /// The trees `folders` name, in order, fetched up to `parallelFiles` at once; a missing or corrupt one is a failure.
+    private func fetchTrees(_ folders: [(Identifier, String)]) async throws -> [Result<Tree, BackupError>] {
+        var results = [Result<Tree, BackupError>?](repeating: nil, count: folders.count)
+        try await withThrowingTaskGroup(of: (Int, Result<Tree, BackupError>).self) { group in
+            var next = 0
+            func start() {
+                let (i, (id, display)) = (next, folders[next])
+                next += 1
+                group.addTask {
+                    do {
+                        return (i, .success(try await self.catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")))
+                    } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            while next < min(parallelFiles, folders.count) { start() }
+            while let (i, result) = try await group.next() {
+                results[i] = result
+                if next < folders.count { start() }
             }
         }
+        return results.map { $0! }
     }
 
     /// Restores files, several at once; a file whose blocks are missing or corrupt is listed, not written. Returns the
     /// shown names of the files written.
-    private func restoreFiles(_ files: [(TreeEntry, String, String)], summary: inout RestoreSummary) async throws
+    private func restoreFiles(_ files: [(TreeEntry, String, String)], direct: Bool, summary: inout RestoreSummary) async throws
         -> Set<String>
     {
         var restored = Set<String>()
@@ -199,7 +244,7 @@ public final class Restorer: Sendable {
                 next += 1
                 group.addTask {
                     do {
-                        try await self.writeFile(entry, to: path, display: shown)
+                        try await self.writeFile(entry, to: path, display: shown, direct: direct)
                         return (entry, shown, nil)
                     } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
                         return (entry, shown, error)
@@ -247,7 +292,8 @@ public final class Restorer: Sendable {
 
     // MARK: File content
 
-    private func writeFile(_ entry: TreeEntry, to path: String, display: String) async throws {
+    /// `direct`: write under the final name (inside a restore's hidden work folder), see `FileWriter`.
+    private func writeFile(_ entry: TreeEntry, to path: String, display: String, direct: Bool = false) async throws {
         let refs: [ChunkRef]
         switch entry.content {
         case .none: refs = []
@@ -262,24 +308,30 @@ public final class Restorer: Sendable {
         default:
             throw BackupError(.badFormat, "\(display) is not a file")
         }
-        var writer = try FileWriter(finalPath: path)
+        var writer = try FileWriter(finalPath: path, direct: direct)
         let fetcher = catalog.fetcher
-        var start = 0
-        while start < refs.count {
-            let batch = Array(refs[start..<min(refs.count, start + fetchWindow)])
-            let chunks = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-                for (i, ref) in batch.enumerated() {
+        // A sliding window: up to `fetchWindow` chunks in flight, written in order as soon as the next one is here.
+        try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            var next = 0
+            var written = 0
+            var arrived: [Int: [UInt8]] = [:]
+            func startWhileRoom() {
+                while next < refs.count && next - written < fetchWindow {
+                    let (i, ref) = (next, refs[next])
+                    next += 1
                     group.addTask { (i, try await fetcher.chunk(ref, what: display)) }
                 }
-                var out = [[UInt8]](repeating: [], count: batch.count)
-                for try await (i, bytes) in group { out[i] = bytes }
-                return out
             }
-            for chunk in chunks {
-                do { try writer.append(chunk) } catch let e as FileSystemError { throw BackupError(.io, e.description) }
-                progress?.add(bytes: chunk.count)
+            startWhileRoom()
+            while let (i, chunk) = try await group.next() {
+                arrived[i] = chunk
+                while let ready = arrived.removeValue(forKey: written) {
+                    do { try writer.append(ready) } catch let e as FileSystemError { throw BackupError(.io, e.description) }
+                    progress?.add(bytes: ready.count)
+                    written += 1
+                }
+                startWhileRoom()
             }
-            start += batch.count
         }
         do {
             try writer.commit(mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))

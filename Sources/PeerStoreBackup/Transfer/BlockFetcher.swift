@@ -21,9 +21,11 @@ public struct BlockFetcher: Sendable {
         return bytes
     }
 
-    /// Fetches and opens a chunk, verifying id, key and length.
+    /// Fetches and opens a chunk, verifying key and length (and so its id: see `ChunkBlock.open`).
     public func chunk(_ ref: ChunkRef, what: String) async throws -> [UInt8] {
-        let bytes = try await fetch(ref.blockID, what: what)
+        guard let bytes = try await client.getBlock(id: ref.blockID) else {
+            throw BackupError(.missingBlock, "block \(ref.blockID.shortHex()) of \(what) is missing from the ring")
+        }
         do {
             return try ChunkBlock.open(bytes, ref: ref)
         } catch let error as BackupError {

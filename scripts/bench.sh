@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # PeerStore against restic and BorgBackup on the same generated tree, side by side in one run.
 #
-#   scripts/bench.sh [-size MIB] [-runs N] [-json]      (defaults: 1024 MiB, 3 runs)
+#   scripts/bench.sh [-size MIB] [-runs N] [-bigfile MIB] [-json]   (defaults: 1024 MiB, 3 runs, 4096 MiB)
 #
 # Each run takes every tool in turn (PeerStore on a 1-node ring with -replicas 1, PeerStore on a 3-node ring with
 # -replicas 3, restic with a local repository, borg with repokey encryption and lz4) through the same cases, on a fresh
 # copy of the corpus and a fresh repository: first backup, backup with no change, backup after a deterministic small
 # mutation, full restore, one large file restored. The page cache is dropped before each timed step where permitted.
 # Prints medians (wall seconds, and the peak memory of the client process) and the bytes each repository stores.
-# Installs restic, borgbackup and GNU time with apt-get if missing. Data under bench-data/ (ignored by git).
+# Then, once, PeerStore backs up and restores a single file of -bigfile MiB (random bytes; 0 skips it) and reports
+# its peak memory against the 200 MiB bound.
+#
+# Where it may (as root, with loop devices), every tool works on a freshly made ext4 filesystem with a journal,
+# mounted from an image under bench-data/: the same conditions for all, and the usual ones. (Without a journal, as on
+# some VM root filesystems, ext4 skips inodes deleted in the last minutes when it creates files, and creating a tree
+# right after deleting one gets several times slower, for whichever tool comes next.)
+# Installs restic, borgbackup, GNU time and e2fsprogs with apt-get if missing. Data under bench-data/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
@@ -16,26 +23,29 @@ cd "$(dirname "$0")/.."
 SIZE_MIB=1024
 RUNS=3
 JSON=0
+BIG_MIB=4096
 while [ $# -gt 0 ]; do
     case "$1" in
     -size | --size) SIZE_MIB="$2"; shift 2 ;;
     -runs | --runs) RUNS="$2"; shift 2 ;;
+    -bigfile | --bigfile) BIG_MIB="$2"; shift 2 ;;
     -json | --json) JSON=1; shift ;;
-    *) die "usage: scripts/bench.sh [-size MIB] [-runs N] [-json]" ;;
+    *) die "usage: scripts/bench.sh [-size MIB] [-runs N] [-bigfile MIB] [-json]" ;;
     esac
 done
 
 ensure_swift
-ensure_system_packages restic borgbackup time
+ensure_system_packages restic borgbackup time e2fsprogs
 DATA="$PWD/bench-data"
 mkdir -p "$DATA"
+SCRATCH="$DATA/scratch"           # where the tools work: a journaled ext4 mounted here if possible
 log "building (release)"
 swift build -c release >"$DATA/build.log" 2>&1 || { cat "$DATA/build.log" >&2; die "the release build failed"; }
 BIN="$(swift build -c release --show-bin-path)"
 
 BASE="$DATA/corpus-$SIZE_MIB"     # generated once, never modified
-WORK="$DATA/work/tree"            # what every tool backs up (a fresh copy per tool and run)
-OUT="$DATA/out"
+WORK="$SCRATCH/work/tree"         # what every tool backs up (a fresh copy per tool and run)
+OUT="$SCRATCH/out"
 RES="$DATA/results"
 PORT=3451
 mkdir -p "$DATA" "$RES"
@@ -45,10 +55,28 @@ if [ ! -d "$BASE" ]; then
     "$BIN/peerstore-gen" -out "$BASE" -size "$SIZE_MIB" -seed 1 >/dev/null
 fi
 export RESTIC_PASSWORD=peerstore-bench BORG_PASSPHRASE=peerstore-bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes \
-    BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$DATA/borg-home"
+    BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$SCRATCH/borg-home"
 
 . scripts/lib/bench.sh
-trap stop_nodes EXIT
+
+# A fresh ext4 with a journal on a sparse image, for every tool alike; the plain folder if this is not possible.
+FS_NOTE="on the filesystem of bench-data/ (no scratch ext4 could be mounted)"
+unmount_scratch() {
+    if mountpoint -q "$SCRATCH" 2>/dev/null; then umount "$SCRATCH" || true; fi
+    rm -f "$DATA/scratch.img"
+}
+trap 'stop_nodes; unmount_scratch' EXIT
+unmount_scratch
+rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
+if [ "$(id -u)" -eq 0 ] && command -v mkfs.ext4 >/dev/null 2>&1; then
+    truncate -s "$((SIZE_MIB * 8 + BIG_MIB * 3 + 4096))M" "$DATA/scratch.img"
+    if mkfs.ext4 -q -F "$DATA/scratch.img" >/dev/null 2>&1 && mount -o loop "$DATA/scratch.img" "$SCRATCH" 2>/dev/null; then
+        FS_NOTE="on a fresh journaled ext4 (loop-mounted image)"
+    else
+        rm -f "$DATA/scratch.img"
+    fi
+fi
+log "the tools work $FS_NOTE"
 
 # timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB" to results/TOOL.CASE.
 timed() {
@@ -76,8 +104,8 @@ mutate() {
 }
 
 fresh_tree() {
-    rm -rf "$DATA/work" "$OUT" "$DATA/one-file"
-    mkdir -p "$DATA/work"
+    rm -rf "$SCRATCH/work" "$OUT" "$SCRATCH/one-file"
+    mkdir -p "$SCRATCH/work"
     mkdir -p "$WORK" && cp -a "$BASE/." "$WORK/"
 }
 
@@ -87,7 +115,7 @@ LARGE="big/random-0.bin"
 
 peerstore() {
     local nodes="$1" tool="peerstore$1"
-    local ring="$DATA/ring" home="$DATA/ps-home"
+    local ring="$SCRATCH/ring" home="$SCRATCH/ps-home"
     rm -rf "$home"
     start_ring "$nodes" "$nodes" "$ring" "$PORT"
     wait_converged "$nodes" "$PORT"
@@ -98,15 +126,15 @@ peerstore() {
     timed "$tool" mutation "${c[@]}" -operation backup
     timed "$tool" restore "${c[@]}" -operation restore -filedest "$OUT"
     same_tree "$OUT" "$tool"
-    timed "$tool" onefile "${c[@]}" -operation getfile -filename "$LARGE" -filedest "$DATA/one-file"
-    cmp -s "$WORK/$LARGE" "$DATA/one-file" || die "$tool: the large file restored differs"
+    timed "$tool" onefile "${c[@]}" -operation getfile -filename "$LARGE" -filedest "$SCRATCH/one-file"
+    cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "$tool: the large file restored differs"
     du -sb "$ring" | cut -f1 >>"$RES/$tool.stored"
     stop_nodes
-    rm -rf "$ring" "$home" "$OUT" "$DATA/one-file"
+    rm -rf "$ring" "$home" "$OUT" "$SCRATCH/one-file"
 }
 
 restic_run() {
-    local repo="$DATA/restic-repo"
+    local repo="$SCRATCH/restic-repo"
     rm -rf "$repo"
     restic init -q --repo "$repo" >/dev/null
     timed restic first restic -q --repo "$repo" backup "$WORK"
@@ -115,14 +143,14 @@ restic_run() {
     timed restic mutation restic -q --repo "$repo" backup "$WORK"
     timed restic restore restic -q --repo "$repo" restore latest --target "$OUT"
     same_tree "$OUT$WORK" restic
-    timed restic onefile sh -c 'restic -q --repo "$1" dump latest "$2" >"$3"' _ "$repo" "$WORK/$LARGE" "$DATA/one-file"
-    cmp -s "$WORK/$LARGE" "$DATA/one-file" || die "restic: the large file restored differs"
+    timed restic onefile sh -c 'restic -q --repo "$1" dump latest "$2" >"$3"' _ "$repo" "$WORK/$LARGE" "$SCRATCH/one-file"
+    cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "restic: the large file restored differs"
     du -sb "$repo" | cut -f1 >>"$RES/restic.stored"
-    rm -rf "$repo" "$OUT" "$DATA/one-file"
+    rm -rf "$repo" "$OUT" "$SCRATCH/one-file"
 }
 
 borg_run() {
-    local repo="$DATA/borg-repo"
+    local repo="$SCRATCH/borg-repo"
     rm -rf "$repo" "$BORG_BASE_DIR"
     borg init -e repokey "$repo" >/dev/null 2>&1
     timed borg first borg create --compression lz4 "$repo::a1" "$WORK"
@@ -132,10 +160,10 @@ borg_run() {
     mkdir -p "$OUT"
     timed borg restore sh -c 'cd "$1" && borg extract "$2::a3"' _ "$OUT" "$repo"
     same_tree "$OUT$WORK" borg
-    timed borg onefile sh -c 'borg extract --stdout "$1::a3" "$2" >"$3"' _ "$repo" "${WORK#/}/$LARGE" "$DATA/one-file"
-    cmp -s "$WORK/$LARGE" "$DATA/one-file" || die "borg: the large file restored differs"
+    timed borg onefile sh -c 'borg extract --stdout "$1::a3" "$2" >"$3"' _ "$repo" "${WORK#/}/$LARGE" "$SCRATCH/one-file"
+    cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "borg: the large file restored differs"
     du -sb "$repo" | cut -f1 >>"$RES/borg.stored"
-    rm -rf "$repo" "$OUT" "$DATA/one-file"
+    rm -rf "$repo" "$OUT" "$SCRATCH/one-file"
 }
 
 TOOLS=(peerstore1 peerstore3 restic borg)
@@ -151,7 +179,27 @@ for run in $(seq 1 "$RUNS"); do
         esac
     done
 done
-rm -rf "$DATA/work"
+rm -rf "$SCRATCH/work"
+
+# One large file, once: a client's peak memory must stay under 200 MiB whatever the file's size.
+BIG_RESULT=""
+if [ "$BIG_MIB" -gt 0 ]; then
+    log "one file of $BIG_MIB MiB: backup and restore through PeerStore (1 node)"
+    big_dir="$SCRATCH/big-file" ring="$SCRATCH/ring" home="$SCRATCH/ps-home"
+    rm -rf "$big_dir" "$home" && mkdir -p "$big_dir"
+    dd if=/dev/urandom of="$big_dir/big.bin" bs=1M count="$BIG_MIB" status=none
+    start_ring 1 1 "$ring" "$PORT"
+    wait_converged 1 "$PORT"
+    c=("$BIN/peerstore-client" -home "$home" -quiet)
+    timed peerstore1 bigbackup "${c[@]}" -operation backup -peerAddr "127.0.0.1:$PORT" -localPath "$big_dir"
+    timed peerstore1 bigrestore "${c[@]}" -operation getfile -filename big.bin -filedest "$SCRATCH/big-restored"
+    cmp -s "$big_dir/big.bin" "$SCRATCH/big-restored" || die "the $BIG_MIB MiB file restored differs"
+    stop_nodes
+    rm -rf "$big_dir" "$ring" "$home" "$SCRATCH/big-restored"
+    BIG_RESULT="$(awk -v b="$(cat "$RES/peerstore1.bigbackup")" -v r="$(cat "$RES/peerstore1.bigrestore")" 'BEGIN {
+        split(b, x, " "); split(r, y, " ")
+        printf "%.2f %.0f %.2f %.0f", x[1], x[2] / 1024, y[1], y[2] / 1024 }')"
+fi
 
 CASES=(first nochange mutation restore onefile)
 if [ "$JSON" = 1 ]; then
@@ -170,13 +218,20 @@ if [ "$JSON" = 1 ]; then
     printf '},"storedBytes":{'
     s2=""
     for t in "${TOOLS[@]}"; do printf '%s"%s":%s' "$s2" "$t" "$(median "$RES/$t.stored" 1)"; s2=","; done
-    printf '}}\n'
+    printf '}'
+    if [ -n "$BIG_RESULT" ]; then
+        read -r bs bm rs rm_ <<<"$BIG_RESULT"
+        printf ',"bigFile":{"mib":%s,"backupSeconds":%s,"backupPeakMiB":%s,"restoreSeconds":%s,"restorePeakMiB":%s}' \
+            "$BIG_MIB" "$bs" "$bm" "$rs" "$rm_"
+    fi
+    printf ',"filesystem":"%s"}\n' "$FS_NOTE"
     exit 0
 fi
 
-printf '\n%s MiB tree, medians of %s runs (wall seconds / client peak MiB); this machine: %s cores, shared\n\n' "$SIZE_MIB" "$RUNS" "$(nproc)"
-printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-15s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)" restic borg "PeerStore/restic"
-printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------ ------------------ ------------------ ------------------ ------------------ -----------------
+printf '\n%s MiB tree, medians of %s runs (wall seconds / client peak MiB), %s; this machine: %s cores, shared\n\n' \
+    "$SIZE_MIB" "$RUNS" "$FS_NOTE" "$(nproc)"
+printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-8s | %-8s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)" restic borg "PS1/restic" "PS3/restic"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ ------------------ ------------------ ------------------ ------------------ ------------ ------------
 for c in "${CASES[@]}"; do
     row=()
     for t in "${TOOLS[@]}"; do
@@ -185,9 +240,17 @@ for c in "${CASES[@]}"; do
         row+=("$(awk -v s="$s" -v m="$m" 'BEGIN { printf "%.2f s / %.0f", s, m / 1024 }')")
     done
     ratio=$(awk -v a="$(median "$RES/peerstore1.$c" 1)" -v b="$(median "$RES/restic.$c" 1)" 'BEGIN { printf "%.2f", a / b }')
-    printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-15s |\n' "$c" "${row[@]}" "$ratio"
+    ratio3=$(awk -v a="$(median "$RES/peerstore3.$c" 1)" -v b="$(median "$RES/restic.$c" 1)" 'BEGIN { printf "%.2f", a / b }')
+    printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-10s | %-10s |\n' "$c" "${row[@]}" "$ratio" "$ratio3"
 done
 row=()
 for t in "${TOOLS[@]}"; do row+=("$(awk -v b="$(median "$RES/$t.stored" 1)" 'BEGIN { printf "%.0f MiB", b / 1048576 }')"); done
 ratio=$(awk -v a="$(median "$RES/peerstore1.stored" 1)" -v b="$(median "$RES/restic.stored" 1)" 'BEGIN { printf "%.2f", a / b }')
-printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-15s |\n' "stored bytes" "${row[@]}" "$ratio"
+ratio3=$(awk -v a="$(median "$RES/peerstore3.stored" 1)" -v b="$(median "$RES/restic.stored" 1)" 'BEGIN { printf "%.2f", a / b }')
+printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-10s | %-10s |\n' "stored bytes" "${row[@]}" "$ratio" "$ratio3"
+if [ -n "$BIG_RESULT" ]; then
+    read -r bs bm rs rm_ <<<"$BIG_RESULT"
+    verdict=$(awk -v a="$bm" -v b="$rm_" 'BEGIN { print (a < 200 && b < 200) ? "under" : "OVER" }')
+    printf '\nOne %s MiB file (random bytes), PeerStore 1 node: backup %s s / %s MiB peak, getfile %s s / %s MiB peak: %s the 200 MiB bound\n' \
+        "$BIG_MIB" "$bs" "$bm" "$rs" "$rm_" "$verdict"
+fi

@@ -11,10 +11,11 @@
 # Then, once, PeerStore backs up and restores a single file of -bigfile MiB (random bytes; 0 skips it) and reports
 # its peak memory against the 200 MiB bound.
 #
-# Where it may (as root, with loop devices), every tool works on a freshly made ext4 filesystem with a journal,
-# mounted from an image under bench-data/: the same conditions for all, and the usual ones. (Without a journal, as on
-# some VM root filesystems, ext4 skips inodes deleted in the last minutes when it creates files, and creating a tree
-# right after deleting one gets several times slower, for whichever tool comes next.)
+# The source trees and the repositories stay in bench-data/. Where it may (as root, with loop devices), every tool
+# restores into a freshly made ext4 filesystem with a journal, mounted from an image under bench-data/: the same
+# conditions for all, and the usual ones. (Without a journal, as on some VM root filesystems, ext4 skips inodes deleted
+# in the last minutes when it creates files, and creating a tree right after deleting one gets several times slower,
+# for whichever tool comes next.)
 # Installs restic, borgbackup, GNU time and e2fsprogs with apt-get if missing. Data under bench-data/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,14 +39,14 @@ ensure_swift
 ensure_system_packages restic borgbackup time e2fsprogs
 DATA="$PWD/bench-data"
 mkdir -p "$DATA"
-SCRATCH="$DATA/scratch"           # where the tools work: a journaled ext4 mounted here if possible
+SCRATCH="$DATA/scratch"           # where restores go: a journaled ext4 mounted here if possible
 log "building (release)"
 swift build -c release >"$DATA/build.log" 2>&1 || { cat "$DATA/build.log" >&2; die "the release build failed"; }
 BIN="$(swift build -c release --show-bin-path)"
 
 BASE="$DATA/corpus-$SIZE_MIB"     # generated once, never modified
-WORK="$SCRATCH/work/tree"         # what every tool backs up (a fresh copy per tool and run)
-OUT="$SCRATCH/out"
+WORK="$DATA/work/tree"            # what every tool backs up (a fresh copy per tool and run)
+OUT="$SCRATCH/out"                # where full restores go
 RES="$DATA/results"
 PORT=3451
 mkdir -p "$DATA" "$RES"
@@ -55,12 +56,12 @@ if [ ! -d "$BASE" ]; then
     "$BIN/peerstore-gen" -out "$BASE" -size "$SIZE_MIB" -seed 1 >/dev/null
 fi
 export RESTIC_PASSWORD=peerstore-bench BORG_PASSPHRASE=peerstore-bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes \
-    BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$SCRATCH/borg-home"
+    BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$DATA/borg-home"
 
 . scripts/lib/bench.sh
 
 # A fresh ext4 with a journal on a sparse image, for every tool alike; the plain folder if this is not possible.
-FS_NOTE="on the filesystem of bench-data/ (no scratch ext4 could be mounted)"
+FS_NOTE="to the filesystem of bench-data/ (no scratch ext4 could be mounted)"
 unmount_scratch() {
     if mountpoint -q "$SCRATCH" 2>/dev/null; then umount "$SCRATCH" || true; fi
     rm -f "$DATA/scratch.img"
@@ -69,14 +70,14 @@ trap 'stop_nodes; unmount_scratch' EXIT
 unmount_scratch
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
 if [ "$(id -u)" -eq 0 ] && command -v mkfs.ext4 >/dev/null 2>&1; then
-    truncate -s "$((SIZE_MIB * 8 + BIG_MIB * 3 + 4096))M" "$DATA/scratch.img"
+    truncate -s "$((SIZE_MIB * 3 + BIG_MIB + 2048))M" "$DATA/scratch.img"
     if mkfs.ext4 -q -F "$DATA/scratch.img" >/dev/null 2>&1 && mount -o loop "$DATA/scratch.img" "$SCRATCH" 2>/dev/null; then
-        FS_NOTE="on a fresh journaled ext4 (loop-mounted image)"
+        FS_NOTE="to a fresh journaled ext4 (loop-mounted image)"
     else
         rm -f "$DATA/scratch.img"
     fi
 fi
-log "the tools work $FS_NOTE"
+log "restores go $FS_NOTE"
 
 # timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB" to results/TOOL.CASE.
 timed() {
@@ -104,8 +105,8 @@ mutate() {
 }
 
 fresh_tree() {
-    rm -rf "$SCRATCH/work" "$OUT" "$SCRATCH/one-file"
-    mkdir -p "$SCRATCH/work"
+    rm -rf "$DATA/work" "$OUT" "$SCRATCH/one-file"
+    mkdir -p "$DATA/work"
     mkdir -p "$WORK" && cp -a "$BASE/." "$WORK/"
 }
 
@@ -115,7 +116,7 @@ LARGE="big/random-0.bin"
 
 peerstore() {
     local nodes="$1" tool="peerstore$1"
-    local ring="$SCRATCH/ring" home="$SCRATCH/ps-home"
+    local ring="$DATA/ring" home="$DATA/ps-home"
     rm -rf "$home"
     start_ring "$nodes" "$nodes" "$ring" "$PORT"
     wait_converged "$nodes" "$PORT"
@@ -134,7 +135,7 @@ peerstore() {
 }
 
 restic_run() {
-    local repo="$SCRATCH/restic-repo"
+    local repo="$DATA/restic-repo"
     rm -rf "$repo"
     restic init -q --repo "$repo" >/dev/null
     timed restic first restic -q --repo "$repo" backup "$WORK"
@@ -150,7 +151,7 @@ restic_run() {
 }
 
 borg_run() {
-    local repo="$SCRATCH/borg-repo"
+    local repo="$DATA/borg-repo"
     rm -rf "$repo" "$BORG_BASE_DIR"
     borg init -e repokey "$repo" >/dev/null 2>&1
     timed borg first borg create --compression lz4 "$repo::a1" "$WORK"
@@ -179,13 +180,13 @@ for run in $(seq 1 "$RUNS"); do
         esac
     done
 done
-rm -rf "$SCRATCH/work"
+rm -rf "$DATA/work"
 
 # One large file, once: a client's peak memory must stay under 200 MiB whatever the file's size.
 BIG_RESULT=""
 if [ "$BIG_MIB" -gt 0 ]; then
     log "one file of $BIG_MIB MiB: backup and restore through PeerStore (1 node)"
-    big_dir="$SCRATCH/big-file" ring="$SCRATCH/ring" home="$SCRATCH/ps-home"
+    big_dir="$DATA/big-file" ring="$DATA/ring" home="$DATA/ps-home"
     rm -rf "$big_dir" "$home" && mkdir -p "$big_dir"
     dd if=/dev/urandom of="$big_dir/big.bin" bs=1M count="$BIG_MIB" status=none
     start_ring 1 1 "$ring" "$PORT"
@@ -228,7 +229,7 @@ if [ "$JSON" = 1 ]; then
     exit 0
 fi
 
-printf '\n%s MiB tree, medians of %s runs (wall seconds / client peak MiB), %s; this machine: %s cores, shared\n\n' \
+printf '\n%s MiB tree, medians of %s runs (wall seconds / client peak MiB), restores %s; this machine: %s cores, shared\n\n' \
     "$SIZE_MIB" "$RUNS" "$FS_NOTE" "$(nproc)"
 printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-8s | %-8s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)" restic borg "PS1/restic" "PS3/restic"
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ ------------------ ------------------ ------------------ ------------------ ------------ ------------

@@ -246,7 +246,7 @@ struct ClientContext {
         try home.save(config)
 
         if json {
-            print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"filesRead\":\(summary.filesRead),\"bytesRead\":\(summary.bytesRead),\"filesUnchanged\":\(summary.filesUnchanged),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
+            print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"filesRead\":\(summary.filesRead),\"bytesRead\":\(summary.bytesRead),\"filesUnchanged\":\(summary.filesUnchanged),\"chunksReused\":\(summary.chunksReused),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
         }
         say(json ? nil : "backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
         say(json ? nil : "  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes))"

@@ -183,4 +183,43 @@ struct FileCacheEndToEndTests {
         let roots = try await s.rootTrees()
         #expect(roots.count == 3 && roots[1] != roots[2], "\(roots)")
     }
+
+    /// A file that grew (a log, a disk image with new data at the end) is read again, but the chunks it had before are
+    /// taken from its previous manifest instead of being sealed again; the restored file is the new content. With
+    /// `-noCache` nothing is reused.
+    @Test func aChangedFileReusesItsUnchangedChunks() throws {
+        let s = try Setup(prefix: "e2e-cache-reuse")
+        defer { s.tearDown() }
+        try FileManager.default.createDirectory(atPath: s.src, withIntermediateDirectories: true)
+        let file = s.src + "/disk.img"
+        var rng = SeededRandom(seed: 77)
+        var content = rng.bytes(12 << 20)
+        try Data(content).write(to: URL(fileURLWithPath: file))
+        func summary(_ extra: [String]) throws -> [String: Any] {
+            let out = try s.backup(["-json"] + extra)
+            let last = try #require(out.split(separator: "\n").last(where: { $0.contains("\"summary\"") }))
+            return try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        }
+        let first = try summary([])
+        #expect(first["chunksReused"] as? Int == 0)
+
+        let appended = rng.bytes(5000)
+        content += appended
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(appended))
+        try handle.close()
+        let second = try summary([])
+        #expect(second["filesRead"] as? Int == 1)
+        // 12 MiB in chunks of about 1 MiB: all but the last one or two are the same.
+        let reused = try #require(second["chunksReused"] as? Int)
+        #expect(reused >= 5, "\(second)")
+        let dest = s.tmp.sub("disk.out")
+        let r = try s.client.run(["-operation", "getfile", "-filename", "disk.img", "-filedest", dest, "-device", Self.device])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest)) == Data(content))
+
+        let third = try summary(["-noCache"])
+        #expect(third["chunksReused"] as? Int == 0)
+    }
 }

@@ -26,10 +26,19 @@ public enum ChunkBlock {
         try plaintext.withUnsafeBytes { try seal($0, convergenceKey: convergenceKey) }
     }
 
+    /// The chunk key of plaintext in a buffer.
+    public static func key(for plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8]) -> [UInt8] {
+        Blake2b.hash(plaintext, outputLength: 32, key: convergenceKey)
+    }
+
     /// Seals straight from the reader's buffer: the block is built in one allocation and encrypted in place. LZ4 is
     /// tried only when a sample says the data compresses, and kept only when it saves space.
     public static func seal(_ plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8]) throws -> Sealed {
-        let chunkKey = Blake2b.hash(plaintext, outputLength: 32, key: convergenceKey)
+        try seal(plaintext, chunkKey: key(for: plaintext, convergenceKey: convergenceKey))
+    }
+
+    /// Seals plaintext whose chunk key is already known (`key(for:convergenceKey:)`).
+    public static func seal(_ plaintext: UnsafeRawBufferPointer, chunkKey: [UInt8]) throws -> Sealed {
         var compressed: [UInt8] = []
         if plaintext.count > 64, LZ4.looksCompressible(plaintext) {
             compressed = [UInt8](unsafeUninitializedCapacity: LZ4.bound(plaintext.count)) { out, count in

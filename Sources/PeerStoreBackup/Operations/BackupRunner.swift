@@ -50,7 +50,8 @@ public final class BackupRunner: Sendable {
         let previous = try await catalog.head(device: device)
 
         let uploader = BlockUploader(client: client)
-        let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress, wantsCacheEntry: store != nil)
+        let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress,
+                                fetcher: BlockFetcher(client: client), wantsCacheEntry: store != nil)
         var walk = Walk(uploader: uploader, reader: reader, limit: FileReadLimit(permits: FileReader.permits),
                         next: store == nil ? nil : FileCacheWriter())
         // Totals for the progress line come from a quick count running alongside (lstat only).
@@ -168,11 +169,13 @@ public final class BackupRunner: Sendable {
                     }
                     if info.kind == .file, !fromCache(child, info: info, walk: &walk, into: &slots[index]) {
                         let permits = walk.reader.permits(forSize: info.size)
+                        // The file changed: its previous content (if the cache has it) lets unchanged chunks skip sealing.
+                        let previousContent = walk.previous?.entry(path: child)?.content
                         await limit.acquire(permits)
                         group.addTask {
                             let result: Result<FileReader.Outcome, FileSystemError>
                             do {
-                                result = .success(try await reader.read(child, info: info))
+                                result = .success(try await reader.read(child, info: info, previous: previousContent))
                             } catch let error as FileSystemError {
                                 result = .failure(error)
                             } catch {
@@ -196,6 +199,7 @@ public final class BackupRunner: Sendable {
                 switch result {
                 case .success(let outcome):
                     walk.summary.filesRead += 1
+                    walk.summary.chunksReused += outcome.chunksReused
                     walk.summary.bytesRead += outcome.size
                     walk.summary.bytes += outcome.size
                     walk.summary.files += 1

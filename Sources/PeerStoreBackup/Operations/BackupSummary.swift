@@ -14,6 +14,8 @@ public struct BackupSummary: Sendable {
     public var filesRead = 0
     public var bytesRead: UInt64 = 0
     public var filesUnchanged = 0
+    /// Chunks of changed files found unchanged in the file's previous version, and so not sealed again.
+    public var chunksReused = 0
     public var blocksSent = 0
     public var bytesSent = 0
     public var blocksOffered = 0

@@ -16,12 +16,16 @@ struct FileReader: Sendable {
         var content: TreeEntry.Content
         /// Set when the file did not change while it was read, so the next backup may reuse the content unread.
         var cacheEntry: FileCacheEntry?
+        /// Chunks whose reference was taken from the previous version of the file instead of being sealed again.
+        var chunksReused = 0
     }
 
     let chunker: FastCDC
     let keys: KeyRing
     let uploader: BlockUploader
     let progress: TransferProgress?
+    /// Where previous versions' manifests come from (nil: never reuse chunks).
+    let fetcher: BlockFetcher?
     /// Whether to check, after reading, that the file is still as `lstat` described it (only needed for a cache).
     let wantsCacheEntry: Bool
 
@@ -30,7 +34,10 @@ struct FileReader: Sendable {
     /// A file larger than one chunk takes 6 permits: it holds a full chunk buffer and keeps a core busy sealing.
     func permits(forSize size: UInt64) -> Int { size > UInt64(chunker.settings.maxSize) ? 6 : 1 }
 
-    func read(_ path: String, info: FileInfo) async throws -> Outcome {
+    /// Reads the file at `path`; `previous` is the content it had at the previous backup (from the file cache), whose
+    /// chunks that are still on the ring are reused without sealing them again.
+    func read(_ path: String, info: FileInfo, previous previousContent: TreeEntry.Content? = nil) async throws -> Outcome {
+        let previous = await previousChunks(of: previousContent)
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
         defer { close(fd) }
@@ -39,18 +46,28 @@ struct FileReader: Sendable {
         var refs: [ChunkRef] = []
         var size: UInt64 = 0
         let convergence = keys.convergence
+        var reused = 0
         while true {
-            let sealed: ChunkBlock.Sealed?
+            let next: (ref: ChunkRef, bytes: [UInt8]?)?
             do {
-                sealed = try reader.withNextChunk { try ChunkBlock.seal($0, convergenceKey: convergence) }
+                next = try reader.withNextChunk { chunk in
+                    let key = ChunkBlock.key(for: chunk, convergenceKey: convergence)
+                    if let ref = previous.ref(forKey: key, length: chunk.count) { return (ref, nil) }
+                    let sealed = try ChunkBlock.seal(chunk, chunkKey: key)
+                    return (sealed.ref, sealed.bytes)
+                }
             } catch let error as BackupError where error.code == .io {
                 throw FileSystemError(description: "cannot read \(path): \(error.message)")
             }
-            guard let sealed else { break }
-            try await uploader.add(id: sealed.ref.blockID, bytes: sealed.bytes)
-            refs.append(sealed.ref)
-            size += UInt64(sealed.ref.length)
-            progress?.add(bytes: sealed.ref.length)
+            guard let (ref, bytes) = next else { break }
+            if let bytes {
+                try await uploader.add(id: ref.blockID, bytes: bytes)
+            } else {
+                reused += 1
+            }
+            refs.append(ref)
+            size += UInt64(ref.length)
+            progress?.add(bytes: ref.length)
         }
         let content: TreeEntry.Content
         if refs.isEmpty {
@@ -68,6 +85,27 @@ struct FileReader: Sendable {
             let entry = FileCacheEntry(info: info, content: content)
             if entry.matches(after) { cacheEntry = entry }
         }
-        return Outcome(size: size, content: content, cacheEntry: cacheEntry)
+        return Outcome(size: size, content: content, cacheEntry: cacheEntry, chunksReused: reused)
+    }
+
+    /// The previous version's chunks the ring still holds (one have-blocks request, and the manifest fetched if the file
+    /// had one); empty if there is none or anything about it fails: then every chunk is sealed, as on a first backup.
+    private func previousChunks(of content: TreeEntry.Content?) async -> PreviousChunks {
+        guard let content, let fetcher else { return PreviousChunks() }
+        var refs: [ChunkRef]
+        switch content {
+        case .inline(let inline):
+            refs = inline
+        case .manifest(let id, let sessionKey):
+            guard let bytes = try? await fetcher.fetch(id, what: "a previous manifest"),
+                let manifest = try? FileManifest.open(bytes, sessionKey: sessionKey)
+            else { return PreviousChunks() }
+            refs = manifest.chunks
+        default:
+            return PreviousChunks()
+        }
+        if refs.count > 1 << 16 { refs = Array(refs.prefix(1 << 16)) }  // the have-blocks batch limit; enough for 64 GiB
+        guard !refs.isEmpty, let present = try? await fetcher.client.haveBlocks(refs.map(\.blockID)) else { return PreviousChunks() }
+        return PreviousChunks(refs, present: present)
     }
 }

@@ -39,6 +39,32 @@ public enum SecretBox {
         return tag
     }
 
+    /// Encrypts `message` into `output` (same length, not overlapping), returning its 16-byte tag.
+    public static func sealDetached(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, nonce: [UInt8],
+                                    key: [UInt8]) -> [UInt8] {
+        Sodium.ready()
+        precondition(output.count == message.count, "secretbox output must be as long as its input")
+        guard message.count > 0 else { return sealDetached(UnsafeMutableRawBufferPointer(start: nil, count: 0), nonce: nonce, key: key) }
+        var tag = [UInt8](repeating: 0, count: tagLength)
+        _ = crypto_secretbox_detached(
+            output.baseAddress!.assumingMemoryBound(to: UInt8.self), &tag, message.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            UInt64(message.count), nonce, key)
+        return tag
+    }
+
+    /// Decrypts `box` into `output` (same length, not overlapping) if `tag` authenticates it.
+    public static func openDetached(_ box: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, tag: [UInt8], nonce: [UInt8],
+                                    key: [UInt8]) throws {
+        Sodium.ready()
+        precondition(output.count == box.count, "secretbox output must be as long as its input")
+        guard tag.count == tagLength else { throw CryptoError.authenticationFailed }
+        guard box.count > 0 else { return try openDetached(UnsafeMutableRawBufferPointer(start: nil, count: 0), tag: tag, nonce: nonce, key: key) }
+        let rc = crypto_secretbox_open_detached(
+            output.baseAddress!.assumingMemoryBound(to: UInt8.self), box.baseAddress!.assumingMemoryBound(to: UInt8.self), tag,
+            UInt64(box.count), nonce, key)
+        guard rc == 0 else { throw CryptoError.authenticationFailed }
+    }
+
     /// Decrypts `box` in place if `tag` authenticates it.
     public static func openDetached(_ box: UnsafeMutableRawBufferPointer, tag: [UInt8], nonce: [UInt8], key: [UInt8]) throws {
         Sodium.ready()

@@ -15,6 +15,8 @@ struct FileWriter: ~Copyable {
     let tempPath: String
     private let fd: Int32
     private var offset = 0
+    /// Where the last byte actually written ends: the file's size so far, before `commit` sets the full size.
+    private var writtenEnd = 0
     private var done = false
 
     /// `direct`: write under the final name at once. Only for a folder that is itself hidden until the whole restore is
@@ -50,7 +52,7 @@ struct FileWriter: ~Copyable {
     }
 
     /// Writes `range` of `raw` at its place in the file (`offset` is where `raw` starts).
-    private func write(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) throws {
+    private mutating func write(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) throws {
         var done = range.lowerBound
         while done < range.upperBound {
             let n = pwrite(fd, raw.baseAddress! + done, range.upperBound - done, off_t(offset + done))
@@ -60,12 +62,19 @@ struct FileWriter: ~Copyable {
             }
             done += n
         }
+        if range.upperBound > range.lowerBound { writtenEnd = max(writtenEnd, offset + range.upperBound) }
     }
 
     /// Sets size, mode, owner (as root) and mtime, then renames into place.
     consuming func commit(mode: UInt32, mtime: Timestamp, uid: UInt32?, gid: UInt32?) throws {
-        guard ftruncate(fd, off_t(offset)) == 0 else { throw FileSystemError.last("cannot size", tempPath) }
-        if let uid, let gid { _ = fchown(fd, uid, gid) }
+        // Only a file that ends in a hole (or is all holes) needs its size set; a truncate is not free on ext4.
+        if writtenEnd != offset {
+            guard ftruncate(fd, off_t(offset)) == 0 else { throw FileSystemError.last("cannot size", tempPath) }
+        }
+        if let uid, let gid {
+            var now = stat()
+            if fstat(fd, &now) != 0 || now.st_uid != uid || now.st_gid != gid { _ = fchown(fd, uid, gid) }
+        }
         guard fchmod(fd, mode_t(mode)) == 0 else { throw FileSystemError.last("cannot set mode of", tempPath) }
         var times = [timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds)),
                      timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds))]

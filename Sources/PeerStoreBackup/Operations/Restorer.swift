@@ -120,13 +120,27 @@ public final class Restorer: Sendable {
         var summary = RestoreSummary()
         progress?.setTotal(files: Int(snapshot.files), bytes: snapshot.bytes)
         do {
-            // Folders and links first (the whole tree is walked), then every file of the snapshot with many at once
-            // (not folder by folder: small folders would leave the pipeline empty), then the other names of hard-linked
-            // files, then folder modes and times, deepest first, because writing into a folder changes its mtime and a
-            // read-only mode would stop us.
+            // The walk creates folders and links and hands every file to the file restorers as soon as its folder
+            // exists, many files at once (not folder by folder: small folders would leave the pipeline empty); then the
+            // other names of hard-linked files, then folder modes and times, deepest first, because writing into a
+            // folder changes its mtime and a read-only mode would stop us.
             var plan = Plan()
-            try await collect(snapshot.rootTree, into: workDir, plan: &plan, summary: &summary)
-            let restored = try await restoreFiles(plan.files, direct: !nonEmpty, summary: &summary)
+            let (files, handOver) = AsyncStream.makeStream(of: FileJob.self)
+            let direct = !nonEmpty
+            let restoring = Task { try await self.restoreFiles(files, direct: direct) }
+            do {
+                try await collect(snapshot.rootTree, into: workDir, plan: &plan, files: handOver, summary: &summary)
+                handOver.finish()
+            } catch {
+                handOver.finish()
+                restoring.cancel()
+                _ = try? await restoring.value
+                throw error
+            }
+            let (restored, written) = try await restoring.value
+            summary.files += written.files
+            summary.bytes += written.bytes
+            summary.failed += written.failed
             restoreHardLinks(plan.hardLinks, root: workDir, restored: restored, summary: &summary)
             for (entry, path) in plan.folders {
                 try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
@@ -147,18 +161,22 @@ public final class Restorer: Sendable {
         return summary
     }
 
-    /// What a whole restore writes after the walk: files (entry, path, shown name), other names of hard-linked files
-    /// (path, shown name, first name's path), and folders children first.
+    /// One file for the file restorers: its entry, where it goes, and its name as shown.
+    private typealias FileJob = (entry: TreeEntry, path: String, shown: String)
+
+    /// What a whole restore does after the walk and the files: other names of hard-linked files (path, shown name, first
+    /// name's path), and folders children first.
     private struct Plan {
-        var files: [(TreeEntry, String, String)] = []
         var hardLinks: [(String, String, [String])] = []
         var folders: [(TreeEntry, String)] = []
     }
 
     /// Walks the snapshot's folders breadth first, fetching the trees of a level many at once: creates folders and
-    /// links, and adds files, hard links and folders (deepest level first) to `plan`. A folder whose tree is missing or
+    /// links, hands files to `files` (their folder exists by then), and adds hard links and folders (deepest level
+    /// first) to `plan`. A folder whose tree is missing or
     /// corrupt is listed in `summary.failed` and left empty; the root's tree must be readable.
-    private func collect(_ root: Identifier, into rootDir: String, plan: inout Plan, summary: inout RestoreSummary) async throws {
+    private func collect(_ root: Identifier, into rootDir: String, plan: inout Plan, files: AsyncStream<FileJob>.Continuation,
+                         summary: inout RestoreSummary) async throws {
         var level: [(id: Identifier, dir: String, display: String)] = [(root, rootDir, "")]
         var foldersByLevel: [[(TreeEntry, String)]] = []
         while !level.isEmpty {
@@ -194,7 +212,7 @@ public final class Restorer: Sendable {
                         try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
                         summary.symlinks += 1
                     case .none, .inline, .manifest:
-                        plan.files.append((entry, path, shown))
+                        files.yield((entry, path, shown))
                     case .hardLink(let first):
                         plan.hardLinks.append((path, shown, first))
                     }
@@ -231,28 +249,14 @@ public final class Restorer: Sendable {
         return results.map { $0! }
     }
 
-    /// Restores files, several at once; a file whose blocks are missing or corrupt is listed, not written. Returns the
-    /// shown names of the files written.
-    private func restoreFiles(_ files: [(TreeEntry, String, String)], direct: Bool, summary: inout RestoreSummary) async throws
-        -> Set<String>
-    {
+    /// Restores the files the walk hands over, several at once; a file whose blocks are missing or corrupt is listed in
+    /// the returned summary, not written. Returns the shown names of the files written, and their counts.
+    private func restoreFiles(_ files: AsyncStream<FileJob>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
         var restored = Set<String>()
+        var summary = RestoreSummary()
         try await withThrowingTaskGroup(of: (TreeEntry, String, BackupError?).self) { group in
-            var next = 0
-            func start() {
-                let (entry, path, shown) = files[next]
-                next += 1
-                group.addTask {
-                    do {
-                        try await self.writeFile(entry, to: path, display: shown, direct: direct)
-                        return (entry, shown, nil)
-                    } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
-                        return (entry, shown, error)
-                    }
-                }
-            }
-            while next < min(parallelFiles, files.count) { start() }
-            while let (entry, shown, error) = try await group.next() {
+            func take(_ done: (TreeEntry, String, BackupError?)) {
+                let (entry, shown, error) = done
                 if let error {
                     summary.failed.append("\(shown): \(error.message)")
                 } else {
@@ -261,10 +265,26 @@ public final class Restorer: Sendable {
                     summary.bytes += entry.size
                     progress?.fileDone()
                 }
-                if next < files.count { start() }
             }
+            var running = 0
+            for await job in files {
+                if running >= parallelFiles, let done = try await group.next() {
+                    take(done)
+                    running -= 1
+                }
+                group.addTask {
+                    do {
+                        try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
+                        return (job.entry, job.shown, nil)
+                    } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+                        return (job.entry, job.shown, error)
+                    }
+                }
+                running += 1
+            }
+            while let done = try await group.next() { take(done) }
         }
-        return restored
+        return (restored, summary)
     }
 
     /// Creates each other name of a hard-linked file as a hard link (link(2)) to its first name under `root`. A name

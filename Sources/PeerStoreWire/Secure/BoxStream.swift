@@ -34,23 +34,25 @@ public struct BoxStreamSealer: Sendable {
         self.nonce = nonce
     }
 
-    /// Appends the messages for `plaintext` (split into bodies of at most 64 KiB - 1) to `out`. Each body is copied
-    /// once, into `out`, and encrypted there in place.
+    /// Appends the messages for `plaintext` (split into bodies of at most 64 KiB - 1) to `out`. Each body is encrypted
+    /// straight from `plaintext` into its place in `out` (no copy first).
     public mutating func seal(_ plaintext: ByteBuffer, into out: inout ByteBuffer) {
         var rest = plaintext
         out.reserveCapacity(minimumWritableBytes: rest.readableBytes + (rest.readableBytes / BoxStream.maxBodyLength + 1) * BoxStream.headerLength)
         while rest.readableBytes > 0 {
             let n = min(rest.readableBytes, BoxStream.maxBodyLength)
-            var body = rest.readSlice(length: n)!
+            let body = rest.readSlice(length: n)!
             let headerAt = out.writerIndex
             out.moveWriterIndex(forwardBy: BoxStream.headerLength)
             let bodyAt = out.writerIndex
-            out.writeBuffer(&body)
+            out.moveWriterIndex(forwardBy: n)
             var bodyNonce = nonce
             BoxStream.increment(&bodyNonce)
             let start = bodyAt - out.readerIndex
-            let tag = out.withUnsafeMutableReadableBytes { all in
-                SecretBox.sealDetached(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + n)]), nonce: bodyNonce, key: key)
+            let tag = body.withUnsafeReadableBytes { plain in
+                out.withUnsafeMutableReadableBytes { all in
+                    SecretBox.sealDetached(plain, into: UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + n)]), nonce: bodyNonce, key: key)
+                }
             }
             let header = SecretBox.seal([UInt8(n >> 8), UInt8(n & 0xff)] + tag, nonce: nonce, key: key)
             out.setBytes(header, at: headerAt)
@@ -100,12 +102,18 @@ public struct BoxStreamOpener: Sendable {
         }
         let (length, tag) = pendingBody!
         guard buffer.readableBytes >= length else { return nil }
-        // One copy (the slice's own storage), decrypted in place and handed up as it is.
-        var body = ByteBuffer(buffer.readSlice(length: length)!.readableBytesView)
+        // Decrypted straight from the inbound bytes into the body's own storage, which is handed up as it is.
+        let sealed = buffer.readSlice(length: length)!
+        var body = ByteBufferAllocator().buffer(capacity: length)
         var bodyNonce = nonce
         BoxStream.increment(&bodyNonce)
         do {
-            try body.withUnsafeMutableReadableBytes { try SecretBox.openDetached($0, tag: tag, nonce: bodyNonce, key: key) }
+            try sealed.withUnsafeReadableBytes { box in
+                _ = try body.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
+                    try SecretBox.openDetached(box, into: UnsafeMutableRawBufferPointer(rebasing: out[0..<length]), tag: tag, nonce: bodyNonce, key: key)
+                    return length
+                }
+            }
         } catch {
             throw WireError(.channelTampered, "a box-stream body failed its authentication")
         }

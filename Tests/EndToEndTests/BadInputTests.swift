@@ -112,19 +112,8 @@ struct BadInputTests {
         try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
         var rng = SeededRandom(seed: 3)
         for i in 0..<4 { try Data(rng.bytes(600 << 10)).write(to: URL(fileURLWithPath: src + "/file-\(i).bin")) }
-        let client = ClientHarness(home: tmp.sub("home"))
-        var server = try ServerProcess(dataPath: tmp.sub("node"))
-        let r = try client.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src])
-        #expect(r.status == 0, "\(r.stderr)")
-        server.stop()
-
-        // Flip one byte in the middle of the largest entry: a chunk of one file (not the small tree or snapshot).
-        try corruptLargestEntry(segment: tmp.sub("node/segments/0000000001.seg"), atLeast: 200_000)
-
-        server = try ServerProcess(dataPath: tmp.sub("node"))
-        defer { server.stop() }
-        let out = tmp.sub("out")
-        let restore = try client.run(["-operation", "restore", "-peerAddr", server.address, "-filedest", out])
+        // One byte flipped in the middle of the largest entry: a chunk of one file (not the small tree or snapshot).
+        let (restore, out) = try restoreAfterDamagingTheLargestBlock(src: src, tmp: tmp)
         #expect(restore.status == 3, "\(restore.stdout) \(restore.stderr)")
         // The damaged block is found (at start-up or on read) and the file it belongs to is named.
         #expect(restore.stderr.contains("could not be restored") && restore.stderr.contains("file-"), "\(restore.stderr)")

@@ -45,3 +45,18 @@ func corruptLargestEntry(segment: String, atLeast: Int) throws {
     bytes[largest.offset + largest.length / 2] ^= 0xff
     try Data(bytes).write(to: URL(fileURLWithPath: segment))
 }
+
+/// Backs `src` up to a fresh node in `tmp`, stops it, damages the largest block (see `corruptLargestEntry`), starts it
+/// again and restores everything into `tmp/out`. Returns the restore's result and the folder restored into.
+func restoreAfterDamagingTheLargestBlock(src: String, tmp: TemporaryDirectory) throws -> (CommandRunner.Result, String) {
+    let client = ClientHarness(home: tmp.sub("home"))
+    var server = try ServerProcess(dataPath: tmp.sub("node"))
+    let r = try client.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src])
+    server.stop()
+    guard r.status == 0 else { throw TestKitError("backup failed (\(r.status)): \(r.stderr)") }
+    try corruptLargestEntry(segment: tmp.sub("node/segments/0000000001.seg"), atLeast: 200_000)
+    server = try ServerProcess(dataPath: tmp.sub("node"))
+    defer { server.stop() }
+    let out = tmp.sub("out")
+    return (try client.run(["-operation", "restore", "-peerAddr", server.address, "-filedest", out]), out)
+}

@@ -123,17 +123,7 @@ struct MetadataRoundTripTests {
         try Data(rng.bytes(600 << 10)).write(to: URL(fileURLWithPath: src + "/big.bin"))
         #expect(link(src + "/big.bin", src + "/later/big-link") == 0)
         try Data("fine".utf8).write(to: URL(fileURLWithPath: src + "/small.txt"))
-        let client = ClientHarness(home: tmp.sub("home"))
-        var server = try ServerProcess(dataPath: tmp.sub("node"))
-        let r = try client.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src])
-        #expect(r.status == 0, "\(r.stderr)")
-        server.stop()
-        try corruptLargestEntry(segment: tmp.sub("node/segments/0000000001.seg"), atLeast: 200_000)
-
-        server = try ServerProcess(dataPath: tmp.sub("node"))
-        defer { server.stop() }
-        let out = tmp.sub("out")
-        let restore = try client.run(["-operation", "restore", "-peerAddr", server.address, "-filedest", out])
+        let (restore, out) = try restoreAfterDamagingTheLargestBlock(src: src, tmp: tmp)
         #expect(restore.status == 3, "\(restore.stdout) \(restore.stderr)")
         #expect(restore.stderr.contains("big.bin"), "\(restore.stderr)")
         #expect(restore.stderr.contains("later/big-link: hard link to big.bin"), "\(restore.stderr)")

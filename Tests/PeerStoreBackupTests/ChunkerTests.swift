@@ -70,36 +70,34 @@ struct ChunkerTests {
         #expect(fingerprint == 11_182_373_021_311_111_073)
     }
 
-    @Test func chunkReaderStreamsAFileInBoundedPieces() throws {
+    /// Writes `data` to a file and reads it back through a ChunkReader: the chunks and the bytes read.
+    private func readThroughFile(_ data: [UInt8], settings: ChunkerSettings, sizeHint: Int? = nil) throws -> ([[UInt8]], Int) {
         let tmp = try TemporaryDirectory(prefix: "chunk")
         defer { tmp.remove() }
-        var rng = SeededRandom(seed: 13)
-        let data = rng.bytes(3 << 20)
         let path = tmp.sub("f")
         try Data(data).write(to: URL(fileURLWithPath: path))
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
-        var reader = ChunkReader(fd: fd, chunker: FastCDC(settings: smallChunks))
+        var reader = ChunkReader(fd: fd, chunker: FastCDC(settings: settings), sizeHint: sizeHint)
         var streamed: [[UInt8]] = []
-        while let c = try reader.next() { streamed.append(c) }
+        while let c = try reader.withNextChunk({ [UInt8]($0) }) { streamed.append(c) }
+        return (streamed, reader.bytesRead)
+    }
+
+    @Test func chunkReaderStreamsAFileInBoundedPieces() throws {
+        var rng = SeededRandom(seed: 13)
+        let data = rng.bytes(3 << 20)
+        let (streamed, bytesRead) = try readThroughFile(data, settings: smallChunks)
         #expect(streamed == chunks(of: data))
-        #expect(reader.bytesRead == data.count)
+        #expect(bytesRead == data.count)
     }
 
     /// A size hint smaller than the file (it grew since lstat) must not change where chunks are cut.
     @Test func chunkReaderWithATooSmallSizeHintCutsTheSame() throws {
-        let tmp = try TemporaryDirectory(prefix: "chunk")
-        defer { tmp.remove() }
         var rng = SeededRandom(seed: 14)
         let data = rng.bytes(5 << 20)
-        let path = tmp.sub("f")
-        try Data(data).write(to: URL(fileURLWithPath: path))
-        let fd = open(path, O_RDONLY)
-        defer { close(fd) }
         let settings = ChunkerSettings(minSize: 64 << 10, averageSize: 256 << 10, maxSize: 1 << 20)
-        var reader = ChunkReader(fd: fd, chunker: FastCDC(settings: settings), sizeHint: 1000)
-        var streamed: [[UInt8]] = []
-        while let c = try reader.withNextChunk({ [UInt8]($0) }) { streamed.append(c) }
+        let (streamed, _) = try readThroughFile(data, settings: settings, sizeHint: 1000)
         #expect(streamed == chunks(of: data, settings: settings))
         #expect(streamed.count > 5)
     }

@@ -27,11 +27,6 @@ public struct ChunkReader: ~Copyable {
 
     deinit { buffer.deallocate() }
 
-    /// The next chunk, or nil at the end of the file.
-    public mutating func next() throws -> [UInt8]? {
-        try withNextChunk { [UInt8]($0) }
-    }
-
     /// Calls `body` with the next chunk, in place in the reader's buffer (valid only during the call); nil at the end
     /// of the file.
     public mutating func withNextChunk<T>(_ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {

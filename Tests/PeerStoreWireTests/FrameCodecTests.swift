@@ -4,11 +4,15 @@ import NIOTestUtils
 import PeerStoreWire
 import Testing
 
-@Suite("Frame decoder and encoder")
+@Suite("Frame decoder")
 struct FrameCodecTests {
     static func frameBytes(_ frame: Frame) -> ByteBuffer {
+        var payload = frame.payload
         var out = ByteBuffer()
-        try! FrameEncoder().encode(data: frame, out: &out)
+        out.writeInteger(UInt32(9 + payload.readableBytes))
+        out.writeInteger(frame.type)
+        out.writeInteger(frame.requestID)
+        out.writeBuffer(&payload)
         return out
     }
 
@@ -74,21 +78,20 @@ struct FrameCodecTests {
         _ = try? channel.finish()
     }
 
-    @Test func roundTripThroughEmbeddedChannel() throws {
+    @Test func framesFedInSmallPiecesComeOutWhole() throws {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
-        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
         let frames = (0..<20).map { i in
             Frame(type: UInt8(i), requestID: UInt64(i) * 1_000_003,
                   payload: ByteBuffer(bytes: [UInt8](repeating: UInt8(i), count: i * 97)))
         }
         var wire = ByteBuffer()
         for frame in frames {
-            try channel.writeOutbound(frame)
-            while var chunk = try channel.readOutbound(as: ByteBuffer.self) { wire.writeBuffer(&chunk) }
+            var bytes = Self.frameBytes(frame)
+            wire.writeBuffer(&bytes)
         }
         #expect(wire.readableBytes == frames.reduce(0) { $0 + 13 + $1.payload.readableBytes })
-        // Feed back what was written, in 7-byte pieces.
+        // Fed in 7-byte pieces.
         while wire.readableBytes > 0 {
             try channel.writeInbound(wire.readSlice(length: min(7, wire.readableBytes))!)
         }

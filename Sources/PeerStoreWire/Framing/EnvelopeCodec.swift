@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Turns frames into envelopes and back.
+/// Turns frames into envelopes, and envelopes into frame bytes.
 ///
 /// On the server side a frame whose payload does not decode is answered with a typed error response (the frame
 /// boundaries are intact, so the connection can go on); on the client side it is an error that closes the channel.
@@ -8,7 +8,7 @@ public final class EnvelopeCodec: ChannelDuplexHandler, Sendable {
     public typealias InboundIn = Frame
     public typealias InboundOut = Envelope
     public typealias OutboundIn = Envelope
-    public typealias OutboundOut = Frame
+    public typealias OutboundOut = ByteBuffer
 
     public enum Role: Sendable {
         case server
@@ -39,8 +39,16 @@ public final class EnvelopeCodec: ChannelDuplexHandler, Sendable {
         context.write(wrapOutboundOut(Self.frame(envelope, allocator: context.channel.allocator)), promise: promise)
     }
 
-    static func frame(_ envelope: Envelope, allocator: ByteBufferAllocator) -> Frame {
-        Frame(type: envelope.message.type.rawValue, requestID: envelope.requestID,
-              payload: WireMessageCodec.encode(envelope.message, allocator: allocator))
+    /// The frame of `envelope` as bytes (layout in `Frame`): the payload is encoded right behind room for the header,
+    /// which is filled in once the payload's length is known, so a block is copied once into its frame and no more.
+    static func frame(_ envelope: Envelope, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = allocator.buffer(capacity: Frame.headerSize + 64 + envelope.message.bulkBytes)
+        out.moveWriterIndex(forwardBy: Frame.headerSize)
+        WireMessageCodec.encode(envelope.message, into: &out)
+        let start = out.readerIndex
+        out.setInteger(UInt32(out.readableBytes - 4), at: start)
+        out.setInteger(envelope.message.type.rawValue, at: start + 4)
+        out.setInteger(envelope.requestID, at: start + 5)
+        return out
     }
 }

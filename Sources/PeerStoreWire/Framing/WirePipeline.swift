@@ -11,7 +11,7 @@ public enum ChannelSecurity: Sendable {
 }
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Adds the wire v1 handlers: [secure channel] -> frame decoder/encoder -> envelope codec.
+    /// Adds the wire v1 handlers: [secure channel] -> frame decoder -> envelope codec (which writes frame bytes).
     public func addWireHandlers(
         role: EnvelopeCodec.Role, security: ChannelSecurity = .plaintext, maxFrameSize: Int = Frame.defaultMaxSize,
         logger: Logger = Logger(label: "peerstore.wire")
@@ -25,7 +25,6 @@ extension ChannelPipeline.SynchronousOperations {
             try addHandler(SecureChannelHandler(server: settings, outcome: outcome, logger: logger))
         }
         try addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
-        try addHandler(MessageToByteHandler(FrameEncoder()))
         try addHandler(EnvelopeCodec(role: role))
     }
 }

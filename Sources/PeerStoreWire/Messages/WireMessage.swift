@@ -60,6 +60,18 @@ public enum WireMessage: Equatable, Sendable {
     }
 }
 
+extension WireMessage {
+    /// The bytes of the block a message carries (0 for others): what its encoding needs room for beyond a few fields.
+    var bulkBytes: Int {
+        switch self {
+        case .putBlock(_, let bytes), .block(let bytes): bytes.readableBytes + 32
+        case .placedPut(_, let put): put.bulkBytes + 2
+        case .haveBlocks(let ids), .rangeBlocksResult(let ids): ids.count * 32
+        default: 0
+        }
+    }
+}
+
 /// What a node receiving a forwarded put does with it.
 public enum PlacementRole: UInt8, Sendable, Equatable {
     /// Store it and copy it to the next k-1 nodes, as its owner.

@@ -10,6 +10,12 @@ public enum WireMessageCodec {
 
     public static func encode(_ message: WireMessage, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
         var out = allocator.buffer(capacity: 64)
+        encode(message, into: &out)
+        return out
+    }
+
+    /// Appends the payload of `message` to `out`.
+    public static func encode(_ message: WireMessage, into out: inout ByteBuffer) {
         switch message {
         case .ping:
             break
@@ -67,8 +73,7 @@ public enum WireMessageCodec {
         case .placedPut(let role, let put):
             out.writeInteger(role.rawValue)
             out.writeInteger(put.type.rawValue)
-            var inner = encode(put, allocator: allocator)
-            out.writeBuffer(&inner)
+            encode(put, into: &out)
         case .status:
             break
         case .statusResult(let status):
@@ -79,7 +84,6 @@ public enum WireMessageCodec {
             out.writeInteger(UInt16(text.count))
             out.writeBytes(text)
         }
-        return out
     }
 
     public static func decode(type rawType: UInt8, payload: ByteBuffer) throws -> WireMessage {

@@ -68,7 +68,6 @@ struct ClientCommand: AsyncParsableCommand {
     var logLevel: String = "warning"
 
     mutating func run() async throws {
-        MallocArenas.limit()
         let level = Logger.Level(rawValue: logLevel) ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -52,12 +52,18 @@ public struct FileCache: Sendable {
     /// The entry for `path` if the file `info` describes is the one it was made from: same size, mtime, ctime, inode
     /// and device, and an mtime older than the previous backup's start minus `racyMargin`. Nil means: read the file.
     public func unchanged(path: String, info: FileInfo) -> FileCacheEntry? {
-        guard info.kind == .file, let entry = entry(path: path), entry.matches(info) else { return nil }
+        guard let entry = entry(path: path), isUnchanged(entry, info: info) else { return nil }
+        return entry
+    }
+
+    /// Whether `entry` (this cache's, for the file's path) still describes the file `info` describes (see `unchanged`).
+    public func isUnchanged(_ entry: FileCacheEntry, info: FileInfo) -> Bool {
+        guard info.kind == .file, entry.matches(info) else { return false }
         let limit = header.started - Self.racyMargin
         let limitTime = Timestamp(
             seconds: limit >= 0 ? limit / 1_000_000_000 : (limit - 999_999_999) / 1_000_000_000,
             nanoseconds: UInt32(((limit % 1_000_000_000) + 1_000_000_000) % 1_000_000_000))
-        return info.mtime < limitTime ? entry : nil
+        return info.mtime < limitTime
     }
 
     /// Drops `path` (its blocks are missing on the ring, so the file must be read).

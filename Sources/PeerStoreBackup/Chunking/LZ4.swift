@@ -1,24 +1,7 @@
 import CLZ4
 
-/// LZ4 block compression (liblz4), used only when it saves space.
+/// LZ4 block compression (liblz4); chunks keep it only when it saves space (see `ChunkBlock`).
 public enum LZ4 {
-    /// The compressed bytes, or nil if compression would not make the data smaller.
-    public static func compressIfSmaller(_ input: [UInt8]) -> [UInt8]? {
-        guard input.count > 64, input.count < Int(Int32.max) else { return nil }
-        let bound = Int(LZ4_compressBound(Int32(input.count)))
-        var out = [UInt8](repeating: 0, count: bound)
-        let n = input.withUnsafeBytes { src in
-            out.withUnsafeMutableBytes { dst in
-                LZ4_compress_default(
-                    src.baseAddress!.assumingMemoryBound(to: CChar.self), dst.baseAddress!.assumingMemoryBound(to: CChar.self),
-                    Int32(input.count), Int32(bound))
-            }
-        }
-        guard n > 0, Int(n) < input.count else { return nil }
-        out.removeLast(bound - Int(n))
-        return out
-    }
-
     /// The most bytes compressing `count` bytes can give.
     public static func bound(_ count: Int) -> Int { Int(LZ4_compressBound(Int32(min(count, Int(Int32.max) - 1)))) }
 

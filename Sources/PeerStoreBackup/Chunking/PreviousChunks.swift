@@ -16,9 +16,6 @@ public struct PreviousChunks: Sendable {
         }
     }
 
-    public var isEmpty: Bool { byKey.isEmpty }
-    public var count: Int { byKey.count }
-
     /// The previous reference for a chunk with this key and length, if there is one.
     public func ref(forKey key: [UInt8], length: Int) -> ChunkRef? {
         guard let ref = byKey[key], ref.length == length else { return nil }

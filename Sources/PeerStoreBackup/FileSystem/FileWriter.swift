@@ -79,8 +79,14 @@ struct FileWriter: ~Copyable {
         var times = [timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds)),
                      timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds))]
         guard futimens(fd, &times) == 0 else { throw FileSystemError.last("cannot set times of", tempPath) }
-        guard close(fd) == 0 else { throw FileSystemError.last("cannot close", tempPath) }
+        // Marked done before the result is looked at: a failed close has still released the descriptor, and deinit
+        // closing the number again could close another writer's file.
         done = true
+        guard close(fd) == 0 else {
+            let error = FileSystemError.last("cannot close", tempPath)
+            unlink(tempPath)
+            throw error
+        }
         guard tempPath != finalPath else { return }
         guard rename(tempPath, finalPath) == 0 else {
             let error = FileSystemError.last("cannot rename into", finalPath)

@@ -96,7 +96,7 @@ public enum ChunkBlock {
         case 0:
             plaintext = Array(body[1...])
         case 1:
-            guard body.count >= 5 else { throw BackupError.badFormat("chunk", "truncated compressed body") }
+            guard body.count >= 5 else { throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "truncated compressed body") }
             let raw = body[1..<5].reduce(0) { $0 << 8 | Int($1) }
             guard raw == ref.length, raw <= maxSize, let out = LZ4.decompress(body[5...], originalSize: raw) else {
                 throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "bad compressed body")

@@ -147,54 +147,8 @@ public final class BackupRunner: Sendable {
         let reader = walk.reader
         let limit = walk.limit
         try await withThrowingTaskGroup(of: (Int, FileInfo, Result<FileReader.Outcome, FileSystemError>).self) { group in
-            for (index, name) in listing.names.enumerated() {
-                let child = path + "/" + name
-                let childRelative = relative + [name]
-                do {
-                    let info = try FileInfo.lstat(child)
-                    if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: info.kind == .directory) {
-                        walk.summary.excluded += 1
-                        continue
-                    }
-                    if info.kind == .file {
-                        // Another name of a file already stored by this backup: the entry names the first path.
-                        if let first = walk.hardLinks.firstPath(device: info.device, inode: info.inode, links: info.links) {
-                            walk.summary.files += 1
-                            progress?.add(bytes: Int(info.size))
-                            progress?.fileDone()
-                            slots[index] = TreeEntry(file: name, info: info, size: info.size, content: .hardLink(first))
-                            continue
-                        }
-                        walk.hardLinks.add(device: info.device, inode: info.inode, links: info.links, path: childRelative)
-                    }
-                    if info.kind == .file, !fromCache(child, info: info, walk: &walk, into: &slots[index]) {
-                        let permits = walk.reader.permits(forSize: info.size)
-                        // The file changed: its previous content (if the cache has it) lets unchanged chunks skip sealing.
-                        let previousContent = walk.previous?.entry(path: child)?.content
-                        await limit.acquire(permits)
-                        group.addTask {
-                            let result: Result<FileReader.Outcome, FileSystemError>
-                            do {
-                                result = .success(try await reader.read(child, info: info, previous: previousContent))
-                            } catch let error as FileSystemError {
-                                result = .failure(error)
-                            } catch {
-                                await limit.release(permits)
-                                throw error
-                            }
-                            await limit.release(permits)
-                            return (index, info, result)
-                        }
-                        continue
-                    }
-                    if info.kind != .file {
-                        slots[index] = try await backupEntry(child, info: info, relative: childRelative, excludes: excludes, walk: &walk)
-                    }
-                } catch let error as FileSystemError {
-                    walk.summary.skipped.append("\(childRelative.joined(separator: "/")): \(error.description)")
-                }
-            }
-            for try await (index, info, result) in group {
+            func take(_ done: (Int, FileInfo, Result<FileReader.Outcome, FileSystemError>)) {
+                let (index, info, result) = done
                 let name = listing.names[index]
                 switch result {
                 case .success(let outcome):
@@ -210,6 +164,73 @@ public final class BackupRunner: Sendable {
                     walk.summary.skipped.append("\((relative + [name]).joined(separator: "/")): \(error.description)")
                 }
             }
+            // Reads still running in this folder; past the permit count the walk takes one result before going on, so a
+            // failed upload stops the walk soon and a huge folder does not pile up results.
+            var reading = 0
+            for (index, name) in listing.names.enumerated() {
+                let child = path + "/" + name
+                let childRelative = relative + [name]
+                do {
+                    let info: FileInfo
+                    do {
+                        info = try FileInfo.lstat(child)
+                    } catch {
+                        // Gone since the listing (a temp file, say): an excluded name is not worth a line.
+                        if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: false) {
+                            walk.summary.excluded += 1
+                            continue
+                        }
+                        throw error
+                    }
+                    if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: info.kind == .directory) {
+                        walk.summary.excluded += 1
+                        continue
+                    }
+                    if info.kind == .file {
+                        // Another name of a file already stored by this backup: the entry names the first path.
+                        if let first = walk.hardLinks.firstPath(device: info.device, inode: info.inode, links: info.links) {
+                            walk.summary.files += 1
+                            progress?.add(bytes: Int(info.size))
+                            progress?.fileDone()
+                            slots[index] = TreeEntry(file: name, info: info, size: info.size, content: .hardLink(first))
+                            continue
+                        }
+                        walk.hardLinks.add(device: info.device, inode: info.inode, links: info.links, path: childRelative)
+                    }
+                    let cached = info.kind == .file ? walk.previous?.entry(path: child) : nil
+                    if info.kind == .file, !fromCache(cached, name: name, path: child, info: info, walk: &walk, into: &slots[index]) {
+                        let permits = walk.reader.permits(forSize: info.size)
+                        // The file changed: its previous content (if the cache has it) lets unchanged chunks skip sealing.
+                        let previousContent = cached?.content
+                        if reading >= FileReader.permits, let done = try await group.next() {
+                            take(done)
+                            reading -= 1
+                        }
+                        await limit.acquire(permits)
+                        group.addTask {
+                            let result: Result<FileReader.Outcome, FileSystemError>
+                            do {
+                                result = .success(try await reader.read(child, info: info, previous: previousContent))
+                            } catch let error as FileSystemError {
+                                result = .failure(error)
+                            } catch {
+                                await limit.release(permits)
+                                throw error
+                            }
+                            await limit.release(permits)
+                            return (index, info, result)
+                        }
+                        reading += 1
+                        continue
+                    }
+                    if info.kind != .file {
+                        slots[index] = try await backupEntry(child, info: info, relative: childRelative, excludes: excludes, walk: &walk)
+                    }
+                } catch let error as FileSystemError {
+                    walk.summary.skipped.append("\(childRelative.joined(separator: "/")): \(error.description)")
+                }
+            }
+            while let done = try await group.next() { take(done) }
         }
         let (id, bytes) = try Tree(entries: slots.compactMap { $0 }).seal(keys: identity.keys)
         try await walk.uploader.add(id: id, bytes: bytes)
@@ -243,16 +264,16 @@ public final class BackupRunner: Sendable {
     }
 
     /// Fills `slot` from the previous backup's cache when the file is unchanged; false when the file must be read.
-    private func fromCache(_ path: String, info: FileInfo, walk: inout Walk, into slot: inout TreeEntry?) -> Bool {
-        guard let cached = walk.previous?.unchanged(path: path, info: info) else { return false }
+    private func fromCache(_ cached: FileCacheEntry?, name: String, path: String, info: FileInfo, walk: inout Walk,
+                           into slot: inout TreeEntry?) -> Bool {
+        guard let cached, let cache = walk.previous, cache.isUnchanged(cached, info: info) else { return false }
         walk.summary.filesUnchanged += 1
         walk.summary.bytes += cached.size
         walk.summary.files += 1
         progress?.add(bytes: Int(cached.size))
         progress?.fileDone()
         walk.next?.add(path: path, cached)
-        slot = TreeEntry(file: String(path[path.index(after: path.lastIndex(of: "/")!)...]), info: info, size: cached.size,
-                         content: cached.content)
+        slot = TreeEntry(file: name, info: info, size: cached.size, content: cached.content)
         return true
     }
 }

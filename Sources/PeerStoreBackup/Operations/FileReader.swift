@@ -24,8 +24,8 @@ struct FileReader: Sendable {
     let keys: KeyRing
     let uploader: BlockUploader
     let progress: TransferProgress?
-    /// Where previous versions' manifests come from (nil: never reuse chunks).
-    let fetcher: BlockFetcher?
+    /// Where previous versions' manifests come from.
+    let fetcher: BlockFetcher
     /// Whether to check, after reading, that the file is still as `lstat` described it (only needed for a cache).
     let wantsCacheEntry: Bool
 
@@ -37,10 +37,15 @@ struct FileReader: Sendable {
     /// Reads the file at `path`; `previous` is the content it had at the previous backup (from the file cache), whose
     /// chunks that are still on the ring are reused without sealing them again.
     func read(_ path: String, info: FileInfo, previous previousContent: TreeEntry.Content? = nil) async throws -> Outcome {
-        let previous = await previousChunks(of: previousContent)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        // O_NONBLOCK: a FIFO put in the file's place since lstat must not hang the backup (it has no effect on files).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
         defer { close(fd) }
+        let opened = try FileInfo.fstat(fd, path: path)
+        guard opened.kind == .file, opened.inode == info.inode, opened.device == info.device else {
+            throw FileSystemError(description: "\(path) was replaced while the backup ran; it is left out this time")
+        }
+        let previous = await previousChunks(of: previousContent)
         if info.size > UInt64(chunker.settings.maxSize) { _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL)) }
         var reader = ChunkReader(fd: fd, chunker: chunker, sizeHint: Int(clamping: info.size))
         var refs: [ChunkRef] = []
@@ -48,6 +53,7 @@ struct FileReader: Sendable {
         let convergence = keys.convergence
         var reused = 0
         while true {
+            try Task.checkCancellation()  // a failed backup stops reading at once, even in the middle of a large file
             let next: (ref: ChunkRef, bytes: [UInt8]?)?
             do {
                 next = try reader.withNextChunk { chunk in
@@ -88,24 +94,22 @@ struct FileReader: Sendable {
         return Outcome(size: size, content: content, cacheEntry: cacheEntry, chunksReused: reused)
     }
 
-    /// The previous version's chunks the ring still holds (one have-blocks request, and the manifest fetched if the file
-    /// had one); empty if there is none or anything about it fails: then every chunk is sealed, as on a first backup.
+    /// The previous version's chunks the ring still holds; empty if there is none or anything about it fails: then every
+    /// chunk is sealed, as on a first backup. Inline chunks were confirmed with the ring when the cache was loaded
+    /// (`CachedBlockCheck`); a manifest's chunks are fetched and confirmed here, in one have-blocks request.
     private func previousChunks(of content: TreeEntry.Content?) async -> PreviousChunks {
-        guard let content, let fetcher else { return PreviousChunks() }
-        var refs: [ChunkRef]
         switch content {
-        case .inline(let inline):
-            refs = inline
+        case .inline(let refs):
+            return PreviousChunks(refs, present: refs.map { _ in true })
         case .manifest(let id, let sessionKey):
             guard let bytes = try? await fetcher.fetch(id, what: "a previous manifest"),
-                let manifest = try? FileManifest.open(bytes, sessionKey: sessionKey)
+                var refs = try? FileManifest.open(bytes, sessionKey: sessionKey).chunks
             else { return PreviousChunks() }
-            refs = manifest.chunks
+            if refs.count > 1 << 16 { refs = Array(refs.prefix(1 << 16)) }  // the have-blocks batch limit; enough for 64 GiB
+            guard let present = try? await fetcher.client.haveBlocks(refs.map(\.blockID)) else { return PreviousChunks() }
+            return PreviousChunks(refs, present: present)
         default:
             return PreviousChunks()
         }
-        if refs.count > 1 << 16 { refs = Array(refs.prefix(1 << 16)) }  // the have-blocks batch limit; enough for 64 GiB
-        guard !refs.isEmpty, let present = try? await fetcher.client.haveBlocks(refs.map(\.blockID)) else { return PreviousChunks() }
-        return PreviousChunks(refs, present: present)
     }
 }

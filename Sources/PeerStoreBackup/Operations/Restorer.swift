@@ -4,9 +4,9 @@ import Logging
 import PeerStoreCrypto
 import PeerStoreWire
 
-/// Restores a whole snapshot or one file from it. Every block is verified (hash, key, length) before a byte is
-/// written; every file is written to a temp name and renamed when whole; a whole restore goes into a hidden folder
-/// beside the destination and is renamed into place at the end.
+/// Restores a whole snapshot or one file from it. Every block is verified (see `BlockFetcher`) before a byte is
+/// written. A whole restore goes into a hidden folder beside the destination, renamed into place at the end; one file
+/// (and every file of a restore into a non-empty folder with -force) goes through a temp name renamed when whole.
 public final class Restorer: Sendable {
     public let catalog: SnapshotCatalog
     let logger: Logger
@@ -126,18 +126,16 @@ public final class Restorer: Sendable {
             // folder changes its mtime and a read-only mode would stop us.
             var plan = Plan()
             let (files, handOver) = AsyncStream.makeStream(of: FileJob.self)
-            let direct = !nonEmpty
-            let restoring = Task { try await self.restoreFiles(files, direct: direct) }
+            // A child task: if the walk fails it is cancelled and awaited on the way out, before the work folder goes.
+            async let restoring = restoreFiles(files, direct: !nonEmpty)
             do {
                 try await collect(snapshot.rootTree, into: workDir, plan: &plan, files: handOver, summary: &summary)
-                handOver.finish()
             } catch {
                 handOver.finish()
-                restoring.cancel()
-                _ = try? await restoring.value
                 throw error
             }
-            let (restored, written) = try await restoring.value
+            handOver.finish()
+            let (restored, written) = try await restoring
             summary.files += written.files
             summary.bytes += written.bytes
             summary.failed += written.failed

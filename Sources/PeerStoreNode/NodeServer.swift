@@ -54,7 +54,7 @@ public final class NodeServer: Service, Sendable {
             serverChannel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .bind(host: listen.host, port: listen.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let outcome = SecureChannelOutcome(eventLoop: channel.eventLoop)

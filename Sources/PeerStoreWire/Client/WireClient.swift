@@ -34,7 +34,7 @@ public final class WireClient: Sendable {
         if let key = address.key { settings?.expectedServerKey = key }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [settings] channel in
                 channel.eventLoop.makeCompletedFuture {
                     var security = ChannelSecurity.plaintext

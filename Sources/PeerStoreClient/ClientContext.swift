@@ -21,12 +21,14 @@ struct ClientContext {
     let noCache: Bool
 
     static let defaultPeer = ":3001"
+    /// `check`: every block has a copy, but some fewer than the ring's replica count.
+    static let exitBelowReplicas: Int32 = 4
 
     /// A line for people: on stdout, or on stderr with -json (stdout then carries JSON lines only); nothing with -quiet.
     func say(_ line: String?) {
         guard !quiet, let line else { return }
         if json {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            Console.error(line)
         } else {
             print(line)
         }
@@ -58,8 +60,9 @@ struct ClientContext {
         let (identity, created) = try home.ensureInitialised()
         var config = try home.loadConfig()
         if let device { config.device = device }
-        if let peerAddr { config.peerAddr = peerAddr }
-        if let localPath { config.localPath = localPath }
+        if let networkKeyFile { _ = try networkKey(config) }
+        rememberRing(in: &config)
+        if let localPath { config.localPath = try absolute(localPath) }
         try home.save(config)
         if created {
             say("created a new identity in \(home.path) (keep a copy of \(home.identityPath) somewhere safe)")
@@ -75,7 +78,8 @@ struct ClientContext {
         return 0
     }
 
-    /// Every block of the latest snapshot and how many nodes hold it; exit 1 if any block has no copy.
+    /// Every block of the latest snapshot and how many nodes hold it; exit 1 if any block has no copy, 4 if any has fewer
+    /// copies than the ring keeps.
     private func check() async throws -> Int32 {
         let identity = try home.loadIdentity()
         var config = try home.loadConfig()
@@ -88,12 +92,20 @@ struct ClientContext {
             return try await check.count(ids, on: client)
         }
         if json {
-            print("{\"blocks\":\(report.blocks),\"nodes\":\(report.nodes),\"minReplicas\":\(report.minReplicas),\"maxReplicas\":\(report.maxReplicas),\"missing\":\(report.missing),\"unreachableNodes\":\(report.unreachableNodes.count)}")
+            print("{\"blocks\":\(report.blocks),\"nodes\":\(report.nodes),\"minReplicas\":\(report.minReplicas),\"maxReplicas\":\(report.maxReplicas),\"missing\":\(report.missing),\"replicas\":\(report.replicas ?? 0),\"belowReplicas\":\(report.belowReplicas),\"unreachableNodes\":\(report.unreachableNodes.count)}")
         } else {
-            say("\(report.blocks) blocks on \(report.nodes) nodes: every block on \(report.minReplicas) to \(report.maxReplicas) nodes; \(report.missing) with no copy")
+            say("\(Format.count(report.blocks, "block")) on \(Format.count(report.nodes, "node")): every block on \(report.minReplicas) to \(report.maxReplicas) nodes; \(report.missing) with no copy")
+            if let target = report.replicas {
+                say(report.belowReplicas == 0
+                    ? "every block has the ring's \(target) copies"
+                    : "\(Format.count(report.belowReplicas, "block")) with fewer than the ring's \(target) copies"
+                        + (report.nodes + report.unreachableNodes.count < target ? " (the ring has fewer nodes than that)" : "")
+                        + ": anti-entropy adds copies as nodes return or join")
+            }
             for node in report.unreachableNodes { say("  node \(node) did not answer") }
         }
-        return report.missing > 0 ? 1 : 0
+        if report.missing > 0 { return 1 }
+        return report.belowReplicas > 0 ? Self.exitBelowReplicas : 0
     }
 
     private func genkey() throws -> Int32 {
@@ -114,7 +126,7 @@ struct ClientContext {
     private func networkKey(_ config: ClientConfig) throws -> NetworkKey {
         guard let path = networkKeyFile ?? config.networkKeyFile else {
             if !quiet {
-                FileHandle.standardError.write(Data("peerstore-client: warning: no -networkKeyFile: using the open demo ring's key\n".utf8))
+                Console.error("peerstore-client: warning: no -networkKeyFile: using the open demo ring's key")
             }
             return .openDemo
         }
@@ -138,14 +150,13 @@ struct ClientContext {
         do {
             entry = try await WireClient.connect(to: address, secure: settings, logger: logger)
         } catch let error as WireError {
-            guard error.code == .connectionFailed, let other = await otherEntry(known, besides: address, settings) else {
+            // A -peerAddr given on this command line is meant: it not answering is an error, not a cue to use another
+            // node. Only a remembered address falls back to the other nodes this client knows, and says which it used.
+            guard error.code == .connectionFailed, peerAddr == nil, let other = await otherEntry(known, besides: address, settings) else {
                 throw entryFailed(error, address)
             }
             entry = other
-            if !quiet {
-                FileHandle.standardError.write(Data(
-                    "peerstore-client: the node at \(address.hostPort) does not answer; entered the ring through \(other.address.hostPort)\n".utf8))
-            }
+            Console.error("peerstore-client: the remembered node \(address.hostPort) does not answer (\(error.message)); using the node at \(other.address.hostPort) for this run")
         }
         guard let client = entry else { throw BackupError(.unreachable, "cannot reach \(address.hostPort)") }
         if pinned == nil || address.key != nil, client.address.hostPort == address.hostPort, let key = client.remoteKey,
@@ -153,8 +164,7 @@ struct ClientContext {
         {
             try known.pin(key, for: address, in: home)
             if !quiet {
-                FileHandle.standardError.write(Data(
-                    "peerstore-client: first contact with \(address.hostPort): pinned its key \(PublicKeyText.encode(key, prefix: "pn")) in \(home.knownNodesPath)\n".utf8))
+                Console.error("peerstore-client: first contact with \(address.hostPort): pinned its key \(PublicKeyText.encode(key, prefix: "pn")) in \(home.knownNodesPath)")
             }
         }
         let ring: RingClient
@@ -172,6 +182,11 @@ struct ClientContext {
             if let key = node.key, let a = try? PeerAddress(parsing: node.address) { learned.append((a, key)) }
         }
         try? known.remember(learned, in: home)
+        if peerAddr != nil || networkKeyFile != nil, var saved = try? home.loadConfig() {
+            let before = saved
+            rememberRing(in: &saved)
+            if saved != before { try? home.save(saved) }
+        }
         do {
             let result = try await body(ring)
             await ring.close()
@@ -180,6 +195,13 @@ struct ClientContext {
             await ring.close()
             throw error
         }
+    }
+
+    /// -peerAddr and -networkKeyFile are remembered wherever they are given and worked (or, with init, are given), so
+    /// that every later command on this machine needs neither.
+    private func rememberRing(in config: inout ClientConfig) {
+        if let peerAddr { config.peerAddr = peerAddr }
+        if let networkKeyFile { config.networkKeyFile = (try? absolute(networkKeyFile)) ?? networkKeyFile }
     }
 
     /// A connection to another node this client has pinned (learned from the ring on an earlier run), or nil.
@@ -202,8 +224,10 @@ struct ClientContext {
             BackupError(
                 .unreachable,
                 "the node at \(address.hostPort) proved a different key than the one pinned for it: it may be an impostor. If it was reinstalled on purpose, delete its line from \(home.knownNodesPath) (or give -peerAddr NEWKEY@\(address.hostPort)) and try again")
+        case .connectionFailed where peerAddr == nil:
+            BackupError(.unreachable, "\(error.message) (the remembered -peerAddr; no other node this client knows answers either)")
         case .connectionFailed:
-            BackupError(.unreachable, "cannot reach a PeerStore node at \(address.hostPort), nor any other node of the ring this client knows: is peerstore-server running there? (-peerAddr)")
+            BackupError(.unreachable, "\(error.message) (-peerAddr)")
         default:
             BackupError(.unreachable, error.message)
         }
@@ -240,8 +264,8 @@ struct ClientContext {
         }
         // Remember what worked, so the nightly run needs no flags.
         config.localPath = try absolute(path)
-        config.peerAddr = peerAddr ?? config.peerAddr ?? Self.defaultPeer
-        if let networkKeyFile { config.networkKeyFile = try absolute(networkKeyFile) }
+        config.peerAddr = config.peerAddr ?? Self.defaultPeer
+        rememberRing(in: &config)
         if !excludes.isEmpty { config.excludes = excludes }
         try home.save(config)
 
@@ -249,17 +273,17 @@ struct ClientContext {
             print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"filesRead\":\(summary.filesRead),\"bytesRead\":\(summary.bytesRead),\"filesUnchanged\":\(summary.filesUnchanged),\"chunksReused\":\(summary.chunksReused),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
         }
         say(json ? nil : "backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
-        say(json ? nil : "  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes))"
-            + (summary.excluded > 0 ? "; \(summary.excluded) paths excluded" : ""))
-        say(json ? nil : "  \(Format.count(summary.filesRead)) files read (\(Format.bytes(summary.bytesRead))), \(Format.count(summary.filesUnchanged)) files unchanged (not read)")
-        say(json ? nil : "  \(summary.blocksSent) new blocks, \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
+        say(json ? nil : "  \(Format.count(summary.files, "file")), \(Format.count(summary.directories, "folder")), \(Format.count(summary.symlinks, "link")); \(Format.bytes(summary.bytes))"
+            + (summary.excluded > 0 ? "; \(Format.count(summary.excluded, "path")) excluded" : ""))
+        say(json ? nil : "  \(Format.count(summary.filesRead, "file")) read (\(Format.bytes(summary.bytesRead))), \(Format.count(summary.filesUnchanged, "file")) unchanged (not read)")
+        say(json ? nil : "  \(Format.count(summary.blocksSent, "new block")), \(Format.bytes(summary.bytesSent)) sent (\(summary.blocksOffered - summary.blocksSent) already stored) in \(Format.seconds(summary.seconds))")
         if !quiet {
-            for notice in summary.notices { FileHandle.standardError.write(Data("peerstore-client: note: \(notice)\n".utf8)) }
+            for notice in summary.notices { Console.error("peerstore-client: note: \(notice)") }
         }
         if !summary.skipped.isEmpty {
-            FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.skipped.count) paths were skipped:\n".utf8))
-            for line in summary.skipped.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }
-            if summary.skipped.count > 20 { FileHandle.standardError.write(Data("  ... and \(summary.skipped.count - 20) more\n".utf8)) }
+            Console.error("peerstore-client: backup completed, but \(Format.count(summary.skipped.count, "path")) could not be backed up:")
+            for line in summary.skipped.prefix(20) { Console.error("  \(line)") }
+            if summary.skipped.count > 20 { Console.error("  ... and \(summary.skipped.count - 20) more") }
             return 3
         }
         if !json, localPath != nil || peerAddr != nil { say("next time, `peerstore-client -operation backup` repeats this backup") }
@@ -311,10 +335,10 @@ struct ClientContext {
             print("{\"type\":\"summary\",\"destination\":\(jsonString(summary.destination)),\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"failed\":\(summary.failed.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
         }
         say(json ? nil : "restored snapshot of \(snapshot.rootPath) from \(Format.date(nanoseconds: snapshot.time)) into \(summary.destination)")
-        say(json ? nil : "  \(summary.files) files, \(summary.directories) folders, \(summary.symlinks) links; \(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds))")
+        say(json ? nil : "  \(Format.count(summary.files, "file")), \(Format.count(summary.directories, "folder")), \(Format.count(summary.symlinks, "link")); \(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds))")
         if !summary.failed.isEmpty {
-            FileHandle.standardError.write(Data("peerstore-client: \(summary.failed.count) files could not be restored (nothing was written for them):\n".utf8))
-            for line in summary.failed.prefix(20) { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }
+            Console.error("peerstore-client: \(Format.count(summary.failed.count, "file")) could not be restored (nothing was written for them):")
+            for line in summary.failed.prefix(20) { Console.error("  \(line)") }
             return 3
         }
         return 0

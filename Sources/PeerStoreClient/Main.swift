@@ -18,16 +18,26 @@ struct ClientCommand: AsyncParsableCommand {
               getfile     restore one file: -filename PATH (as backed up) -filedest OUT
               restore     restore the latest snapshot into -filedest DIR
               snapshots   list this device's snapshots
-              check       how many nodes hold each block of the latest snapshot (-json for scripts); exit 1 if any has none
+              check       how many nodes hold each block of the latest snapshot (-json for scripts)
               genkey      write a new network key to -networkKeyFile FILE (give it to every node and client of the ring)
-            Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped or not restored.
+            Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped or not restored;
+              4 (check) every block has a copy, but some fewer than the ring keeps. Unknown flags exit 64.
             Keep a copy of the identity file somewhere safe: without it nobody can read your backups.
-            """)
+            """,
+        // No short names at all: swift-argument-parser reads an unknown single-dash word as a cluster of short flags,
+        // and one containing `h` would print the help and exit 0. `-help` is a whole single-dash name, and `main` reads a lone `-h` as `-help`.
+        helpNames: [.customLong("help", withSingleDash: true), .long])
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore or snapshots.")
+
+    static func main() async {
+        Console.ignoreBrokenPipes()
+        await main(CommandLine.arguments.dropFirst().map { $0 == "-h" ? "-help" : $0 })
+    }
+
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check or genkey (default backup).")
     var operation: String = "backup"
 
-    @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered after a backup.")
+    @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")
     var peerAddr: String?
 
     @Option(name: [.customLong("localPath", withSingleDash: true), .customLong("localPath")], help: "The folder to back up; remembered after a backup.")
@@ -39,13 +49,13 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("filedest", withSingleDash: true), .customLong("filedest")], help: "Where to restore to.")
     var filedest: String?
 
-    @Option(name: [.customLong("home", withSingleDash: true), .customLong("home")], help: "Client home (default $PEERSTORE_HOME or ~/.peerstore).")
+    @Option(name: [.customLong("home", withSingleDash: true), .customLong("home")], help: "Client home (default $PEERSTORE_HOME, else $HOME/.peerstore).")
     var home: String?
 
     @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name, remembered in the config).")
     var device: String?
 
-    @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered after a backup); genkey writes a new one here.")
+    @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered wherever given); genkey writes a new one here.")
     var networkKeyFile: String?
 
     @Option(name: [.customLong("exclude", withSingleDash: true), .customLong("exclude")], help: ArgumentHelp(
@@ -61,7 +71,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("noCache", withSingleDash: true), .customLong("noCache")], help: "With backup: read every file, even those the file cache says are unchanged.")
     var noCache = false
 
-    @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "With check: end with one JSON object.")
+    @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "Machine-readable output: JSON progress lines and a summary (backup, restore), one JSON object (check).")
     var json = false
 
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
@@ -83,7 +93,7 @@ struct ClientCommand: AsyncParsableCommand {
         do {
             status = try await context.perform(operation)
         } catch {
-            FileHandle.standardError.write(Data("peerstore-client: \(error)\n".utf8))
+            Console.error("peerstore-client: \(error)")
             throw ExitCode.failure
         }
         if status != 0 { throw ExitCode(status) }

@@ -1,5 +1,6 @@
 import Foundation
 import PeerStoreBackup
+import PeerStoreWire
 
 /// Shows a long operation's progress: a live line on stderr when it is a terminal, JSON lines on stdout with -json,
 /// nothing with -quiet (for cron). Runs as a task until stopped.
@@ -28,7 +29,7 @@ struct ProgressReporter {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(500))
                     if Task.isCancelled { break }
-                    FileHandle.standardError.write(Data(("\r" + ProgressLine.text(progress.reading, verb: verb) + "\u{1B}[K").utf8))
+                    Console.errorText("\r" + ProgressLine.text(progress.reading, verb: verb) + "\u{1B}[K")
                 }
             }
         case .json:
@@ -36,7 +37,7 @@ struct ProgressReporter {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     if Task.isCancelled { break }
-                    FileHandle.standardOutput.write(Data((ProgressLine.json(progress.reading) + "\n").utf8))
+                    Console.output(ProgressLine.json(progress.reading) + "\n")
                 }
             }
         }
@@ -46,6 +47,6 @@ struct ProgressReporter {
     func stop() async {
         task?.cancel()
         await task?.value
-        if mode == .terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if mode == .terminal { Console.errorText("\r\u{1B}[K") }
     }
 }

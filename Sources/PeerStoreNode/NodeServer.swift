@@ -66,7 +66,7 @@ public final class NodeServer: Service, Sendable {
                 }
         } catch {
             store.close()
-            throw NodeError(.bindFailed, "cannot listen on \(listen): \(error)")
+            throw NodeError(.bindFailed, NetworkFailureText.listen(error, on: listen.description, port: listen.port))
         }
         let port = serverChannel.channel.localAddress?.port ?? listen.port
         let bound = PeerAddress(host: listen.host, port: port)
@@ -78,7 +78,7 @@ public final class NodeServer: Service, Sendable {
         let processor = RequestProcessor(
             store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers,
             replicator: replicator, logger: logger)
-        logger.info("node listening", metadata: ["node": "\(nodeKey.id)", "address": "\(bound)"])
+        logger.info("node listening", metadata: ["node": "\(nodeKey.id)", "address": "\(bound)", "data": "\(settings.dataPath)"])
         onListening(bound)
 
         let repair = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger)

@@ -89,7 +89,8 @@ public struct RequestProcessor: Sendable {
                 let predecessor = await ring?.predecessor
                 let successors = await ring?.successors ?? [node]
                 return .statusResult(NodeStatus(node: node, predecessor: predecessor, successors: successors,
-                                                blocks: UInt64(stats.blocks), bytes: UInt64(stats.blockBytes)))
+                                                blocks: UInt64(stats.blocks), bytes: UInt64(stats.blockBytes),
+                                                replicas: replicator?.replicas ?? 1))
             case .placedPut(_, let put):
                 return await handleLocally(put, from: Peer(key: peer.key, kind: .node))
             case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult, .rangeBlocksResult, .error:

@@ -15,7 +15,16 @@ struct ServerCommand: AsyncParsableCommand {
             Example: peerstore-server -addr :3001 -dataPath .peerstore/3001
             A bare :PORT listens on 127.0.0.1 only; give 0.0.0.0:PORT to listen on every interface.
             Flags take one dash or two.
-            """)
+            """,
+        // No short names at all: swift-argument-parser reads an unknown single-dash word as a cluster of short flags,
+        // and one containing `h` would print the help and exit 0. `-help` is a whole single-dash name, and `main` reads a lone `-h` as `-help`.
+        helpNames: [.customLong("help", withSingleDash: true), .long])
+
+
+    static func main() async {
+        Console.ignoreBrokenPipes()
+        await main(CommandLine.arguments.dropFirst().map { $0 == "-h" ? "-help" : $0 })
+    }
 
     @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "run (default) or status (print the ring seen from -peerAddr).")
     var operation: String = "run"
@@ -26,10 +35,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("addr", withSingleDash: true), .customLong("addr")], help: "Address to listen on (:PORT or HOST:PORT; port 0 picks a free port).")
     var addr: String = ":3001"
 
-    @Option(name: [.customLong("dataPath", withSingleDash: true), .customLong("dataPath")], help: "Folder for the node's blocks, records and key.")
+    @Option(name: [.customLong("dataPath", withSingleDash: true), .customLong("dataPath")], help: "Folder for the node's blocks, records and key (default .peerstore/PORT under the current folder).")
     var dataPath: String?
 
-    @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join (accepted; a ring of one ignores it for now).")
+    @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join (HOST:PORT, or KEY@HOST:PORT to pin its key). Without it: the first node of a new ring.")
     var initialPeerAddr: String?
 
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (make one with `peerstore-client -operation genkey`). Without it: an open demo ring.")
@@ -70,31 +79,31 @@ struct ServerCommand: AsyncParsableCommand {
                 let (statuses, complete) = try await RingSurvey.walk(from: try PeerAddress(parsing: peerAddr), networkKey: key)
                 print(RingSurvey.table(statuses))
                 if !complete {
-                    FileHandle.standardError.write(Data("peerstore-server: the ring walk stopped at a node that did not answer\n".utf8))
+                    Console.error("peerstore-server: the ring walk stopped at a node that did not answer")
                     throw ExitCode(3)
                 }
                 return
             } catch let exit as ExitCode {
                 throw exit
             } catch {
-                FileHandle.standardError.write(Data("peerstore-server: \(error)\n".utf8))
+                Console.error("peerstore-server: \(error)")
                 throw ExitCode.failure
             }
         }
         guard operation == "run" else {
-            FileHandle.standardError.write(Data("peerstore-server: unknown -operation '\(operation)': use run or status\n".utf8))
+            Console.error("peerstore-server: unknown -operation '\(operation)': use run or status")
             throw ExitCode.failure
         }
         do {
             let listen = try PeerAddress(parsing: addr)
             let path = dataPath ?? ".peerstore/\(listen.port)"
+            let absolutePath = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             let initial = try initialPeerAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
             var settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
             if let networkKeyFile {
                 settings.networkKey = try NetworkKey.load(path: networkKeyFile)
             } else {
-                FileHandle.standardError.write(Data(
-                    "peerstore-server: WARNING: no -networkKeyFile: this node runs an open demo ring that anyone can join\n".utf8))
+                Console.error("peerstore-server: WARNING: no -networkKeyFile: this node runs an open demo ring that anyone can join")
             }
             if let allowUsers { settings.allowedUsers = try Self.loadUsers(allowUsers) }
             settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
@@ -105,15 +114,15 @@ struct ServerCommand: AsyncParsableCommand {
             settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
             let server = try NodeServer(settings: settings, logger: logger) { bound in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
-                FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound), data in \(path)\n".utf8))
+                Console.output("peerstore-server listening on \(bound), data in \(absolutePath)\n")
             }
             let nodeKey = PublicKeyText.encode(server.nodeKey.keys.publicKey, prefix: "pn")
-            FileHandle.standardOutput.write(Data("peerstore-server node key \(nodeKey) (clients may pin it: -peerAddr \(nodeKey)@HOST:PORT)\n".utf8))
+            Console.output("peerstore-server node key \(nodeKey) (clients may pin it: -peerAddr \(nodeKey)@HOST:PORT)\n")
             let group = ServiceGroup(
                 configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
-            FileHandle.standardError.write(Data("peerstore-server: \(error)\n".utf8))
+            Console.error("peerstore-server: \(error)")
             throw ExitCode.failure
         }
     }

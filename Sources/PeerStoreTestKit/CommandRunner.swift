@@ -8,11 +8,13 @@ public enum CommandRunner {
         public var stderr: String
     }
 
+    /// With `user`, the command runs as that normal user.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: String? = nil, timeout: TimeInterval = 300) throws -> Result {
+                           currentDirectory: String? = nil, timeout: TimeInterval = 300, user: UnprivilegedUser? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try BinaryLocator.path(of: executable))
-        process.arguments = arguments
+        let command: (executable: String, arguments: [String]) = try user?.commandLine(executable, arguments) ?? (BinaryLocator.path(of: executable), arguments)
+        process.executableURL = URL(fileURLWithPath: command.executable)
+        process.arguments = command.arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env

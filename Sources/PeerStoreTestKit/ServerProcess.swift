@@ -14,13 +14,18 @@ public final class ServerProcess: @unchecked Sendable {
     /// What the server printed on stdout up to the moment it listened (its node key among it).
     public private(set) var stdout = ""
 
-    public init(dataPath: String, extraArguments: [String] = [], listen: String = "127.0.0.1:0", timeout: TimeInterval = 30) throws {
+    /// With `user`, the server runs as that normal user (its data path's parent must be writable by it).
+    public init(
+        dataPath: String, extraArguments: [String] = [], listen: String = "127.0.0.1:0", timeout: TimeInterval = 30,
+        user: UnprivilegedUser? = nil
+    ) throws {
         self.dataPath = dataPath
         self.logPath = dataPath + ".log"
-        let binary = try BinaryLocator.path(of: "peerstore-server")
+        let arguments = ["-addr", listen, "-dataPath", dataPath] + extraArguments
+        let command: (executable: String, arguments: [String]) = try user?.commandLine("peerstore-server", arguments) ?? (BinaryLocator.path(of: "peerstore-server"), arguments)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-addr", listen, "-dataPath", dataPath] + extraArguments
+        process.executableURL = URL(fileURLWithPath: command.executable)
+        process.arguments = command.arguments
         let out = Pipe()
         process.standardOutput = out
         FileManager.default.createFile(atPath: logPath, contents: nil)

@@ -11,10 +11,10 @@ struct ClientHarness {
     }
 }
 
-/// The number in "N new blocks" of a backup summary.
+/// The number in "N new blocks" (or "1 new block") of a backup summary.
 func newBlocks(_ output: String) -> Int? {
-    guard let range = output.range(of: #"(\d+) new blocks"#, options: .regularExpression) else { return nil }
-    return Int(output[range].split(separator: " ").first!)
+    guard let range = output.range(of: #"[\d,]+ new blocks?"#, options: .regularExpression) else { return nil }
+    return Int(output[range].split(separator: " ").first!.replacingOccurrences(of: ",", with: ""))
 }
 
 /// A small corpus with every kind of entry the generator makes.

@@ -60,7 +60,7 @@ struct FileCacheEndToEndTests {
             guard let range = output.range(of: #"[\d,]+ "# + label, options: .regularExpression) else { return nil }
             return Int(output[range].split(separator: " ")[0].replacingOccurrences(of: ",", with: ""))
         }
-        guard let read = number(before: "files read"), let unchanged = number(before: #"files unchanged \(not read\)"#) else { return nil }
+        guard let read = number(before: "files? read"), let unchanged = number(before: #"files? unchanged \(not read\)"#) else { return nil }
         return (read, unchanged)
     }
 

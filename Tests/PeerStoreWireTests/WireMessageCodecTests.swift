@@ -1,4 +1,5 @@
 import BlockStore
+import ChordRing
 import NIOCore
 import PeerStoreTestKit
 import PeerStoreWire
@@ -14,10 +15,11 @@ struct WireMessageCodecTests {
         Array(WireMessageCodec.encode(message).readableBytesView)
     }
 
-    /// Messages whose last field is "the rest of the payload": a shorter or longer payload is still well formed.
+    /// Messages whose last field is "the rest of the payload": a shorter or longer payload is still well formed. A
+    /// status ends in optional fields that later builds may extend.
     static func hasOpaqueTail(_ message: WireMessage) -> Bool {
         switch message {
-        case .putBlock, .block, .placedPut(_, .putBlock): true
+        case .putBlock, .block, .placedPut(_, .putBlock), .statusResult: true
         default: false
         }
     }
@@ -25,9 +27,13 @@ struct WireMessageCodecTests {
     /// Bytes before the opaque tail starts (the id of a put block; role, type and id of a forwarded one).
     static func opaqueTailStart(_ message: WireMessage) -> Int {
         switch message {
-        case .putBlock: 32
-        case .placedPut: 34
-        default: 0
+        case .putBlock: return 32
+        case .placedPut: return 34
+        case .statusResult(var status):
+            // The fields every build sends.
+            status.replicas = nil
+            return encoded(.statusResult(status)).count
+        default: return 0
         }
     }
 
@@ -76,6 +82,20 @@ struct WireMessageCodecTests {
                 _ = try Self.decode(message, payload: Self.encoded(message) + extra)
             }
         }
+    }
+
+    /// A status carries the node's replica count at its end; a status of a build before it (no count) still reads, and
+    /// fields a later build adds after it are skipped.
+    @Test func statusReplicasAreOptionalAndLaterFieldsAreSkipped() throws {
+        let node = NodeIdentity(id: BlockID.of([1]), address: "127.0.0.1:9", key: [UInt8](repeating: 3, count: 32))
+        let old = NodeStatus(node: node, predecessor: nil, successors: [node], blocks: 2, bytes: 3)
+        var new = old
+        new.replicas = 3
+        #expect(try Self.decode(.statusResult(new), payload: Self.encoded(.statusResult(new))) == .statusResult(new))
+        let oldBytes = Self.encoded(.statusResult(old))
+        #expect(try Self.decode(.statusResult(old), payload: oldBytes) == .statusResult(old))
+        #expect(Self.encoded(.statusResult(new)) == oldBytes + [3])
+        #expect(try Self.decode(.statusResult(new), payload: oldBytes + [3, 0xAB, 0xCD]) == .statusResult(new))
     }
 
     @Test func unknownMessageTypesAreRejected() {

@@ -9,10 +9,11 @@ public struct ClientHome: Sendable {
         self.path = path
     }
 
-    /// `-home`, else `$PEERSTORE_HOME`, else `~/.peerstore`.
-    public static func resolve(explicit: String?) -> ClientHome {
+    /// `-home`, else `$PEERSTORE_HOME`, else `$HOME/.peerstore`, else the user's home folder from the password database.
+    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> ClientHome {
         if let explicit, !explicit.isEmpty { return ClientHome(path: explicit) }
-        if let env = ProcessInfo.processInfo.environment["PEERSTORE_HOME"], !env.isEmpty { return ClientHome(path: env) }
+        if let env = environment["PEERSTORE_HOME"], !env.isEmpty { return ClientHome(path: env) }
+        if let home = environment["HOME"], !home.isEmpty { return ClientHome(path: home + "/.peerstore") }
         return ClientHome(path: NSHomeDirectory() + "/.peerstore")
     }
 

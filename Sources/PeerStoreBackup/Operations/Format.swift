@@ -25,6 +25,11 @@ public enum Format {
         return (n < 0 ? "-" : "") + out
     }
 
+    /// A count and its noun, singular for one: "1 file", "19,998 files".
+    public static func count<T: BinaryInteger>(_ n: T, _ noun: String) -> String {
+        count(n) + " " + (n == 1 ? noun : noun + "s")
+    }
+
     public static func seconds(_ s: Double) -> String { String(format: "%.2f s", s) }
 
     public static func date(nanoseconds: Int64) -> String {

@@ -10,6 +10,10 @@ public struct ReplicaCheck: Sendable {
         public var maxReplicas = 0
         /// Blocks no reachable node holds.
         public var missing = 0
+        /// The copies the ring keeps of every block (its nodes' `-replicas`); nil when no node says (older builds).
+        public var replicas: Int?
+        /// Blocks with fewer copies than `replicas` (those with none among them).
+        public var belowReplicas = 0
         public var unreachableNodes: [String] = []
     }
 
@@ -52,6 +56,7 @@ public struct ReplicaCheck: Sendable {
             {
                 for (i, p) in present.enumerated() where p { copies[i] += 1 }
                 report.nodes += 1
+                if let replicas = try? await client.status().replicas { report.replicas = max(report.replicas ?? 0, replicas) }
             } else {
                 report.unreachableNodes.append(node.address)
             }
@@ -59,6 +64,7 @@ public struct ReplicaCheck: Sendable {
         report.minReplicas = copies.min() ?? 0
         report.maxReplicas = copies.max() ?? 0
         report.missing = copies.filter { $0 == 0 }.count
+        if let target = report.replicas { report.belowReplicas = copies.filter { $0 < target }.count }
         return report
     }
 }

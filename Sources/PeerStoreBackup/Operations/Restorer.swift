@@ -36,7 +36,11 @@ public final class Restorer: Sendable {
         let started = Date()
         var entry = try await find(filename, in: snapshot)
         guard entry.kind == .file else {
-            throw BackupError(.notInSnapshot, "\(filename) is a \(entry.kind == .directory ? "folder" : "link") in the snapshot; use -operation restore for folders")
+            throw BackupError(
+                .notInSnapshot,
+                entry.kind == .directory
+                    ? "\(filename) is a folder in the snapshot, and getfile restores one file: restore the whole snapshot (-operation restore -filedest DIR) and take the folder from there"
+                    : "\(filename) is a link in the snapshot, and getfile restores the contents of a file: give the path of the file it points to")
         }
         if case .hardLink(let first) = entry.content {
             // Another name of a hard-linked file: the content is in the entry of the name it was first backed up under.

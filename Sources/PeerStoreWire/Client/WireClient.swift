@@ -52,7 +52,7 @@ public final class WireClient: Sendable {
         do {
             channel = try await bootstrap.connect(host: address.host, port: address.port).get()
         } catch {
-            throw WireError(.connectionFailed, "cannot reach a PeerStore node at \(address): \(error)")
+            throw WireError(.connectionFailed, NetworkFailureText.connect(error, to: address.hostPort))
         }
         guard let outcome = outcomeBox.withLockedValue({ $0 }) else {
             return WireClient(address: address, channel: channel, remoteKey: nil)
@@ -96,7 +96,7 @@ public final class WireClient: Sendable {
         } catch let error as WireError {
             throw error
         } catch {
-            throw WireError(.connectionClosed, "connection to \(address) failed: \(error)")
+            throw WireError(.connectionClosed, NetworkFailureText.connection(error, to: address.hostPort))
         }
         if case .error(let error) = response.message { throw error }
         return response.message

@@ -8,8 +8,14 @@ public struct NodeStatus: Equatable, Sendable {
     public var successors: [NodeIdentity]
     public var blocks: UInt64
     public var bytes: UInt64
+    /// The copies this node keeps of every block (its `-replicas`); nil from builds before it was sent.
+    public var replicas: Int?
 
-    public init(node: NodeIdentity, predecessor: NodeIdentity?, successors: [NodeIdentity], blocks: UInt64, bytes: UInt64) {
+    public init(
+        node: NodeIdentity, predecessor: NodeIdentity?, successors: [NodeIdentity], blocks: UInt64, bytes: UInt64,
+        replicas: Int? = nil
+    ) {
+        self.replicas = replicas
         self.node = node
         self.predecessor = predecessor
         self.successors = successors
@@ -23,6 +29,7 @@ public struct NodeStatus: Equatable, Sendable {
         ChordCodec.writeNodes(successors, &out)
         out.writeInteger(blocks)
         out.writeInteger(bytes)
+        if let replicas { out.writeInteger(UInt8(clamping: replicas)) }
     }
 
     static func decode(from p: inout ByteBuffer) throws -> NodeStatus {
@@ -31,6 +38,11 @@ public struct NodeStatus: Equatable, Sendable {
         let successors = try ChordCodec.readNodes(&p)
         let blocks = try ChordCodec.read(&p, as: UInt64.self)
         let bytes = try ChordCodec.read(&p, as: UInt64.self)
-        return NodeStatus(node: node, predecessor: predecessor, successors: successors, blocks: blocks, bytes: bytes)
+        // Optional fields follow, each added at the end: builds before them stop above, later builds may add more,
+        // which this one skips.
+        let replicas = p.readInteger(as: UInt8.self).map(Int.init)
+        p.moveReaderIndex(forwardBy: p.readableBytes)
+        return NodeStatus(
+            node: node, predecessor: predecessor, successors: successors, blocks: blocks, bytes: bytes, replicas: replicas)
     }
 }

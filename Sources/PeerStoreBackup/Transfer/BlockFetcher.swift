@@ -35,15 +35,26 @@ public struct BlockFetcher: Sendable {
         }
     }
 
-    /// Asks the holders of `id` one after another until one's copy passes `check`. Throws `corruptBlock` if every copy
-    /// found was damaged (the last check's error), `missingBlock` if no holder has one.
+    /// Asks the holders of `id` one after another until one's copy passes `check`.
     private func verified(_ id: Identifier, what: String, _ check: ([UInt8]) throws -> [UInt8]) async throws -> [UInt8] {
+        let client = self.client
+        return try await Self.firstIntact(id, what: what, maxHolders: maxHolders, from: {
+            try await client.getBlock(id: id, excluding: $0)
+        }, check)
+    }
+
+    /// The first copy of `id` that `source` gives (asked again without each holder whose copy failed) and that passes
+    /// `check`. Throws `corruptBlock` if every copy found was damaged (the last check's error, or the holders' answer),
+    /// `missingBlock` if no holder has one.
+    static func firstIntact(_ id: Identifier, what: String, maxHolders: Int,
+                            from source: (Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)?,
+                            _ check: ([UInt8]) throws -> [UInt8]) async throws -> [UInt8] {
         var failedHolders = Set<Identifier>()
         var lastFailure: BackupError?
         while failedHolders.count < maxHolders {
             let got: (bytes: [UInt8], from: Identifier)?
             do {
-                got = try await client.getBlock(id: id, excluding: failedHolders)
+                got = try await source(failedHolders)
             } catch let error as WireError where error.isAnswer {
                 // Every holder left answered without a copy; one of them (or an earlier one) had a damaged one.
                 throw lastFailure ?? BackupError(

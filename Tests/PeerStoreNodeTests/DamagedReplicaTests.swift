@@ -73,6 +73,35 @@ struct DamagedReplicaTests {
         let afterRestart = try await localBlock(back, block.id)
         #expect(afterRestart.map(BlockID.of) == block.id)
     }
+
+    /// Found damaged by a node-to-node read (which only drops it), the copy comes back by anti-entropy: the owner pulls
+    /// what it lacks in its range from its successor.
+    @Test func aCopyDroppedOnItsOwnerIsPulledBackByAntiEntropy() async throws {
+        let tmp = try TemporaryDirectory(prefix: "damaged-anti-entropy")
+        defer { tmp.remove() }
+        let ring = try LocalRing(nodes: 3, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5"])
+        defer { ring.stopAll() }
+        try await ring.converge()
+        let src = try ring.corpus(mib: 2, seed: 43, smallFiles: 20)
+        let backup = try ring.client(["-operation", "backup", "-peerAddr", ring.first.address, "-localPath", src])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        let block = try largestBlock(ring.first.dataPath)
+        let byID = try Dictionary(uniqueKeysWithValues: ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
+        let sorted = byID.keys.sorted()
+        let owner = byID[sorted.first { $0 >= block.id } ?? sorted[0]]!
+        let damaged = try largestBlock(owner.dataPath)
+        try flipByte(damaged.segment, at: damaged.offset + damaged.length / 2)
+        await #expect(throws: WireError.self) { _ = try await localBlock(owner, block.id) }
+
+        let deadline = Date().addingTimeInterval(30)
+        var back: [UInt8]?
+        while Date() < deadline {
+            back = try await localBlock(owner, block.id)
+            if back != nil { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(back.map(BlockID.of) == block.id, "anti-entropy did not bring the dropped copy back within 30 s")
+    }
 }
 
 /// XORs one byte of a file in place (a running node sees it on its next read).

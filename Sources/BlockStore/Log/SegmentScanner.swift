@@ -4,10 +4,10 @@ import NIOCore
 /// Rebuilds the index from segment files at start-up and finds a torn tail.
 ///
 /// Rules: an entry whose header is intact but whose payload fails its check (block hash, record signature, drop
-/// checksum) is skipped
-/// and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A header that does not
-/// decode is either a torn tail (no valid header follows: the valid data ends there) or damage in the middle (a valid
-/// header follows: the scan resumes there and the bytes between are counted as lost).
+/// checksum) is skipped and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A
+/// header that does not decode is either a torn tail (no valid header follows: the valid data ends there) or damage in
+/// the middle (a valid header follows: the scan resumes there and the bytes between are counted as lost). Drop entries
+/// are read in every segment (they are small); block payloads only with `verifyPayloads`.
 struct SegmentScanner {
     struct Found {
         var header: EntryHeader

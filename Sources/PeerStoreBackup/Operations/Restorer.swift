@@ -6,7 +6,8 @@ import PeerStoreWire
 
 /// Restores a whole snapshot or one file from it. Every block is verified (see `BlockFetcher`) before a byte is
 /// written. A whole restore goes into a hidden folder beside the destination, renamed into place at the end; one file
-/// (and every file of a restore into a non-empty folder with -force) goes through a temp name renamed when whole.
+/// (and every file of a restore into a non-empty folder with -force) goes through a temp name renamed when whole. What
+/// an interrupted restore left of these (`RestoreDebris`) is removed by the next restore into the same place.
 public final class Restorer: Sendable {
     public let catalog: SnapshotCatalog
     let logger: Logger

@@ -28,6 +28,8 @@ public final class BlockStore: @unchecked Sendable {
     private enum PendingWrite {
         case block(Identifier, [UInt8], CheckedContinuation<PutOutcome, Error>)
         case record(SignedRecord, UInt64?, CheckedContinuation<PutOutcome, Error>)
+        /// A tombstone for a copy found damaged; nobody waits for it.
+        case drop(DropEntry)
     }
 
     public let path: String
@@ -106,7 +108,8 @@ public final class BlockStore: @unchecked Sendable {
     }
 
     /// The block's bytes, verified against its id; nil if absent. A block that fails its hash is dropped from the
-    /// index and reported as `corruptBlock` (a replica can then supply it again).
+    /// index, a drop entry is appended so that it stays dropped after a restart, and it is reported as `corruptBlock`
+    /// (a replica can then supply it again).
     public func get(id: Identifier) throws -> [UInt8]? {
         indexLock.lock()
         let location = index[id]
@@ -119,9 +122,12 @@ public final class BlockStore: @unchecked Sendable {
             if index[id] == location {
                 index[id] = nil
                 blockBytes -= location.length
+                // Queued before the index lock is released: a put of a good copy that finds the block absent queues
+                // after it, so the log has the drop before the new copy.
+                enqueue(.drop(DropEntry(key: id, segment: location.segment, offset: location.offset)))
             }
             indexLock.unlock()
-            logger.error("block failed its hash on read; dropped from the index", metadata: ["block": "\(id)"])
+            logger.error("block failed its hash on read; dropped", metadata: ["block": "\(id)"])
             throw BlockStoreError(.corruptBlock, "stored block \(id.shortHex()) is corrupt on disk and was dropped")
         }
         return bytes
@@ -202,6 +208,7 @@ public final class BlockStore: @unchecked Sendable {
             switch write {
             case .block(_, _, let c): c.resume(throwing: error)
             case .record(_, _, let c): c.resume(throwing: error)
+            case .drop: break
             }
             return
         }
@@ -234,6 +241,7 @@ public final class BlockStore: @unchecked Sendable {
         var outcomes: [Result<PutOutcome, Error>] = []
         outcomes.reserveCapacity(batch.count)
         var seen = Set<Identifier>()
+        var drops = 0
         let batchStart = (file: current, offset: currentOffset)
         do {
             for write in batch {
@@ -259,9 +267,13 @@ public final class BlockStore: @unchecked Sendable {
                         newRecords[record.key] = record
                         outcomes.append(.success(.stored))
                     }
+                case .drop(let drop):
+                    _ = try append(kind: .drop, key: drop.key, payload: drop.encoded())
+                    drops += 1
+                    outcomes.append(.success(.stored))
                 }
             }
-            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty) { try current.sync() }
+            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty || drops > 0) { try current.sync() }
         } catch {
             logger.error("write failed; the batch is not acknowledged", metadata: ["error": "\(error)"])
             // Cut the partial batch off, so that later acknowledged writes never sit behind junk that start-up would
@@ -292,6 +304,7 @@ public final class BlockStore: @unchecked Sendable {
             switch write {
             case .block(_, _, let c): c.resume(with: outcome)
             case .record(_, _, let c): c.resume(with: outcome)
+            case .drop: break
             }
         }
     }
@@ -355,6 +368,11 @@ public final class BlockStore: @unchecked Sendable {
                 case .record:
                     if let record = found.record, record.seq >= (r.records[record.key]?.seq ?? 0) {
                         r.records[record.key] = record
+                    }
+                case .drop:
+                    if let drop = found.drop, let location = r.index[drop.key], drop.drops(location) {
+                        r.index[drop.key] = nil
+                        r.blockBytes -= location.length
                     }
                 }
             }

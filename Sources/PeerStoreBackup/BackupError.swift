@@ -13,6 +13,8 @@ public struct BackupError: Error, Equatable, CustomStringConvertible, Sendable {
         case io
         case unreachable
         case usage
+        /// Another backup of the same device holds its lock or moved its head first.
+        case concurrentBackup
     }
 
     public let code: Code

@@ -57,7 +57,7 @@ struct ClientContext {
     }
 
     private func initialise() throws -> Int32 {
-        let (identity, created) = try home.ensureInitialised()
+        let (identity, created) = try home.ensureInitialised(evenInUsedHome: true)
         var config = try home.loadConfig()
         if let device { config.device = device }
         if let networkKeyFile { _ = try networkKey(config) }
@@ -251,6 +251,8 @@ struct ClientContext {
         if created { say("created a new identity in \(home.path) (keep a copy of \(home.identityPath) somewhere safe)") }
         var config = try home.loadConfig()
         if let device { config.device = device }
+        let lock = try BackupLock(home: home, device: config.device)
+        defer { lock.release() }
         guard let path = localPath ?? config.localPath else {
             throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
         }

@@ -135,14 +135,44 @@ public struct RequestProcessor: Sendable {
             return await storeAsOwner(put, replicator)
         case .placedPut(.replica, let put), .placedPut(.local, let put):
             return await handleLocally(put, from: Peer(key: peer.key, kind: .node))
-        case .getBlock(let id) where !store.contains(id):
-            let reply = await replicator.ask(message, about: id) { if case .block = $0 { true } else { false } }
-            return reply ?? .error(WireError(.notFound, "block \(id.shortHex()) is not stored on the ring"))
+        case .getBlock(let id):
+            return await readBlock(id, replicator)
         case .getRecord(let key):
             return .recordResult(record: await newestRecord(key, replicator))
         default:
             return nil
         }
+    }
+
+    /// A block read on a live ring: from this node's store; else from the other holders. A copy here that fails its
+    /// hash is dropped by the store and replaced at once by a holder's intact copy (read repair), so the damage costs
+    /// neither this read nor the replica count.
+    private func readBlock(_ id: Identifier, _ replicator: Replicator) async -> WireMessage {
+        var damaged: BlockStoreError?
+        do {
+            if let bytes = try store.get(id: id) { return .block(bytes: ByteBuffer(bytes: bytes)) }
+        } catch let error as BlockStoreError {
+            guard error.code == .corruptBlock else { return .error(Self.wireError(for: error)) }
+            damaged = error
+        } catch {
+            return .error(WireError(.internalError, "internal error: \(error)"))
+        }
+        let reply = await replicator.ask(.getBlock(id: id), about: id) {
+            if case .block(let bytes) = $0 { BlockID.of(Array(bytes.readableBytesView)) == id } else { false }
+        }
+        guard case .block(let bytes)? = reply else {
+            if let damaged { return .error(Self.wireError(for: damaged)) }
+            return .error(WireError(.notFound, "block \(id.shortHex()) is not stored on the ring"))
+        }
+        if damaged != nil {
+            do {
+                try await store.put(id: id, bytes: Array(bytes.readableBytesView))
+                logger.warning("a damaged block was replaced from a replica", metadata: ["block": "\(id)"])
+            } catch {
+                logger.error("a damaged block could not be replaced", metadata: ["block": "\(id)", "error": "\(error)"])
+            }
+        }
+        return .block(bytes: bytes)
     }
 
     /// Every holder may have another version of a record: asks them all, takes the highest seq, and writes it back to

@@ -28,8 +28,8 @@ func smallCorpus(seed: UInt64 = 7) -> TreeGenerator.Settings {
     return s
 }
 
-/// Flips one byte in the middle of the largest entry of a stopped node's segment (a chunk, not a small tree or
-/// snapshot), checking that entry has at least `atLeast` bytes.
+/// Flips one byte in the middle of the largest entry of a node's segment (a chunk, not a small tree or snapshot), in
+/// place (a running node reads the damage on its next read), checking that entry has at least `atLeast` bytes.
 func corruptLargestEntry(segment: String, atLeast: Int) throws {
     var bytes = [UInt8](FileManager.default.contents(atPath: segment) ?? Data())
     var offset = 16
@@ -42,8 +42,11 @@ func corruptLargestEntry(segment: String, atLeast: Int) throws {
     guard largest.length >= atLeast else {
         throw TestKitError("the largest entry of \(segment) has \(largest.length) bytes, fewer than \(atLeast)")
     }
-    bytes[largest.offset + largest.length / 2] ^= 0xff
-    try Data(bytes).write(to: URL(fileURLWithPath: segment))
+    let at = largest.offset + largest.length / 2
+    guard let handle = FileHandle(forUpdatingAtPath: segment) else { throw TestKitError("cannot open \(segment)") }
+    defer { try? handle.close() }
+    try handle.seek(toOffset: UInt64(at))
+    try handle.write(contentsOf: Data([bytes[at] ^ 0xff]))
 }
 
 /// Backs `src` up to a fresh node in `tmp`, stops it, damages the largest block (see `corruptLargestEntry`), starts it

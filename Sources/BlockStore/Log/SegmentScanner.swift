@@ -3,15 +3,17 @@ import NIOCore
 
 /// Rebuilds the index from segment files at start-up and finds a torn tail.
 ///
-/// Rules: an entry whose header is intact but whose payload fails its check (block hash, record signature) is skipped
-/// and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A header that does not
-/// decode is either a torn tail (no valid header follows: the valid data ends there) or damage in the middle (a valid
-/// header follows: the scan resumes there and the bytes between are counted as lost).
+/// Rules: an entry whose header is intact but whose payload fails its check (block hash, record signature, drop
+/// checksum) is skipped and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A
+/// header that does not decode is either a torn tail (no valid header follows: the valid data ends there) or damage in
+/// the middle (a valid header follows: the scan resumes there and the bytes between are counted as lost). Drop entries
+/// are read in every segment (they are small); block payloads only with `verifyPayloads`.
 struct SegmentScanner {
     struct Found {
         var header: EntryHeader
         var location: LogLocation
         var record: SignedRecord?
+        var drop: DropEntry?
     }
 
     struct Result {
@@ -46,8 +48,9 @@ struct SegmentScanner {
             let payloadOffset = offset + EntryHeader.size
             let end = payloadOffset + Int(entry.length)
             var record: SignedRecord?
+            var drop: DropEntry?
             var intact = true
-            if entry.kind == .record || verifyPayloads {
+            if entry.kind != .block || verifyPayloads {
                 let payload = try file.read(at: payloadOffset, count: Int(entry.length))
                 switch entry.kind {
                 case .block:
@@ -58,11 +61,14 @@ struct SegmentScanner {
                     } else {
                         intact = false
                     }
+                case .drop:
+                    drop = DropEntry.decode(payload, key: entry.key)
+                    intact = drop != nil
                 }
             }
             if intact {
                 let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length))
-                result.entries.append(Found(header: entry, location: location, record: record))
+                result.entries.append(Found(header: entry, location: location, record: record, drop: drop))
             } else {
                 result.corruptEntries += 1
             }

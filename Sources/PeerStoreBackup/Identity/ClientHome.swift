@@ -22,9 +22,19 @@ public struct ClientHome: Sendable {
     public var knownNodesPath: String { path + "/known_nodes" }
     public var cachePath: String { path + "/cache" }
 
-    /// `cache/files-<device>`: letters, digits, `.`, `_` and `-` as they are, other bytes as `%XX`; a name that would
-    /// be long becomes `h` and a hash of the device name.
+    /// `cache/files-<device>`: the device as `fileName(device:)` writes it.
     public func fileCachePath(device: String) -> String {
+        cachePath + "/files-" + Self.fileName(device: device)
+    }
+
+    /// `backup-<device>.lock`: held by the backup of that device that is running (see `BackupLock`).
+    public func backupLockPath(device: String) -> String {
+        path + "/backup-" + Self.fileName(device: device) + ".lock"
+    }
+
+    /// A device name as a file name: letters, digits, `.`, `_` and `-` as they are, other bytes as `%XX`; a name that
+    /// would be long becomes `h` and a hash of the device name.
+    static func fileName(device: String) -> String {
         var name = ""
         for byte in device.utf8 {
             switch byte {
@@ -36,7 +46,7 @@ public struct ClientHome: Sendable {
             }
         }
         if name.count > 64 { name = "h" + Hex.encode(Blake2b.hash(Array(device.utf8), outputLength: 16)) }
-        return cachePath + "/files-" + name
+        return name
     }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: identityPath) }
@@ -65,10 +75,21 @@ public struct ClientHome: Sendable {
         try writeSecretFile(configPath, [UInt8](try encoder.encode(config)))
     }
 
-    /// Creates the identity and config if missing; returns the identity and whether it was new.
+    /// Whether the home was used before (it has a config or a file cache): then a missing identity was lost, not never
+    /// made.
+    public var wasUsed: Bool {
+        FileManager.default.fileExists(atPath: configPath) || FileManager.default.fileExists(atPath: cachePath)
+    }
+
+    /// Creates the identity and config if missing; returns the identity and whether it was new. In a home that was
+    /// used before (`wasUsed`), a new identity is made only when `evenInUsedHome` (an explicit `init`): a nightly
+    /// backup must not quietly start over under a new identity, leaving the old backups out of sight.
     @discardableResult
-    public func ensureInitialised() throws -> (identity: Identity, created: Bool) {
+    public func ensureInitialised(evenInUsedHome: Bool = false) throws -> (identity: Identity, created: Bool) {
         if exists { return (try loadIdentity(), false) }
+        if wasUsed && !evenInUsedHome {
+            throw BackupError(.identity, "\(path) has a config but no identity file: put your copy of it back at \(identityPath), or run `peerstore-client -operation init` to start over with a new identity (the old backups stay unreadable without the old one)")
+        }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])

@@ -6,7 +6,8 @@ import PeerStoreWire
 
 /// Restores a whole snapshot or one file from it. Every block is verified (see `BlockFetcher`) before a byte is
 /// written. A whole restore goes into a hidden folder beside the destination, renamed into place at the end; one file
-/// (and every file of a restore into a non-empty folder with -force) goes through a temp name renamed when whole.
+/// (and every file of a restore into a non-empty folder with -force) goes through a temp name renamed when whole. What
+/// an interrupted restore left of these (`RestoreDebris`) is removed by the next restore into the same place.
 public final class Restorer: Sendable {
     public let catalog: SnapshotCatalog
     let logger: Logger
@@ -64,6 +65,7 @@ public final class Restorer: Sendable {
         if (try? FileInfo.lstat(target)) != nil && !force {
             throw BackupError(.destination, "\(target) already exists; add -force to overwrite it")
         }
+        removeDebris(RestoreDebris.removeTempFiles(in: parent.isEmpty ? "." : parent, of: (target as NSString).lastPathComponent))
         var summary = RestoreSummary()
         summary.destination = target
         progress?.setTotal(files: 1, bytes: entry.size)
@@ -107,11 +109,14 @@ public final class Restorer: Sendable {
         if exists && !isDir.boolValue {
             throw BackupError(.destination, "-filedest \(dest) is a file; give a folder to restore into")
         }
+        let parent = (dest as NSString).deletingLastPathComponent
+        // What an interrupted restore into the same place left: its work folder beside, its temp files inside.
+        removeDebris(RestoreDebris.removeWorkFolders(of: (dest as NSString).lastPathComponent, in: parent.isEmpty ? "." : parent)
+            + (exists ? RestoreDebris.removeTempFiles(in: dest) : 0))
         let nonEmpty = exists && !((try? fm.contentsOfDirectory(atPath: dest))?.isEmpty ?? true)
         if nonEmpty && !force {
             throw BackupError(.destination, "-filedest \(dest) is not empty; add -force to restore into it")
         }
-        let parent = (dest as NSString).deletingLastPathComponent
         if !fm.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDir) || !isDir.boolValue {
             throw BackupError(.destination, "the folder \(parent) that should hold \(dest) does not exist")
         }
@@ -133,7 +138,7 @@ public final class Restorer: Sendable {
             // A child task: if the walk fails it is cancelled and awaited on the way out, before the work folder goes.
             async let restoring = restoreFiles(files, direct: !nonEmpty)
             do {
-                try await collect(snapshot.rootTree, into: workDir, plan: &plan, files: handOver, summary: &summary)
+                try await collect(snapshot.rootTree, into: workDir, cleaning: nonEmpty, plan: &plan, files: handOver, summary: &summary)
             } catch {
                 handOver.finish()
                 throw error
@@ -175,10 +180,11 @@ public final class Restorer: Sendable {
 
     /// Walks the snapshot's folders breadth first, fetching the trees of a level many at once: creates folders and
     /// links, hands files to `files` (their folder exists by then), and adds hard links and folders (deepest level
-    /// first) to `plan`. A folder whose tree is missing or
-    /// corrupt is listed in `summary.failed` and left empty; the root's tree must be readable.
-    private func collect(_ root: Identifier, into rootDir: String, plan: inout Plan, files: AsyncStream<FileJob>.Continuation,
-                         summary: inout RestoreSummary) async throws {
+    /// first) to `plan`. A folder whose tree is missing or corrupt is listed in `summary.failed` and left empty; the
+    /// root's tree must be readable. `cleaning`: the folders may exist already (-force); temp files an interrupted
+    /// restore left in them are removed.
+    private func collect(_ root: Identifier, into rootDir: String, cleaning: Bool, plan: inout Plan,
+                         files: AsyncStream<FileJob>.Continuation, summary: inout RestoreSummary) async throws {
         var level: [(id: Identifier, dir: String, display: String)] = [(root, rootDir, "")]
         var foldersByLevel: [[(TreeEntry, String)]] = []
         while !level.isEmpty {
@@ -186,6 +192,7 @@ public final class Restorer: Sendable {
             var nextLevel: [(id: Identifier, dir: String, display: String)] = []
             var folders: [(TreeEntry, String)] = []
             for (folder, fetched) in zip(level, trees) {
+                if cleaning && !folder.display.isEmpty { removeDebris(RestoreDebris.removeTempFiles(in: folder.dir)) }
                 let tree: Tree
                 switch fetched {
                 case .success(let t):
@@ -311,6 +318,10 @@ public final class Restorer: Sendable {
     }
 
     private func owner(_ id: UInt32) -> UInt32? { restoreOwners ? id : nil }
+
+    private func removeDebris(_ removed: Int) {
+        if removed > 0 { logger.notice("removed what an interrupted restore left", metadata: ["paths": "\(removed)"]) }
+    }
 
     // MARK: File content
 

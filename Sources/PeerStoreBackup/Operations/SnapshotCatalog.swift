@@ -33,7 +33,13 @@ public struct SnapshotCatalog: Sendable {
         let record = try SignedRecord(
             signing: value, salt: HeadPointer.salt(device: device, keys: identity.keys), seq: (previous?.seq ?? 0) + 1,
             with: identity.signing)
-        try await client.putRecord(record, expectedSeq: previous?.seq ?? 0)
+        do {
+            try await client.putRecord(record, expectedSeq: previous?.seq ?? 0)
+        } catch let error as WireError where error.code == .casFailed {
+            throw BackupError(
+                .concurrentBackup,
+                "another backup of this device ('\(device)') is running or just finished; nothing was lost: run this one again to store its changes")
+        }
     }
 
     public func snapshot(_ id: Identifier) async throws -> Snapshot {

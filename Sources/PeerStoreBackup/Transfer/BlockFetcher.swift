@@ -3,9 +3,12 @@ import ChordRing
 import PeerStoreWire
 
 /// Fetches blocks and checks each before anyone reads it: snapshots, trees and manifests against their id, chunks by
-/// their tag under the chunk key (`ChunkBlock.open`).
+/// their tag under the chunk key (`ChunkBlock.open`). A copy that fails its check, or a holder that reports its copy
+/// damaged, costs only that copy: the other holders are asked in turn before the block counts as lost.
 public struct BlockFetcher: Sendable {
     public let client: RingClient
+    /// Holders asked for one block before it counts as corrupt (each after the previous one's copy failed its check).
+    let maxHolders = 8
 
     public init(client: RingClient) {
         self.client = client
@@ -13,28 +16,59 @@ public struct BlockFetcher: Sendable {
 
     /// The verified bytes of block `id`; `what` names the thing it belongs to for error messages.
     public func fetch(_ id: Identifier, what: String) async throws -> [UInt8] {
-        let bytes = try await unverified(id, what: what)
-        guard BlockID.of(bytes) == id else {
-            throw BackupError(.corruptBlock, "block \(id.shortHex()) of \(what) failed its hash check (corrupt data from the node)")
+        try await verified(id, what: what) { bytes in
+            guard BlockID.of(bytes) == id else {
+                throw BackupError(.corruptBlock, "block \(id.shortHex()) of \(what) failed its hash check (corrupt data from the node)")
+            }
+            return bytes
         }
-        return bytes
     }
 
     /// Fetches and opens a chunk, verifying key and length (and so its id: see `ChunkBlock.open`).
     public func chunk(_ ref: ChunkRef, what: String) async throws -> [UInt8] {
-        let bytes = try await unverified(ref.blockID, what: what)
-        do {
-            return try ChunkBlock.open(bytes, ref: ref)
-        } catch let error as BackupError {
-            throw BackupError(error.code, "\(what): \(error.message)")
+        try await verified(ref.blockID, what: what) { bytes in
+            do {
+                return try ChunkBlock.open(bytes, ref: ref)
+            } catch let error as BackupError {
+                throw BackupError(error.code, "\(what): \(error.message)")
+            }
         }
     }
 
-    /// The block's bytes as a holder sent them; a clear error if no holder has it.
-    private func unverified(_ id: Identifier, what: String) async throws -> [UInt8] {
-        guard let bytes = try await client.getBlock(id: id) else {
-            throw BackupError(.missingBlock, "block \(id.shortHex()) of \(what) is missing from the ring")
+    /// Asks the holders of `id` one after another until one's copy passes `check`.
+    private func verified(_ id: Identifier, what: String, _ check: ([UInt8]) throws -> [UInt8]) async throws -> [UInt8] {
+        let client = self.client
+        return try await Self.firstIntact(id, what: what, maxHolders: maxHolders, from: {
+            try await client.getBlock(id: id, excluding: $0)
+        }, check)
+    }
+
+    /// The first copy of `id` that `source` gives (asked again without each holder whose copy failed) and that passes
+    /// `check`. Throws `corruptBlock` if every copy found was damaged (the last check's error, or the holders' answer),
+    /// `missingBlock` if no holder has one.
+    static func firstIntact(_ id: Identifier, what: String, maxHolders: Int,
+                            from source: (Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)?,
+                            _ check: ([UInt8]) throws -> [UInt8]) async throws -> [UInt8] {
+        var failedHolders = Set<Identifier>()
+        var lastFailure: BackupError?
+        while failedHolders.count < maxHolders {
+            let got: (bytes: [UInt8], from: Identifier)?
+            do {
+                got = try await source(failedHolders)
+            } catch let error as WireError where error.isAnswer {
+                // Every holder left answered without a copy; one of them (or an earlier one) had a damaged one.
+                throw lastFailure ?? BackupError(
+                    error.code == .corruptBlock ? .corruptBlock : .missingBlock,
+                    "block \(id.shortHex()) of \(what) could not be read from any node that holds it: \(error.message)")
+            }
+            guard let got else { break }
+            do {
+                return try check(got.bytes)
+            } catch let error as BackupError where error.code == .corruptBlock || error.code == .badFormat {
+                lastFailure = error
+                failedHolders.insert(got.from)
+            }
         }
-        return bytes
+        throw lastFailure ?? BackupError(.missingBlock, "block \(id.shortHex()) of \(what) is missing from the ring")
     }
 }

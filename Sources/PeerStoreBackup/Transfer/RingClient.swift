@@ -70,11 +70,17 @@ public actor RingClient {
     /// The block's bytes from the first of its holders that has it; nil if none does. The caller verifies the hash.
     /// A holder that answers with an error (its copy is damaged) is passed over for the next one.
     public func getBlock(id: Identifier) async throws -> [UInt8]? {
+        try await getBlock(id: id, excluding: []).map(\.bytes)
+    }
+
+    /// As `getBlock(id:)`, asking only nodes not in `excluding` (those whose copy failed the caller's check), and saying
+    /// which node sent the bytes.
+    public func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)? {
         var failure: Error?
         var answer: WireError?
-        for node in candidates(for: id).prefix(settings.readCandidates) {
+        for node in candidates(for: id).filter({ !excluding.contains($0.id) }).prefix(settings.readCandidates) {
             do {
-                if let bytes = try await connection(to: node).getBlock(id: id) { return bytes }
+                if let bytes = try await connection(to: node).getBlock(id: id) { return (bytes, node.id) }
             } catch let error as WireError where error.isAnswer {
                 answer = answer ?? error
             } catch {
@@ -85,7 +91,12 @@ public actor RingClient {
         if let failure {
             // Candidates failed: the view is stale; learn the ring again and ask through the owner once more.
             await refresh()
-            do { return try await send(about: id) { try await $0.getBlock(id: id) } } catch { throw answer ?? failure }
+            do {
+                let (bytes, node) = try await sendReporting(about: id, excluding: excluding) { try await $0.getBlock(id: id) }
+                return bytes.map { ($0, node) }
+            } catch {
+                throw answer ?? failure
+            }
         }
         if let answer { throw answer }
         return nil
@@ -141,6 +152,12 @@ public actor RingClient {
     /// the ring again and retries with whoever owns the key now. Errors the node answered with (a refused put, a lost
     /// compare-and-swap) are thrown at once.
     private func send<T: Sendable>(about key: Identifier, _ call: @Sendable (WireClient) async throws -> T) async throws -> T {
+        try await sendReporting(about: key, excluding: [], call).0
+    }
+
+    /// As `send`, never to a node in `excluding`; also returns the node that answered.
+    private func sendReporting<T: Sendable>(about key: Identifier, excluding: Set<Identifier>,
+                                            _ call: @Sendable (WireClient) async throws -> T) async throws -> (T, Identifier) {
         var pause = settings.firstPause
         var lastError: Error = WireError(.connectionFailed, "no node of the ring is reachable")
         for attempt in 0..<settings.attempts {
@@ -149,9 +166,9 @@ public actor RingClient {
                 pause = min(pause * 2, settings.maxPause)
                 await refresh()
             }
-            guard let node = candidates(for: key).first else { continue }
+            guard let node = candidates(for: key).first(where: { !excluding.contains($0.id) }) else { continue }
             do {
-                return try await call(try await connection(to: node))
+                return (try await call(try await connection(to: node)), node.id)
             } catch let error as WireError where error.isAnswer {
                 throw error
             } catch {

@@ -283,7 +283,7 @@ struct ClientContext {
             for notice in summary.notices { Console.error("peerstore-client: note: \(notice)") }
         }
         if !summary.skipped.isEmpty {
-            Console.error("peerstore-client: backup completed, but \(Format.count(summary.skipped.count, "path")) could not be backed up:")
+            Console.error("peerstore-client: backup completed, but \(Format.count(summary.skipped.count, "path")) \(summary.skipped.count == 1 ? "was" : "were") skipped:")
             for line in summary.skipped.prefix(20) { Console.error("  \(line)") }
             if summary.skipped.count > 20 { Console.error("  ... and \(summary.skipped.count - 20) more") }
             return 3

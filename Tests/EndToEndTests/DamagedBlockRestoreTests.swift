@@ -26,7 +26,7 @@ struct DamagedBlockRestoreTests {
         let out = tmp.sub("out")
         let restore = try client.run(["-operation", "restore", "-filedest", out])
         #expect(restore.status == 3, "\(restore.stdout) \(restore.stderr)")
-        #expect(restore.stderr.contains("1 files could not be restored") && restore.stderr.contains("sub/big.bin"), "\(restore.stderr)")
+        #expect(restore.stderr.contains("1 file could not be restored") && restore.stderr.contains("sub/big.bin"), "\(restore.stderr)")
         let diffs = TreeComparison.differences(src, out, compareRootMetadata: false)
         #expect(diffs.count == 1 && diffs.allSatisfy { $0.hasPrefix("missing in copy") && $0.contains("big.bin") }, "\(diffs)")
     }

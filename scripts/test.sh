@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
 ensure_swift
-ensure_system_packages
+ensure_system_packages util-linux
 
 log "building (debug, with tests)"
 swift build --build-tests
@@ -15,3 +15,16 @@ log "running the tests"
 # One test at a time: several suites start rings of real server processes, and the crash-safety test measures how
 # many kill cycles fit in its time budget; on 2 cores, running them side by side makes them starve each other.
 swift test --skip-build --no-parallel
+
+# The end-to-end suite once more as a normal user (uid 65534), as a real deployment runs node and client: root may do
+# what such a user may not (set SO_DEBUG, write anywhere), and a suite that only ever runs as root hides it. The test
+# bundle and the executables are copied to a folder that user can read, wherever this clone is.
+if [ "$(id -u)" -eq 0 ]; then
+    log "running the end-to-end tests again as a normal user (nobody)"
+    userdir="$(mktemp -d /tmp/peerstore-user-tests.XXXXXX)"
+    trap 'rm -rf "$userdir"' EXIT
+    chmod 755 "$userdir"
+    cp "$PEERSTORE_BIN_DIR/PeerStorePackageTests.xctest" "$PEERSTORE_BIN_DIR/peerstore-server" "$PEERSTORE_BIN_DIR/peerstore-client" "$userdir/"
+    (cd /tmp && setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/tmp PEERSTORE_HOME= PEERSTORE_BIN_DIR="$userdir" \
+        "$userdir/PeerStorePackageTests.xctest" --testing-library swift-testing --filter EndToEndTests </dev/null)
+fi

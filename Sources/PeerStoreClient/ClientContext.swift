@@ -57,10 +57,11 @@ struct ClientContext {
     }
 
     private func initialise() throws -> Int32 {
+        // A key file that cannot be read is refused before anything is created, not remembered.
+        if let networkKeyFile { _ = try networkKey(ClientConfig(device: "", networkKeyFile: networkKeyFile)) }
         let (identity, created) = try home.ensureInitialised(evenInUsedHome: true)
         var config = try home.loadConfig()
         if let device { config.device = device }
-        if let networkKeyFile { _ = try networkKey(config) }
         rememberRing(in: &config)
         if let localPath { config.localPath = try absolute(localPath) }
         try home.save(config)

@@ -56,6 +56,7 @@ struct CommandLineTests {
         // A key file that cannot be read is refused at init, not remembered.
         let bad = try ClientHarness(home: tmp.sub("home2")).run(["-operation", "init", "-networkKeyFile", tmp.sub("missing.key")])
         #expect(bad.status == 1, "\(bad.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.sub("home2/identity")))
     }
 
     /// A -peerAddr given on the command line is meant: it not answering is an error, even when another node this

@@ -18,10 +18,7 @@ public enum DirectoryReader {
         var names: [String] = []
         var bad = 0
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(validatingCString: $0) }
-            }
-            guard let name else {
+            guard let name = String(validating: nameBytes(of: UnsafeRawPointer(entry)), as: UTF8.self) else {
                 bad += 1
                 continue
             }
@@ -30,6 +27,19 @@ public enum DirectoryReader {
         }
         names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         return Listing(names: names, unreadableNames: bad)
+    }
+
+    /// The name of the entry readdir returned at `entry`, read through a pointer to the `d_name` field up to its NUL and
+    /// never past the record's `d_reclen`. The kernel packs records to their length, not to `sizeof(dirent)`: copying
+    /// the whole 256-byte `d_name` out of a short last record at the end of a page reads the next page, which may be
+    /// unmapped (the segfault of issue 11).
+    static func nameBytes(of entry: UnsafeRawPointer) -> [UInt8] {
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let recordLength = Int(entry.loadUnaligned(fromByteOffset: MemoryLayout<dirent>.offset(of: \dirent.d_reclen)!,
+                                                   as: UInt16.self))
+        let name = (entry + nameOffset).assumingMemoryBound(to: CChar.self)
+        let length = strnlen(name, max(0, min(recordLength - nameOffset, 256)))
+        return Array(UnsafeRawBufferPointer(start: entry + nameOffset, count: length))
     }
 
     public static func readLink(_ path: String) throws -> String {

@@ -20,7 +20,7 @@ struct ClientCommand: AsyncParsableCommand {
               snapshots   list this device's snapshots
               check       how many nodes hold each block of the latest snapshot (-json for scripts); exit 1 if any has none
               genkey      write a new network key to -networkKeyFile FILE (give it to every node and client of the ring)
-            Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped or not restored.
+            Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped, changed while being read, or not restored.
             Keep a copy of the identity file somewhere safe: without it nobody can read your backups.
             """)
 

@@ -33,6 +33,12 @@ public struct FileInfo: Sendable, Equatable {
         return FileInfo(st)
     }
 
+    /// True when size, mtime and ctime are those of `other`: nothing wrote to the file in between (as far as the
+    /// clock's resolution tells).
+    public func hasSameContentState(as other: FileInfo) -> Bool {
+        size == other.size && mtime == other.mtime && ctime == other.ctime
+    }
+
     init(_ st: stat) {
         switch st.st_mode & S_IFMT {
         case S_IFREG: kind = .file

@@ -159,7 +159,8 @@ public final class BackupRunner: Sendable {
                     walk.summary.files += 1
                     progress?.fileDone()
                     if let cached = outcome.cacheEntry { walk.next?.add(path: path + "/" + name, cached) }
-                    slots[index] = TreeEntry(file: name, info: info, size: outcome.size, content: outcome.content)
+                    if outcome.changedWhileRead { walk.summary.changedWhileRead.append((relative + [name]).joined(separator: "/")) }
+                    slots[index] = TreeEntry(file: name, info: outcome.info, size: outcome.size, content: outcome.content)
                 case .failure(let error):
                     walk.summary.skipped.append("\((relative + [name]).joined(separator: "/")): \(error.description)")
                 }

@@ -56,7 +56,7 @@ struct DirectoryReaderTests {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    for _ in 0..<50 where try DirectoryReader.list(dir).names != expected { return false }
+                    for _ in 0..<50 where try DirectoryReader.list(LocalPath(dir)).names.map(\.string) != expected { return false }
                     return true
                 }
             }

@@ -2,7 +2,7 @@ import PeerStoreBackup
 import Testing
 
 @Suite struct ExcludeRulesTests {
-    func path(_ s: String) -> [String] { s.split(separator: "/").map(String.init) }
+    func path(_ s: String) -> [FileName] { s.split(separator: "/").map { FileName(String($0)) } }
 
     @Test func aNameWithoutSlashMatchesAtAnyDepth() {
         let rules = ExcludeRules(patterns: ["*.tmp", "node_modules"])

@@ -48,13 +48,13 @@ struct FileReaderTests {
         let appended = ManagedFlag()
         let outcome = try await reader(afterChunk: { attempt in
             if attempt == 0 && appended.setOnce() { self.append(path, 5000) }
-        }).read(path, info: info)
+        }).read(LocalPath(path), info: info)
         #expect(!outcome.changedWhileRead)
         #expect(outcome.size == 205_000)
         #expect(outcome.info.size == 205_000)
         #expect(outcome.cacheEntry != nil)
         // The same content a read of the settled file gives.
-        let settled = try await reader().read(path, info: try FileInfo.lstat(path))
+        let settled = try await reader().read(LocalPath(path), info: try FileInfo.lstat(path))
         #expect(outcome.content == settled.content)
     }
 
@@ -66,7 +66,7 @@ struct FileReaderTests {
         let attempts = AttemptsSeen()
         let outcome = try await reader(afterChunk: { attempt in
             if attempts.first(attempt) { self.append(path, 5000) }
-        }).read(path, info: info)
+        }).read(LocalPath(path), info: info)
         #expect(outcome.changedWhileRead)
         #expect(outcome.cacheEntry == nil)
         #expect(outcome.size == 210_000)  // what the second read saw: both appends (the second came before its end)
@@ -78,7 +78,7 @@ struct FileReaderTests {
         let path = try file(100_000)
         defer { unlink(path) }
         let attempts = AttemptsSeen()
-        let outcome = try await reader(afterChunk: { _ = attempts.first($0) }).read(path, info: try FileInfo.lstat(path))
+        let outcome = try await reader(afterChunk: { _ = attempts.first($0) }).read(LocalPath(path), info: try FileInfo.lstat(path))
         #expect(!outcome.changedWhileRead)
         #expect(outcome.size == 100_000)
         #expect(attempts.seen == [0])

@@ -4,29 +4,24 @@ import Glibc
 import Darwin
 #endif
 
-/// Lists a directory with readdir, in name order.
+/// Lists a directory with readdir, in name order, names as bytes.
 public enum DirectoryReader {
     public struct Listing: Sendable {
-        public var names: [String]
-        /// Entries whose names are not valid UTF-8 (this version cannot store them).
-        public var unreadableNames: Int
+        /// Every entry but `.` and `..`, sorted by bytes; UTF-8 or not.
+        public var names: [FileName]
     }
 
-    public static func list(_ path: String) throws -> Listing {
-        guard let dir = opendir(path) else { throw FileSystemError.last("cannot open directory", path) }
+    public static func list(_ path: LocalPath) throws -> Listing {
+        guard let dir = path.withCString({ opendir($0) }) else { throw FileSystemError.last("cannot open directory", path) }
         defer { closedir(dir) }
-        var names: [String] = []
-        var bad = 0
+        var names: [FileName] = []
         while let entry = readdir(dir) {
-            guard let name = String(validating: nameBytes(of: UnsafeRawPointer(entry)), as: UTF8.self) else {
-                bad += 1
-                continue
-            }
-            if name == "." || name == ".." { continue }
+            let name = FileName(bytes: nameBytes(of: UnsafeRawPointer(entry)))
+            if name.bytes == [0x2e] || name.bytes == [0x2e, 0x2e] { continue }
             names.append(name)
         }
-        names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        return Listing(names: names, unreadableNames: bad)
+        names.sort()
+        return Listing(names: names)
     }
 
     /// The name of the entry readdir returned at `entry`, read through a pointer to the `d_name` field up to its NUL and
@@ -42,10 +37,28 @@ public enum DirectoryReader {
         return Array(UnsafeRawBufferPointer(start: entry + nameOffset, count: length))
     }
 
-    public static func readLink(_ path: String) throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(path, &buffer, buffer.count - 1)
+    /// A symlink's target, as bytes.
+    public static func readLink(_ path: LocalPath) throws -> LocalPath {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = path.withCString { p in buffer.withUnsafeMutableBytes { readlink(p, $0.baseAddress!, $0.count - 1) } }
         guard n >= 0 else { throw FileSystemError.last("cannot read link", path) }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return LocalPath(bytes: Array(buffer[0..<n]))
+    }
+
+    /// The bytes of a small file (an ignore file), or nil if it cannot be read or is larger than `max`.
+    public static func smallFile(_ path: LocalPath, max: Int = 1 << 20) -> [UInt8]? {
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { return out }
+            out += buffer[0..<n]
+            if out.count > max { return nil }
+        }
     }
 }

@@ -46,9 +46,9 @@ struct FileReader: Sendable {
     /// A file whose size, mtime or ctime after reading are not those it had before is read once more: what was read
     /// may be a state that never existed (half old, half new). If it changes during the second read too, that read
     /// is stored and the outcome says so (`changedWhileRead`), for the backup to report.
-    func read(_ path: String, info: FileInfo, previous previousContent: TreeEntry.Content? = nil) async throws -> Outcome {
+    func read(_ path: LocalPath, info: FileInfo, previous previousContent: TreeEntry.Content? = nil) async throws -> Outcome {
         // O_NONBLOCK: a FIFO put in the file's place since lstat must not hang the backup (it has no effect on files).
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
         defer { close(fd) }
         var before = try FileInfo.fstat(fd, path: path)
@@ -79,7 +79,7 @@ struct FileReader: Sendable {
     static let attempts = 2
 
     /// One pass over the file from its start: its chunks sealed and queued (or reused from `previous`).
-    private func readChunks(_ fd: Int32, path: String, sizeHint: UInt64, previous: PreviousChunks, attempt: Int) async throws
+    private func readChunks(_ fd: Int32, path: LocalPath, sizeHint: UInt64, previous: PreviousChunks, attempt: Int) async throws
         -> (refs: [ChunkRef], size: UInt64, reused: Int)
     {
         var reader = ChunkReader(fd: fd, chunker: chunker, sizeHint: Int(clamping: sizeHint))

@@ -59,7 +59,8 @@ struct TreeEntryFormatTests {
         #expect(FileName("Überblick.txt").description == "Überblick.txt")
         #expect(FileName(bytes: [0x63, 0x61, 0x66, 0xe9]).description == "caf\\xe9")
         #expect(FileName(bytes: [0x61, 0x5c, 0x62]).description == "a\\\\b")
-        for name in [FileName(bytes: [0x63, 0x61, 0x66, 0xe9]), FileName(bytes: [0xff, 0x5c, 0xc3, 0xbc]), FileName("a\\x41")] {
+        #expect(FileName("two\nlines\t").description == "two\\x0alines\\x09")
+        for name in [FileName(bytes: [0x63, 0x61, 0x66, 0xe9]), FileName(bytes: [0xff, 0x5c, 0xc3, 0xbc]), FileName("a\\x41"), FileName("new\nline")] {
             #expect(EscapedBytes.parse(name.description) ?? name.bytes == name.bytes, "\(name)")
         }
     }

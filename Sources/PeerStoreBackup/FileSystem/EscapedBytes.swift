@@ -1,13 +1,16 @@
-/// How names and paths that may not be UTF-8 are printed: valid UTF-8 as it is, every other byte as `\xNN`, and a
-/// backslash as `\\` so the escaped form reads back to the same bytes.
+/// How names and paths that may not be UTF-8 are printed: valid UTF-8 as it is, every other byte and every control
+/// character (a newline in a name must not start a line of its own) as `\xNN`, and a backslash as `\\`, so the
+/// escaped form reads back to the same bytes.
 public enum EscapedBytes {
     public static func display(_ bytes: [UInt8]) -> String {
-        if let s = String(validating: bytes, as: UTF8.self), !s.contains("\\") { return s }
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == 0x5c }), let s = String(validating: bytes, as: UTF8.self) {
+            return s
+        }
         var out = ""
         var i = 0
         while i < bytes.count {
             let length = sequenceLength(bytes, at: i)
-            if length == 0 {
+            if length == 0 || (length == 1 && (bytes[i] < 0x20 || bytes[i] == 0x7f)) {
                 out += "\\x" + hex(bytes[i])
                 i += 1
             } else {

@@ -133,7 +133,7 @@ public final class BackupRunner: Sendable {
         let listing = try DirectoryReader.list(path)
         var excludes = inherited
         if listing.names.contains(ExcludeRules.ignoreFileName),
-            let data = DirectoryReader.smallFile(path.appending(ExcludeRules.ignoreFileName))
+            let data = SmallFile.contents(of: path.appending(ExcludeRules.ignoreFileName))
         {
             excludes = excludes.adding(ignoreFile: String(decoding: data, as: UTF8.self), in: relative)
         }
@@ -142,9 +142,9 @@ public final class BackupRunner: Sendable {
         var slots = [TreeEntry?](repeating: nil, count: listing.names.count)
         let reader = walk.reader
         let limit = walk.limit
-        try await withThrowingTaskGroup(of: (Int, FileInfo, Result<FileReader.Outcome, FileSystemError>).self) { group in
-            func take(_ done: (Int, FileInfo, Result<FileReader.Outcome, FileSystemError>)) {
-                let (index, info, result) = done
+        try await withThrowingTaskGroup(of: (Int, Result<FileReader.Outcome, FileSystemError>).self) { group in
+            func take(_ done: (Int, Result<FileReader.Outcome, FileSystemError>)) {
+                let (index, result) = done
                 let name = listing.names[index]
                 switch result {
                 case .success(let outcome):
@@ -215,7 +215,7 @@ public final class BackupRunner: Sendable {
                                 throw error
                             }
                             await limit.release(permits)
-                            return (index, info, result)
+                            return (index, result)
                         }
                         reading += 1
                         continue

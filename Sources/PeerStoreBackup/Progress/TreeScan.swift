@@ -11,7 +11,7 @@ public enum TreeScan {
             guard let listing = try? DirectoryReader.list(path) else { continue }
             var rules = inherited
             if listing.names.contains(ExcludeRules.ignoreFileName),
-                let data = DirectoryReader.smallFile(path.appending(ExcludeRules.ignoreFileName))
+                let data = SmallFile.contents(of: path.appending(ExcludeRules.ignoreFileName))
             {
                 rules = rules.adding(ignoreFile: String(decoding: data, as: UTF8.self), in: relative)
             }

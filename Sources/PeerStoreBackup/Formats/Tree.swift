@@ -34,8 +34,10 @@ public struct Tree: Equatable, Sendable {
         var p = ByteBuffer(bytes: bytes)
         let version: UInt8
         switch bytes.first {
-        case 0: version = 1
-        case Self.version: version = Self.version
+        case 0:
+            version = 1
+        case Self.version:
+            version = Self.version
             p.moveReaderIndex(forwardBy: 1)
         case let other?: throw BackupError.badFormat("tree", "unknown tree format version \(other); a newer client wrote it")
         case nil: throw BackupError.badFormat("tree", "empty")

@@ -75,10 +75,11 @@ public final class Restorer: Sendable {
         let candidates = SnapshotPath.candidates(
             for: filename, rootPath: snapshot.rootPath, currentDirectory: FileManager.default.currentDirectoryPath)
         for components in candidates {
-            if let entry = try await lookup(components.map { FileName($0) }, from: snapshot.rootTree) { return entry }
+            let typed = components.map { FileName($0) }
+            if let entry = try await lookup(typed, from: snapshot.rootTree) { return entry }
             // A name that is not UTF-8 is typed as it is printed: its other bytes as \xNN.
             let unescaped = components.map { FileName(bytes: EscapedBytes.parse($0) ?? Array($0.utf8)) }
-            if unescaped != components.map { FileName($0) }, let entry = try await lookup(unescaped, from: snapshot.rootTree) {
+            if unescaped != typed, let entry = try await lookup(unescaped, from: snapshot.rootTree) {
                 return entry
             }
         }

@@ -283,12 +283,18 @@ struct ClientContext {
         if !quiet {
             for notice in summary.notices { Console.error("peerstore-client: note: \(notice)") }
         }
+        if !summary.changedWhileRead.isEmpty {
+            FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.changedWhileRead.count) files changed while being read twice; each is stored as last read (back up again once they are settled):\n".utf8))
+            for line in summary.changedWhileRead.prefix(20) { FileHandle.standardError.write(Data("  changed while being read: \(line)\n".utf8)) }
+            if summary.changedWhileRead.count > 20 { FileHandle.standardError.write(Data("  ... and \(summary.changedWhileRead.count - 20) more\n".utf8)) }
+        }
         if !summary.skipped.isEmpty {
             Console.error("peerstore-client: backup completed, but \(Format.count(summary.skipped.count, "path")) \(summary.skipped.count == 1 ? "was" : "were") skipped:")
             for line in summary.skipped.prefix(20) { Console.error("  \(line)") }
             if summary.skipped.count > 20 { Console.error("  ... and \(summary.skipped.count - 20) more") }
             return 3
         }
+        if !summary.changedWhileRead.isEmpty { return 3 }
         if !json, localPath != nil || peerAddr != nil { say("next time, `peerstore-client -operation backup` repeats this backup") }
         return 0
     }

@@ -20,8 +20,9 @@ struct ClientCommand: AsyncParsableCommand {
               snapshots   list this device's snapshots
               check       how many nodes hold each block of the latest snapshot (-json for scripts)
               genkey      write a new network key to -networkKeyFile FILE (give it to every node and client of the ring)
-            Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped or not restored;
-              4 (check) every block has a copy, but some fewer than the ring keeps. Unknown flags exit 64.
+            Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped, changed while
+              being read, or not restored; 4 (check) every block has a copy, but some fewer than the ring keeps;
+              64 an unknown or mistyped flag.
             Keep a copy of the identity file somewhere safe: without it nobody can read your backups.
             """,
         // No short names at all: swift-argument-parser reads an unknown single-dash word as a cluster of short flags,

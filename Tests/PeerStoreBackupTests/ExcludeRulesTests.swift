@@ -2,7 +2,7 @@ import PeerStoreBackup
 import Testing
 
 @Suite struct ExcludeRulesTests {
-    func path(_ s: String) -> [String] { s.split(separator: "/").map(String.init) }
+    func path(_ s: String) -> [FileName] { s.split(separator: "/").map { FileName(String($0)) } }
 
     @Test func aNameWithoutSlashMatchesAtAnyDepth() {
         let rules = ExcludeRules(patterns: ["*.tmp", "node_modules"])
@@ -57,5 +57,19 @@ import Testing
         #expect(rules.excludes(path("bz.bin"), isDirectory: false))
         #expect(!rules.excludes(path("c1.bin"), isDirectory: false))
         #expect(!rules.excludes(path("a12.bin"), isDirectory: false))
+    }
+
+    /// Names that are not UTF-8 are matched by their bytes, in ignore files' folders too.
+    @Test func namesThatAreNotUTF8MatchByTheirBytes() {
+        let latin1 = FileName(bytes: Array("caf".utf8) + [0xe9])
+        let broken = FileName(bytes: [0xfd] + Array(".skip".utf8))
+        let folder = FileName(bytes: [0xff, 0xfe])
+        let rules = ExcludeRules(patterns: ["*.skip", "/caf?"]).adding(ignoreFile: "*.o\n", in: [folder])
+        #expect(rules.excludes([broken], isDirectory: false))
+        #expect(rules.excludes([folder, broken], isDirectory: false))
+        #expect(rules.excludes([latin1], isDirectory: false))
+        #expect(!rules.excludes([folder, latin1], isDirectory: false))
+        #expect(rules.excludes([folder, FileName(bytes: [0x80, 0x2e, 0x6f])], isDirectory: false))
+        #expect(!rules.excludes([FileName(bytes: [0x80, 0x2e, 0x6f])], isDirectory: false))
     }
 }

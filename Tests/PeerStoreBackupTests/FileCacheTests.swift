@@ -25,7 +25,7 @@ struct FileCacheTests {
     }
 
     /// Three entries, one of each content kind, under paths that share prefixes (and one that is not ASCII).
-    static func sample() -> [(String, FileCacheEntry)] {
+    static func sample() -> [(LocalPath, FileCacheEntry)] {
         [
             ("/data/docs/empty", FileCacheEntry(info: info(size: 0, mtime: 100, ctime: 101), content: .none)),
             ("/data/docs/Überblick.txt", FileCacheEntry(info: info(size: 30, mtime: 200, ctime: 201, inode: 43),
@@ -68,7 +68,7 @@ struct FileCacheTests {
     @Test func unchangedNeedsEveryFieldAndAnOldEnoughMtime() throws {
         let started: Int64 = 1_000 * 1_000_000_000
         let cache = try FileCache(plaintext: Self.plaintext(started: started))
-        let path = "/data/docs/Überblick.txt"
+        let path: LocalPath = "/data/docs/Überblick.txt"
         #expect(cache.unchanged(path: path, info: Self.info(size: 30, mtime: 200, ctime: 201, inode: 43)) != nil)
         #expect(cache.unchanged(path: path, info: Self.info(size: 31, mtime: 200, ctime: 201, inode: 43)) == nil)
         #expect(cache.unchanged(path: path, info: Self.info(size: 30, mtime: 199, ctime: 201, inode: 43)) == nil)

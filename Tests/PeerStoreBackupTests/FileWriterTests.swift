@@ -18,7 +18,7 @@ struct FileWriterTests {
             [UInt8](repeating: 0, count: 1 << 20) + rng.bytes(10),
         ]
         let path = tmp.sub("out")
-        var writer = try FileWriter(finalPath: path)
+        var writer = try FileWriter(finalPath: LocalPath(path))
         for chunk in chunks { try writer.append(chunk) }
         try writer.commit(mode: 0o640, mtime: Timestamp(seconds: 5, nanoseconds: 6), uid: nil, gid: nil)
 

@@ -21,12 +21,16 @@ struct RestoreDebrisTests {
         #expect(!RestoreDebris.isTempFile("a.txt.peerstore-0123456789ab"))
         #expect(!RestoreDebris.isTempFile("..peerstore-0123456789ab"))
         #expect(!RestoreDebris.isTempFile(".out.peerstore-restore-0123abcd"))
+        // Names that are not UTF-8 are names like any other.
+        let latin1 = FileName(bytes: [0x2e, 0xe9, 0x74, 0xe9] + Array(".peerstore-0123456789ab".utf8))
+        #expect(RestoreDebris.isTempFile(latin1, of: FileName(bytes: [0xe9, 0x74, 0xe9])))
+        #expect(!RestoreDebris.isTempFile(latin1, of: "ete"))
         // What FileWriter really makes.
         let tmp = try TemporaryDirectory(prefix: "debris-names")
         defer { tmp.remove() }
-        let writer = try FileWriter(finalPath: tmp.sub("file.bin"))
+        let writer = try FileWriter(finalPath: LocalPath(tmp.sub("file.bin")))
         let made = try #require(try FileManager.default.contentsOfDirectory(atPath: tmp.path).first)
-        #expect(RestoreDebris.isTempFile(made, of: "file.bin"), "\(made)")
+        #expect(RestoreDebris.isTempFile(FileName(made), of: "file.bin"), "\(made)")
         _ = consume writer
     }
 }

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// The file cache a previous backup left: for each absolute path, the metadata and content of the file that was there.
+/// The file cache a previous backup left: for each absolute path (bytes, UTF-8 or not), the metadata and content of the file that was there.
 /// A file whose metadata still matches, and that was not modified just before that backup started, is not read again.
 ///
 /// Memory: the decoded plaintext stays as it is (about 150 bytes a file) and an index maps each path to its record;
@@ -12,14 +12,14 @@ public struct FileCache: Sendable {
 
     public let header: FileCacheHeader
     private let records: ByteBuffer
-    private var index: [String: Int32]
+    private var index: [LocalPath: Int32]
 
     /// Decodes and checks a whole cache plaintext; throws `BackupError` (bad format) if any part is wrong.
     public init(plaintext: [UInt8]) throws {
         guard plaintext.count < Int(Int32.max) else { throw BackupError.badFormat("file cache", "too large") }
         var p = ByteBuffer(bytes: plaintext)
         header = try FileCacheHeader.decode(from: &p)
-        var index: [String: Int32] = [:]
+        var index: [LocalPath: Int32] = [:]
         index.reserveCapacity(Int(min(header.count, 1 << 22)))
         var last: [UInt8] = []
         for _ in 0..<header.count {
@@ -28,8 +28,7 @@ public struct FileCache: Sendable {
             }
             let rest = try p.readShortBytes(max: Int(UInt16.max), what: "file cache")
             let bytes = Array(last[..<Int(shared)]) + rest
-            guard let path = String(validating: bytes, as: UTF8.self) else { throw BackupError.badFormat("file cache", "path not UTF-8") }
-            index[path] = Int32(p.readerIndex)
+            index[LocalPath(bytes: bytes)] = Int32(p.readerIndex)
             _ = try FileCacheEntry.decode(from: &p)
             last = bytes
         }
@@ -39,10 +38,10 @@ public struct FileCache: Sendable {
     }
 
     public var count: Int { index.count }
-    public var paths: [String] { Array(index.keys) }
+    public var paths: [LocalPath] { Array(index.keys) }
 
     /// The entry recorded for `path`, whatever the file looks like now.
-    public func entry(path: String) -> FileCacheEntry? {
+    public func entry(path: LocalPath) -> FileCacheEntry? {
         guard let offset = index[path] else { return nil }
         var p = records
         p.moveReaderIndex(to: Int(offset))
@@ -51,7 +50,7 @@ public struct FileCache: Sendable {
 
     /// The entry for `path` if the file `info` describes is the one it was made from: same size, mtime, ctime, inode
     /// and device, and an mtime older than the previous backup's start minus `racyMargin`. Nil means: read the file.
-    public func unchanged(path: String, info: FileInfo) -> FileCacheEntry? {
+    public func unchanged(path: LocalPath, info: FileInfo) -> FileCacheEntry? {
         guard let entry = entry(path: path), isUnchanged(entry, info: info) else { return nil }
         return entry
     }
@@ -67,7 +66,7 @@ public struct FileCache: Sendable {
     }
 
     /// Drops `path` (its blocks are missing on the ring, so the file must be read).
-    public mutating func forget(_ path: String) {
+    public mutating func forget(_ path: LocalPath) {
         index[path] = nil
     }
 }

@@ -11,8 +11,8 @@ public struct FileCacheWriter: Sendable {
     public init() {}
 
     /// Adds the entry of the file at `path` (absolute).
-    public mutating func add(path: String, _ entry: FileCacheEntry) {
-        let bytes = Array(path.utf8)
+    public mutating func add(path: LocalPath, _ entry: FileCacheEntry) {
+        let bytes = path.bytes
         var shared = 0
         let limit = min(bytes.count, last.count, Int(UInt16.max))
         while shared < limit && bytes[shared] == last[shared] { shared += 1 }

@@ -10,18 +10,19 @@ import Glibc
 ///   (`/build`, `docs/*.pdf`, `**/cache/*`);
 /// - a trailing `/` matches folders only (`logs/`);
 /// - in a `.peerstoreignore` file, blank lines and lines starting with `#` are skipped.
-/// Paths are given as components relative to the backed-up folder. An excluded folder is not entered.
+/// Paths are given as components relative to the backed-up folder, as bytes (a name need not be UTF-8: patterns
+/// match its bytes, as fnmatch does). An excluded folder is not entered.
 public struct ExcludeRules: Sendable, Equatable {
     struct Rule: Sendable, Equatable {
         /// The folder (components relative to the backed-up folder) the pattern is relative to.
-        var base: [String]
+        var base: [FileName]
         var components: [String]
         var anchored: Bool
         var directoryOnly: Bool
     }
 
     /// The name of the per-folder ignore file.
-    public static let ignoreFileName = ".peerstoreignore"
+    public static let ignoreFileName: FileName = ".peerstoreignore"
 
     private(set) var rules: [Rule] = []
 
@@ -32,7 +33,7 @@ public struct ExcludeRules: Sendable, Equatable {
     public var isEmpty: Bool { rules.isEmpty }
 
     /// These rules plus those of an ignore file found in `folder`.
-    public func adding(ignoreFile text: String, in folder: [String]) -> ExcludeRules {
+    public func adding(ignoreFile text: String, in folder: [FileName]) -> ExcludeRules {
         var copy = self
         for line in text.split(whereSeparator: \.isNewline) {
             let trimmed = String(line).trimmingTrailingSpaces()
@@ -43,7 +44,7 @@ public struct ExcludeRules: Sendable, Equatable {
     }
 
     /// Whether `path` (components relative to the backed-up folder) is left out.
-    public func excludes(_ path: [String], isDirectory: Bool) -> Bool {
+    public func excludes(_ path: [FileName], isDirectory: Bool) -> Bool {
         rules.contains { rule in
             guard !rule.directoryOnly || isDirectory, path.count > rule.base.count, Array(path.prefix(rule.base.count)) == rule.base
             else { return false }
@@ -53,7 +54,7 @@ public struct ExcludeRules: Sendable, Equatable {
         }
     }
 
-    private mutating func add(_ raw: String, base: [String]) {
+    private mutating func add(_ raw: String, base: [FileName]) {
         var pattern = raw
         var directoryOnly = false
         while pattern.hasSuffix("/") {
@@ -67,7 +68,7 @@ public struct ExcludeRules: Sendable, Equatable {
     }
 
     /// Component-wise match with `**` for any number of components.
-    static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
+    static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<FileName>) -> Bool {
         guard let first = pattern.first else { return path.isEmpty }
         if first == "**" {
             let rest = pattern.dropFirst()
@@ -79,8 +80,8 @@ public struct ExcludeRules: Sendable, Equatable {
     }
 
     /// One name against one glob component (fnmatch: `*`, `?`, `[...]`, backslash escapes; dots not special).
-    static func matchName(_ pattern: String, _ name: String) -> Bool {
-        fnmatch(pattern, name, 0) == 0
+    static func matchName(_ pattern: String, _ name: FileName) -> Bool {
+        LocalPath(bytes: name.bytes).withCString { fnmatch(pattern, $0, 0) } == 0
     }
 }
 

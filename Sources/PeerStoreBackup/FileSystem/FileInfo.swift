@@ -21,16 +21,24 @@ public struct FileInfo: Sendable, Equatable {
     /// How many hard links (names) the file has.
     public var links: UInt64
 
-    public static func lstat(_ path: String) throws -> FileInfo {
+    public static func lstat(_ path: LocalPath) throws -> FileInfo {
         var st = stat()
-        guard Glibc.lstat(path, &st) == 0 else { throw FileSystemError.last("cannot read", path) }
+        guard path.withCString({ Glibc.lstat($0, &st) }) == 0 else { throw FileSystemError.last("cannot read", path) }
         return FileInfo(st)
     }
 
-    public static func fstat(_ fd: Int32, path: String) throws -> FileInfo {
+    public static func lstat(_ path: String) throws -> FileInfo { try lstat(LocalPath(path)) }
+
+    public static func fstat(_ fd: Int32, path: LocalPath) throws -> FileInfo {
         var st = stat()
         guard Glibc.fstat(fd, &st) == 0 else { throw FileSystemError.last("cannot read", path) }
         return FileInfo(st)
+    }
+
+    /// True when size, mtime and ctime are those of `other`: nothing wrote to the file in between (as far as the
+    /// clock's resolution tells).
+    public func hasSameContentState(as other: FileInfo) -> Bool {
+        size == other.size && mtime == other.mtime && ctime == other.ctime
     }
 
     init(_ st: stat) {
@@ -59,4 +67,7 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable {
     static func last(_ what: String, _ path: String) -> FileSystemError {
         FileSystemError(description: "\(what) \(path): \(String(cString: strerror(errno)))")
     }
+
+    /// The same, the path shown escaped (`LocalPath.description`).
+    static func last(_ what: String, _ path: LocalPath) -> FileSystemError { last(what, path.description) }
 }

@@ -11,8 +11,8 @@ import Darwin
 /// restore's hidden work folder, which is renamed into place only when everything is whole). Zeros filling whole 4 KiB blocks of the
 /// file are not written, so they become holes (see `ZeroRuns`): a sparse file comes back sparse.
 struct FileWriter: ~Copyable {
-    let finalPath: String
-    let tempPath: String
+    let finalPath: LocalPath
+    let tempPath: LocalPath
     private let fd: Int32
     private var offset = 0
     /// Where the last byte actually written ends: the file's size so far, before `commit` sets the full size.
@@ -21,20 +21,19 @@ struct FileWriter: ~Copyable {
 
     /// `direct`: write under the final name at once. Only for a folder that is itself hidden until the whole restore is
     /// done (a failed file is still removed); it saves a rename per file.
-    init(finalPath: String, direct: Bool = false) throws {
+    init(finalPath: LocalPath, direct: Bool = false) throws {
         self.finalPath = finalPath
-        let slash = finalPath.lastIndex(of: "/").map { finalPath.index(after: $0) } ?? finalPath.startIndex
-        let dir = String(finalPath[..<slash])
-        let name = String(finalPath[slash...])
-        tempPath = direct ? finalPath : dir + ".\(name).peerstore-" + Hex.encode(SecureRandom.bytes(6))
-        fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let (dir, name) = finalPath.split
+        tempPath = direct ? finalPath
+            : LocalPath(bytes: dir + [0x2e] + name + Array(".peerstore-\(Hex.encode(SecureRandom.bytes(6)))".utf8))
+        fd = tempPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard fd >= 0 else { throw FileSystemError.last("cannot create", tempPath) }
     }
 
     deinit {
         if !done {
             close(fd)
-            unlink(tempPath)
+            tempPath.withCString { _ = unlink($0) }
         }
     }
 
@@ -84,25 +83,25 @@ struct FileWriter: ~Copyable {
         done = true
         guard close(fd) == 0 else {
             let error = FileSystemError.last("cannot close", tempPath)
-            unlink(tempPath)
+            tempPath.withCString { _ = unlink($0) }
             throw error
         }
         guard tempPath != finalPath else { return }
-        guard rename(tempPath, finalPath) == 0 else {
+        guard tempPath.withCString({ from in finalPath.withCString { rename(from, $0) } }) == 0 else {
             let error = FileSystemError.last("cannot rename into", finalPath)
-            unlink(tempPath)
+            tempPath.withCString { _ = unlink($0) }
             throw error
         }
     }
 }
 
 /// Sets a path's mtime (not following a symlink) and, for non-links, its mode.
-func applyMetadata(_ path: String, mode: UInt32?, mtime: Timestamp, uid: UInt32?, gid: UInt32?) throws {
-    if let uid, let gid { _ = lchown(path, uid, gid) }
-    if let mode, chmod(path, mode_t(mode)) != 0 { throw FileSystemError.last("cannot set mode of", path) }
+func applyMetadata(_ path: LocalPath, mode: UInt32?, mtime: Timestamp, uid: UInt32?, gid: UInt32?) throws {
+    if let uid, let gid { _ = path.withCString { lchown($0, uid, gid) } }
+    if let mode, path.withCString({ chmod($0, mode_t(mode)) }) != 0 { throw FileSystemError.last("cannot set mode of", path) }
     var times = [timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds)),
                  timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds))]
-    guard utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0 else {
+    guard path.withCString({ utimensat(AT_FDCWD, $0, &times, AT_SYMLINK_NOFOLLOW) }) == 0 else {
         throw FileSystemError.last("cannot set times of", path)
     }
 }

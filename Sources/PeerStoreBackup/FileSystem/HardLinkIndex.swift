@@ -7,18 +7,18 @@ public struct HardLinkIndex: Sendable {
         var inode: UInt64
     }
 
-    private var firstPaths: [Inode: [String]] = [:]
+    private var firstPaths: [Inode: [FileName]] = [:]
 
     public init() {}
 
     /// The path a file with these values was first stored under, or nil if it has one link or was not stored yet.
-    public func firstPath(device: UInt64, inode: UInt64, links: UInt64) -> [String]? {
+    public func firstPath(device: UInt64, inode: UInt64, links: UInt64) -> [FileName]? {
         guard links > 1 else { return nil }
         return firstPaths[Inode(device: device, inode: inode)]
     }
 
     /// Records that the file with these values was stored under `path`, if it has more than one link and no path yet.
-    public mutating func add(device: UInt64, inode: UInt64, links: UInt64, path: [String]) {
+    public mutating func add(device: UInt64, inode: UInt64, links: UInt64, path: [FileName]) {
         guard links > 1 else { return }
         let key = Inode(device: device, inode: inode)
         if firstPaths[key] == nil { firstPaths[key] = path }

@@ -8,6 +8,10 @@ import NIOCore
 /// a manifest (2: `id | session key`), a subtree (3: `id`), a link target (4: `u16 length | bytes`) or, for another
 /// name of a file with several hard links, the path it was first backed up under (5: `count u16 | (u16 length |
 /// bytes)*`, components from the backed-up folder, each a safe name; its mode, mtime, owner and size are the file's).
+///
+/// Names, link targets and hard-link components are bytes as the file system holds them. In a version 2 tree they may
+/// be any bytes (a name: not empty, not `.` or `..`, no `/` or NUL); a version 1 tree had them UTF-8, and its decoder
+/// still requires that.
 public struct TreeEntry: Equatable, Sendable {
     public static let maxNameLength = 4096
     public static let maxLinkLength = 4096
@@ -27,13 +31,13 @@ public struct TreeEntry: Equatable, Sendable {
         case inline([ChunkRef])
         case manifest(id: Identifier, sessionKey: [UInt8])
         case subtree(Identifier)
-        case linkTarget(String)
+        case linkTarget(LocalPath)
         /// Another name of a file with several hard links: the path (components from the backed-up folder) of the
         /// name it was first backed up under, whose entry holds the content.
-        case hardLink([String])
+        case hardLink([FileName])
     }
 
-    public var name: String
+    public var name: FileName
     public var kind: Kind
     public var mode: UInt32
     public var mtime: Timestamp
@@ -42,7 +46,7 @@ public struct TreeEntry: Equatable, Sendable {
     public var size: UInt64
     public var content: Content
 
-    public init(name: String, kind: Kind, mode: UInt32, mtime: Timestamp, uid: UInt32 = 0, gid: UInt32 = 0, size: UInt64, content: Content) {
+    public init(name: FileName, kind: Kind, mode: UInt32, mtime: Timestamp, uid: UInt32 = 0, gid: UInt32 = 0, size: UInt64, content: Content) {
         self.name = name
         self.kind = kind
         self.mode = mode
@@ -54,7 +58,7 @@ public struct TreeEntry: Equatable, Sendable {
     }
 
     func encode(into out: inout ByteBuffer) {
-        out.writeShortBytes(Array(name.utf8))
+        out.writeShortBytes(name.bytes)
         out.writeInteger(kind.rawValue)
         out.writeInteger(mode)
         out.writeInteger(mtime.seconds)
@@ -65,10 +69,14 @@ public struct TreeEntry: Equatable, Sendable {
         content.encode(into: &out)
     }
 
-    static func decode(from p: inout ByteBuffer) throws -> TreeEntry {
+    /// Decodes one entry of a tree of format `version` (1: names, targets and paths must be UTF-8; 2: any bytes).
+    static func decode(from p: inout ByteBuffer, version: UInt8) throws -> TreeEntry {
         let what = "tree entry"
-        let name = try p.readShortString(max: maxNameLength, what: what)
-        guard isSafeName(name) else { throw BackupError.badFormat(what, "unsafe name") }
+        func bytes(max: Int) throws -> [UInt8] {
+            version == 1 ? Array(try p.readShortString(max: max, what: what).utf8) : try p.readShortBytes(max: max, what: what)
+        }
+        let name = FileName(bytes: try bytes(max: maxNameLength))
+        guard name.isSafe else { throw BackupError.badFormat(what, "unsafe name") }
         guard let rawKind = p.readInteger(as: UInt8.self), let kind = Kind(rawValue: rawKind),
             let mode = p.readInteger(as: UInt32.self), let sec = p.readInteger(as: Int64.self),
             let nsec = p.readInteger(as: UInt32.self), nsec < 1_000_000_000,
@@ -93,13 +101,13 @@ public struct TreeEntry: Equatable, Sendable {
             guard let id = p.readBytes(length: 32) else { throw BackupError.badFormat(what, "truncated subtree id") }
             content = .subtree(Identifier(bytes: id)!)
         case 4:
-            content = .linkTarget(try p.readShortString(max: maxLinkLength, what: what))
+            content = .linkTarget(LocalPath(bytes: try bytes(max: maxLinkLength)))
         case 5:
             guard let count = p.readInteger(as: UInt16.self), count >= 1, Int(count) <= maxLinkComponents else {
                 throw BackupError.badFormat(what, "bad hard link path length")
             }
-            let path = try (0..<count).map { _ in try p.readShortString(max: maxNameLength, what: what) }
-            guard path.allSatisfy(isSafeName) else { throw BackupError.badFormat(what, "unsafe hard link path") }
+            let path = try (0..<count).map { _ in FileName(bytes: try bytes(max: maxNameLength)) }
+            guard path.allSatisfy(\.isSafe) else { throw BackupError.badFormat(what, "unsafe hard link path") }
             content = .hardLink(path)
         default:
             throw BackupError.badFormat(what, "unknown content tag \(tag)")
@@ -122,11 +130,6 @@ public struct TreeEntry: Equatable, Sendable {
     /// True for another name of a hard-linked file.
     var isHardLink: Bool {
         if case .hardLink = content { true } else { false }
-    }
-
-    /// A name that stays inside its folder: not empty, not `.` or `..`, no `/`.
-    static func isSafeName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.contains("/")
     }
 }
 
@@ -151,11 +154,11 @@ extension TreeEntry.Content {
             out.writeBytes(id.bytes)
         case .linkTarget(let target):
             out.writeInteger(UInt8(4))
-            out.writeShortBytes(Array(target.utf8))
+            out.writeShortBytes(target.bytes)
         case .hardLink(let path):
             out.writeInteger(UInt8(5))
             out.writeInteger(UInt16(path.count))
-            for component in path { out.writeShortBytes(Array(component.utf8)) }
+            for component in path { out.writeShortBytes(component.bytes) }
         }
     }
 }

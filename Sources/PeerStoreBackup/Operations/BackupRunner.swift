@@ -57,7 +57,7 @@ public final class BackupRunner: Sendable {
         // Totals for the progress line come from a quick count running alongside (lstat only).
         let scan = progress.map { progress in
             Task.detached(priority: .utility) {
-                let (files, bytes) = TreeScan.count(root, excludes: excludes)
+                let (files, bytes) = TreeScan.count(LocalPath(root), excludes: excludes)
                 progress.setTotal(files: files, bytes: bytes)
             }
         }
@@ -66,7 +66,7 @@ public final class BackupRunner: Sendable {
             walk.previous = try await loadCache(store, summary: &walk.summary)
         }
         let rootInfo = try FileInfo.lstat(root)
-        let rootTree = try await backupDirectory(root, relative: [], excludes: excludes, walk: &walk)
+        let rootTree = try await backupDirectory(LocalPath(root), relative: [], excludes: excludes, walk: &walk)
 
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         let snapshot = Snapshot(
@@ -127,28 +127,24 @@ public final class BackupRunner: Sendable {
         return root
     }
 
-    private func backupDirectory(_ path: String, relative: [String], excludes inherited: ExcludeRules, walk: inout Walk) async throws
+    private func backupDirectory(_ path: LocalPath, relative: [FileName], excludes inherited: ExcludeRules, walk: inout Walk) async throws
         -> Identifier
     {
-        let display = relative.isEmpty ? "." : relative.joined(separator: "/")
         let listing = try DirectoryReader.list(path)
         var excludes = inherited
         if listing.names.contains(ExcludeRules.ignoreFileName),
-            let data = FileManager.default.contents(atPath: path + "/" + ExcludeRules.ignoreFileName)
+            let data = SmallFile.contents(of: path.appending(ExcludeRules.ignoreFileName))
         {
             excludes = excludes.adding(ignoreFile: String(decoding: data, as: UTF8.self), in: relative)
-        }
-        if listing.unreadableNames > 0 {
-            walk.summary.skipped.append("\(display): \(listing.unreadableNames) entries with names that are not UTF-8")
         }
         // Entries in name order; files to read are read on tasks (a few at once, see FileReadLimit) and fill their
         // slot when done, while the walk goes on with the next entries and subfolders.
         var slots = [TreeEntry?](repeating: nil, count: listing.names.count)
         let reader = walk.reader
         let limit = walk.limit
-        try await withThrowingTaskGroup(of: (Int, FileInfo, Result<FileReader.Outcome, FileSystemError>).self) { group in
-            func take(_ done: (Int, FileInfo, Result<FileReader.Outcome, FileSystemError>)) {
-                let (index, info, result) = done
+        try await withThrowingTaskGroup(of: (Int, Result<FileReader.Outcome, FileSystemError>).self) { group in
+            func take(_ done: (Int, Result<FileReader.Outcome, FileSystemError>)) {
+                let (index, result) = done
                 let name = listing.names[index]
                 switch result {
                 case .success(let outcome):
@@ -158,17 +154,18 @@ public final class BackupRunner: Sendable {
                     walk.summary.bytes += outcome.size
                     walk.summary.files += 1
                     progress?.fileDone()
-                    if let cached = outcome.cacheEntry { walk.next?.add(path: path + "/" + name, cached) }
-                    slots[index] = TreeEntry(file: name, info: info, size: outcome.size, content: outcome.content)
+                    if let cached = outcome.cacheEntry { walk.next?.add(path: path.appending(name), cached) }
+                    if outcome.changedWhileRead { walk.summary.changedWhileRead.append((relative + [name]).shown) }
+                    slots[index] = TreeEntry(file: name, info: outcome.info, size: outcome.size, content: outcome.content)
                 case .failure(let error):
-                    walk.summary.skipped.append("\((relative + [name]).joined(separator: "/")): \(error.description)")
+                    walk.summary.skipped.append("\((relative + [name]).shown): \(error.description)")
                 }
             }
             // Reads still running in this folder; past the permit count the walk takes one result before going on, so a
             // failed upload stops the walk soon and a huge folder does not pile up results.
             var reading = 0
             for (index, name) in listing.names.enumerated() {
-                let child = path + "/" + name
+                let child = path.appending(name)
                 let childRelative = relative + [name]
                 do {
                     let info: FileInfo
@@ -218,7 +215,7 @@ public final class BackupRunner: Sendable {
                                 throw error
                             }
                             await limit.release(permits)
-                            return (index, info, result)
+                            return (index, result)
                         }
                         reading += 1
                         continue
@@ -227,7 +224,7 @@ public final class BackupRunner: Sendable {
                         slots[index] = try await backupEntry(child, info: info, relative: childRelative, excludes: excludes, walk: &walk)
                     }
                 } catch let error as FileSystemError {
-                    walk.summary.skipped.append("\(childRelative.joined(separator: "/")): \(error.description)")
+                    walk.summary.skipped.append("\(childRelative.shown): \(error.description)")
                 }
             }
             while let done = try await group.next() { take(done) }
@@ -238,7 +235,7 @@ public final class BackupRunner: Sendable {
     }
 
     /// A folder, link or other non-file entry.
-    private func backupEntry(_ path: String, info: FileInfo, relative: [String], excludes: ExcludeRules, walk: inout Walk) async throws
+    private func backupEntry(_ path: LocalPath, info: FileInfo, relative: [FileName], excludes: ExcludeRules, walk: inout Walk) async throws
         -> TreeEntry?
     {
         let name = relative[relative.count - 1]
@@ -247,24 +244,24 @@ public final class BackupRunner: Sendable {
         }
         switch info.kind {
         case .directory:
-            guard access(path, R_OK | X_OK) == 0 else { throw FileSystemError.last("cannot open directory", path) }
+            guard path.withCString({ access($0, R_OK | X_OK) }) == 0 else { throw FileSystemError.last("cannot open directory", path) }
             let subtree = try await backupDirectory(path, relative: relative, excludes: excludes, walk: &walk)
             walk.summary.directories += 1
             return entry(.directory, size: 0, content: .subtree(subtree))
         case .symlink:
             let target = try DirectoryReader.readLink(path)
             walk.summary.symlinks += 1
-            return entry(.symlink, size: UInt64(target.utf8.count), content: .linkTarget(target))
+            return entry(.symlink, size: UInt64(target.bytes.count), content: .linkTarget(target))
         case .file:
             preconditionFailure("files are read by FileReader or taken from the cache")
         case .other:
-            walk.summary.skipped.append("\(relative.joined(separator: "/")): not a file, folder or link (socket, pipe or device)")
+            walk.summary.skipped.append("\(relative.shown): not a file, folder or link (socket, pipe or device)")
             return nil
         }
     }
 
     /// Fills `slot` from the previous backup's cache when the file is unchanged; false when the file must be read.
-    private func fromCache(_ cached: FileCacheEntry?, name: String, path: String, info: FileInfo, walk: inout Walk,
+    private func fromCache(_ cached: FileCacheEntry?, name: FileName, path: LocalPath, info: FileInfo, walk: inout Walk,
                            into slot: inout TreeEntry?) -> Bool {
         guard let cached, let cache = walk.previous, cache.isUnchanged(cached, info: info) else { return false }
         walk.summary.filesUnchanged += 1
@@ -280,7 +277,7 @@ public final class BackupRunner: Sendable {
 
 extension TreeEntry {
     /// A regular file's entry: metadata from `info`, content as read or cached.
-    init(file name: String, info: FileInfo, size: UInt64, content: Content) {
+    init(file name: FileName, info: FileInfo, size: UInt64, content: Content) {
         self.init(name: name, kind: .file, mode: info.mode, mtime: info.mtime, uid: info.uid, gid: info.gid, size: size, content: content)
     }
 }

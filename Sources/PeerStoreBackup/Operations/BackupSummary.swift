@@ -21,6 +21,9 @@ public struct BackupSummary: Sendable {
     public var blocksOffered = 0
     /// Paths that could not be read, with the reason; the backup completed without them.
     public var skipped: [String] = []
+    /// Files that changed during each of their reads (see `FileReader`), escaped as shown: stored as last read, which
+    /// may be a state the file never had as a whole.
+    public var changedWhileRead: [String] = []
     /// Things the user may want to know that did not stop the backup (a file cache that could not be used).
     public var notices: [String] = []
     public var seconds: Double = 0

@@ -14,20 +14,26 @@ struct FileReader: Sendable {
     struct Outcome: Sendable {
         var size: UInt64
         var content: TreeEntry.Content
+        /// The file's metadata as of the read that was stored (`fstat`; the walk's `lstat` may be older).
+        var info: FileInfo
         /// Set when the file did not change while it was read, so the next backup may reuse the content unread.
         var cacheEntry: FileCacheEntry?
         /// Chunks whose reference was taken from the previous version of the file instead of being sealed again.
         var chunksReused = 0
+        /// The file changed during each of its reads; the last read was stored.
+        var changedWhileRead = false
     }
 
     let chunker: FastCDC
     let keys: KeyRing
     let uploader: BlockUploader
     let progress: TransferProgress?
-    /// Where previous versions' manifests come from.
-    let fetcher: BlockFetcher
+    /// Where previous versions' manifests come from (nil: a changed file's chunks are all sealed again).
+    let fetcher: BlockFetcher?
     /// Whether to check, after reading, that the file is still as `lstat` described it (only needed for a cache).
     let wantsCacheEntry: Bool
+    /// A test's hook, called after each chunk of a read with the attempt's number (0, then 1 for a re-read).
+    var afterChunk: (@Sendable (Int) -> Void)? = nil
 
     /// Permits of `FileReadLimit` for all reading: up to 16 small files, or 2 large ones (plus 4 small), at once.
     static let permits = 16
@@ -36,18 +42,47 @@ struct FileReader: Sendable {
 
     /// Reads the file at `path`; `previous` is the content it had at the previous backup (from the file cache), whose
     /// chunks that are still on the ring are reused without sealing them again.
-    func read(_ path: String, info: FileInfo, previous previousContent: TreeEntry.Content? = nil) async throws -> Outcome {
+    ///
+    /// A file whose size, mtime or ctime after reading are not those it had before is read once more: what was read
+    /// may be a state that never existed (half old, half new). If it changes during the second read too, that read
+    /// is stored and the outcome says so (`changedWhileRead`), for the backup to report.
+    func read(_ path: LocalPath, info: FileInfo, previous previousContent: TreeEntry.Content? = nil) async throws -> Outcome {
         // O_NONBLOCK: a FIFO put in the file's place since lstat must not hang the backup (it has no effect on files).
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
         defer { close(fd) }
-        let opened = try FileInfo.fstat(fd, path: path)
-        guard opened.kind == .file, opened.inode == info.inode, opened.device == info.device else {
+        var before = try FileInfo.fstat(fd, path: path)
+        guard before.kind == .file, before.inode == info.inode, before.device == info.device else {
             throw FileSystemError(description: "\(path) was replaced while the backup ran; it is left out this time")
         }
         let previous = await previousChunks(of: previousContent)
         if info.size > UInt64(chunker.settings.maxSize) { _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL)) }
-        var reader = ChunkReader(fd: fd, chunker: chunker, sizeHint: Int(clamping: info.size))
+        for attempt in 0..<Self.attempts {
+            if attempt > 0, lseek(fd, 0, SEEK_SET) != 0 { throw FileSystemError.last("cannot read", path) }
+            let (refs, size, reused) = try await readChunks(fd, path: path, sizeHint: before.size, previous: previous, attempt: attempt)
+            let after = try FileInfo.fstat(fd, path: path)
+            let settled = size == before.size && after.hasSameContentState(as: before)
+            guard settled || attempt == Self.attempts - 1 else {
+                before = after
+                continue
+            }
+            let content = try await content(of: refs, size: size)
+            // Cached only if the file did not change while it was read: what was read is what the metadata describes.
+            let cacheEntry = wantsCacheEntry && settled ? FileCacheEntry(info: before, content: content) : nil
+            return Outcome(size: size, content: content, info: settled ? before : after, cacheEntry: cacheEntry,
+                           chunksReused: reused, changedWhileRead: !settled)
+        }
+        preconditionFailure("the last attempt returns")
+    }
+
+    /// How many times a file that keeps changing is read before its last read is stored as it is.
+    static let attempts = 2
+
+    /// One pass over the file from its start: its chunks sealed and queued (or reused from `previous`).
+    private func readChunks(_ fd: Int32, path: LocalPath, sizeHint: UInt64, previous: PreviousChunks, attempt: Int) async throws
+        -> (refs: [ChunkRef], size: UInt64, reused: Int)
+    {
+        var reader = ChunkReader(fd: fd, chunker: chunker, sizeHint: Int(clamping: sizeHint))
         var refs: [ChunkRef] = []
         var size: UInt64 = 0
         let convergence = keys.convergence
@@ -73,25 +108,19 @@ struct FileReader: Sendable {
             }
             refs.append(ref)
             size += UInt64(ref.length)
-            progress?.add(bytes: ref.length)
+            if attempt == 0 { progress?.add(bytes: ref.length) }
+            afterChunk?(attempt)
         }
-        let content: TreeEntry.Content
-        if refs.isEmpty {
-            content = .none
-        } else if refs.count <= 1 {
-            content = .inline(refs)
-        } else {
-            let manifest = try FileManifest(size: size, chunks: refs).seal(keys: keys)
-            try await uploader.add(id: manifest.id, bytes: manifest.bytes)
-            content = .manifest(id: manifest.id, sessionKey: manifest.sessionKey)
-        }
-        // Cached only if the file did not change while it was read: what was read is what the metadata describes.
-        var cacheEntry: FileCacheEntry?
-        if wantsCacheEntry, size == info.size, let after = try? FileInfo.fstat(fd, path: path) {
-            let entry = FileCacheEntry(info: info, content: content)
-            if entry.matches(after) { cacheEntry = entry }
-        }
-        return Outcome(size: size, content: content, cacheEntry: cacheEntry, chunksReused: reused)
+        return (refs, size, reused)
+    }
+
+    /// The tree entry content for a file of these chunks: nothing, the chunks inline, or a sealed and queued manifest.
+    private func content(of refs: [ChunkRef], size: UInt64) async throws -> TreeEntry.Content {
+        if refs.isEmpty { return .none }
+        if refs.count <= 1 { return .inline(refs) }
+        let manifest = try FileManifest(size: size, chunks: refs).seal(keys: keys)
+        try await uploader.add(id: manifest.id, bytes: manifest.bytes)
+        return .manifest(id: manifest.id, sessionKey: manifest.sessionKey)
     }
 
     /// The previous version's chunks the ring still holds; empty if there is none or anything about it fails: then every
@@ -102,7 +131,7 @@ struct FileReader: Sendable {
         case .inline(let refs):
             return PreviousChunks(refs, present: refs.map { _ in true })
         case .manifest(let id, let sessionKey):
-            guard let bytes = try? await fetcher.fetch(id, what: "a previous manifest"),
+            guard let fetcher, let bytes = try? await fetcher.fetch(id, what: "a previous manifest"),
                 var refs = try? FileManifest.open(bytes, sessionKey: sessionKey).chunks
             else { return PreviousChunks() }
             if refs.count > 1 << 16 { refs = Array(refs.prefix(1 << 16)) }  // the have-blocks batch limit; enough for 64 GiB

@@ -36,7 +36,7 @@ public struct ReplicaCheck: Sendable {
                 case .inline(let refs): ids += refs.map(\.blockID)
                 case .manifest(let id, let key):
                     ids.append(id)
-                    let manifest = try FileManifest.open(try await catalog.fetcher.fetch(id, what: entry.name), sessionKey: key)
+                    let manifest = try FileManifest.open(try await catalog.fetcher.fetch(id, what: entry.name.description), sessionKey: key)
                     ids += manifest.chunks.map(\.blockID)
                 case .none, .linkTarget, .hardLink: break
                 }

@@ -48,26 +48,27 @@ public final class Restorer: Sendable {
             let original = try await lookup(first, from: snapshot.rootTree)
             guard let original, original.kind == .file, !original.isHardLink else {
                 throw BackupError(.notInSnapshot,
-                                  "\(filename) is a hard link to \(first.joined(separator: "/")), which is not a file in the snapshot")
+                                  "\(filename) is a hard link to \(first.shown), which is not a file in the snapshot")
             }
             entry.content = original.content
             entry.size = original.size
         }
-        var target = destination
+        var target = LocalPath(destination)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: destination, isDirectory: &isDir), isDir.boolValue {
-            target = (destination.hasSuffix("/") ? String(destination.dropLast()) : destination) + "/" + entry.name
+            target = LocalPath(destination).appending(entry.name)
         }
-        let parent = (target as NSString).deletingLastPathComponent
-        guard FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDir), isDir.boolValue else {
+        let parent = (destination as NSString).deletingLastPathComponent
+        if !isDir.boolValue, !FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDir) || !isDir.boolValue {
             throw BackupError(.destination, "-filedest folder \(parent) does not exist")
         }
         if (try? FileInfo.lstat(target)) != nil && !force {
             throw BackupError(.destination, "\(target) already exists; add -force to overwrite it")
         }
-        removeDebris(RestoreDebris.removeTempFiles(in: parent.isEmpty ? "." : parent, of: (target as NSString).lastPathComponent))
+        let (targetFolder, targetName) = target.split
+        removeDebris(RestoreDebris.removeTempFiles(in: LocalPath(bytes: targetFolder.isEmpty ? Array(".".utf8) : targetFolder), of: FileName(bytes: targetName)))
         var summary = RestoreSummary()
-        summary.destination = target
+        summary.destination = target.description
         progress?.setTotal(files: 1, bytes: entry.size)
         try await writeFile(entry, to: target, display: filename)
         progress?.fileDone()
@@ -81,15 +82,21 @@ public final class Restorer: Sendable {
         let candidates = SnapshotPath.candidates(
             for: filename, rootPath: snapshot.rootPath, currentDirectory: FileManager.default.currentDirectoryPath)
         for components in candidates {
-            if let entry = try await lookup(components, from: snapshot.rootTree) { return entry }
+            let typed = components.map { FileName($0) }
+            if let entry = try await lookup(typed, from: snapshot.rootTree) { return entry }
+            // A name that is not UTF-8 is typed as it is printed: its other bytes as \xNN.
+            let unescaped = components.map { FileName(bytes: EscapedBytes.parse($0) ?? Array($0.utf8)) }
+            if unescaped != typed, let entry = try await lookup(unescaped, from: snapshot.rootTree) {
+                return entry
+            }
         }
         throw BackupError(.notInSnapshot, "\(filename) is not in the latest snapshot of \(snapshot.rootPath)")
     }
 
-    private func lookup(_ components: [String], from root: Identifier) async throws -> TreeEntry? {
+    private func lookup(_ components: [FileName], from root: Identifier) async throws -> TreeEntry? {
         var treeID = root
         for (i, name) in components.enumerated() {
-            let tree = try await catalog.tree(treeID, what: "folder \(components.prefix(i).joined(separator: "/"))")
+            let tree = try await catalog.tree(treeID, what: "folder \(Array(components.prefix(i)).shown)")
             guard let entry = tree.entry(named: name) else { return nil }
             if i == components.count - 1 { return entry }
             guard case .subtree(let next) = entry.content else { return nil }
@@ -111,8 +118,8 @@ public final class Restorer: Sendable {
         }
         let parent = (dest as NSString).deletingLastPathComponent
         // What an interrupted restore into the same place left: its work folder beside, its temp files inside.
-        removeDebris(RestoreDebris.removeWorkFolders(of: (dest as NSString).lastPathComponent, in: parent.isEmpty ? "." : parent)
-            + (exists ? RestoreDebris.removeTempFiles(in: dest) : 0))
+        removeDebris(RestoreDebris.removeWorkFolders(of: FileName((dest as NSString).lastPathComponent), in: LocalPath(parent.isEmpty ? "." : parent))
+            + (exists ? RestoreDebris.removeTempFiles(in: LocalPath(dest)) : 0))
         let nonEmpty = exists && !((try? fm.contentsOfDirectory(atPath: dest))?.isEmpty ?? true)
         if nonEmpty && !force {
             throw BackupError(.destination, "-filedest \(dest) is not empty; add -force to restore into it")
@@ -138,7 +145,7 @@ public final class Restorer: Sendable {
             // A child task: if the walk fails it is cancelled and awaited on the way out, before the work folder goes.
             async let restoring = restoreFiles(files, direct: !nonEmpty)
             do {
-                try await collect(snapshot.rootTree, into: workDir, cleaning: nonEmpty, plan: &plan, files: handOver, summary: &summary)
+                try await collect(snapshot.rootTree, into: LocalPath(workDir), cleaning: nonEmpty, plan: &plan, files: handOver, summary: &summary)
             } catch {
                 handOver.finish()
                 throw error
@@ -148,11 +155,11 @@ public final class Restorer: Sendable {
             summary.files += written.files
             summary.bytes += written.bytes
             summary.failed += written.failed
-            restoreHardLinks(plan.hardLinks, root: workDir, restored: restored, summary: &summary)
+            restoreHardLinks(plan.hardLinks, root: LocalPath(workDir), restored: restored, summary: &summary)
             for (entry, path) in plan.folders {
                 try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
             }
-            try applyMetadata(workDir, mode: snapshot.rootMode, mtime: snapshot.rootMtime, uid: nil, gid: nil)
+            try applyMetadata(LocalPath(workDir), mode: snapshot.rootMode, mtime: snapshot.rootMtime, uid: nil, gid: nil)
             if !nonEmpty {
                 if exists { rmdir(dest) }
                 guard rename(workDir, dest) == 0 else {
@@ -169,13 +176,13 @@ public final class Restorer: Sendable {
     }
 
     /// One file for the file restorers: its entry, where it goes, and its name as shown.
-    private typealias FileJob = (entry: TreeEntry, path: String, shown: String)
+    private typealias FileJob = (entry: TreeEntry, path: LocalPath, shown: String)
 
     /// What a whole restore does after the walk and the files: other names of hard-linked files (path, shown name, first
     /// name's path), and folders children first.
     private struct Plan {
-        var hardLinks: [(String, String, [String])] = []
-        var folders: [(TreeEntry, String)] = []
+        var hardLinks: [(LocalPath, String, [FileName])] = []
+        var folders: [(TreeEntry, LocalPath)] = []
     }
 
     /// Walks the snapshot's folders breadth first, fetching the trees of a level many at once: creates folders and
@@ -183,14 +190,14 @@ public final class Restorer: Sendable {
     /// first) to `plan`. A folder whose tree is missing or corrupt is listed in `summary.failed` and left empty; the
     /// root's tree must be readable. `cleaning`: the folders may exist already (-force); temp files an interrupted
     /// restore left in them are removed.
-    private func collect(_ root: Identifier, into rootDir: String, cleaning: Bool, plan: inout Plan,
+    private func collect(_ root: Identifier, into rootDir: LocalPath, cleaning: Bool, plan: inout Plan,
                          files: AsyncStream<FileJob>.Continuation, summary: inout RestoreSummary) async throws {
-        var level: [(id: Identifier, dir: String, display: String)] = [(root, rootDir, "")]
-        var foldersByLevel: [[(TreeEntry, String)]] = []
+        var level: [(id: Identifier, dir: LocalPath, display: String)] = [(root, rootDir, "")]
+        var foldersByLevel: [[(TreeEntry, LocalPath)]] = []
         while !level.isEmpty {
             let trees = try await fetchTrees(level.map { ($0.id, $0.display) })
-            var nextLevel: [(id: Identifier, dir: String, display: String)] = []
-            var folders: [(TreeEntry, String)] = []
+            var nextLevel: [(id: Identifier, dir: LocalPath, display: String)] = []
+            var folders: [(TreeEntry, LocalPath)] = []
             for (folder, fetched) in zip(level, trees) {
                 if cleaning && !folder.display.isEmpty { removeDebris(RestoreDebris.removeTempFiles(in: folder.dir)) }
                 let tree: Tree
@@ -203,19 +210,19 @@ public final class Restorer: Sendable {
                     continue
                 }
                 for entry in tree.entries {
-                    let path = folder.dir + "/" + entry.name
-                    let shown = folder.display.isEmpty ? entry.name : folder.display + "/" + entry.name
+                    let path = folder.dir.appending(entry.name)
+                    let shown = folder.display.isEmpty ? entry.name.description : folder.display + "/" + entry.name.description
                     switch entry.content {
                     case .subtree(let sub):
-                        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                        if path.withCString({ mkdir($0, 0o700) }) != 0 && errno != EEXIST {
                             throw BackupError(.io, "cannot create folder \(path): \(String(cString: strerror(errno)))")
                         }
                         nextLevel.append((sub, path, shown))
                         folders.append((entry, path))
                         summary.directories += 1
                     case .linkTarget(let target):
-                        if (try? FileInfo.lstat(path)) != nil { unlink(path) }
-                        guard symlink(target, path) == 0 else {
+                        if (try? FileInfo.lstat(path)) != nil { path.withCString { _ = unlink($0) } }
+                        guard target.withCString({ t in path.withCString { symlink(t, $0) } }) == 0 else {
                             throw BackupError(.io, "cannot create link \(path): \(String(cString: strerror(errno)))")
                         }
                         try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
@@ -299,16 +306,17 @@ public final class Restorer: Sendable {
     /// Creates each other name of a hard-linked file as a hard link (link(2)) to its first name under `root`. A name
     /// whose first name was not restored (its file failed, or the path is not a file of the snapshot) is listed, not
     /// created. Counted as files.
-    private func restoreHardLinks(_ links: [(String, String, [String])], root: String, restored: Set<String>,
+    private func restoreHardLinks(_ links: [(LocalPath, String, [FileName])], root: LocalPath, restored: Set<String>,
                                   summary: inout RestoreSummary) {
         for (path, shown, first) in links {
-            let firstShown = first.joined(separator: "/")
+            let firstShown = first.shown
             guard restored.contains(firstShown) else {
                 summary.failed.append("\(shown): hard link to \(firstShown), which was not restored")
                 continue
             }
-            if (try? FileInfo.lstat(path)) != nil { unlink(path) }
-            guard link(root + "/" + firstShown, path) == 0 else {
+            if (try? FileInfo.lstat(path)) != nil { path.withCString { _ = unlink($0) } }
+            let firstPath = first.reduce(root) { $0.appending($1) }
+            guard firstPath.withCString({ f in path.withCString { link(f, $0) } }) == 0 else {
                 summary.failed.append("\(shown): cannot link it to \(firstShown): \(String(cString: strerror(errno)))")
                 continue
             }
@@ -326,7 +334,7 @@ public final class Restorer: Sendable {
     // MARK: File content
 
     /// `direct`: write under the final name (inside a restore's hidden work folder), see `FileWriter`.
-    private func writeFile(_ entry: TreeEntry, to path: String, display: String, direct: Bool = false) async throws {
+    private func writeFile(_ entry: TreeEntry, to path: LocalPath, display: String, direct: Bool = false) async throws {
         let refs: [ChunkRef]
         switch entry.content {
         case .none: refs = []

@@ -7,7 +7,9 @@ import PeerStoreCrypto
 /// the content), so an unchanged directory gives the same block and is not stored twice.
 /// Plaintext (version 2): `version u8 = 2 | count u32 | entries`, names as raw bytes (see `TreeEntry`). Version 1 had
 /// no version byte: it is `count u32 | entries` with UTF-8 names, and its first byte, the high byte of a count of at
-/// most 2^22, is always 0. Both are read; version 2 is written.
+/// most 2^22, is always 0. Both are read. A tree whose names, link targets and hard-link paths are all UTF-8 is
+/// written as version 1, so that it is the very block an earlier build made of the same folder (no tree is stored
+/// again after an upgrade, and earlier builds still read it); version 2 only when a name needs it.
 public struct Tree: Equatable, Sendable {
     public static let maxEntries = 1 << 22
     public static let version: UInt8 = 2
@@ -24,7 +26,7 @@ public struct Tree: Equatable, Sendable {
 
     public func encoded() -> [UInt8] {
         var out = ByteBuffer()
-        out.writeInteger(Self.version)
+        if !entries.allSatisfy(\.isUTF8) { out.writeInteger(Self.version) }
         out.writeInteger(UInt32(entries.count))
         for e in entries { e.encode(into: &out) }
         return Array(out.readableBytesView)

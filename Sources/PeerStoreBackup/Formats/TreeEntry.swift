@@ -69,6 +69,16 @@ public struct TreeEntry: Equatable, Sendable {
         content.encode(into: &out)
     }
 
+    /// Whether its name, link target and hard-link path are valid UTF-8: what a version 1 tree can hold.
+    var isUTF8: Bool {
+        guard name.string != nil else { return false }
+        switch content {
+        case .linkTarget(let target): return target.string != nil
+        case .hardLink(let path): return path.allSatisfy { $0.string != nil }
+        default: return true
+        }
+    }
+
     /// Decodes one entry of a tree of format `version` (1: names, targets and paths must be UTF-8; 2: any bytes).
     static func decode(from p: inout ByteBuffer, version: UInt8) throws -> TreeEntry {
         let what = "tree entry"

@@ -273,7 +273,7 @@ struct ClientContext {
         try home.save(config)
 
         if json {
-            print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"filesRead\":\(summary.filesRead),\"bytesRead\":\(summary.bytesRead),\"filesUnchanged\":\(summary.filesUnchanged),\"chunksReused\":\(summary.chunksReused),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
+            print("{\"type\":\"summary\",\"snapshot\":\"\(summary.snapshotID)\",\"files\":\(summary.files),\"directories\":\(summary.directories),\"symlinks\":\(summary.symlinks),\"bytes\":\(summary.bytes),\"filesRead\":\(summary.filesRead),\"bytesRead\":\(summary.bytesRead),\"filesUnchanged\":\(summary.filesUnchanged),\"chunksReused\":\(summary.chunksReused),\"blocksSent\":\(summary.blocksSent),\"bytesSent\":\(summary.bytesSent),\"blocksOffered\":\(summary.blocksOffered),\"excluded\":\(summary.excluded),\"skipped\":\(summary.skipped.count),\"changedWhileRead\":\(summary.changedWhileRead.count),\"seconds\":\(String(format: "%.3f", summary.seconds))}")
         }
         say(json ? nil : "backup of \(config.localPath!) stored as snapshot \(summary.snapshotID.shortHex())")
         say(json ? nil : "  \(Format.count(summary.files, "file")), \(Format.count(summary.directories, "folder")), \(Format.count(summary.symlinks, "link")); \(Format.bytes(summary.bytes))"
@@ -284,9 +284,9 @@ struct ClientContext {
             for notice in summary.notices { Console.error("peerstore-client: note: \(notice)") }
         }
         if !summary.changedWhileRead.isEmpty {
-            FileHandle.standardError.write(Data("peerstore-client: backup completed, but \(summary.changedWhileRead.count) files changed while being read twice; each is stored as last read (back up again once they are settled):\n".utf8))
-            for line in summary.changedWhileRead.prefix(20) { FileHandle.standardError.write(Data("  changed while being read: \(line)\n".utf8)) }
-            if summary.changedWhileRead.count > 20 { FileHandle.standardError.write(Data("  ... and \(summary.changedWhileRead.count - 20) more\n".utf8)) }
+            Console.error("peerstore-client: backup completed, but \(Format.count(summary.changedWhileRead.count, "file")) changed while being read twice; each is stored as last read (back up again once they are settled):")
+            for line in summary.changedWhileRead.prefix(20) { Console.error("  changed while being read: \(line)") }
+            if summary.changedWhileRead.count > 20 { Console.error("  ... and \(summary.changedWhileRead.count - 20) more") }
         }
         if !summary.skipped.isEmpty {
             Console.error("peerstore-client: backup completed, but \(Format.count(summary.skipped.count, "path")) \(summary.skipped.count == 1 ? "was" : "were") skipped:")

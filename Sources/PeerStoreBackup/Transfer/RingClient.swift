@@ -35,6 +35,11 @@ public actor RingClient {
     public static func start(entry: WireClient, secure: SecureChannelSettings?, settings: Settings = .init(),
                              logger: Logger = Logger(label: "peerstore.ring-client")) async throws -> RingClient {
         let status = try await entry.status()
+        guard RingEntries.entryMatches(status, provedKey: entry.remoteKey) else {
+            await entry.close()
+            throw WireError(.serverKeyChanged,
+                            "the node at \(entry.address.hostPort) names another key in its status than the one it proved: it may be an impostor")
+        }
         let client = RingClient(secure: secure, settings: settings, logger: logger, entry: status.node, connection: entry)
         await client.learn(from: [status.node])
         return client
@@ -117,11 +122,17 @@ public actor RingClient {
         try await send(about: key) { try await $0.getRecord(key: key) }
     }
 
-    /// A connection to `node` (opened on first use, the node's key pinned from the ring's own lists).
+    /// A connection to `node` (opened on first use, the node's key pinned from the ring's own lists; an entry without
+    /// a key is never contacted).
     public func connection(to node: NodeIdentity) async throws -> WireClient {
         if let task = connections[node.id] { return try await task.value }
         var settings = secure
-        settings?.expectedServerKey = node.key
+        if settings != nil {
+            guard let key = node.key, node.isGenuine else {
+                throw WireError(.serverKeyChanged, "the ring entry for \(node.address) has no key that matches its id; not contacted")
+            }
+            settings?.expectedServerKey = key
+        }
         let logger = self.logger
         let task = Task { () throws -> WireClient in
             try await WireClient.connect(to: try PeerAddress(parsing: node.address), secure: settings, logger: logger)
@@ -204,10 +215,14 @@ public actor RingClient {
                 markDown(node, WireError(.connectionFailed, "no status from \(node.address)"))
                 continue
             }
-            found[status.node.id] = status.node
-            for s in status.successors { found[s.id] = s }
-            if status.successors.isEmpty || status.successors.contains(where: { asked.contains($0.id) }) { break }
-            queue += status.successors.filter { !isDown($0) }
+            guard let entries = RingEntries.learned(from: status, asked: node) else {
+                markDown(node, WireError(.serverKeyChanged, "\(node.address) names another node in its status"))
+                continue
+            }
+            let successors = entries.dropFirst()
+            for n in entries { found[n.id] = n }
+            if successors.isEmpty || successors.contains(where: { asked.contains($0.id) }) { break }
+            queue += successors.filter { !isDown($0) }
         }
         let live = found.values.filter { !isDown($0) && Self.isUsable($0) }
         if !live.isEmpty { view = SortedRingPlacement(nodes: live) }

@@ -13,6 +13,8 @@ public struct BackupError: Error, Equatable, CustomStringConvertible, Sendable {
         case io
         case unreachable
         case usage
+        /// The ring served a head that is not the one asked for, or older than one this client saw.
+        case staleHead
     }
 
     public let code: Code

@@ -81,7 +81,7 @@ struct ClientContext {
         var config = try home.loadConfig()
         if let device { config.device = device }
         let report = try await withClient(config, identity) { client in
-            let catalog = SnapshotCatalog(client: client, identity: identity)
+            let catalog = SnapshotCatalog(client: client, identity: identity, heads: HeadMemory(home: home))
             let latest = try await catalog.latest(device: config.device)
             let check = ReplicaCheck(catalog: catalog)
             let ids = try await check.blockIDs(snapshotID: latest.id, snapshot: latest.snapshot)
@@ -232,7 +232,7 @@ struct ClientContext {
         }
         let summary = try await withProgress("backed up") { progress in
             try await withClient(config, identity) { client in
-                try await BackupRunner(client: client, identity: identity, logger: logger, progress: progress).run(
+                try await BackupRunner(client: client, identity: identity, logger: logger, progress: progress, heads: HeadMemory(home: home)).run(
                     localPath: path, device: config.device,
                     excludes: ExcludeRules(patterns: excludes.isEmpty ? config.excludes ?? [] : excludes),
                     cache: FileCacheStore(home: home, device: config.device, keys: identity.keys), reuseCache: !noCache)
@@ -274,7 +274,7 @@ struct ClientContext {
     }
 
     private func latest(_ config: ClientConfig, _ client: RingClient, _ identity: Identity) async throws -> Snapshot {
-        try await SnapshotCatalog(client: client, identity: identity).latest(device: config.device).snapshot
+        try await SnapshotCatalog(client: client, identity: identity, heads: HeadMemory(home: home)).latest(device: config.device).snapshot
     }
 
     private func getfile() async throws -> Int32 {
@@ -286,7 +286,7 @@ struct ClientContext {
         let summary = try await withProgress("restored") { progress in
             try await withClient(config, identity) { client in
                 let snapshot = try await latest(config, client, identity)
-                return try await Restorer(client: client, identity: identity, logger: logger, progress: progress)
+                return try await Restorer(client: client, identity: identity, logger: logger, progress: progress, heads: HeadMemory(home: home))
                     .restoreFile(filename, from: snapshot, to: filedest, force: force)
             }
         }
@@ -302,7 +302,7 @@ struct ClientContext {
         let (snapshot, summary) = try await withProgress("restored") { progress in
             try await withClient(config, identity) { client in
                 let snapshot = try await latest(config, client, identity)
-                let summary = try await Restorer(client: client, identity: identity, logger: logger, progress: progress)
+                let summary = try await Restorer(client: client, identity: identity, logger: logger, progress: progress, heads: HeadMemory(home: home))
                     .restoreAll(snapshot, to: filedest, force: force)
                 return (snapshot, summary)
             }
@@ -325,7 +325,7 @@ struct ClientContext {
         var config = try home.loadConfig()
         if let device { config.device = device }
         let list = try await withClient(config, identity) { client in
-            try await SnapshotCatalog(client: client, identity: identity).history(device: config.device)
+            try await SnapshotCatalog(client: client, identity: identity, heads: HeadMemory(home: home)).history(device: config.device)
         }
         if list.isEmpty {
             say("no snapshots of device '\(config.device)' yet")

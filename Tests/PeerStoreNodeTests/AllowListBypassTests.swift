@@ -52,4 +52,18 @@ struct AllowListBypassTests {
         defer { Task { await friend.close() } }
         #expect(try await friend.putBlock(id: id, bytes: bytes))
     }
+
+    @Test func aRectifyFromAPeerThatDoesNotAnswerAtItsAddressIsNotTaken() async throws {
+        let server = try RunningServer()
+        defer { #expect(server.stop() == 0) }
+        let keys = SigningKeyPair()
+        let client = try await WireClient.connect(to: server.address, secure: .openDemo(identity: keys), connectTimeout: .seconds(5))
+        defer { Task { await client.close() } }
+        let node = try await client.status().node
+        let me = NodeIdentity(id: Peer.ringID(of: keys.publicKey), address: "127.0.0.1:1", key: keys.publicKey)
+        _ = try await client.request(.chord(ChordEnvelope(from: me, to: node, requestID: nil, message: .rectify)))
+        // The node tries to reach it at its address first (nothing listens there): bounded wait for the check to end.
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await client.status().predecessor == nil)
+    }
 }

@@ -51,6 +51,14 @@ struct AllowListBypassTests {
         let friend = try await WireClient.connect(to: address, secure: .openDemo(identity: allowed), connectTimeout: .seconds(5))
         defer { Task { await friend.close() } }
         #expect(try await friend.putBlock(id: id, bytes: bytes))
+        // A user on the list is a user: it takes no part in the ring.
+        let friendly = NodeIdentity(id: Peer.ringID(of: allowed.publicKey), address: "127.0.0.1:1", key: allowed.publicKey)
+        do {
+            let reply = try await friend.request(.chord(ChordEnvelope(from: friendly, to: node, requestID: 9, message: .getState)))
+            Issue.record("an allow-listed user's chord message was answered: \(reply)")
+        } catch let error as WireError {
+            #expect(error.code == .forbidden, "\(error)")
+        }
     }
 
     @Test func aRectifyFromAPeerThatDoesNotAnswerAtItsAddressIsNotTaken() async throws {

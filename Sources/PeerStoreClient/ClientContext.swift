@@ -166,9 +166,10 @@ struct ClientContext {
             await client.close()
             throw BackupError(.unreachable, "the node at \(address.hostPort) did not tell the ring's members: \(error)")
         }
-        // Remember the ring's nodes, so that a later run can enter through another one when this one is down.
+        // Remember the ring's nodes this client reached, so that a later run can enter through another one when this
+        // one is down (not every node some list named: a member could name addresses with keys of its own making).
         var learned: [(address: PeerAddress, key: [UInt8])] = []
-        for node in await ring.nodes {
+        for node in await ring.reachedNodes {
             if let key = node.key, let a = try? PeerAddress(parsing: node.address) { learned.append((a, key)) }
         }
         try? known.remember(learned, in: home)

@@ -30,6 +30,9 @@ public actor RingClient {
     private var connections: [Identifier: Task<WireClient, Error>] = [:]
     private var down: [Identifier: ContinuousClock.Instant] = [:]
     private var refreshing: Task<Void, Never>?
+    /// Nodes this client has reached over a connection pinned to their key (the entry node, and every node it opened a
+    /// connection to): the only ones worth pinning for a later run. Others are only what some node's list said.
+    private var reached: [Identifier: NodeIdentity] = [:]
 
     /// Learns the ring from `entry`, an open connection to one of its nodes (which this client now owns and closes).
     public static func start(entry: WireClient, secure: SecureChannelSettings?, settings: Settings = .init(),
@@ -51,10 +54,14 @@ public actor RingClient {
         self.logger = logger
         view = SortedRingPlacement(nodes: [entry])
         connections[entry.id] = Task { connection }
+        reached[entry.id] = entry
     }
 
     /// The nodes of the ring as last learned, in ring order.
     public var nodes: [NodeIdentity] { view.nodes }
+
+    /// The nodes this client has reached itself, in ring order (see `reached`).
+    public var reachedNodes: [NodeIdentity] { reached.values.sorted { $0.id < $1.id } }
 
     /// Closes every connection.
     public func close() async {
@@ -139,7 +146,9 @@ public actor RingClient {
         }
         connections[node.id] = task
         do {
-            return try await task.value
+            let client = try await task.value
+            reached[node.id] = node
+            return client
         } catch {
             connections[node.id] = nil
             throw error

@@ -20,8 +20,10 @@ public actor RingService {
     /// the peer at that address holds the key whose BLAKE2b is the id. Only these count as nodes (for `-allowUsers`);
     /// what a peer says of itself in a Chord message never makes it one.
     public private(set) var knownNodes: Set<Identifier> = []
-    /// Peers being reached before their "I might be your predecessor" is taken (one check at a time per peer).
+    /// Peers being reached before their "I might be your predecessor" is taken (one check at a time per peer, and at
+    /// most `maxVerifying` at once: anyone with the network key can name addresses, and each check is a connection).
     private var verifying: Set<Identifier> = []
+    static let maxVerifying = 8
 
     public init(me: NodeIdentity, settings: ChordSettings, transport: NodeTransport, logger: Logger) {
         self.me = me
@@ -126,7 +128,7 @@ public actor RingService {
         }
         if case .rectify = envelope.message, !knownNodes.contains(envelope.from.id) {
             let from = envelope.from
-            guard verifying.insert(from.id).inserted else { return nil }
+            guard verifying.count < Self.maxVerifying, verifying.insert(from.id).inserted else { return nil }
             Task { [weak self] in
                 guard let self else { return }
                 let reached = await self.verify(from)

@@ -55,4 +55,22 @@ struct SecretFilesTests {
         #expect(result.stderr.contains("chmod go-w"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: tmp.sub("node/node.key")))
     }
+
+    @Test func aSymlinkPlantedAtTheNodeKeysTempOrTargetNameIsNotFollowed() throws {
+        let tmp = try TemporaryDirectory(prefix: "nodekey-symlink")
+        defer { tmp.remove() }
+        let data = tmp.sub("node")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        chmod(data, 0o700)
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: tmp.sub("victim")))
+        // The temp name the node used to write through.
+        try FileManager.default.createSymbolicLink(atPath: data + "/node.key.tmp", withDestinationPath: tmp.sub("victim"))
+        let server = try ServerProcess(dataPath: data)
+        server.stop()
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: tmp.sub("victim"))), as: UTF8.self) == "precious")
+        let attributes = try FileManager.default.attributesOfItem(atPath: data + "/node.key")
+        #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+        #expect((attributes[.posixPermissions] as! NSNumber).intValue == 0o600)
+        #expect((attributes[.size] as! NSNumber).intValue == 42)
+    }
 }

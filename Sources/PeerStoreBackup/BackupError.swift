@@ -15,6 +15,8 @@ public struct BackupError: Error, Equatable, CustomStringConvertible, Sendable {
         case usage
         /// Another backup of the same device holds its lock or moved its head first.
         case concurrentBackup
+        /// The ring served a head that is not the one asked for, or older than one this client saw.
+        case staleHead
     }
 
     public let code: Code

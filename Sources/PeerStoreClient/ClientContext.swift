@@ -86,7 +86,7 @@ struct ClientContext {
         var config = try home.loadConfig()
         if let device { config.device = device }
         let report = try await withClient(config, identity) { client in
-            let catalog = SnapshotCatalog(client: client, identity: identity)
+            let catalog = SnapshotCatalog(client: client, identity: identity, heads: HeadMemory(home: home))
             let latest = try await catalog.latest(device: config.device)
             let check = ReplicaCheck(catalog: catalog)
             let ids = try await check.blockIDs(snapshotID: latest.id, snapshot: latest.snapshot)
@@ -177,9 +177,10 @@ struct ClientContext {
             await client.close()
             throw BackupError(.unreachable, "the node at \(address.hostPort) did not tell the ring's members: \(error)")
         }
-        // Remember the ring's nodes, so that a later run can enter through another one when this one is down.
+        // Remember the ring's nodes this client reached, so that a later run can enter through another one when this
+        // one is down (not every node some list named: a member could name addresses with keys of its own making).
         var learned: [(address: PeerAddress, key: [UInt8])] = []
-        for node in await ring.nodes {
+        for node in await ring.reachedNodes {
             if let key = node.key, let a = try? PeerAddress(parsing: node.address) { learned.append((a, key)) }
         }
         try? known.remember(learned, in: home)
@@ -259,7 +260,7 @@ struct ClientContext {
         }
         let summary = try await withProgress("backed up") { progress in
             try await withClient(config, identity) { client in
-                try await BackupRunner(client: client, identity: identity, logger: logger, progress: progress).run(
+                try await BackupRunner(client: client, identity: identity, logger: logger, progress: progress, heads: HeadMemory(home: home)).run(
                     localPath: path, device: config.device,
                     excludes: ExcludeRules(patterns: excludes.isEmpty ? config.excludes ?? [] : excludes),
                     cache: FileCacheStore(home: home, device: config.device, keys: identity.keys), reuseCache: !noCache)
@@ -307,7 +308,7 @@ struct ClientContext {
     }
 
     private func latest(_ config: ClientConfig, _ client: RingClient, _ identity: Identity) async throws -> Snapshot {
-        try await SnapshotCatalog(client: client, identity: identity).latest(device: config.device).snapshot
+        try await SnapshotCatalog(client: client, identity: identity, heads: HeadMemory(home: home)).latest(device: config.device).snapshot
     }
 
     private func getfile() async throws -> Int32 {
@@ -319,7 +320,7 @@ struct ClientContext {
         let summary = try await withProgress("restored") { progress in
             try await withClient(config, identity) { client in
                 let snapshot = try await latest(config, client, identity)
-                return try await Restorer(client: client, identity: identity, logger: logger, progress: progress)
+                return try await Restorer(client: client, identity: identity, logger: logger, progress: progress, heads: HeadMemory(home: home))
                     .restoreFile(filename, from: snapshot, to: filedest, force: force)
             }
         }
@@ -335,7 +336,7 @@ struct ClientContext {
         let (snapshot, summary) = try await withProgress("restored") { progress in
             try await withClient(config, identity) { client in
                 let snapshot = try await latest(config, client, identity)
-                let summary = try await Restorer(client: client, identity: identity, logger: logger, progress: progress)
+                let summary = try await Restorer(client: client, identity: identity, logger: logger, progress: progress, heads: HeadMemory(home: home))
                     .restoreAll(snapshot, to: filedest, force: force)
                 return (snapshot, summary)
             }
@@ -358,7 +359,7 @@ struct ClientContext {
         var config = try home.loadConfig()
         if let device { config.device = device }
         let list = try await withClient(config, identity) { client in
-            try await SnapshotCatalog(client: client, identity: identity).history(device: config.device)
+            try await SnapshotCatalog(client: client, identity: identity, heads: HeadMemory(home: home)).history(device: config.device)
         }
         if list.isEmpty {
             say("no snapshots of device '\(config.device)' yet")

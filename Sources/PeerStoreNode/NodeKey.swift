@@ -3,7 +3,8 @@ import ChordRing
 import Foundation
 import PeerStoreCrypto
 
-/// The node's long-term Ed25519 key, kept in `<dataPath>/node.key` (0600). Its ring id is BLAKE2b-256(public key).
+/// The node's long-term Ed25519 key, kept in `<dataPath>/node.key` (0600 from its first byte, written through a new
+/// randomly named file). Its ring id is BLAKE2b-256(public key).
 public struct NodeKey: Sendable {
     public let keys: SigningKeyPair
 
@@ -21,12 +22,11 @@ public struct NodeKey: Sendable {
             return NodeKey(keys: try SigningKeyPair(seed: Array(bytes.suffix(32))))
         }
         let keys = SigningKeyPair()
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(magic + keys.seed), attributes: [.posixPermissions: 0o600])
-        else { throw NodeError(.io, "cannot write \(tmp)") }
-        let fd = open(tmp, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
-        guard rename(tmp, path) == 0 else { throw NodeError(.io, "cannot create \(path)") }
+        do {
+            try SecretFile.write(magic + keys.seed, to: path)
+        } catch let failure as SecretFile.Failure {
+            throw NodeError(.io, failure.message)
+        }
         return NodeKey(keys: keys)
     }
 }

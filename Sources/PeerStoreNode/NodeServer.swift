@@ -34,6 +34,7 @@ public final class NodeServer: Service, Sendable {
         self.logger = logger
         self.group = group
         self.onListening = onListening
+        try DataFolder.prepare(settings.dataPath)
         self.store = try BlockStore(path: settings.dataPath, logger: logger)
         self.nodeKey = try NodeKey.loadOrCreate(dataPath: settings.dataPath)
     }

@@ -26,12 +26,10 @@ public struct Peer: Sendable, Equatable {
     }
 
     /// Whether a ring entry's id is the one its key implies (an entry claiming another node's place is refused).
-    public static func isGenuine(_ node: NodeIdentity) -> Bool {
-        guard let key = node.key else { return false }
-        return ringID(of: key) == node.id
-    }
+    public static func isGenuine(_ node: NodeIdentity) -> Bool { node.isGenuine }
 
-    /// Classifies a proved key: a node if it belongs to a known ring member, a user otherwise.
+    /// Classifies a proved key: a node if it belongs to a ring member this node reached itself (`RingService.knownNodes`),
+    /// a user otherwise.
     public static func classify(key: [UInt8]?, ringMembers: Set<Identifier>) -> Peer {
         guard let key else { return Peer(key: nil, kind: .user) }
         return Peer(key: key, kind: ringMembers.contains(ringID(of: key)) ? .node : .user)

@@ -83,6 +83,9 @@ public struct RequestProcessor: Sendable {
                 return .recordResult(record: store.record(for: key))
             case .chord(let envelope):
                 guard let ring else { return .error(WireError(.internalError, "this node does not run a ring")) }
+                if let allowedUsers, peer.kind != .node, let key = peer.key, allowedUsers.contains(key) {
+                    return .error(WireError(.forbidden, "a user id on this node's -allowUsers list does not take part in the ring"))
+                }
                 return .chordReply(await ring.handle(envelope, provedKey: peer.key))
             case .status:
                 let stats = store.stats

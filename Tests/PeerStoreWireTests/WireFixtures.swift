@@ -13,6 +13,12 @@ enum WireFixtures {
 
     static let keys = try! SigningKeyPair(seed: [UInt8](repeating: 5, count: 32))
 
+    /// A genuine ring entry (its id is BLAKE2b-256 of its key), from a seed.
+    static func node(_ seed: UInt8, address: String) -> NodeIdentity {
+        let key = try! SigningKeyPair(seed: [UInt8](repeating: seed, count: 32)).publicKey
+        return NodeIdentity(id: Identifier(bytes: Blake2b.hash(key, outputLength: 32))!, address: address, key: key)
+    }
+
     static func record(seq: UInt64 = 3, salt: [UInt8] = Array("backup".utf8), value: [UInt8] = [1, 2, 3]) -> SignedRecord {
         try! SignedRecord(signing: value, salt: salt, seq: seq, with: keys)
     }
@@ -41,11 +47,11 @@ enum WireFixtures {
             .getRecord(key: id(8)),
             .recordResult(record: nil),
             .recordResult(record: record(seq: .max, value: [UInt8](repeating: 1, count: SignedRecord.maxValueLength))),
-            .chord(ChordEnvelope(from: NodeIdentity(id: id(11), address: "127.0.0.1:3001", key: [UInt8](repeating: 3, count: 32)),
-                                 to: NodeIdentity(id: id(12), address: "127.0.0.1:3002"), requestID: 7, message: .getState)),
+            .chord(ChordEnvelope(from: node(11, address: "127.0.0.1:3001"), to: node(12, address: "127.0.0.1:3002"), requestID: 7,
+                                 message: .getState)),
             .chordReply(nil),
-            .chordReply(ChordEnvelope(from: NodeIdentity(id: id(12), address: "b"), to: NodeIdentity(id: id(11), address: "a"),
-                                      requestID: 7, message: .state(predecessor: nil, successors: [NodeIdentity(id: id(13), address: "c")]))),
+            .chordReply(ChordEnvelope(from: node(12, address: "b"), to: node(11, address: "a"),
+                                      requestID: 7, message: .state(predecessor: nil, successors: [node(13, address: "c")]))),
             .placedPut(role: .owner, put: .putBlock(id: id(14), bytes: ByteBuffer(bytes: [1, 2]))),
             .placedPut(role: .replica, put: .putRecord(record: record(), expectedSeq: 2)),
             .placedPut(role: .local, put: .getBlock(id: id(15))),
@@ -54,8 +60,8 @@ enum WireFixtures {
             .rangeBlocks(start: id(19), end: id(20)),
             .rangeBlocksResult(ids: []),
             .rangeBlocksResult(ids: [id(21), id(22)]),
-            .statusResult(NodeStatus(node: NodeIdentity(id: id(17), address: "127.0.0.1:1", key: [UInt8](repeating: 2, count: 32)),
-                                     predecessor: nil, successors: [NodeIdentity(id: id(18), address: "x")], blocks: 5, bytes: 1 << 40)),
+            .statusResult(NodeStatus(node: node(17, address: "127.0.0.1:1"), predecessor: nil, successors: [node(18, address: "x")],
+                                     blocks: 5, bytes: 1 << 40)),
             .error(WireError(.notFound, "block abc is not stored here")),
             .error(WireError(.casFailed, "")),
             .error(WireError(.internalError, "ünïcödé ✓")),

@@ -2,6 +2,7 @@ import Foundation
 import PeerStoreCrypto
 
 /// The client's home folder (`~/.peerstore`, `-home` or `$PEERSTORE_HOME`): `identity` and `config.json`, both 0600.
+/// A home that group or others may write to is refused: they could swap the config, the pins or the identity.
 public struct ClientHome: Sendable {
     public let path: String
 
@@ -51,7 +52,17 @@ public struct ClientHome: Sendable {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: identityPath) }
 
+    /// Refuses a home that group or others can write to (a home that does not exist yet passes).
+    public func checkFolder() throws {
+        do {
+            try SecretFile.checkFolder(path, what: "the client home")
+        } catch let failure as SecretFile.Failure {
+            throw BackupError(.config, failure.message)
+        }
+    }
+
     public func loadIdentity() throws -> Identity {
+        try checkFolder()
         guard let data = FileManager.default.contents(atPath: identityPath) else {
             throw BackupError(.identity, "no identity in \(path): run `peerstore-client -operation init` (or a first backup)")
         }
@@ -59,6 +70,7 @@ public struct ClientHome: Sendable {
     }
 
     public func loadConfig() throws -> ClientConfig {
+        try checkFolder()
         guard let data = FileManager.default.contents(atPath: configPath) else {
             return ClientConfig(device: Self.defaultDeviceName())
         }
@@ -91,10 +103,9 @@ public struct ClientHome: Sendable {
             throw BackupError(.identity, "\(path) has a config but no identity file: put your copy of it back at \(identityPath), or run `peerstore-client -operation init` to start over with a new identity (the old backups stay unreadable without the old one)")
         }
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw BackupError(.identity, "cannot create \(path): \(error.localizedDescription)")
+            try SecretFile.prepareFolder(path, what: "the client home")
+        } catch let failure as SecretFile.Failure {
+            throw BackupError(failure.code == .unsafeFolder ? .config : .identity, failure.message)
         }
         let identity = Identity.generate()
         try writeSecretFile(identityPath, identity.encoded())
@@ -104,17 +115,14 @@ public struct ClientHome: Sendable {
         return (identity, true)
     }
 
-    /// Writes a file with mode 0600 through a temp file, fsync and rename: never half-written.
+    /// Writes a file with mode 0600 from the start through a new randomly named temp file, fsync and rename: never
+    /// half-written, never through a file or symlink someone planted (`SecretFile.write`).
     func writeSecretFile(_ target: String, _ bytes: [UInt8]) throws {
-        let tmp = target + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw BackupError(.io, "cannot write \(tmp): \(String(cString: strerror(errno)))") }
-        var ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(tmp, target) == 0 else {
-            unlink(tmp)
-            throw BackupError(.io, "cannot write \(target): \(String(cString: strerror(errno)))")
+        try checkFolder()
+        do {
+            try SecretFile.write(bytes, to: target)
+        } catch let failure as SecretFile.Failure {
+            throw BackupError(.io, failure.message)
         }
     }
 

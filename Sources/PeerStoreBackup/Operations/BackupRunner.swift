@@ -17,8 +17,12 @@ public final class BackupRunner: Sendable {
     let chunker: FastCDC
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
-    public init(client: RingClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil) {
+    /// The newest head seq seen per device (see `SnapshotCatalog.heads`).
+    let heads: HeadMemory?
+    public init(client: RingClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil,
+                heads: HeadMemory? = nil) {
         self.progress = progress
+        self.heads = heads
         self.client = client
         self.identity = identity
         self.logger = logger
@@ -46,7 +50,7 @@ public final class BackupRunner: Sendable {
         let started = Date()
         let startedNanoseconds = Int64(started.timeIntervalSince1970 * 1e9)
         let root = try Self.canonicalRoot(localPath)
-        let catalog = SnapshotCatalog(client: client, identity: identity)
+        let catalog = SnapshotCatalog(client: client, identity: identity, heads: heads)
         let previous = try await catalog.head(device: device)
 
         let uploader = BlockUploader(client: client)

@@ -20,9 +20,9 @@ public final class Restorer: Sendable {
     let progress: TransferProgress?
 
     public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 6, parallelFiles: Int = 16,
-                progress: TransferProgress? = nil) {
+                progress: TransferProgress? = nil, heads: HeadMemory? = nil) {
         self.progress = progress
-        self.catalog = SnapshotCatalog(client: client, identity: identity)
+        self.catalog = SnapshotCatalog(client: client, identity: identity, heads: heads)
         self.logger = logger
         self.fetchWindow = fetchWindow
         self.parallelFiles = parallelFiles

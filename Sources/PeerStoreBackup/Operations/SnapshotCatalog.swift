@@ -7,31 +7,40 @@ public struct SnapshotCatalog: Sendable {
     public let client: RingClient
     public let identity: Identity
     public let fetcher: BlockFetcher
+    /// The newest head seq seen per device, if this client keeps it (the client home does): a head older than that is
+    /// refused.
+    public let heads: HeadMemory?
 
-    public init(client: RingClient, identity: Identity) {
+    public init(client: RingClient, identity: Identity, heads: HeadMemory? = nil) {
         self.client = client
         self.identity = identity
         self.fetcher = BlockFetcher(client: client)
+        self.heads = heads
     }
 
     public func headKey(device: String) -> Identifier {
         SignedRecord.key(owner: identity.signing.publicKey, salt: HeadPointer.salt(device: device, keys: identity.keys))
     }
 
-    /// The device's head record and where it points, if it has one.
+    /// The device's head record and where it points, if it has one (checked by `HeadRecordCheck`; a newer seq is
+    /// remembered).
     public func head(device: String) async throws -> (record: SignedRecord, pointer: HeadPointer)? {
-        guard let record = try await client.getRecord(key: headKey(device: device)) else { return nil }
-        guard record.hasValidSignature, record.ownerKey == identity.signing.publicKey else {
-            throw BackupError(.corruptBlock, "the head record of device '\(device)' has a bad signature; it was not written by you")
-        }
-        return (record, try HeadPointer.open(record.value, keys: identity.keys))
+        let key = headKey(device: device)
+        let served = try await client.getRecord(key: key)
+        guard let record = try HeadRecordCheck.check(served, key: key, owner: identity.signing.publicKey, device: device,
+                                                     lastSeen: try heads?.lastSeen(key) ?? 0)
+        else { return nil }
+        let pointer = try HeadPointer.open(record.value, keys: identity.keys)
+        try heads?.remember(record.seq, for: key)
+        return (record, pointer)
     }
 
-    /// Moves the head to `snapshot`, with seq one above `previous` and compare-and-swap on it.
+    /// Moves the head to `snapshot`, with seq above `previous` and the last seen seq, and compare-and-swap on `previous`.
     public func moveHead(device: String, to snapshot: Identifier, time: Int64, previous: SignedRecord?) async throws {
         let value = try HeadPointer(snapshot: snapshot, time: time).sealedValue(keys: identity.keys)
         let record = try SignedRecord(
-            signing: value, salt: HeadPointer.salt(device: device, keys: identity.keys), seq: (previous?.seq ?? 0) + 1,
+            signing: value, salt: HeadPointer.salt(device: device, keys: identity.keys),
+            seq: HeadRecordCheck.nextSeq(previous: previous, lastSeen: try heads?.lastSeen(headKey(device: device)) ?? 0),
             with: identity.signing)
         do {
             try await client.putRecord(record, expectedSeq: previous?.seq ?? 0)
@@ -40,6 +49,7 @@ public struct SnapshotCatalog: Sendable {
                 .concurrentBackup,
                 "another backup of this device ('\(device)') is running or just finished; nothing was lost: run this one again to store its changes")
         }
+        try heads?.remember(record.seq, for: record.key)
     }
 
     public func snapshot(_ id: Identifier) async throws -> Snapshot {

@@ -30,11 +30,19 @@ public actor RingClient {
     private var connections: [Identifier: Task<WireClient, Error>] = [:]
     private var down: [Identifier: ContinuousClock.Instant] = [:]
     private var refreshing: Task<Void, Never>?
+    /// Nodes this client has reached over a connection pinned to their key (the entry node, and every node it opened a
+    /// connection to): the only ones worth pinning for a later run. Others are only what some node's list said.
+    private var reached: [Identifier: NodeIdentity] = [:]
 
     /// Learns the ring from `entry`, an open connection to one of its nodes (which this client now owns and closes).
     public static func start(entry: WireClient, secure: SecureChannelSettings?, settings: Settings = .init(),
                              logger: Logger = Logger(label: "peerstore.ring-client")) async throws -> RingClient {
         let status = try await entry.status()
+        guard RingEntries.entryMatches(status, provedKey: entry.remoteKey) else {
+            await entry.close()
+            throw WireError(.serverKeyChanged,
+                            "the node at \(entry.address.hostPort) names another key in its status than the one it proved: it may be an impostor")
+        }
         let client = RingClient(secure: secure, settings: settings, logger: logger, entry: status.node, connection: entry)
         await client.learn(from: [status.node])
         return client
@@ -46,10 +54,14 @@ public actor RingClient {
         self.logger = logger
         view = SortedRingPlacement(nodes: [entry])
         connections[entry.id] = Task { connection }
+        reached[entry.id] = entry
     }
 
     /// The nodes of the ring as last learned, in ring order.
     public var nodes: [NodeIdentity] { view.nodes }
+
+    /// The nodes this client has reached itself, in ring order (see `reached`).
+    public var reachedNodes: [NodeIdentity] { reached.values.sorted { $0.id < $1.id } }
 
     /// Closes every connection.
     public func close() async {
@@ -128,18 +140,26 @@ public actor RingClient {
         try await send(about: key) { try await $0.getRecord(key: key) }
     }
 
-    /// A connection to `node` (opened on first use, the node's key pinned from the ring's own lists).
+    /// A connection to `node` (opened on first use, the node's key pinned from the ring's own lists; an entry without
+    /// a key is never contacted).
     public func connection(to node: NodeIdentity) async throws -> WireClient {
         if let task = connections[node.id] { return try await task.value }
         var settings = secure
-        settings?.expectedServerKey = node.key
+        if settings != nil {
+            guard let key = node.key, node.isGenuine else {
+                throw WireError(.serverKeyChanged, "the ring entry for \(node.address) has no key that matches its id; not contacted")
+            }
+            settings?.expectedServerKey = key
+        }
         let logger = self.logger
         let task = Task { () throws -> WireClient in
             try await WireClient.connect(to: try PeerAddress(parsing: node.address), secure: settings, logger: logger)
         }
         connections[node.id] = task
         do {
-            return try await task.value
+            let client = try await task.value
+            reached[node.id] = node
+            return client
         } catch {
             connections[node.id] = nil
             throw error
@@ -221,10 +241,14 @@ public actor RingClient {
                 markDown(node, WireError(.connectionFailed, "no status from \(node.address)"))
                 continue
             }
-            found[status.node.id] = status.node
-            for s in status.successors { found[s.id] = s }
-            if status.successors.isEmpty || status.successors.contains(where: { asked.contains($0.id) }) { break }
-            queue += status.successors.filter { !isDown($0) }
+            guard let entries = RingEntries.learned(from: status, asked: node) else {
+                markDown(node, WireError(.serverKeyChanged, "\(node.address) names another node in its status"))
+                continue
+            }
+            let successors = entries.dropFirst()
+            for n in entries { found[n.id] = n }
+            if successors.isEmpty || successors.contains(where: { asked.contains($0.id) }) { break }
+            queue += successors.filter { !isDown($0) }
         }
         let live = found.values.filter { !isDown($0) && Self.isUsable($0) }
         if !live.isEmpty { view = SortedRingPlacement(nodes: live) }

@@ -16,8 +16,14 @@ public actor RingService {
     private var waiters: [UInt64: CheckedContinuation<NodeIdentity?, Never>] = [:]
     private var nextTag: UInt64 = 1
     private var stopped = false
-    /// Ring ids of nodes that have talked Chord to us with a proved key: they are nodes, not users.
+    /// Ring ids of nodes this node has reached itself: an outbound connection pinned to the entry's key answered, so
+    /// the peer at that address holds the key whose BLAKE2b is the id. Only these count as nodes (for `-allowUsers`);
+    /// what a peer says of itself in a Chord message never makes it one.
     public private(set) var knownNodes: Set<Identifier> = []
+    /// Peers being reached before their "I might be your predecessor" is taken (one check at a time per peer, and at
+    /// most `maxVerifying` at once: anyone with the network key can name addresses, and each check is a connection).
+    private var verifying: Set<Identifier> = []
+    static let maxVerifying = 8
 
     public init(me: NodeIdentity, settings: ChordSettings, transport: NodeTransport, logger: Logger) {
         self.me = me
@@ -83,23 +89,51 @@ public actor RingService {
         }
     }
 
-    /// Whether `id` belongs to a node of the ring: it talked Chord to us, or a lookup of its own id finds it. A
-    /// positive answer is remembered.
+    /// Whether `id` belongs to a node of the ring: this node reached it, or a lookup of its own id finds it and it
+    /// answers there with its key. A positive answer is remembered.
     public func isMember(_ id: Identifier) async -> Bool {
-        if knownNodes.contains(id) || id == me.id || node.successors.contains(where: { $0.id == id }) { return true }
-        guard await owner(of: id)?.id == id else { return false }
-        knownNodes.insert(id)
+        if knownNodes.contains(id) || id == me.id { return true }
+        guard let owner = await owner(of: id), owner.id == id else { return false }
+        return await verify(owner)
+    }
+
+    /// Reaches `node` at its address over a connection pinned to its key; true (and remembered) if it answers as
+    /// itself there.
+    func verify(_ node: NodeIdentity) async -> Bool {
+        if knownNodes.contains(node.id) || node.id == me.id { return true }
+        guard let key = node.key, node.isGenuine else { return false }
+        guard case .pong(let id)? = try? await transport.request(.ping, to: node.address, key: key), id == node.id else {
+            return false
+        }
+        knownNodes.insert(node.id)
         return true
     }
 
     // MARK: Inbound
 
     /// A Chord message from another node (whose connection proved `provedKey`); returns the reply envelope, if any.
+    ///
+    /// Anyone holding the network key may ask (a joining node is not known yet), so what a message may change is
+    /// limited: the sender must be the key it proved; a reply is only ever taken as the answer on our own connection,
+    /// never from a request; and "I might be your predecessor" from a peer this node never reached is taken only once
+    /// the peer answers at its address with its key. Speaking Chord never makes a peer a node (`knownNodes`).
     public func handle(_ envelope: ChordEnvelope, provedKey: [UInt8]?) -> ChordEnvelope? {
-        if let key = provedKey, envelope.from.key == key, Peer.ringID(of: key) == envelope.from.id {
-            knownNodes.insert(envelope.from.id)
-        } else if provedKey != nil {
+        if let key = provedKey, envelope.from.key != key || Peer.ringID(of: key) != envelope.from.id {
             logger.warning("chord message from a peer whose key does not match its ring id; ignored")
+            return nil
+        }
+        if envelope.requestID != nil, !envelope.message.isRequest {
+            logger.debug("a chord reply sent as a request; ignored")
+            return nil
+        }
+        if case .rectify = envelope.message, !knownNodes.contains(envelope.from.id) {
+            let from = envelope.from
+            guard verifying.count < Self.maxVerifying, verifying.insert(from.id).inserted else { return nil }
+            Task { [weak self] in
+                guard let self else { return }
+                let reached = await self.verify(from)
+                await self.verified(envelope, reached: reached)
+            }
             return nil
         }
         var reply: ChordEnvelope?
@@ -115,6 +149,16 @@ public actor RingService {
         }
         apply(rest)
         return reply
+    }
+
+    private func verified(_ envelope: ChordEnvelope, reached: Bool) {
+        verifying.remove(envelope.from.id)
+        if reached {
+            deliver(envelope)
+        } else {
+            logger.debug("a peer that asked to be our predecessor does not answer at its address; ignored",
+                         metadata: ["address": "\(envelope.from.address)"])
+        }
     }
 
     private func deliver(_ envelope: ChordEnvelope) {
@@ -159,13 +203,21 @@ public actor RingService {
             return
         }
         let transport = self.transport
+        guard let key = envelope.to.key else { return }  // an entry with no key is never contacted
         Task { [weak self] in
             do {
-                let answer = try await transport.request(.chord(envelope), to: envelope.to.address, key: envelope.to.key)
-                if case .chordReply(let reply?) = answer { await self?.deliver(reply) }
+                let answer = try await transport.request(.chord(envelope), to: envelope.to.address, key: key)
+                guard case .chordReply(let reply) = answer else { return }
+                // The connection is pinned to the entry's key, whose hash is its id: the node is genuine and reached.
+                await self?.reached(envelope.to)
+                if let reply, reply.from.id == envelope.to.id { await self?.deliver(reply) }
             } catch {
                 // No answer: the state machine's request timeout handles it.
             }
         }
+    }
+
+    private func reached(_ node: NodeIdentity) {
+        if node.isGenuine { knownNodes.insert(node.id) }
     }
 }

@@ -23,15 +23,19 @@ public enum RingSurvey {
     private static func walk(from start: PeerAddress, transport: NodeTransport, limit: Int) async throws
         -> (statuses: [NodeStatus], complete: Bool)
     {
-        guard case .statusResult(let first) = try await transport.request(.status, to: start.hostPort, key: start.key) else {
-            throw WireError(.unexpectedResponse, "\(start) did not answer the status request")
+        let entry = try await transport.client(for: start.hostPort, key: start.key)
+        let first = try await entry.status()
+        guard first.node.key == entry.remoteKey else {
+            throw WireError(.serverKeyChanged, "\(start) names another key in its status than the one it proved")
         }
         var statuses = [first]
         var seen: Set<Identifier> = [first.node.id]
         var current = first
         while statuses.count < limit {
             guard let next = current.successors.first, !seen.contains(next.id) else { return (statuses, true) }
-            guard case .statusResult(let status)? = try? await transport.request(.status, to: next.address, key: next.key) else {
+            guard case .statusResult(let status)? = try? await transport.request(.status, to: next.address, key: next.key),
+                status.node.id == next.id
+            else {
                 return (statuses, false)
             }
             statuses.append(status)

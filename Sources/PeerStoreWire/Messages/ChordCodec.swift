@@ -12,6 +12,10 @@ import NIOCore
 ///           5 rectify   6 ping   7 pong        8 leaving: hasPredecessor u8 [node] | nodes
 /// nodes     count u8 (<= 64) | node*
 /// ```
+///
+/// A node entry must be genuine (`NodeIdentity.isGenuine`: a key, and the id its BLAKE2b-256): an envelope whose
+/// sender or recipient is not is malformed; other entries that are not (in lists, a predecessor) are dropped as they
+/// are read, so nothing decoded can name a ring place its key did not give it, nor a node without a key to pin.
 public enum ChordCodec {
     public static let maxNodes = 64
     public static let maxAddressLength = 255
@@ -63,6 +67,7 @@ public enum ChordCodec {
     public static func decode(from p: inout ByteBuffer) throws -> ChordEnvelope {
         let from = try readNode(&p)
         let to = try readNode(&p)
+        guard from.isGenuine, to.isGenuine else { throw malformed("a sender or recipient whose id is not its key's hash") }
         let requestID: UInt64? = try readFlag(&p) ? try read(&p, as: UInt64.self) : nil
         let message: ChordMessage
         switch try read(&p, as: UInt8.self) {
@@ -138,8 +143,11 @@ public enum ChordCodec {
         }
     }
 
+    /// An optional entry; one that is not genuine reads as none.
     static func readOptionalNode(_ p: inout ByteBuffer) throws -> NodeIdentity? {
-        try readFlag(&p) ? try readNode(&p) : nil
+        guard try readFlag(&p) else { return nil }
+        let node = try readNode(&p)
+        return node.isGenuine ? node : nil
     }
 
     static func writeNodes(_ nodes: [NodeIdentity], _ out: inout ByteBuffer) {
@@ -148,9 +156,10 @@ public enum ChordCodec {
         for n in list { writeNode(n, &out) }
     }
 
+    /// A list of entries, without those that are not genuine.
     static func readNodes(_ p: inout ByteBuffer) throws -> [NodeIdentity] {
         let count = Int(try read(&p, as: UInt8.self))
         guard count <= maxNodes else { throw malformed("\(count) nodes in a list") }
-        return try (0..<count).map { _ in try readNode(&p) }
+        return try (0..<count).map { _ in try readNode(&p) }.filter(\.isGenuine)
     }
 }

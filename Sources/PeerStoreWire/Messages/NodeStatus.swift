@@ -2,6 +2,7 @@ import ChordRing
 import NIOCore
 
 /// One node's view of the ring and what it holds: `node | hasPredecessor [node] | successors | blocks u64 | bytes u64`.
+/// The node itself must be a genuine entry (else the status is malformed); the others are dropped if they are not.
 public struct NodeStatus: Equatable, Sendable {
     public var node: NodeIdentity
     public var predecessor: NodeIdentity?
@@ -34,6 +35,7 @@ public struct NodeStatus: Equatable, Sendable {
 
     static func decode(from p: inout ByteBuffer) throws -> NodeStatus {
         let node = try ChordCodec.readNode(&p)
+        guard node.isGenuine else { throw ChordCodec.malformed("a status whose node id is not its key's hash") }
         let predecessor = try ChordCodec.readOptionalNode(&p)
         let successors = try ChordCodec.readNodes(&p)
         let blocks = try ChordCodec.read(&p, as: UInt64.self)

@@ -8,11 +8,13 @@ public enum CommandRunner {
         public var stderr: String
     }
 
+    /// With a `launcher` (for example `ip netns exec NAME`), the executable runs through it.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: String? = nil, timeout: TimeInterval = 300) throws -> Result {
+                           currentDirectory: String? = nil, timeout: TimeInterval = 300, launcher: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try BinaryLocator.path(of: executable))
-        process.arguments = arguments
+        let command = launcher + [try BinaryLocator.path(of: executable)] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env

@@ -138,7 +138,7 @@ struct ClientContext {
         do {
             entry = try await WireClient.connect(to: address, secure: settings, logger: logger)
         } catch let error as WireError {
-            guard error.code == .connectionFailed, let other = await otherEntry(known, besides: address, settings) else {
+            guard error.code == .connectionFailed || error.code == .timedOut, let other = await otherEntry(known, besides: address, settings) else {
                 throw entryFailed(error, address)
             }
             entry = other

@@ -72,7 +72,7 @@ public final class NodeServer: Service, Sendable {
         let bound = PeerAddress(host: listen.host, port: port)
         boundAddress.withLockedValue { $0 = bound }
         let me = NodeIdentity(id: nodeKey.id, address: bound.description, key: nodeKey.keys.publicKey)
-        let transport = NodeTransport(identity: nodeKey.keys, networkKey: settings.networkKey, logger: logger)
+        let transport = NodeTransport(identity: nodeKey.keys, networkKey: settings.networkKey, deadlines: settings.peerDeadlines, logger: logger)
         let ring = RingService(me: me, settings: settings.ring, transport: transport, logger: logger)
         let replicator = Replicator(ring: ring, transport: transport, replicas: settings.replicas, logger: logger)
         let processor = RequestProcessor(

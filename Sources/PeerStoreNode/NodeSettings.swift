@@ -30,6 +30,9 @@ public struct NodeSettings: Sendable {
     public var rejoinInterval: Duration = .seconds(3)
     /// A peer that has not completed the handshake by then is dropped.
     public var handshakeTimeout: Duration = .seconds(10)
+    /// Deadlines of this node's requests to other nodes: a replica, owner or peer that does not answer in time is
+    /// skipped and counted as down for a while.
+    public var peerDeadlines = NodeTransport.Deadlines()
 
     public init(listenAddress: PeerAddress, dataPath: String, initialPeer: PeerAddress? = nil) {
         self.listenAddress = listenAddress

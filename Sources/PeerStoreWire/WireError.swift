@@ -20,6 +20,8 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case serverKeyChanged = 17
         case forbidden = 18
         case channelTampered = 19
+        /// The node did not answer (or finish the handshake) within the deadline; the connection is closed.
+        case timedOut = 20
         case internalError = 99
     }
 
@@ -41,7 +43,7 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
             .malformedFrame, .unknownMessageType, .malformedMessage:
             true
         case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
-            .channelTampered, .internalError:
+            .channelTampered, .timedOut, .internalError:
             false
         }
     }

@@ -13,7 +13,9 @@ struct ServerCommand: AsyncParsableCommand {
         abstract: "Run a PeerStore storage node.",
         discussion: """
             Example: peerstore-server -addr :3001 -dataPath .peerstore/3001
-            A bare :PORT listens on 127.0.0.1 only; give 0.0.0.0:PORT to listen on every interface.
+            A bare :PORT listens on 127.0.0.1 only. For a ring across hosts, listen on this host's address
+            (-addr 10.0.0.5:3001), or on every interface with the address others reach it at:
+            -addr 0.0.0.0:3001 -advertiseAddr 10.0.0.5:3001.
             Flags take one dash or two.
             """)
 
@@ -29,8 +31,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("dataPath", withSingleDash: true), .customLong("dataPath")], help: "Folder for the node's blocks, records and key.")
     var dataPath: String?
 
-    @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join (accepted; a ring of one ignores it for now).")
+    @Option(name: [.customLong("advertiseAddr", withSingleDash: true), .customLong("advertiseAddr")], help: "HOST:PORT other nodes and clients reach this node at (needed with -addr 0.0.0.0:PORT; port 0: the bound port).")
+    var advertiseAddr: String?
+
+    @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join. Until it can join, the node keeps trying and says why; it does not start a ring of its own.")
     var initialPeerAddr: String?
+
+    @Flag(name: [.customLong("startRingIfAlone", withSingleDash: true), .customLong("startRingIfAlone")], help: "While -initialPeerAddr cannot be joined, run a ring of one meanwhile (and keep trying it).")
+    var startRingIfAlone = false
 
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (make one with `peerstore-client -operation genkey`). Without it: an open demo ring.")
     var networkKeyFile: String?
@@ -90,6 +98,8 @@ struct ServerCommand: AsyncParsableCommand {
             let path = dataPath ?? ".peerstore/\(listen.port)"
             let initial = try initialPeerAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
             var settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
+            settings.advertiseAddress = try advertiseAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
+            settings.startRingIfAlone = startRingIfAlone
             if let networkKeyFile {
                 settings.networkKey = try NetworkKey.load(path: networkKeyFile)
             } else {
@@ -103,9 +113,10 @@ struct ServerCommand: AsyncParsableCommand {
             settings.ring.successorListLength = max(1, successors, replicas)
             settings.replicas = max(1, replicas)
             settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
-            let server = try NodeServer(settings: settings, logger: logger) { bound in
+            let server = try NodeServer(settings: settings, logger: logger) { bound, advertised in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
-                FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound), data in \(path)\n".utf8))
+                let reached = advertised == bound ? "" : ", reached at \(advertised)"
+                FileHandle.standardOutput.write(Data("peerstore-server listening on \(bound)\(reached), data in \(path)\n".utf8))
             }
             let nodeKey = PublicKeyText.encode(server.nodeKey.keys.publicKey, prefix: "pn")
             FileHandle.standardOutput.write(Data("peerstore-server node key \(nodeKey) (clients may pin it: -peerAddr \(nodeKey)@HOST:PORT)\n".utf8))

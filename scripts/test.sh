@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
 ensure_swift
-ensure_system_packages
+ensure_system_packages iproute2  # ip netns: the multi-host test
 
 log "building (debug, with tests)"
 swift build --build-tests

@@ -49,6 +49,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("handshakeTimeout", withSingleDash: true), .customLong("handshakeTimeout")], help: "Seconds a peer has to complete the secure handshake (default 10).")
     var handshakeTimeout: Double = 10
 
+    @Option(name: [.customLong("peerTimeout", withSingleDash: true), .customLong("peerTimeout")], help: "Seconds another node has to answer a request before it is skipped and counted as down for a while (default 5; a put gets 0.25 s more per MiB).")
+    var peerTimeout: Double = 5
+
     @Option(name: [.customLong("stabilizeInterval", withSingleDash: true), .customLong("stabilizeInterval")], help: "Seconds between stabilize rounds (default 1).")
     var stabilizeInterval: Double = 1
 
@@ -108,6 +111,7 @@ struct ServerCommand: AsyncParsableCommand {
             }
             if let allowUsers { settings.allowedUsers = try Self.loadUsers(allowUsers) }
             settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
+            settings.peerDeadlines.request.base = .milliseconds(Int64(max(0.1, peerTimeout) * 1000))
             settings.ring.stabilizeInterval = .milliseconds(Int64(stabilizeInterval * 1000))
             settings.ring.fixFingerInterval = .milliseconds(Int64(stabilizeInterval * 500))
             settings.ring.successorListLength = max(1, successors, replicas)

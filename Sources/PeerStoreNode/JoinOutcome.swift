@@ -38,32 +38,3 @@ enum JoinOutcome: Equatable, Sendable {
         }
     }
 }
-
-/// When a node that cannot join says why again: at once when the reason changes, then about once a minute while it
-/// stays the same, so the log is loud without repeating itself on every attempt.
-struct JoinReports: Sendable {
-    /// Attempts between two reports of the same reason.
-    let every: Int
-    private var last: JoinOutcome?
-    private var unreported = 0
-
-    init(attemptInterval: Duration, repeatAfter: Duration = .seconds(60)) {
-        every = max(1, Int((repeatAfter / attemptInterval).rounded(.up)))
-    }
-
-    /// Whether to say this attempt's outcome; `joined` is said by the ring itself.
-    mutating func shouldReport(_ outcome: JoinOutcome) -> Bool {
-        defer { last = outcome }
-        guard outcome != .joined else { return false }
-        if outcome != last {
-            unreported = 0
-            return true
-        }
-        unreported += 1
-        if unreported >= every {
-            unreported = 0
-            return true
-        }
-        return false
-    }
-}

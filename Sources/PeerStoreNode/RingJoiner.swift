@@ -19,7 +19,7 @@ struct RingJoiner: Sendable {
             await ring.startAlone()
             return
         }
-        var reports = JoinReports(attemptInterval: settings.rejoinInterval)
+        var reports = JoinReports()
         var alone = false
         var attempts = 0
         let started = ContinuousClock.now
@@ -27,7 +27,7 @@ struct RingJoiner: Sendable {
             let outcome = await tryJoin(ring, transport: transport, peer: peer)
             if outcome == .joined { return }
             attempts += 1
-            if reports.shouldReport(outcome) { report(outcome, peer: peer, attempts: attempts, waited: ContinuousClock.now - started) }
+            if reports.shouldReport(outcome, at: .now) { report(outcome, peer: peer, attempts: attempts, waited: ContinuousClock.now - started) }
             let joined = await ring.isJoined
             if settings.startRingIfAlone && !joined {
                 // First time, or a failed join replaced the ring of one: found (again) a ring of our own.

@@ -76,12 +76,18 @@ struct FrozenNodeTests {
         try await ring.converge(within: 30)
         let healing = Date().addingTimeInterval(40)
         var report: [String: Int] = [:]
+        var failures: [String] = []
         repeat {
-            report = try ring.checkReport(via: ring.first)
-            if report["minReplicas"] == 3 && report["missing"] == 0 && report["nodes"] == 3 { break }
+            do {
+                report = try ring.checkReport(via: ring.first)
+                if report["minReplicas"] == 3 && report["missing"] == 0 && report["nodes"] == 3 { break }
+            } catch {
+                failures.append("\(error)")  // a check while the ring still settles may fail; the next one counts
+            }
             try await Task.sleep(for: .seconds(1))
         } while Date() < healing
-        #expect(report["minReplicas"] == 3 && report["missing"] == 0 && report["nodes"] == 3, "\(report)")
+        #expect(report["minReplicas"] == 3 && report["missing"] == 0 && report["nodes"] == 3, "\(report) \(failures)")
+        if !failures.isEmpty { print("frozen: checks that failed while the ring settled: \(failures)") }
 
         // Then node 2 freezes in the middle of a restore through node 0.
         let out = tmp.sub("restored")

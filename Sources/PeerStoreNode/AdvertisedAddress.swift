@@ -5,12 +5,25 @@ import PeerStoreWire
 /// address only for a node that listens on loopback (a local ring): a node on another host would connect to itself.
 public enum AdvertisedAddress {
     /// Checks the listen and advertise addresses before anything is opened.
-    public static func check(listen: PeerAddress, advertise: PeerAddress?) throws {
-        _ = try resolve(listen: listen, boundPort: max(1, listen.port), advertise: advertise)
+    public static func check(listen: PeerAddress, advertise: PeerAddress?, initialPeer: PeerAddress? = nil) throws {
+        _ = try resolve(listen: listen, boundPort: max(1, listen.port), advertise: advertise, initialPeer: initialPeer)
     }
 
     /// The address to advertise once the listener is bound to `boundPort`. An advertised port of 0 means the bound one.
-    public static func resolve(listen: PeerAddress, boundPort: Int, advertise: PeerAddress?) throws -> PeerAddress {
+    /// A loopback address is refused when the initial peer is on another host: it would be told to connect to itself.
+    public static func resolve(listen: PeerAddress, boundPort: Int, advertise: PeerAddress?, initialPeer: PeerAddress? = nil) throws
+        -> PeerAddress
+    {
+        let advertised = try choose(listen: listen, boundPort: boundPort, advertise: advertise)
+        if let peer = initialPeer, isLoopback(advertised.host), !isLoopback(peer.host) {
+            throw NodeError(
+                .badAddress,
+                "this node would tell its initial peer \(peer.hostPort), on another host, to reach it at \(advertised), a loopback address: listen on this host's address (-addr HOST:PORT), or on 0.0.0.0 with -advertiseAddr HOST:PORT")
+        }
+        return advertised
+    }
+
+    private static func choose(listen: PeerAddress, boundPort: Int, advertise: PeerAddress?) throws -> PeerAddress {
         guard let advertise else {
             if isWildcard(listen.host) {
                 throw NodeError(

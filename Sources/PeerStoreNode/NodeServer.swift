@@ -34,7 +34,7 @@ public final class NodeServer: Service, Sendable {
         self.logger = logger
         self.group = group
         self.onListening = onListening
-        try AdvertisedAddress.check(listen: settings.listenAddress, advertise: settings.advertiseAddress)
+        try AdvertisedAddress.check(listen: settings.listenAddress, advertise: settings.advertiseAddress, initialPeer: settings.initialPeer)
         self.store = try BlockStore(path: settings.dataPath, logger: logger)
         self.nodeKey = try NodeKey.loadOrCreate(dataPath: settings.dataPath)
     }
@@ -73,7 +73,8 @@ public final class NodeServer: Service, Sendable {
         let bound = PeerAddress(host: listen.host, port: port)
         let advertised: PeerAddress
         do {
-            advertised = try AdvertisedAddress.resolve(listen: listen, boundPort: port, advertise: settings.advertiseAddress)
+            advertised = try AdvertisedAddress.resolve(listen: listen, boundPort: port, advertise: settings.advertiseAddress,
+                                                     initialPeer: settings.initialPeer)
         } catch {
             try? await serverChannel.channel.close()
             store.close()

@@ -38,6 +38,13 @@ import Testing
         }
         // A node on loopback is on a local ring: loopback is what its peers use.
         try AdvertisedAddress.check(listen: try address("127.0.0.1:3001"), advertise: try address("127.0.0.2:3001"))
+        try AdvertisedAddress.check(listen: try address(":3002"), advertise: nil, initialPeer: try address(":3001"))
+        // ... but not to an initial peer on another host, which would connect to itself.
+        #expect(throws: NodeError.self) {
+            try AdvertisedAddress.check(listen: try address(":3002"), advertise: nil, initialPeer: try address("10.213.0.1:3001"))
+        }
+        try AdvertisedAddress.check(listen: try address("0.0.0.0:3002"), advertise: try address("10.213.0.2:3002"),
+                                    initialPeer: try address("10.213.0.1:3001"))
     }
 
     @Test func aJoinFailureIsSaidWhenItsReasonChangesAndAboutOnceAMinute() {

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
 ensure_swift
-ensure_system_packages util-linux
+ensure_system_packages util-linux iproute2  # setpriv: the normal-user pass; ip netns: the multi-host test
 
 log "building (debug, with tests)"
 swift build --build-tests

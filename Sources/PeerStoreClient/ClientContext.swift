@@ -153,7 +153,9 @@ struct ClientContext {
         } catch let error as WireError {
             // A -peerAddr given on this command line is meant: it not answering is an error, not a cue to use another
             // node. Only a remembered address falls back to the other nodes this client knows, and says which it used.
-            guard error.code == .connectionFailed, peerAddr == nil, let other = await otherEntry(known, besides: address, settings) else {
+            guard error.code == .connectionFailed || error.code == .timedOut, peerAddr == nil,
+                let other = await otherEntry(known, besides: address, settings)
+            else {
                 throw entryFailed(error, address)
             }
             entry = other

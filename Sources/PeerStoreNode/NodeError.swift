@@ -3,6 +3,8 @@ public struct NodeError: Error, Equatable, CustomStringConvertible, Sendable {
     public enum Code: String, Sendable {
         case badNodeKey
         case bindFailed
+        /// The address to listen on or to advertise cannot be used as given.
+        case badAddress
         case io
     }
 

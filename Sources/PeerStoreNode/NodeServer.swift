@@ -23,17 +23,18 @@ public final class NodeServer: Service, Sendable {
     public let nodeKey: NodeKey
     private let connections = NIOLockedValueBox<(open: [ObjectIdentifier: Channel], shuttingDown: Bool)>(([:], false))
     private let boundAddress = NIOLockedValueBox<PeerAddress?>(nil)
-    private let onListening: @Sendable (PeerAddress) -> Void
+    private let onListening: @Sendable (_ bound: PeerAddress, _ advertised: PeerAddress) -> Void
 
-    /// Opens the data path (lock, store, node key). Binding happens in `run()`.
+    /// Checks the addresses and opens the data path (lock, store, node key). Binding happens in `run()`.
     public init(
         settings: NodeSettings, logger: Logger, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        onListening: @escaping @Sendable (PeerAddress) -> Void = { _ in }
+        onListening: @escaping @Sendable (_ bound: PeerAddress, _ advertised: PeerAddress) -> Void = { _, _ in }
     ) throws {
         self.settings = settings
         self.logger = logger
         self.group = group
         self.onListening = onListening
+        try AdvertisedAddress.check(listen: settings.listenAddress, advertise: settings.advertiseAddress, initialPeer: settings.initialPeer)
         try DataFolder.prepare(settings.dataPath)
         self.store = try BlockStore(path: settings.dataPath, logger: logger)
         self.nodeKey = try NodeKey.loadOrCreate(dataPath: settings.dataPath)
@@ -71,23 +72,38 @@ public final class NodeServer: Service, Sendable {
         }
         let port = serverChannel.channel.localAddress?.port ?? listen.port
         let bound = PeerAddress(host: listen.host, port: port)
+        let advertised: PeerAddress
+        do {
+            advertised = try AdvertisedAddress.resolve(listen: listen, boundPort: port, advertise: settings.advertiseAddress,
+                                                     initialPeer: settings.initialPeer)
+        } catch {
+            try? await serverChannel.channel.close()
+            store.close()
+            throw error
+        }
         boundAddress.withLockedValue { $0 = bound }
-        let me = NodeIdentity(id: nodeKey.id, address: bound.description, key: nodeKey.keys.publicKey)
-        let transport = NodeTransport(identity: nodeKey.keys, networkKey: settings.networkKey, logger: logger)
+        // What the ring and clients are told: never a wildcard, and a loopback address only on a local ring.
+        let me = NodeIdentity(id: nodeKey.id, address: advertised.description, key: nodeKey.keys.publicKey)
+        let transport = NodeTransport(identity: nodeKey.keys, networkKey: settings.networkKey, deadlines: settings.peerDeadlines, logger: logger)
         let ring = RingService(me: me, settings: settings.ring, transport: transport, logger: logger)
         let replicator = Replicator(ring: ring, transport: transport, replicas: settings.replicas, logger: logger)
         let processor = RequestProcessor(
             store: store, placement: SingleNodePlacement(node: me), node: me, allowedUsers: settings.allowedUsers,
             replicator: replicator, logger: logger)
-        logger.info("node listening", metadata: ["node": "\(nodeKey.id)", "address": "\(bound)", "data": "\(settings.dataPath)"])
-        onListening(bound)
+        logger.info("node listening", metadata: [
+            "node": "\(nodeKey.id)", "address": "\(bound)", "advertised": "\(advertised)", "data": "\(settings.dataPath)",
+        ])
+        onListening(bound, advertised)
 
         let repair = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger)
         let repairTask = Task { await repair.run() }
         defer { repairTask.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { await self.joinRing(ring, transport: transport, bound: bound) }
+                let joiner = RingJoiner(settings: self.settings, own: [bound, advertised], logger: logger) {
+                    self.connections.withLockedValue { $0.shuttingDown }
+                }
+                group.addTask { await joiner.run(ring, transport: transport) }
                 try await serverChannel.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask { await self.serve(connection, processor: processor) }
@@ -115,87 +131,6 @@ public final class NodeServer: Service, Sendable {
         await transport.closeAll()
         store.close()
         logger.info("node stopped cleanly")
-    }
-
-    /// Joins the ring of `-initialPeerAddr`, or starts a ring of one when there is none (or it does not answer yet);
-    /// while alone, keeps trying the initial peer, so a start-up order mistake heals itself. A peer that answers but
-    /// refuses the secure handshake (another network key, most likely) is said loudly: that mistake does not heal.
-    private func joinRing(_ ring: RingService, transport: NodeTransport, bound: PeerAddress) async {
-        guard let peer = settings.initialPeer, peer.hostPort != bound.hostPort else {
-            logger.notice("starting a new ring: this is its first node")
-            await ring.startAlone()
-            return
-        }
-        var outcome = await tryJoin(ring, transport: transport, peer: peer)
-        if outcome == .joined { return }
-        report(outcome, peer: peer)
-        await ring.startAlone()
-        var attempts = 0
-        while !Task.isCancelled {
-            try? await Task.sleep(for: settings.rejoinInterval)
-            if connections.withLockedValue({ $0.shuttingDown }) { return }
-            guard await ring.isAlone else { return }
-            let previous = outcome
-            outcome = await tryJoin(ring, transport: transport, peer: peer)
-            if outcome == .joined { return }
-            attempts += 1
-            // Say it again when the reason changes, and every 20 attempts (about a minute) while a handshake is refused.
-            if outcome != previous || (attempts % 20 == 0 && outcome.isRefusal) { report(outcome, peer: peer) }
-        }
-    }
-
-    /// How one attempt to join through the initial peer ended.
-    enum JoinOutcome: Equatable {
-        case joined
-        /// Nothing listens there, the connection failed, or the peer did not let us in yet.
-        case noAnswer
-        /// A node listens there but the secure handshake failed: another network key, most likely.
-        case handshakeRefused(String)
-        /// The peer proved another key than the one given with `-initialPeerAddr KEY@HOST:PORT`.
-        case otherKey
-        /// The peer proved a key whose ring id is not the id it claims.
-        case idMismatch
-
-        var isRefusal: Bool { if case .handshakeRefused = self { true } else { false } }
-    }
-
-    private func report(_ outcome: JoinOutcome, peer: PeerAddress) {
-        switch outcome {
-        case .joined:
-            break
-        case .noAnswer:
-            logger.warning("the initial peer does not answer: starting a ring of our own and trying it again",
-                           metadata: ["peer": "\(peer)"])
-        case .handshakeRefused(let reason):
-            logger.warning(
-                "the initial peer refused the secure handshake: it probably uses another network key (give every node of a ring the same -networkKeyFile). Not joining it: running a ring of our own and trying it again",
-                metadata: ["peer": "\(peer)", "error": "\(reason)"])
-        case .otherKey:
-            logger.error("the initial peer proved another key than the one given in -initialPeerAddr KEY@HOST:PORT; not joining it",
-                         metadata: ["peer": "\(peer)"])
-        case .idMismatch:
-            logger.error("the initial peer's ring id does not match its key; not joining it", metadata: ["peer": "\(peer)"])
-        }
-    }
-
-    private func tryJoin(_ ring: RingService, transport: NodeTransport, peer: PeerAddress) async -> JoinOutcome {
-        do {
-            let client = try await transport.client(for: peer.hostPort, key: peer.key)
-            let id = try await client.ping()
-            guard let key = client.remoteKey, Peer.ringID(of: key) == id else { return .idMismatch }
-            let joined = await ring.join(via: NodeIdentity(id: id, address: peer.hostPort, key: key))
-            if joined { logger.notice("joined the ring", metadata: ["via": "\(peer)"]) }
-            return joined ? .joined : .noAnswer
-        } catch let error as WireError where error.code == .serverKeyChanged {
-            return .otherKey
-        } catch let error as WireError where error.code == .handshakeFailed {
-            // Connected, but the secure handshake failed: distinct from nothing listening (`connectionFailed`).
-            logger.debug("initial peer refused the handshake", metadata: ["peer": "\(peer)", "error": "\(error)"])
-            return .handshakeRefused(error.message)
-        } catch {
-            logger.debug("initial peer not reachable", metadata: ["peer": "\(peer)", "error": "\(error)"])
-            return .noAnswer
-        }
     }
 
     /// Serves one connection: requests are handled concurrently up to a limit, responses go out as they finish.

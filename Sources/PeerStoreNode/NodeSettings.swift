@@ -7,8 +7,13 @@ public struct NodeSettings: Sendable {
     public var listenAddress: PeerAddress
     /// The node's data path: segments, lock and node key.
     public var dataPath: String
-    /// The peer to join (accepted now; a ring of one ignores it).
+    /// The peer to join. A node given one never founds a ring of its own unless `startRingIfAlone` says so.
     public var initialPeer: PeerAddress?
+    /// The address other nodes and clients reach this node at, when it is not the listen address (which must then be
+    /// a wildcard or an address they cannot use). Port 0: the bound port.
+    public var advertiseAddress: PeerAddress?
+    /// While the initial peer cannot be joined, run a ring of one meanwhile (and keep trying the peer).
+    public var startRingIfAlone = false
     public var maxFrameSize: Int = Frame.defaultMaxSize
     /// Requests of one connection handled at once; further frames wait in the socket (backpressure).
     public var maxInFlightPerConnection: Int = 64
@@ -30,6 +35,9 @@ public struct NodeSettings: Sendable {
     public var rejoinInterval: Duration = .seconds(3)
     /// A peer that has not completed the handshake by then is dropped.
     public var handshakeTimeout: Duration = .seconds(10)
+    /// Deadlines of this node's requests to other nodes: a replica, owner or peer that does not answer in time is
+    /// skipped and counted as down for a while.
+    public var peerDeadlines = NodeTransport.Deadlines()
 
     public init(listenAddress: PeerAddress, dataPath: String, initialPeer: PeerAddress? = nil) {
         self.listenAddress = listenAddress

@@ -115,6 +115,10 @@ public struct RequestProcessor: Sendable {
         switch message {
         case .putBlock, .putRecord:
             guard mayStore(peer) else { return nil }  // refused below
+            guard await replicator.ring.isJoined else {
+                return .error(WireError(
+                    .notInRing, "the node at \(node.address) has not joined its ring (its log says why) and stores nothing until it has: use another node"))
+            }
             let id: Identifier
             switch message {
             case .putBlock(let blockID, _): id = blockID

@@ -13,7 +13,9 @@ struct ServerCommand: AsyncParsableCommand {
         abstract: "Run a PeerStore storage node.",
         discussion: """
             Example: peerstore-server -addr :3001 -dataPath .peerstore/3001
-            A bare :PORT listens on 127.0.0.1 only; give 0.0.0.0:PORT to listen on every interface.
+            A bare :PORT listens on 127.0.0.1 only. For a ring across hosts, listen on this host's address
+            (-addr 10.0.0.5:3001), or on every interface with the address others reach it at:
+            -addr 0.0.0.0:3001 -advertiseAddr 10.0.0.5:3001.
             Flags take one dash or two.
             """,
         // No short names at all: swift-argument-parser reads an unknown single-dash word as a cluster of short flags,
@@ -38,8 +40,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("dataPath", withSingleDash: true), .customLong("dataPath")], help: "Folder for the node's blocks, records and key (default .peerstore/PORT under the current folder).")
     var dataPath: String?
 
-    @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join (HOST:PORT, or KEY@HOST:PORT to pin its key). Without it: the first node of a new ring.")
+    @Option(name: [.customLong("advertiseAddr", withSingleDash: true), .customLong("advertiseAddr")], help: "HOST:PORT other nodes and clients reach this node at (needed with -addr 0.0.0.0:PORT; port 0: the bound port).")
+    var advertiseAddr: String?
+
+    @Option(name: [.customLong("initialPeerAddr", withSingleDash: true), .customLong("initialPeerAddr")], help: "A node of the ring to join (HOST:PORT, or KEY@HOST:PORT to pin its key). Until it can join, the node keeps trying and says why; it does not start a ring of its own. Without it: the first node of a new ring.")
     var initialPeerAddr: String?
+
+    @Flag(name: [.customLong("startRingIfAlone", withSingleDash: true), .customLong("startRingIfAlone")], help: "While -initialPeerAddr cannot be joined, run a ring of one meanwhile (and keep trying it).")
+    var startRingIfAlone = false
 
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (make one with `peerstore-client -operation genkey`). Without it: an open demo ring.")
     var networkKeyFile: String?
@@ -49,6 +57,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: [.customLong("handshakeTimeout", withSingleDash: true), .customLong("handshakeTimeout")], help: "Seconds a peer has to complete the secure handshake (default 10).")
     var handshakeTimeout: Double = 10
+
+    @Option(name: [.customLong("peerTimeout", withSingleDash: true), .customLong("peerTimeout")], help: "Seconds another node has to answer a request before it is skipped and counted as down for a while (default 5; a put gets 0.25 s more per MiB).")
+    var peerTimeout: Double = 5
 
     @Option(name: [.customLong("stabilizeInterval", withSingleDash: true), .customLong("stabilizeInterval")], help: "Seconds between stabilize rounds (default 1).")
     var stabilizeInterval: Double = 1
@@ -100,6 +111,8 @@ struct ServerCommand: AsyncParsableCommand {
             let absolutePath = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             let initial = try initialPeerAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
             var settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
+            settings.advertiseAddress = try advertiseAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
+            settings.startRingIfAlone = startRingIfAlone
             if let networkKeyFile {
                 settings.networkKey = try NetworkKey.load(path: networkKeyFile)
             } else {
@@ -107,14 +120,16 @@ struct ServerCommand: AsyncParsableCommand {
             }
             if let allowUsers { settings.allowedUsers = try Self.loadUsers(allowUsers) }
             settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
+            settings.peerDeadlines.request.base = .milliseconds(Int64(max(0.1, peerTimeout) * 1000))
             settings.ring.stabilizeInterval = .milliseconds(Int64(stabilizeInterval * 1000))
             settings.ring.fixFingerInterval = .milliseconds(Int64(stabilizeInterval * 500))
             settings.ring.successorListLength = max(1, successors, replicas)
             settings.replicas = max(1, replicas)
             settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
-            let server = try NodeServer(settings: settings, logger: logger) { bound in
+            let server = try NodeServer(settings: settings, logger: logger) { bound, advertised in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
-                Console.output("peerstore-server listening on \(bound), data in \(absolutePath)\n")
+                let reached = advertised == bound ? "" : ", reached at \(advertised)"
+                Console.output("peerstore-server listening on \(bound)\(reached), data in \(absolutePath)\n")
             }
             let nodeKey = PublicKeyText.encode(server.nodeKey.keys.publicKey, prefix: "pn")
             Console.output("peerstore-server node key \(nodeKey) (clients may pin it: -peerAddr \(nodeKey)@HOST:PORT)\n")

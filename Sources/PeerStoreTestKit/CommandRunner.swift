@@ -8,13 +8,15 @@ public enum CommandRunner {
         public var stderr: String
     }
 
-    /// With `user`, the command runs as that normal user.
+    /// With `user`, the command runs as that normal user; with a `launcher` (for example `ip netns exec NAME`), through it.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: String? = nil, timeout: TimeInterval = 300, user: UnprivilegedUser? = nil) throws -> Result {
+                           currentDirectory: String? = nil, timeout: TimeInterval = 300, user: UnprivilegedUser? = nil,
+                           launcher: [String] = []) throws -> Result {
         let process = Process()
-        let command: (executable: String, arguments: [String]) = try user?.commandLine(executable, arguments) ?? (BinaryLocator.path(of: executable), arguments)
-        process.executableURL = URL(fileURLWithPath: command.executable)
-        process.arguments = command.arguments
+        let base: (executable: String, arguments: [String]) = try user?.commandLine(executable, arguments) ?? (BinaryLocator.path(of: executable), arguments)
+        let command = launcher + [base.executable] + base.arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env

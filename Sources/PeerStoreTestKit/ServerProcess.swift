@@ -8,24 +8,30 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var port: Int = 0
     public let logPath: String
 
-    public var address: String { "127.0.0.1:\(port)" }
+    /// The host clients and other nodes reach it at.
+    public let host: String
+    public var address: String { "\(host):\(port)" }
 
     /// Starts a server and waits (at most `timeout` seconds) until it listens.
     /// What the server printed on stdout up to the moment it listened (its node key among it).
     public private(set) var stdout = ""
 
-    /// With `user`, the server runs as that normal user (its data path's parent must be writable by it).
+    /// With `user`, the server runs as that normal user (its data path's parent must be writable by it). With a
+    /// `launcher` (for example `ip netns exec NAME`), it runs through it (which must exec it, keeping the pid); `host` is
+    /// then where it is reached.
     public init(
         dataPath: String, extraArguments: [String] = [], listen: String = "127.0.0.1:0", timeout: TimeInterval = 30,
-        user: UnprivilegedUser? = nil
+        user: UnprivilegedUser? = nil, launcher: [String] = [], host: String = "127.0.0.1"
     ) throws {
         self.dataPath = dataPath
         self.logPath = dataPath + ".log"
+        self.host = host
         let arguments = ["-addr", listen, "-dataPath", dataPath] + extraArguments
-        let command: (executable: String, arguments: [String]) = try user?.commandLine("peerstore-server", arguments) ?? (BinaryLocator.path(of: "peerstore-server"), arguments)
+        let base: (executable: String, arguments: [String]) = try user?.commandLine("peerstore-server", arguments) ?? (BinaryLocator.path(of: "peerstore-server"), arguments)
+        let command = launcher + [base.executable] + base.arguments
         process = Process()
-        process.executableURL = URL(fileURLWithPath: command.executable)
-        process.arguments = command.arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let out = Pipe()
         process.standardOutput = out
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -42,7 +48,7 @@ public final class ServerProcess: @unchecked Sendable {
         var text = ""
         while Date() < deadline && process.isRunning {
             text = collected.value
-            if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            if let range = text.range(of: #"listening on [^\s,]+:(\d+)"#, options: .regularExpression) {
                 port = Int(text[range].split(separator: ":").last!) ?? 0
                 stdout = text
                 break
@@ -62,11 +68,25 @@ public final class ServerProcess: @unchecked Sendable {
     public func stop(timeout: TimeInterval = 20) -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         process.terminate()
+        thaw()  // a frozen process handles SIGTERM only once it runs again
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning { kill() }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// SIGSTOP: the process stays and holds its sockets but answers nothing, as a hung VM, a stalled disk or a network
+    /// black hole would. The kernel still accepts connections for it.
+    public func freeze() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// SIGCONT: a frozen process runs again.
+    public func thaw() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
     }
 
     /// SIGKILL: a crash at whatever instant the server is in.

@@ -20,6 +20,10 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case serverKeyChanged = 17
         case forbidden = 18
         case channelTampered = 19
+        /// The node did not answer (or finish the handshake) within the deadline; the connection is closed.
+        case timedOut = 20
+        /// The node has not joined its ring (yet): it stores nothing, so that it cannot diverge from the ring.
+        case notInRing = 21
         case internalError = 99
     }
 
@@ -41,7 +45,7 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
             .malformedFrame, .unknownMessageType, .malformedMessage:
             true
         case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
-            .channelTampered, .internalError:
+            .channelTampered, .timedOut, .notInRing, .internalError:
             false
         }
     }

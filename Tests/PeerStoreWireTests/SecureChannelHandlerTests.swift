@@ -136,8 +136,8 @@ struct SecureChannelHandlerTests {
         #expect(server.result == nil && client.result == nil)
         loop.advanceTime(by: .seconds(2))
         #expect(!server.isActive && !client.isActive)
-        #expect((failure(server) as? HandshakeError)?.code == .protocolViolation)
-        #expect((failure(client) as? HandshakeError)?.code == .protocolViolation)
+        #expect((failure(server) as? HandshakeError)?.code == .timedOut)
+        #expect((failure(client) as? HandshakeError)?.code == .timedOut)
     }
 
     @Test func anEstablishedChannelIsNotTimedOut() throws {

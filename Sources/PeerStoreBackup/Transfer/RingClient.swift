@@ -1,6 +1,7 @@
 import BlockStore
 import ChordRing
 import Logging
+import NIOCore
 import PeerStoreWire
 
 /// The client's view of the ring: it learns the nodes from its entry node, sends every request about a key straight
@@ -20,6 +21,10 @@ public actor RingClient {
         public var downFor: Duration = .seconds(20)
         /// Nodes tried in turn for a read (the owner, then the nodes after it).
         public var readCandidates = 4
+        /// TCP connect and, separately, the secure handshake with a node.
+        public var connectTimeout: Duration = .seconds(5)
+        /// How long one request may wait for its answer; a node that lets it pass is marked down like one that failed.
+        public var deadline: RequestDeadline = .client
         public init() {}
     }
 
@@ -151,9 +156,10 @@ public actor RingClient {
             }
             settings?.expectedServerKey = key
         }
-        let logger = self.logger
+        let (logger, connectTimeout, deadline) = (self.logger, self.settings.connectTimeout, self.settings.deadline)
         let task = Task { () throws -> WireClient in
-            try await WireClient.connect(to: try PeerAddress(parsing: node.address), secure: settings, logger: logger)
+            try await WireClient.connect(to: try PeerAddress(parsing: node.address), secure: settings,
+                                         connectTimeout: TimeAmount(connectTimeout), deadline: deadline, logger: logger)
         }
         connections[node.id] = task
         do {

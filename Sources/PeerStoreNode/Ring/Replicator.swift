@@ -1,5 +1,6 @@
 import ChordRing
 import Logging
+import NIOConcurrencyHelpers
 import PeerStoreWire
 
 /// Places puts and finds data on the ring: the owner of a key stores it and copies it to the next k-1 distinct
@@ -11,6 +12,8 @@ public struct Replicator: Sendable {
     /// k: copies of every block and record.
     public let replicas: Int
     let logger: Logger
+    /// Puts stored with fewer copies than wanted since the last time that was said (said at most every 10 s).
+    private let shortfall = NIOLockedValueBox<(puts: Int, since: ContinuousClock.Instant?)>((0, nil))
 
     public init(ring: RingService, transport: NodeTransport, replicas: Int, logger: Logger) {
         self.ring = ring
@@ -26,10 +29,17 @@ public struct Replicator: Sendable {
         return Array(ReplicaSelection.distinctPhysical([me] + successors, count: replicas).dropFirst())
     }
 
-    /// Copies a put to the replica targets, all at once; waits for every one of them. A node that does not answer is
-    /// not live: the put stands without it (anti-entropy restores the count later).
+    /// Copies a put to the replica targets, all at once; waits for every one of them, each within the transport's
+    /// deadline. A node that does not answer in time is not live: the put stands without it, the shortfall is logged
+    /// and anti-entropy restores the count later.
     public func replicate(_ put: WireMessage) async -> Int {
         let targets = await replicaTargets()
+        let stored = await copy(put, to: targets)
+        if stored < targets.count { noteShortfall(copies: stored + 1) }
+        return stored
+    }
+
+    private func copy(_ put: WireMessage, to targets: [NodeIdentity]) async -> Int {
         let transport = self.transport
         let logger = self.logger
         return await withTaskGroup(of: Bool.self) { group in
@@ -51,6 +61,21 @@ public struct Replicator: Sendable {
             var stored = 0
             for await ok in group where ok { stored += 1 }
             return stored
+        }
+    }
+
+    /// Says (at most every 10 s, with a count) that puts were stored with fewer copies than wanted.
+    private func noteShortfall(copies: Int) {
+        let now = ContinuousClock.now
+        let due = shortfall.withLockedValue { state -> Int? in
+            state.puts += 1
+            if let since = state.since, now - since < .seconds(10) { return nil }
+            defer { state = (0, now) }
+            return state.puts
+        }
+        if let puts = due {
+            logger.warning("puts stored with fewer copies than wanted: a replica did not answer; anti-entropy adds the missing copies later",
+                           metadata: ["puts": "\(puts)", "copies": "\(copies)", "wanted": "\(replicas)"])
         }
     }
 

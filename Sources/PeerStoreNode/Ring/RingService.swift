@@ -191,6 +191,9 @@ public actor RingService {
                 }
             case .lookupCompleted(let result):
                 waiters.removeValue(forKey: result.tag)?.resume(returning: result.owner)
+            case .joined where node.successors == [me]:
+                // A ring of one has joined nothing: saying so would read as if a join had worked.
+                logger.notice("running as a ring of one", metadata: ["address": "\(me.address)"])
             case .joined:
                 logger.info("joined the ring", metadata: ["successor": "\(node.successor?.address ?? "?")"])
             }

@@ -1,5 +1,4 @@
 import BlockStore
-import Logging
 import ChordRing
 import Logging
 import NIOConcurrencyHelpers
@@ -7,31 +6,37 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 
-/// One connection to a node with many requests in flight, matched to responses by request id.
+/// One connection to a node with many requests in flight, matched to responses by request id. Every request has a
+/// deadline: one that passes fails with `timedOut` and closes the connection (the node is then as good as down).
 public final class WireClient: Sendable {
     public let address: PeerAddress
     private let channel: Channel
     private let nextID = NIOLockedValueBox<UInt64>(1)
     /// The node's long-term key, as proved in the handshake (nil on a plaintext connection).
     public let remoteKey: [UInt8]?
+    /// How long each request may wait for its response.
+    public let deadline: RequestDeadline
 
-    private init(address: PeerAddress, channel: Channel, remoteKey: [UInt8]?) {
+    private init(address: PeerAddress, channel: Channel, remoteKey: [UInt8]?, deadline: RequestDeadline) {
         self.address = address
         self.channel = channel
         self.remoteKey = remoteKey
+        self.deadline = deadline
     }
 
-    /// Connects to `address` and, with `secure`, completes the secure handshake before returning. Throws
-    /// `connectionFailed` (nothing listens), `serverKeyChanged` (the node proved another key than the pinned one) or
+    /// Connects to `address` and, with `secure`, completes the secure handshake before returning; each of the two may
+    /// take up to `connectTimeout`. Throws `connectionFailed` (nothing listens), `timedOut` (no handshake in time: the
+    /// node is frozen or overloaded), `serverKeyChanged` (the node proved another key than the pinned one) or
     /// `handshakeFailed`, each with a message that names the address and says what to check.
     public static func connect(
         to address: PeerAddress, secure: SecureChannelSettings?, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        maxFrameSize: Int = Frame.defaultMaxSize, connectTimeout: TimeAmount = .seconds(10),
+        maxFrameSize: Int = Frame.defaultMaxSize, connectTimeout: TimeAmount = .seconds(5), deadline: RequestDeadline = .client,
         logger: Logger = Logger(label: "peerstore.wire")
     ) async throws -> WireClient {
         let outcomeBox = NIOLockedValueBox<SecureChannelOutcome?>(nil)
         var settings = secure
         if let key = address.key { settings?.expectedServerKey = key }
+        if let current = settings?.handshakeTimeout { settings?.handshakeTimeout = min(current, connectTimeout) }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -55,14 +60,18 @@ public final class WireClient: Sendable {
             throw WireError(.connectionFailed, NetworkFailureText.connect(error, to: address.hostPort))
         }
         guard let outcome = outcomeBox.withLockedValue({ $0 }) else {
-            return WireClient(address: address, channel: channel, remoteKey: nil)
+            return WireClient(address: address, channel: channel, remoteKey: nil, deadline: deadline)
         }
         do {
             let key = try await outcome.established.futureResult.get()
-            return WireClient(address: address, channel: channel, remoteKey: key)
+            return WireClient(address: address, channel: channel, remoteKey: key, deadline: deadline)
         } catch let error as HandshakeError {
             try? await channel.close()
             switch error.code {
+            case .timedOut:
+                throw WireError(
+                    .timedOut,
+                    "the node at \(address) took the connection but did not finish the secure handshake within \(Duration.nanoseconds((settings?.handshakeTimeout ?? connectTimeout).nanoseconds).secondsText): it is frozen, overloaded or not a PeerStore node")
             case .serverKeyChanged:
                 throw WireError(.serverKeyChanged, "the node at \(address) presented a different key than the one pinned for it")
             case .wrongNetworkKey:
@@ -78,8 +87,10 @@ public final class WireClient: Sendable {
         }
     }
 
-    /// Sends one request and waits for its response. An error response is thrown as `WireError`.
-    public func request(_ message: WireMessage) async throws -> WireMessage {
+    /// Sends one request and waits for its response, at most `timeout` (default: the deadline for this message). An
+    /// error response is thrown as `WireError`; a deadline that passes throws `timedOut` and closes the connection, so
+    /// the other requests on it fail too and the caller treats the node as down.
+    public func request(_ message: WireMessage, timeout: Duration? = nil) async throws -> WireMessage {
         let id = nextID.withLockedValue { value -> UInt64 in
             defer { value &+= 1 }
             return value
@@ -89,6 +100,15 @@ public final class WireClient: Sendable {
         // nobody would complete `promise`: fail it with the write (a second completion is ignored).
         let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { promise.fail($0) }
+        let limit = timeout ?? deadline.timeout(for: message)
+        let (channel, address) = (self.channel, self.address)
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(limit)) {
+            promise.fail(WireError(
+                .timedOut,
+                "the node at \(address) did not answer a \(message.type) request within \(limit.secondsText): it is frozen, overloaded or cut off"))
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
         channel.writeAndFlush((Envelope(requestID: id, message: message), promise), promise: written)
         let response: Envelope
         do {

@@ -69,6 +69,8 @@ public struct HandshakeError: Error, Equatable, CustomStringConvertible, Sendabl
         /// The server does not accept this client's key.
         case notAllowed
         case protocolViolation
+        /// The other side did not finish the handshake within the handshake timeout.
+        case timedOut
     }
 
     public let code: Code

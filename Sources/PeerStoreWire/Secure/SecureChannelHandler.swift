@@ -135,7 +135,7 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
         timeout = context.eventLoop.scheduleTask(in: settings.handshakeTimeout) {
             let (handler, context) = loopBound.value
             if case .handshaking = handler.state {
-                handler.fail(context, HandshakeError(.protocolViolation, "the peer did not finish the handshake in time"))
+                handler.fail(context, HandshakeError(.timedOut, "the peer did not finish the handshake in time"))
             }
         }
         if case .handshaking(.client(var hs)) = state {

@@ -40,6 +40,14 @@ struct DamagedReplicaTests {
         return try #require(best)
     }
 
+    /// The largest block of the first node and the node that owns it (the first clockwise from its id).
+    func largestBlockAndItsOwner(_ ring: LocalRing) throws -> (block: (id: Identifier, segment: String, offset: Int, length: Int), owner: ServerProcess) {
+        let block = try largestBlock(ring.first.dataPath)
+        let byID = try Dictionary(uniqueKeysWithValues: ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
+        let sorted = byID.keys.sorted()
+        return (block, byID[sorted.first { $0 >= block.id } ?? sorted[0]]!)
+    }
+
     @Test func aCopyCorruptOnItsOwnerIsReadFromAReplicaAndRepaired() async throws {
         let tmp = try TemporaryDirectory(prefix: "damaged-replica")
         defer { tmp.remove() }
@@ -53,10 +61,7 @@ struct DamagedReplicaTests {
         #expect(backup.status == 0, "\(backup.stderr)")
 
         // The owner of the largest block (the first node clockwise from its id) is the node a reader asks first.
-        let block = try largestBlock(ring.first.dataPath)
-        let byID = try Dictionary(uniqueKeysWithValues: ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
-        let sorted = byID.keys.sorted()
-        let owner = byID[sorted.first { $0 >= block.id } ?? sorted[0]]!
+        let (block, owner) = try largestBlockAndItsOwner(ring)
         let damaged = try largestBlock(owner.dataPath)
         #expect(damaged.id == block.id)
         try flipByte(damaged.segment, at: damaged.offset + damaged.length / 2)
@@ -85,10 +90,7 @@ struct DamagedReplicaTests {
         let src = try ring.corpus(mib: 2, seed: 43, smallFiles: 20)
         let backup = try ring.client(["-operation", "backup", "-peerAddr", ring.first.address, "-localPath", src])
         #expect(backup.status == 0, "\(backup.stderr)")
-        let block = try largestBlock(ring.first.dataPath)
-        let byID = try Dictionary(uniqueKeysWithValues: ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
-        let sorted = byID.keys.sorted()
-        let owner = byID[sorted.first { $0 >= block.id } ?? sorted[0]]!
+        let (block, owner) = try largestBlockAndItsOwner(ring)
         let damaged = try largestBlock(owner.dataPath)
         try flipByte(damaged.segment, at: damaged.offset + damaged.length / 2)
         await #expect(throws: WireError.self) { _ = try await localBlock(owner, block.id) }

@@ -87,7 +87,9 @@ struct WireMessageCodecTests {
     /// A status carries the node's replica count at its end; a status of a build before it (no count) still reads, and
     /// fields a later build adds after it are skipped.
     @Test func statusReplicasAreOptionalAndLaterFieldsAreSkipped() throws {
-        let node = NodeIdentity(id: BlockID.of([1]), address: "127.0.0.1:9", key: [UInt8](repeating: 3, count: 32))
+        let key = [UInt8](repeating: 3, count: 32)
+        let node = NodeIdentity(id: BlockID.of(key), address: "127.0.0.1:9", key: key)
+        #expect(node.isGenuine)
         let old = NodeStatus(node: node, predecessor: nil, successors: [node], blocks: 2, bytes: 3)
         var new = old
         new.replicas = 3

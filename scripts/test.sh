@@ -26,5 +26,5 @@ if [ "$(id -u)" -eq 0 ]; then
     chmod 755 "$userdir"
     cp "$PEERSTORE_BIN_DIR/PeerStorePackageTests.xctest" "$PEERSTORE_BIN_DIR/peerstore-server" "$PEERSTORE_BIN_DIR/peerstore-client" "$userdir/"
     (cd /tmp && setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/tmp PEERSTORE_HOME= PEERSTORE_BIN_DIR="$userdir" \
-        "$userdir/PeerStorePackageTests.xctest" --testing-library swift-testing --filter EndToEndTests </dev/null)
+        "$userdir/PeerStorePackageTests.xctest" --no-parallel --testing-library swift-testing --filter EndToEndTests </dev/null)
 fi

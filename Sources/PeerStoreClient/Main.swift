@@ -10,16 +10,7 @@ struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peerstore-client",
         abstract: "Back up a folder to a PeerStore ring and restore from it.",
-        discussion: """
-            Operations:
-              init        create your identity and config (~/.peerstore, or -home); backup does it on first use
-              whoami      print your user id
-              backup      back up -localPath through -peerAddr (both remembered for the next run)
-              getfile     restore one file: -filename PATH (as backed up) -filedest OUT
-              restore     restore the latest snapshot into -filedest DIR
-              snapshots   list this device's snapshots
-              check       how many nodes hold each block of the latest snapshot (-json for scripts)
-              genkey      write a new network key to -networkKeyFile FILE (give it to every node and client of the ring)
+        discussion: "Operations:\n" + ClientOperations.helpText + "\n" + """
             Exit status: 0 done; 1 failed (one line on stderr says why); 3 done, but some paths were skipped, changed while
               being read, or not restored; 4 (check) every block has a copy, but some fewer than the ring keeps;
               64 an unknown or mistyped flag.
@@ -34,6 +25,9 @@ struct ClientCommand: AsyncParsableCommand {
         Console.ignoreBrokenPipes()
         await main(CommandLine.arguments.dropFirst().map { $0 == "-h" ? "-help" : $0 })
     }
+
+    @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
+    var version = false
 
     @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check or genkey (default backup).")
     var operation: String = "backup"
@@ -79,20 +73,27 @@ struct ClientCommand: AsyncParsableCommand {
     var logLevel: String = "warning"
 
     mutating func run() async throws {
+        if version {
+            print("peerstore-client \(PeerStoreVersion.current)")
+            return
+        }
         let level = Logger.Level(rawValue: logLevel) ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-        let logger = Logger(label: "peerstore.client")
-        let context = ClientContext(
-            home: ClientHome.resolve(explicit: home), logger: logger, quiet: quiet, force: force,
-            peerAddr: peerAddr, localPath: localPath, filename: filename, filedest: filedest, device: device,
-            networkKeyFile: networkKeyFile, json: json, excludes: exclude, noCache: noCache)
+        let session = ClientSession(
+            home: ClientHome.resolve(explicit: home),
+            options: SessionOptions(peerAddr: peerAddr, networkKeyFile: networkKeyFile, device: device, quiet: quiet),
+            logger: Logger(label: "peerstore.client"))
+        let flags = ClientFlags(
+            localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
+            json: json, quiet: quiet)
         let status: Int32
         do {
-            status = try await context.perform(operation)
+            status = try await ClientOperations.named(operation).run(
+                OperationContext(session: session, flags: flags, output: Output(quiet: quiet, json: json)))
         } catch {
             Console.error("peerstore-client: \(error)")
             throw ExitCode.failure

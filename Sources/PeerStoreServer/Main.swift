@@ -28,6 +28,9 @@ struct ServerCommand: AsyncParsableCommand {
         await main(CommandLine.arguments.dropFirst().map { $0 == "-h" ? "-help" : $0 })
     }
 
+    @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
+    var version = false
+
     @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "run (default) or status (print the ring seen from -peerAddr).")
     var operation: String = "run"
 
@@ -77,6 +80,10 @@ struct ServerCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     mutating func run() async throws {
+        if version {
+            print("peerstore-server \(PeerStoreVersion.current)")
+            return
+        }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -85,21 +92,8 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "peerstore.server")
         if operation == "status" {
-            do {
-                let key = try networkKeyFile.map { try NetworkKey.load(path: $0) } ?? .openDemo
-                let (statuses, complete) = try await RingSurvey.walk(from: try PeerAddress(parsing: peerAddr), networkKey: key)
-                print(RingSurvey.table(statuses))
-                if !complete {
-                    Console.error("peerstore-server: the ring walk stopped at a node that did not answer")
-                    throw ExitCode(3)
-                }
-                return
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                Console.error("peerstore-server: \(error)")
-                throw ExitCode.failure
-            }
+            try await RingStatusCommand.run(peerAddr: peerAddr, networkKeyFile: networkKeyFile)
+            return
         }
         guard operation == "run" else {
             Console.error("peerstore-server: unknown -operation '\(operation)': use run or status")
@@ -109,23 +103,7 @@ struct ServerCommand: AsyncParsableCommand {
             let listen = try PeerAddress(parsing: addr)
             let path = dataPath ?? ".peerstore/\(listen.port)"
             let absolutePath = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            let initial = try initialPeerAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
-            var settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
-            settings.advertiseAddress = try advertiseAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
-            settings.startRingIfAlone = startRingIfAlone
-            if let networkKeyFile {
-                settings.networkKey = try NetworkKey.load(path: networkKeyFile)
-            } else {
-                Console.error("peerstore-server: WARNING: no -networkKeyFile: this node runs an open demo ring that anyone can join")
-            }
-            if let allowUsers { settings.allowedUsers = try Self.loadUsers(allowUsers) }
-            settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
-            settings.peerDeadlines.request.base = .milliseconds(Int64(max(0.1, peerTimeout) * 1000))
-            settings.ring.stabilizeInterval = .milliseconds(Int64(stabilizeInterval * 1000))
-            settings.ring.fixFingerInterval = .milliseconds(Int64(stabilizeInterval * 500))
-            settings.ring.successorListLength = max(1, successors, replicas)
-            settings.replicas = max(1, replicas)
-            settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
+            let settings = try nodeSettings(listen: listen, dataPath: path)
             let server = try NodeServer(settings: settings, logger: logger) { bound, advertised in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
                 let reached = advertised == bound ? "" : ", reached at \(advertised)"
@@ -140,23 +118,5 @@ struct ServerCommand: AsyncParsableCommand {
             Console.error("peerstore-server: \(error)")
             throw ExitCode.failure
         }
-    }
-
-    /// Reads an -allowUsers file: one user id (`ps...`) a line; blank lines and `#` comments are ignored.
-    static func loadUsers(_ path: String) throws -> Set<[UInt8]> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read -allowUsers file \(path)")
-        }
-        var users = Set<[UInt8]>()
-        for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
-                .trimmingCharacters(in: .whitespaces) ?? ""
-            if line.isEmpty { continue }
-            guard let key = PublicKeyText.decode(line, prefix: "ps") else {
-                throw ValidationError("\(path) line \(n + 1): '\(line)' is not a user id (see `peerstore-client -operation whoami`)")
-            }
-            users.insert(key)
-        }
-        return users
     }
 }

@@ -22,6 +22,10 @@ struct CommandLineTests {
                 #expect(help.status == 0 && help.stdout.contains("OVERVIEW"), "\(tool) \(flag): \(help.stderr)")
             }
         }
+        for tool in ["peerstore-client", "peerstore-server"] {
+            let version = try CommandRunner.run(tool, ["-version"], timeout: 20)
+            #expect(version.status == 0 && version.stdout.hasPrefix("\(tool) 0."), "\(version.stdout) \(version.stderr)")
+        }
         let help = try CommandRunner.run("peerstore-client", ["-help"]).stdout
         for operation in ["init", "whoami", "backup", "getfile", "restore", "snapshots", "check", "genkey"] {
             #expect(help.contains("  \(operation) "), "the help does not list \(operation)")

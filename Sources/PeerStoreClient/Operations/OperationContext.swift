@@ -1,0 +1,36 @@
+import Foundation
+import PeerStoreBackup
+import PeerStoreWire
+
+/// What an operation is given: the session (home, ring) and the flags that are its own.
+struct OperationContext: Sendable {
+    let session: ClientSession
+    let flags: ClientFlags
+    let output: Output
+
+    /// Runs `body` with a progress line (terminal), JSON progress lines (-json) or nothing (-quiet), stopped at the end.
+    func withProgress<T>(_ verb: String, _ body: (TransferProgress) async throws -> T) async throws -> T {
+        let reporter = ProgressReporter(quiet: flags.quiet, json: flags.json, verb: verb)
+        do {
+            let result = try await body(reporter.progress)
+            await reporter.stop()
+            return result
+        } catch {
+            await reporter.stop()
+            throw error
+        }
+    }
+}
+
+/// The flags of the operations themselves (the session's are in `SessionOptions`).
+struct ClientFlags: Sendable {
+    var localPath: String?
+    var filename: String?
+    var filedest: String?
+    /// -exclude patterns given this run (they replace the remembered ones).
+    var excludes: [String] = []
+    var force = false
+    var noCache = false
+    var json = false
+    var quiet = false
+}

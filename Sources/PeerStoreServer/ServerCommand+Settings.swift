@@ -1,0 +1,27 @@
+import Foundation
+import PeerStoreNode
+import PeerStoreWire
+
+extension ServerCommand {
+    /// The node's settings from the flags.
+    func nodeSettings(listen: PeerAddress, dataPath path: String) throws -> NodeSettings {
+        let initial = try initialPeerAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
+        var settings = NodeSettings(listenAddress: listen, dataPath: path, initialPeer: initial)
+        settings.advertiseAddress = try advertiseAddr.flatMap { $0.isEmpty ? nil : try PeerAddress(parsing: $0) }
+        settings.startRingIfAlone = startRingIfAlone
+        if let networkKeyFile {
+            settings.networkKey = try NetworkKey.load(path: networkKeyFile)
+        } else {
+            Console.error("peerstore-server: WARNING: no -networkKeyFile: this node runs an open demo ring that anyone can join")
+        }
+        if let allowUsers { settings.allowedUsers = try AllowListFile.load(allowUsers) }
+        settings.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
+        settings.peerDeadlines.request.base = .milliseconds(Int64(max(0.1, peerTimeout) * 1000))
+        settings.ring.stabilizeInterval = .milliseconds(Int64(stabilizeInterval * 1000))
+        settings.ring.fixFingerInterval = .milliseconds(Int64(stabilizeInterval * 500))
+        settings.ring.successorListLength = max(1, successors, replicas)
+        settings.replicas = max(1, replicas)
+        settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
+        return settings
+    }
+}

@@ -30,17 +30,21 @@ let package = Package(
         // Libraries, lowest first
         .target(name: "PeerStoreCrypto", dependencies: ["CSodium"]),
         .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // Value types shared by the node, the wire and the client: block ids, signed records and their rules.
+        .target(
+            name: "PeerStoreModel",
+            dependencies: ["PeerStoreCrypto", "ChordRing", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "BlockStore",
             dependencies: [
-                "PeerStoreCrypto", "ChordRing",
+                "PeerStoreModel", "PeerStoreCrypto", "ChordRing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PeerStoreWire",
             dependencies: [
-                "ChordRing", "BlockStore", "PeerStoreCrypto",
+                "ChordRing", "PeerStoreModel", "PeerStoreCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "PeerStoreNode",
             dependencies: [
-                "PeerStoreWire", "BlockStore", "ChordRing", "PeerStoreCrypto",
+                "PeerStoreWire", "BlockStore", "PeerStoreModel", "ChordRing", "PeerStoreCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -60,7 +64,7 @@ let package = Package(
         .target(
             name: "PeerStoreBackup",
             dependencies: [
-                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing", "CLZ4",
+                "PeerStoreWire", "PeerStoreCrypto", "PeerStoreModel", "ChordRing", "CLZ4",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,11 +105,13 @@ let package = Package(
         // Tests: one target per library, plus end-to-end tests against real processes
         .testTarget(name: "PeerStoreCryptoTests", dependencies: ["PeerStoreCrypto"]),
         .testTarget(name: "ChordRingTests", dependencies: ["ChordRing", "PeerStoreTestKit"]),
-        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "PeerStoreCrypto", "PeerStoreTestKit"]),
+        .testTarget(name: "PeerStoreModelTests", dependencies: ["PeerStoreModel", "PeerStoreCrypto"]),
+        .testTarget(
+            name: "BlockStoreTests", dependencies: ["BlockStore", "PeerStoreModel", "PeerStoreCrypto", "PeerStoreTestKit"]),
         .testTarget(
             name: "PeerStoreWireTests",
             dependencies: [
-                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing", "PeerStoreTestKit",
+                "PeerStoreWire", "PeerStoreCrypto", "PeerStoreModel", "ChordRing", "PeerStoreTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -115,14 +121,14 @@ let package = Package(
             name: "PeerStoreNodeTests",
             dependencies: [
                 "PeerStoreNode", "PeerStoreWire", "PeerStoreTestKit", "BlockStore", "ChordRing", "PeerStoreCrypto",
-                "PeerStoreBackup",
+                "PeerStoreModel", "PeerStoreBackup",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreTestKit"]),
+        .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreModel", "PeerStoreTestKit"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PeerStoreBackup", "PeerStoreWire", "PeerStoreTestKit", "BlockStore"]),
+            dependencies: ["PeerStoreBackup", "PeerStoreWire", "PeerStoreTestKit", "PeerStoreModel"]),
     ]
 )

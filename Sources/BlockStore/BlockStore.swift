@@ -1,6 +1,7 @@
 import ChordRing
 import Foundation
 import Logging
+import PeerStoreModel
 
 /// A durable, content-addressed store of blocks and signed records in one data path.
 ///
@@ -166,7 +167,7 @@ public final class BlockStore: @unchecked Sendable {
     @discardableResult
     public func put(record: SignedRecord, expectedSeq: UInt64? = nil) async throws -> PutOutcome {
         if case .reject(let error) = RecordRules.decide(new: record, stored: self.record(for: record.key), expectedSeq: expectedSeq) {
-            throw error
+            throw BlockStoreError(error)
         }
         return try await withCheckedThrowingContinuation { continuation in
             enqueue(.record(record, expectedSeq, continuation))
@@ -259,7 +260,7 @@ public final class BlockStore: @unchecked Sendable {
                     let stored = newRecords[record.key] ?? self.record(for: record.key)
                     switch RecordRules.decide(new: record, stored: stored, expectedSeq: expectedSeq) {
                     case .reject(let error):
-                        outcomes.append(.failure(error))
+                        outcomes.append(.failure(BlockStoreError(error)))
                     case .refresh:
                         outcomes.append(.success(.alreadyPresent))
                     case .store:

@@ -1,3 +1,5 @@
+import PeerStoreModel
+
 /// Errors of the block store, each with a stable code and a message that says what to do.
 public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendable {
     public enum Code: String, Sendable {
@@ -21,4 +23,17 @@ public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendab
     }
 
     public var description: String { message }
+}
+
+extension BlockStoreError {
+    /// The store's error for a record the model rejected: same code, same message.
+    public init(_ error: ModelError) {
+        let code: Code =
+            switch error.code {
+            case .badRecord: .badRecord
+            case .staleRecord: .staleRecord
+            case .casFailed: .casFailed
+            }
+        self.init(code, error.message)
+    }
 }

@@ -2,6 +2,7 @@ import BlockStore
 import ChordRing
 import Logging
 import NIOCore
+import PeerStoreModel
 import PeerStoreWire
 
 /// Answers one request of wire v1 against the node's store. Knows nothing of sockets.

@@ -1,5 +1,5 @@
-import BlockStore
 import PeerStoreCrypto
+import PeerStoreModel
 
 func recordOwner() throws -> SigningKeyPair { SigningKeyPair() }
 

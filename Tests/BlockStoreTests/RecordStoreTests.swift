@@ -1,5 +1,6 @@
 import BlockStore
 import PeerStoreCrypto
+import PeerStoreModel
 import Testing
 
 /// Records through the store: the rules apply, and records survive a reopen.

@@ -2,6 +2,7 @@ import BlockStore
 import ChordRing
 import Foundation
 import PeerStoreCrypto
+import PeerStoreModel
 import PeerStoreTestKit
 
 /// Random bytes and their block id.

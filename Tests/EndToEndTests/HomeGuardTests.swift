@@ -1,6 +1,6 @@
-import BlockStore
 import Foundation
 import PeerStoreBackup
+import PeerStoreModel
 import PeerStoreTestKit
 import PeerStoreWire
 import Testing

@@ -1,6 +1,6 @@
-import BlockStore
 import ChordRing
 import PeerStoreCrypto
+import PeerStoreModel
 import PeerStoreTestKit
 import Testing
 

@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import Foundation
 import PeerStoreCrypto
+import PeerStoreModel
 import PeerStoreTestKit
 import Testing
 

@@ -1,8 +1,8 @@
-import BlockStore
 import ChordRing
 import Foundation
 import NIOCore
 import PeerStoreCrypto
+import PeerStoreModel
 import PeerStoreNode
 import PeerStoreTestKit
 import PeerStoreWire

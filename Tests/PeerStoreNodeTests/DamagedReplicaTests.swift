@@ -1,6 +1,6 @@
-import BlockStore
 import ChordRing
 import Foundation
+import PeerStoreModel
 import PeerStoreTestKit
 import PeerStoreWire
 import Testing

@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import Foundation
 import PeerStoreBackup
+import PeerStoreModel
 import PeerStoreTestKit
 import PeerStoreWire
 import Testing

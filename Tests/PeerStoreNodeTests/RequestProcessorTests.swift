@@ -3,6 +3,7 @@ import ChordRing
 import Logging
 import NIOCore
 import PeerStoreCrypto
+import PeerStoreModel
 import PeerStoreNode
 import PeerStoreTestKit
 import PeerStoreWire

@@ -1,6 +1,6 @@
-import BlockStore
 import ChordRing
 import Foundation
+import PeerStoreModel
 import PeerStoreNode
 import PeerStoreTestKit
 import PeerStoreWire

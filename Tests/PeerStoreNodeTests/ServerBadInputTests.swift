@@ -1,5 +1,5 @@
-import BlockStore
 import NIOCore
+import PeerStoreModel
 import PeerStoreWire
 import Testing
 

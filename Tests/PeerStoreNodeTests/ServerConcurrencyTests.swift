@@ -1,5 +1,5 @@
+import PeerStoreModel
 import PeerStoreTestKit
-import BlockStore
 import ChordRing
 import PeerStoreWire
 import Testing

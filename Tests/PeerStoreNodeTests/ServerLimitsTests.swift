@@ -1,4 +1,5 @@
 import BlockStore
+import PeerStoreModel
 import PeerStoreWire
 import Testing
 

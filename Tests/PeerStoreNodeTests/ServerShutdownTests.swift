@@ -1,5 +1,5 @@
-import BlockStore
 import Foundation
+import PeerStoreModel
 import PeerStoreTestKit
 import PeerStoreWire
 import Testing

@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import NIOCore
 import PeerStoreCrypto
+import PeerStoreModel
 import PeerStoreWire
 import Testing
 

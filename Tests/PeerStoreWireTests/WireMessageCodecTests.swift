@@ -1,6 +1,6 @@
-import BlockStore
 import ChordRing
 import NIOCore
+import PeerStoreModel
 import PeerStoreTestKit
 import PeerStoreWire
 import Testing

@@ -1,5 +1,6 @@
 import ChordRing
 import NIOCore
+import PeerStoreModel
 
 /// Rebuilds the index from segment files at start-up and finds a torn tail.
 ///

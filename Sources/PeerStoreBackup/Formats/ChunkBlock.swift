@@ -1,6 +1,6 @@
-import BlockStore
 import ChordRing
 import PeerStoreCrypto
+import PeerStoreModel
 
 /// A chunk as stored on the ring, convergently encrypted.
 ///

@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import NIOCore
 import PeerStoreCrypto
+import PeerStoreModel
 
 /// A file's chunk list and size, sealed under the file's own session key: what `share` will hand to another user.
 ///

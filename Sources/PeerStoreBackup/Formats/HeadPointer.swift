@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import NIOCore
 import PeerStoreCrypto
+import PeerStoreModel
 
 /// The head of one (user, device): a signed record whose value points at the latest snapshot.
 ///

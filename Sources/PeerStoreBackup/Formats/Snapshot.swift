@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import NIOCore
 import PeerStoreCrypto
+import PeerStoreModel
 
 /// One backup run: when, from which device and folder, its root tree, its parent and its totals.
 /// Sealed under the user's snapshot key with a random nonce. Plaintext (version 1):

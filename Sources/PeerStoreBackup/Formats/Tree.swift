@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import NIOCore
 import PeerStoreCrypto
+import PeerStoreModel
 
 /// One directory: its entries sorted by name. Sealed deterministically (key and nonce derived from the master key and
 /// the content), so an unchanged directory gives the same block and is not stored twice.

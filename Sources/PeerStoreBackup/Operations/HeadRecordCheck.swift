@@ -1,5 +1,5 @@
-import BlockStore
 import ChordRing
+import PeerStoreModel
 
 /// What a client accepts as the head of one of its devices, as read back from the ring: a record under the head key
 /// it asked for, signed by its own key, and no older than the newest seq it has seen for that device. Anything else

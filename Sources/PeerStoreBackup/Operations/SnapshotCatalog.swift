@@ -1,5 +1,5 @@
-import BlockStore
 import ChordRing
+import PeerStoreModel
 import PeerStoreWire
 
 /// Reads and moves a device's head, and walks its snapshot history.

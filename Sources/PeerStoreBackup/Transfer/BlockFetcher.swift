@@ -1,5 +1,5 @@
-import BlockStore
 import ChordRing
+import PeerStoreModel
 import PeerStoreWire
 
 /// Fetches blocks and checks each before anyone reads it: snapshots, trees and manifests against their id, chunks by

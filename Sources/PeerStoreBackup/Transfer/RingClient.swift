@@ -1,7 +1,7 @@
-import BlockStore
 import ChordRing
 import Logging
 import NIOCore
+import PeerStoreModel
 import PeerStoreWire
 
 /// The client's view of the ring: it learns the nodes from its entry node, sends every request about a key straight

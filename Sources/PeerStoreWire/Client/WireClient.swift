@@ -1,10 +1,10 @@
-import BlockStore
 import ChordRing
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOPosix
+import PeerStoreModel
 
 /// One connection to a node with many requests in flight, matched to responses by request id. Every request has a
 /// deadline: one that passes fails with `timedOut` and closes the connection (the node is then as good as down).

@@ -1,6 +1,6 @@
-import BlockStore
 import ChordRing
 import NIOCore
+import PeerStoreModel
 
 /// Every message of wire v1, requests and responses.
 public enum WireMessage: Equatable, Sendable {

@@ -1,6 +1,6 @@
-import BlockStore
 import ChordRing
 import NIOCore
+import PeerStoreModel
 
 /// Encodes and decodes message payloads. Every length read is bounded before anything is allocated.
 public enum WireMessageCodec {

@@ -1,5 +1,5 @@
-import BlockStore
 import PeerStoreCrypto
+import PeerStoreModel
 import Testing
 
 @Suite struct RecordCodingTests {
@@ -21,9 +21,9 @@ import Testing
     @Test func truncatedInputThrows() throws {
         let bytes = try signedRecord(keys, seq: 9, value: Array("a value".utf8)).encoded()
         for length in 0..<bytes.count {
-            #expect(throws: BlockStoreError.self, "length \(length)") { try SignedRecord.decode(Array(bytes.prefix(length))) }
+            #expect(throws: ModelError.self, "length \(length)") { try SignedRecord.decode(Array(bytes.prefix(length))) }
         }
-        #expect(throws: BlockStoreError.self) { try SignedRecord.decode(bytes + [0]) }
+        #expect(throws: ModelError.self) { try SignedRecord.decode(bytes + [0]) }
     }
 
     @Test func overlongLengthsThrow() throws {
@@ -37,17 +37,17 @@ import Testing
             var bad = bytes
             bad[saltLengthAt] = saltLength
             bad += [UInt8](repeating: 0, count: 400)
-            #expect(throws: BlockStoreError.self) { try SignedRecord.decode(bad) }
+            #expect(throws: ModelError.self) { try SignedRecord.decode(bad) }
         }
         for valueLength: UInt16 in [4097, 0xffff, 100] {
             var bad = bytes
             bad[valueLengthAt] = UInt8(valueLength >> 8)
             bad[valueLengthAt + 1] = UInt8(valueLength & 0xff)
-            #expect(throws: BlockStoreError.self) { try SignedRecord.decode(bad) }
+            #expect(throws: ModelError.self) { try SignedRecord.decode(bad) }
         }
         var badVersion = bytes
         badVersion[0] = 2
-        #expect(throws: BlockStoreError.self) { try SignedRecord.decode(badVersion) }
+        #expect(throws: ModelError.self) { try SignedRecord.decode(badVersion) }
     }
 
     /// Random bytes never crash the decoder.

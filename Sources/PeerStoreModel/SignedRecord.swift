@@ -28,8 +28,8 @@ public struct SignedRecord: Equatable, Sendable {
 
     /// Creates and signs a record.
     public init(signing value: [UInt8], salt: [UInt8], seq: UInt64, with keys: SigningKeyPair) throws {
-        guard salt.count <= Self.maxSaltLength else { throw BlockStoreError(.badRecord, "record salt longer than 64 bytes") }
-        guard value.count <= Self.maxValueLength else { throw BlockStoreError(.badRecord, "record value longer than 4 KiB") }
+        guard salt.count <= Self.maxSaltLength else { throw ModelError(.badRecord, "record salt longer than 64 bytes") }
+        guard value.count <= Self.maxValueLength else { throw ModelError(.badRecord, "record value longer than 4 KiB") }
         self.init(ownerKey: keys.publicKey, salt: salt, seq: seq, value: value, signature: [])
         signature = keys.sign(signedBytes)
     }
@@ -76,7 +76,7 @@ public struct SignedRecord: Equatable, Sendable {
 
     /// Decodes a record, bounding every length; does not check the signature.
     public static func decode(from buffer: inout ByteBuffer) throws -> SignedRecord {
-        func fail(_ why: String) -> BlockStoreError { BlockStoreError(.badRecord, "malformed record: \(why)") }
+        func fail(_ why: String) -> ModelError { ModelError(.badRecord, "malformed record: \(why)") }
         guard let version = buffer.readInteger(as: UInt8.self) else { throw fail("empty") }
         guard version == formatVersion else { throw fail("unknown format version \(version)") }
         guard let owner = buffer.readBytes(length: 32) else { throw fail("truncated owner key") }
@@ -96,7 +96,7 @@ public struct SignedRecord: Equatable, Sendable {
     public static func decode(_ bytes: [UInt8]) throws -> SignedRecord {
         var buffer = ByteBuffer(bytes: bytes)
         let record = try decode(from: &buffer)
-        guard buffer.readableBytes == 0 else { throw BlockStoreError(.badRecord, "malformed record: trailing bytes") }
+        guard buffer.readableBytes == 0 else { throw ModelError(.badRecord, "malformed record: trailing bytes") }
         return record
     }
 }

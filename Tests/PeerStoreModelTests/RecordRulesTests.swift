@@ -1,5 +1,5 @@
-import BlockStore
 import PeerStoreCrypto
+import PeerStoreModel
 import Testing
 
 /// The BEP 44 acceptance rules, as a pure function.
@@ -73,8 +73,8 @@ import Testing
     }
 
     @Test func oversizedRecordsAreRejected() throws {
-        #expect(throws: BlockStoreError.self) { try signedRecord(keys, seq: 1, value: [UInt8](repeating: 0, count: 4097)) }
-        #expect(throws: BlockStoreError.self) {
+        #expect(throws: ModelError.self) { try signedRecord(keys, seq: 1, value: [UInt8](repeating: 0, count: 4097)) }
+        #expect(throws: ModelError.self) {
             try signedRecord(keys, salt: [UInt8](repeating: 0, count: 65), seq: 1, value: [])
         }
         #expect(try signedRecord(keys, salt: [UInt8](repeating: 0, count: 64), seq: 1, value: [UInt8](repeating: 0, count: 4096))

@@ -71,7 +71,10 @@ let package = Package(
             ]),
         .target(
             name: "PeerStoreTestKit",
-            dependencies: ["PeerStoreCrypto", "ChordRing", .product(name: "HeapModule", package: "swift-collections")]),
+            dependencies: [
+                "PeerStoreCrypto", "ChordRing", "PeerStoreModel", "PeerStoreWire", "PeerStoreBackup",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
 
         // Executables: command lines only
         .executableTarget(
@@ -126,7 +129,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreModel", "PeerStoreTestKit"]),
+        .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreModel", "ChordRing", "PeerStoreTestKit", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PeerStoreBackup", "PeerStoreWire", "PeerStoreTestKit", "PeerStoreModel"]),

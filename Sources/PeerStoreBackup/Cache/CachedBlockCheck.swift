@@ -8,7 +8,7 @@ enum CachedBlockCheck {
     static let batchesInFlight = 4
 
     /// Returns how many entries were dropped.
-    static func dropMissing(from cache: inout FileCache, client: RingClient) async throws -> Int {
+    static func dropMissing(from cache: inout FileCache, client: any RingAccess) async throws -> Int {
         var ids: [Identifier] = []
         var owners: [Int] = []  // index into paths, one per id
         let paths = cache.paths

@@ -11,7 +11,7 @@ import PeerStoreWire
 /// backup recorded is not read: its tree entry gets the content recorded then, once the ring confirmed that content's
 /// blocks exist. Trees are the same with or without the cache; a new cache is written only after the head moved.
 public final class BackupRunner: Sendable {
-    public let client: RingClient
+    public let client: any RingAccess
     public let identity: Identity
     let logger: Logger
     let chunker: FastCDC
@@ -19,7 +19,7 @@ public final class BackupRunner: Sendable {
     let progress: TransferProgress?
     /// The newest head seq seen per device (see `SnapshotCatalog.heads`).
     let heads: HeadMemory?
-    public init(client: RingClient, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil,
+    public init(client: any RingAccess, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil,
                 heads: HeadMemory? = nil) {
         self.progress = progress
         self.heads = heads

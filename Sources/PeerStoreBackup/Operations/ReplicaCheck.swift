@@ -46,20 +46,18 @@ public struct ReplicaCheck: Sendable {
     }
 
     /// Asks every node of the ring (as `ring` learned it) which of `ids` it holds.
-    public func count(_ ids: [Identifier], on ring: RingClient) async throws -> Report {
+    public func count(_ ids: [Identifier], on ring: any RingAccess) async throws -> Report {
         var report = Report()
         report.blocks = ids.count
         var copies = [Int](repeating: 0, count: ids.count)
-        for node in await ring.nodes {
-            if let client = try? await ring.connection(to: node), let present = try? await client.haveBlocks(ids),
-                present.count == ids.count
-            {
-                for (i, p) in present.enumerated() where p { copies[i] += 1 }
-                report.nodes += 1
-                if let replicas = try? await client.status().replicas { report.replicas = max(report.replicas ?? 0, replicas) }
-            } else {
+        for node in await ring.holdings(of: ids) {
+            guard let present = node.present else {
                 report.unreachableNodes.append(node.address)
+                continue
             }
+            for (i, p) in present.enumerated() where p { copies[i] += 1 }
+            report.nodes += 1
+            if let replicas = node.replicas { report.replicas = max(report.replicas ?? 0, replicas) }
         }
         report.minReplicas = copies.min() ?? 0
         report.maxReplicas = copies.max() ?? 0

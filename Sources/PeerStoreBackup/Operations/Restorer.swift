@@ -19,7 +19,7 @@ public final class Restorer: Sendable {
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
 
-    public init(client: RingClient, identity: Identity, logger: Logger, fetchWindow: Int = 6, parallelFiles: Int = 16,
+    public init(client: any RingAccess, identity: Identity, logger: Logger, fetchWindow: Int = 6, parallelFiles: Int = 16,
                 progress: TransferProgress? = nil, heads: HeadMemory? = nil) {
         self.progress = progress
         self.catalog = SnapshotCatalog(client: client, identity: identity, heads: heads)

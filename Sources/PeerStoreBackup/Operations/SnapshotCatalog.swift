@@ -4,14 +4,14 @@ import PeerStoreWire
 
 /// Reads and moves a device's head, and walks its snapshot history.
 public struct SnapshotCatalog: Sendable {
-    public let client: RingClient
+    public let client: any RingAccess
     public let identity: Identity
     public let fetcher: BlockFetcher
     /// The newest head seq seen per device, if this client keeps it (the client home does): a head older than that is
     /// refused.
     public let heads: HeadMemory?
 
-    public init(client: RingClient, identity: Identity, heads: HeadMemory? = nil) {
+    public init(client: any RingAccess, identity: Identity, heads: HeadMemory? = nil) {
         self.client = client
         self.identity = identity
         self.fetcher = BlockFetcher(client: client)

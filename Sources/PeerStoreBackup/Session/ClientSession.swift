@@ -38,7 +38,7 @@ public struct ClientSession: Sendable {
     public var heads: HeadMemory { HeadMemory(home: home) }
 
     /// The snapshot catalog of `identity` on `ring`, checked against the head memory.
-    public func catalog(_ ring: RingClient, _ identity: Identity) -> SnapshotCatalog {
+    public func catalog(_ ring: any RingAccess, _ identity: Identity) -> SnapshotCatalog {
         SnapshotCatalog(client: ring, identity: identity, heads: heads)
     }
 

@@ -6,11 +6,11 @@ import PeerStoreWire
 /// their tag under the chunk key (`ChunkBlock.open`). A copy that fails its check, or a holder that reports its copy
 /// damaged, costs only that copy: the other holders are asked in turn before the block counts as lost.
 public struct BlockFetcher: Sendable {
-    public let client: RingClient
+    public let client: any RingAccess
     /// Holders asked for one block before it counts as corrupt (each after the previous one's copy failed its check).
     let maxHolders = 8
 
-    public init(client: RingClient) {
+    public init(client: any RingAccess) {
         self.client = client
     }
 

@@ -1,0 +1,32 @@
+import ChordRing
+import PeerStoreModel
+
+/// What the client's operations need of the ring: blocks by id (from any holder but those a caller found bad),
+/// have-blocks, signed records with compare-and-swap, and, for `check`, what every node holds. `RingClient` is the
+/// real one; `InMemoryRing` (PeerStoreTestKit) runs backup and restore in-process, with faults on request.
+public protocol RingAccess: BlockSink {
+    /// The block's bytes from a holder not in `excluding` and which holder sent them, or nil if no holder has it.
+    func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)?
+    /// Stores a record; with `expectedSeq`, only over that seq (compare-and-swap).
+    @discardableResult
+    func putRecord(_ record: SignedRecord, expectedSeq: UInt64?) async throws -> Bool
+    /// The newest record under `key`, or nil.
+    func getRecord(key: Identifier) async throws -> SignedRecord?
+    /// For every node of the ring: which of `ids` it holds (nil if it did not answer) and its replica count.
+    func holdings(of ids: [Identifier]) async -> [NodeHolding]
+}
+
+/// One node's answer to `holdings(of:)`.
+public struct NodeHolding: Sendable {
+    public var address: String
+    /// Per id asked, whether the node holds it; nil when the node did not answer.
+    public var present: [Bool]?
+    /// The node's `-replicas`, when it says.
+    public var replicas: Int?
+
+    public init(address: String, present: [Bool]?, replicas: Int?) {
+        self.address = address
+        self.present = present
+        self.replicas = replicas
+    }
+}

@@ -1,0 +1,106 @@
+import ChordRing
+import PeerStoreBackup
+import PeerStoreModel
+import PeerStoreWire
+
+/// A ring in memory for in-process tests of backup, restore and the catalog: one holder that checks block ids and
+/// record rules as a node does and answers with the wire's errors, plus faults on request (a block missing, a block
+/// served damaged, the next head update lost to another writer, a slow node).
+public actor InMemoryRing: RingAccess {
+    /// The one holder's ring id.
+    public nonisolated let nodeID = BlockID.of(Array("in-memory ring".utf8))
+    private var blocks: [Identifier: [UInt8]] = [:]
+    private var records: [Identifier: SignedRecord] = [:]
+    private var missing: Set<Identifier> = []
+    private var damaged: Set<Identifier> = []
+    private var loseNextRecordPut = false
+    private var delay: Duration = .zero
+    /// Counts of what was asked, for tests that check what an operation did.
+    public private(set) var puts = 0
+    public private(set) var gets = 0
+
+    public init() {}
+
+    // MARK: Faults
+
+    /// The block is not there (as if lost on every holder), until `restore`.
+    public func hide(_ id: Identifier) { missing.insert(id) }
+    /// The block is served with one byte flipped (as a holder whose disk went bad).
+    public func damage(_ id: Identifier) { damaged.insert(id) }
+    /// The next record put fails its compare-and-swap, as when another backup of the device moved the head first.
+    public func loseNextRecordUpdate() { loseNextRecordPut = true }
+    /// Every answer waits this long first (a slow node).
+    public func slowDown(by delay: Duration) { self.delay = delay }
+    /// Undoes `hide` and `damage`.
+    public func restore(_ id: Identifier) {
+        missing.remove(id)
+        damaged.remove(id)
+    }
+
+    // MARK: Looking in
+
+    public var blockIDs: [Identifier] { Array(blocks.keys) }
+    public func bytes(of id: Identifier) -> [UInt8]? { blocks[id] }
+
+    // MARK: RingAccess
+
+    public func haveBlocks(_ ids: [Identifier]) async throws -> [Bool] {
+        try await wait()
+        return ids.map { blocks[$0] != nil && !missing.contains($0) }
+    }
+
+    @discardableResult
+    public func putBlock(id: Identifier, bytes: [UInt8]) async throws -> Bool {
+        try await wait()
+        guard BlockID.of(bytes) == id else { throw WireError(.idMismatch, "block bytes do not hash to \(id.shortHex())") }
+        puts += 1
+        missing.remove(id)
+        damaged.remove(id)
+        return blocks.updateValue(bytes, forKey: id) == nil
+    }
+
+    public func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)? {
+        try await wait()
+        gets += 1
+        guard !excluding.contains(nodeID), !missing.contains(id), var bytes = blocks[id] else { return nil }
+        if damaged.contains(id), !bytes.isEmpty { bytes[bytes.count / 2] ^= 0xff }
+        return (bytes, nodeID)
+    }
+
+    @discardableResult
+    public func putRecord(_ record: SignedRecord, expectedSeq: UInt64?) async throws -> Bool {
+        try await wait()
+        if loseNextRecordPut {
+            loseNextRecordPut = false
+            throw WireError(.casFailed, "record changed meanwhile (an injected lost update)")
+        }
+        switch RecordRules.decide(new: record, stored: records[record.key], expectedSeq: expectedSeq) {
+        case .store:
+            records[record.key] = record
+            return true
+        case .refresh:
+            return false
+        case .reject(let error):
+            let code: WireError.Code = switch error.code {
+            case .casFailed: .casFailed
+            case .staleRecord: .staleRecord
+            case .badRecord: .badRecord
+            }
+            throw WireError(code, error.message)
+        }
+    }
+
+    public func getRecord(key: Identifier) async throws -> SignedRecord? {
+        try await wait()
+        return records[key]
+    }
+
+    public func holdings(of ids: [Identifier]) async -> [NodeHolding] {
+        let present = ids.map { blocks[$0] != nil && !missing.contains($0) }
+        return [NodeHolding(address: "in-memory", present: present, replicas: 1)]
+    }
+
+    private func wait() async throws {
+        if delay > .zero { try await Task.sleep(for: delay) }
+    }
+}

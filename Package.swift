@@ -29,6 +29,7 @@ let package = Package(
 
         // Libraries, lowest first
         .target(name: "PeerStoreCrypto", dependencies: ["CSodium"]),
+        .target(name: "PeerStoreConcurrency"),
         .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "BlockStore",
@@ -50,7 +51,7 @@ let package = Package(
         .target(
             name: "PeerStoreNode",
             dependencies: [
-                "PeerStoreWire", "BlockStore", "ChordRing", "PeerStoreCrypto",
+                "PeerStoreWire", "BlockStore", "ChordRing", "PeerStoreCrypto", "PeerStoreConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -60,7 +61,7 @@ let package = Package(
         .target(
             name: "PeerStoreBackup",
             dependencies: [
-                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing", "CLZ4",
+                "PeerStoreWire", "PeerStoreCrypto", "BlockStore", "ChordRing", "CLZ4", "PeerStoreConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,6 +101,7 @@ let package = Package(
 
         // Tests: one target per library, plus end-to-end tests against real processes
         .testTarget(name: "PeerStoreCryptoTests", dependencies: ["PeerStoreCrypto"]),
+        .testTarget(name: "PeerStoreConcurrencyTests", dependencies: ["PeerStoreConcurrency"]),
         .testTarget(name: "ChordRingTests", dependencies: ["ChordRing", "PeerStoreTestKit"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "PeerStoreCrypto", "PeerStoreTestKit"]),
         .testTarget(

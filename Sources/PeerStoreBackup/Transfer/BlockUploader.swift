@@ -107,6 +107,7 @@ public actor BlockUploader {
             stats.bytesSent += sent
             return true
         }
+        TransferMetrics.sent(blocks: stats.blocksSent, bytes: stats.bytesSent)
         return stats
     }
 }

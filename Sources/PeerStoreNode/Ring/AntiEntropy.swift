@@ -1,6 +1,7 @@
 import BlockStore
 import ChordRing
 import Logging
+import Metrics
 import NIOCore
 import PeerStoreConcurrency
 import PeerStoreWire
@@ -29,7 +30,9 @@ public struct AntiEntropy: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             if Task.isCancelled { return }
+            let started = ContinuousClock.now
             let copied = await round()
+            RepairMetrics.round(copies: copied, after: ContinuousClock.now - started)
             if copied > 0 { logger.info("anti-entropy restored replicas", metadata: ["copies": "\(copied)"]) }
         }
     }
@@ -75,6 +78,7 @@ public struct AntiEntropy: Sendable {
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
             }
         }
+        RepairMetrics.handOff(copies: copied)
         logger.info("handed the range on before leaving", metadata: ["successors": "\(successors.count)", "blocks": "\(copied)"])
         return copied
     }

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // C shims
@@ -29,6 +30,7 @@ let package = Package(
 
         // Libraries, lowest first
         .target(name: "PeerStoreCrypto", dependencies: ["CSodium"]),
+        .target(name: "PeerStoreConcurrency"),
         .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Value types shared by the node, the wire and the client: block ids, signed records and their rules.
         .target(
@@ -40,6 +42,7 @@ let package = Package(
                 "PeerStoreModel", "PeerStoreCrypto", "ChordRing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .target(
             name: "PeerStoreWire",
@@ -50,24 +53,27 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .target(
             name: "PeerStoreNode",
             dependencies: [
-                "PeerStoreWire", "BlockStore", "PeerStoreModel", "ChordRing", "PeerStoreCrypto",
+                "PeerStoreWire", "BlockStore", "PeerStoreModel", "ChordRing", "PeerStoreCrypto", "PeerStoreConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .target(
             name: "PeerStoreBackup",
             dependencies: [
-                "PeerStoreWire", "PeerStoreCrypto", "PeerStoreModel", "ChordRing", "CLZ4",
+                "PeerStoreWire", "PeerStoreCrypto", "PeerStoreModel", "ChordRing", "CLZ4", "PeerStoreConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .target(
             name: "PeerStoreTestKit",
@@ -107,10 +113,15 @@ let package = Package(
 
         // Tests: one target per library, plus end-to-end tests against real processes
         .testTarget(name: "PeerStoreCryptoTests", dependencies: ["PeerStoreCrypto"]),
+        .testTarget(name: "PeerStoreConcurrencyTests", dependencies: ["PeerStoreConcurrency"]),
         .testTarget(name: "ChordRingTests", dependencies: ["ChordRing", "PeerStoreTestKit"]),
         .testTarget(name: "PeerStoreModelTests", dependencies: ["PeerStoreModel", "PeerStoreCrypto"]),
         .testTarget(
-            name: "BlockStoreTests", dependencies: ["BlockStore", "PeerStoreModel", "PeerStoreCrypto", "PeerStoreTestKit"]),
+            name: "BlockStoreTests",
+            dependencies: [
+                "BlockStore", "PeerStoreModel", "PeerStoreCrypto", "PeerStoreTestKit",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
         .testTarget(
             name: "PeerStoreWireTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import ChordRing
+import Metrics
 import Foundation
 import Logging
 import PeerStoreModel
@@ -36,6 +37,7 @@ public final class BlockStore: @unchecked Sendable {
     public let path: String
     public let settings: BlockStoreSettings
     private let logger: Logger
+    private let metrics: StoreMetrics
     private let lock: DataPathLock
     private let segmentsPath: String
 
@@ -58,11 +60,14 @@ public final class BlockStore: @unchecked Sendable {
     private var current: SegmentFile
     private var currentOffset: Int
 
-    /// Opens (creating if needed) the store in `path`, locking it against a second process.
-    public init(path: String, settings: BlockStoreSettings = .init(), logger: Logger = Logger(label: "peerstore.blockstore")) throws {
+    /// Opens (creating if needed) the store in `path`, locking it against a second process. Counters and timers go to
+    /// `metrics` (by default the process's bootstrapped backend).
+    public init(path: String, settings: BlockStoreSettings = .init(), logger: Logger = Logger(label: "peerstore.blockstore"),
+                metrics: any MetricsFactory = MetricsSystem.factory) throws {
         self.path = path
         self.settings = settings
         self.logger = logger
+        self.metrics = StoreMetrics(factory: metrics)
         self.segmentsPath = path + "/segments"
         do {
             try FileManager.default.createDirectory(atPath: segmentsPath, withIntermediateDirectories: true)
@@ -103,9 +108,16 @@ public final class BlockStore: @unchecked Sendable {
         guard BlockID.of(bytes) == id else {
             throw BlockStoreError(.idMismatch, "block id does not match the BLAKE2b-256 of its bytes")
         }
-        return try await withCheckedThrowingContinuation { continuation in
+        let started = ContinuousClock.now
+        let outcome = try await withCheckedThrowingContinuation { continuation in
             enqueue(.block(id, bytes, continuation))
         }
+        if outcome == .stored {
+            metrics.puts.increment()
+            metrics.bytesIn.increment(by: bytes.count)
+            metrics.putDuration.record(duration: ContinuousClock.now - started)
+        }
+        return outcome
     }
 
     /// The block's bytes, verified against its id; nil if absent. A block that fails its hash is dropped from the
@@ -131,6 +143,8 @@ public final class BlockStore: @unchecked Sendable {
             logger.error("block failed its hash on read; dropped", metadata: ["block": "\(id)"])
             throw BlockStoreError(.corruptBlock, "stored block \(id.shortHex()) is corrupt on disk and was dropped")
         }
+        metrics.gets.increment()
+        metrics.bytesOut.increment(by: bytes.count)
         return bytes
     }
 

@@ -1,6 +1,7 @@
 import ChordRing
 import Foundation
 import Logging
+import PeerStoreConcurrency
 import PeerStoreCrypto
 import PeerStoreWire
 
@@ -243,24 +244,15 @@ public final class Restorer: Sendable {
     /// The trees `folders` name, in order, fetched up to `parallelFiles` at once; a missing or corrupt one is a failure.
     private func fetchTrees(_ folders: [(Identifier, String)]) async throws -> [Result<Tree, BackupError>] {
         var results = [Result<Tree, BackupError>?](repeating: nil, count: folders.count)
-        try await withThrowingTaskGroup(of: (Int, Result<Tree, BackupError>).self) { group in
-            var next = 0
-            func start() {
-                let (i, (id, display)) = (next, folders[next])
-                next += 1
-                group.addTask {
-                    do {
-                        return (i, .success(try await self.catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")))
-                    } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
-                        return (i, .failure(error))
-                    }
-                }
+        try await forEachConcurrently(folders.enumerated(), limit: parallelFiles) { (i, folder) -> (Int, Result<Tree, BackupError>) in
+            let (id, display) = folder
+            do {
+                return (i, .success(try await self.catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")))
+            } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+                return (i, .failure(error))
             }
-            while next < min(parallelFiles, folders.count) { start() }
-            while let (i, result) = try await group.next() {
-                results[i] = result
-                if next < folders.count { start() }
-            }
+        } onResult: { (i, result) in
+            results[i] = result
         }
         return results.map { $0! }
     }
@@ -270,35 +262,22 @@ public final class Restorer: Sendable {
     private func restoreFiles(_ files: AsyncStream<FileJob>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
         var restored = Set<String>()
         var summary = RestoreSummary()
-        try await withThrowingTaskGroup(of: (TreeEntry, String, BackupError?).self) { group in
-            func take(_ done: (TreeEntry, String, BackupError?)) {
-                let (entry, shown, error) = done
-                if let error {
-                    summary.failed.append("\(shown): \(error.message)")
-                } else {
-                    restored.insert(shown)
-                    summary.files += 1
-                    summary.bytes += entry.size
-                    progress?.fileDone()
-                }
+        try await forEachConcurrently(files, limit: parallelFiles) { job -> (TreeEntry, String, BackupError?) in
+            do {
+                try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
+                return (job.entry, job.shown, nil)
+            } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+                return (job.entry, job.shown, error)
             }
-            var running = 0
-            for await job in files {
-                if running >= parallelFiles, let done = try await group.next() {
-                    take(done)
-                    running -= 1
-                }
-                group.addTask {
-                    do {
-                        try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
-                        return (job.entry, job.shown, nil)
-                    } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
-                        return (job.entry, job.shown, error)
-                    }
-                }
-                running += 1
+        } onResult: { (entry, shown, error) in
+            if let error {
+                summary.failed.append("\(shown): \(error.message)")
+            } else {
+                restored.insert(shown)
+                summary.files += 1
+                summary.bytes += entry.size
+                progress?.fileDone()
             }
-            while let done = try await group.next() { take(done) }
         }
         return (restored, summary)
     }

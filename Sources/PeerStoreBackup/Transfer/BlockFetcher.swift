@@ -38,9 +38,13 @@ public struct BlockFetcher: Sendable {
     /// Asks the holders of `id` one after another until one's copy passes `check`.
     private func verified(_ id: Identifier, what: String, _ check: ([UInt8]) throws -> [UInt8]) async throws -> [UInt8] {
         let client = self.client
-        return try await Self.firstIntact(id, what: what, maxHolders: maxHolders, from: {
-            try await client.getBlock(id: id, excluding: $0)
+        let bytes = try await Self.firstIntact(id, what: what, maxHolders: maxHolders, from: {
+            let got = try await client.getBlock(id: id, excluding: $0)
+            if let got { TransferMetrics.received(bytes: got.bytes.count) }
+            return got
         }, check)
+        TransferMetrics.fetched()
+        return bytes
     }
 
     /// The first copy of `id` that `source` gives (asked again without each holder whose copy failed) and that passes

@@ -1,4 +1,5 @@
 import ChordRing
+import PeerStoreConcurrency
 import PeerStoreWire
 
 /// Sends blocks to the ring in windows: a window's ids are asked in one have-blocks request and only the missing
@@ -23,7 +24,7 @@ public actor BlockUploader {
     public struct Settings: Sendable {
         /// A window is sent when it holds this many bytes or blocks.
         public var windowBytes = 8 << 20
-        public var windowBlocks = 1024
+        public var windowBlocks = HaveBlocksBatch.uploadWindow
         /// Windows on the wire before `add` waits for the oldest.
         public var batchesInFlight = 2
         /// Puts in flight per window: at most this many, and no more than `putBytesInFlight` bytes (but at least one).
@@ -96,32 +97,17 @@ public actor BlockUploader {
         let present = try await sink.haveBlocks(batch.map(\.0))
         let missing = zip(batch, present).filter { !$0.1 }.map(\.0)
         var stats = Stats()
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            var next = 0
-            var puts = 0
-            var bytes = 0
-            // Small blocks: many in flight, so that each of the node's syncs covers many; large ones: a few MiB.
-            func startWhileRoom() {
-                while next < missing.count && (puts == 0 || (puts < settings.putsInFlight && bytes < settings.putBytesInFlight)) {
-                    let (id, block) = missing[next]
-                    next += 1
-                    puts += 1
-                    bytes += block.count
-                    group.addTask {
-                        try await sink.putBlock(id: id, bytes: block)
-                        return block.count
-                    }
-                }
-            }
-            startWhileRoom()
-            while let sent = try await group.next() {
-                stats.blocksSent += 1
-                stats.bytesSent += sent
-                puts -= 1
-                bytes -= sent
-                startWhileRoom()
-            }
+        // Small blocks: many in flight, so that each of the node's syncs covers many; large ones: a few MiB.
+        let limit = ConcurrencyLimit(tasks: settings.putsInFlight, weightLimit: settings.putBytesInFlight)
+        try await forEachConcurrently(missing, limit: limit, weight: { $0.1.count }) { (id, block) in
+            try await sink.putBlock(id: id, bytes: block)
+            return block.count
+        } continueAfter: { sent in
+            stats.blocksSent += 1
+            stats.bytesSent += sent
+            return true
         }
+        TransferMetrics.sent(blocks: stats.blocksSent, bytes: stats.bytesSent)
         return stats
     }
 }

@@ -1,7 +1,9 @@
 import BlockStore
 import ChordRing
 import Logging
+import Metrics
 import NIOCore
+import PeerStoreConcurrency
 import PeerStoreWire
 
 /// Repairs replicas without anyone asking: every round, a node takes the blocks and records of the range it owns,
@@ -28,7 +30,9 @@ public struct AntiEntropy: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             if Task.isCancelled { return }
+            let started = ContinuousClock.now
             let copied = await round()
+            RepairMetrics.round(copies: copied, after: ContinuousClock.now - started)
             if copied > 0 { logger.info("anti-entropy restored replicas", metadata: ["copies": "\(copied)"]) }
         }
     }
@@ -74,6 +78,7 @@ public struct AntiEntropy: Sendable {
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
             }
         }
+        RepairMetrics.handOff(copies: copied)
         logger.info("handed the range on before leaving", metadata: ["successors": "\(successors.count)", "blocks": "\(copied)"])
         return copied
     }
@@ -103,7 +108,7 @@ public struct AntiEntropy: Sendable {
         var missing: [Identifier] = []
         var start = 0
         while start < ids.count {
-            let batch = Array(ids[start..<min(ids.count, start + 4096)])
+            let batch = Array(ids[start..<min(ids.count, start + HaveBlocksBatch.repair)])
             start += batch.count
             guard case .haveBlocksResult(let present)? = try? await replicator.transport.request(
                 .haveBlocks(ids: batch), to: target.address, key: target.key), present.count == batch.count
@@ -116,24 +121,16 @@ public struct AntiEntropy: Sendable {
     private func copy(_ ids: [Identifier], to target: NodeIdentity, until deadline: ContinuousClock.Instant? = nil) async -> Int {
         let store = self.store
         let transport = replicator.transport
-        return await withTaskGroup(of: Bool.self) { group in
-            var next = 0
-            var done = 0
-            func start() {
-                let id = ids[next]
-                next += 1
-                group.addTask {
-                    guard let bytes = try? store.get(id: id) else { return false }
-                    let put = WireMessage.putBlock(id: id, bytes: ByteBuffer(bytes: bytes))
-                    return (try? await transport.request(.placedPut(role: .replica, put: put), to: target.address, key: target.key)) != nil
-                }
-            }
-            while next < min(pace, ids.count) { start() }
-            while let ok = await group.next() {
-                if ok { done += 1 }
-                if next < ids.count, deadline.map({ ContinuousClock.now < $0 }) ?? true { start() }
-            }
-            return done
+        var done = 0
+        // Only cancellation throws here (the node is stopping): the copies counted so far stand.
+        try? await forEachConcurrently(ids, limit: ConcurrencyLimit(tasks: pace)) { id in
+            guard let bytes = try? store.get(id: id) else { return false }
+            let put = WireMessage.putBlock(id: id, bytes: ByteBuffer(bytes: bytes))
+            return (try? await transport.request(.placedPut(role: .replica, put: put), to: target.address, key: target.key)) != nil
+        } continueAfter: { ok in
+            if ok { done += 1 }
+            return deadline.map { ContinuousClock.now < $0 } ?? true
         }
+        return done
     }
 }

@@ -159,7 +159,7 @@ public final class WireClient: Sendable {
         answers.reserveCapacity(ids.count)
         var start = 0
         while start < ids.count {
-            let batch = Array(ids[start..<min(ids.count, start + WireMessageCodec.maxHaveBlocksBatch)])
+            let batch = Array(ids[start..<min(ids.count, start + HaveBlocksBatch.max)])
             guard case .haveBlocksResult(let present) = try await request(.haveBlocks(ids: batch)), present.count == batch.count
             else { throw unexpected("have blocks") }
             answers += present

@@ -100,6 +100,7 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
     private var flushQueued = false
     private var started = false
     private var timeout: Scheduled<Void>?
+    private var handshakeStarted = ContinuousClock.now
     private let settings: SecureChannelSettings
     private let outcome: SecureChannelOutcome
     private let logger: Logger
@@ -131,6 +132,7 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
     private func begin(_ context: ChannelHandlerContext) {
         guard !started else { return }
         started = true
+        handshakeStarted = ContinuousClock.now
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         timeout = context.eventLoop.scheduleTask(in: settings.handshakeTimeout) {
             let (handler, context) = loopBound.value
@@ -205,6 +207,7 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
 
     private func establish(_ keys: SessionKeys, _ context: ChannelHandlerContext) {
         timeout?.cancel()
+        recordHandshake(succeeded: true)
         sealer = BoxStreamSealer(key: keys.sendKey, nonce: keys.sendNonce)
         opener = BoxStreamOpener(key: keys.receiveKey, nonce: keys.receiveNonce)
         state = .established
@@ -217,8 +220,19 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
         outcome.succeed(keys)
     }
 
+    private func recordHandshake(succeeded: Bool) {
+        guard case .handshaking(let side) = state else { return }
+        let name: String
+        switch side {
+        case .client: name = "client"
+        case .server: name = "server"
+        }
+        HandshakeMetrics.record(side: name, succeeded: succeeded, after: ContinuousClock.now - handshakeStarted)
+    }
+
     private func fail(_ context: ChannelHandlerContext, _ error: Error) {
         guard !isClosed else { return }
+        if case .handshaking = state { recordHandshake(succeeded: false) }
         state = .closed
         timeout?.cancel()
         let remote = context.channel.remoteAddress?.description ?? "?"
@@ -271,6 +285,7 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
 
     public func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
+        recordHandshake(succeeded: false)  // only if it was still handshaking
         outcome.fail(WireError(.connectionClosed, "the connection closed during the handshake"))
         for (_, promise) in queued { promise?.fail(ChannelError.ioOnClosedChannel) }
         queued = []

@@ -148,6 +148,41 @@ struct RequestProcessorTests {
     }
 }
 
+/// The processor with an allow list on a ring of one: every access rule is applied on the one request path.
+@Suite struct ProcessorAccessTests {
+    @Test func placedPutsAndChordFollowThePolicy() async throws {
+        let f = try ProcessorFixture()
+        let allowed = SigningKeyPair().publicKey
+        let logger = Logger(label: "test")
+        let transport = NodeTransport(identity: SigningKeyPair(), networkKey: .openDemo, logger: logger)
+        let ring = RingService(me: f.node, settings: ChordSettings(), transport: transport, logger: logger)
+        await ring.startAlone()
+        let replicator = Replicator(ring: ring, transport: transport, replicas: 2, logger: logger)
+        let processor = RequestProcessor(
+            local: f.processor.local, policy: AccessPolicy(allowedUsers: [allowed]),
+            coordinator: RingCoordinator(replicator: replicator, local: f.processor.local, logger: logger))
+        let stranger = Peer(key: SigningKeyPair().publicKey, kind: .user)
+        let bytes = Array("placed".utf8)
+        let put = WireMessage.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes))
+
+        #expect(errorCode(await processor.handle(.placedPut(role: .replica, put: put), from: stranger)) == .forbidden)
+        #expect(errorCode(await processor.handle(.placedPut(role: .owner, put: put), from: stranger)) == .forbidden)
+        #expect(f.store.stats.blocks == 0)
+        #expect(await processor.handle(.placedPut(role: .replica, put: put), from: Peer(key: allowed, kind: .user))
+            == .putBlockResult(stored: true))
+        #expect(await processor.handle(.placedPut(role: .local, put: .getBlock(id: BlockID.of(bytes))), from: stranger)
+            == .block(bytes: ByteBuffer(bytes: bytes)))
+        let chord = ChordEnvelope(from: f.node, to: f.node, requestID: 1, message: .ping)
+        #expect(errorCode(await processor.handle(.chord(chord), from: Peer(key: allowed, kind: .user))) == .forbidden)
+        guard case .statusResult(let status) = await processor.handle(.status) else {
+            Issue.record("no status")
+            return
+        }
+        #expect(status.replicas == 2 && status.successors == [f.node] && status.blocks == 1)
+        await ring.stop()
+    }
+}
+
 @Suite struct PeerTests {
     @Test func ringIDsAreBoundToKeysAndPeersAreClassified() {
         let keys = SigningKeyPair()

@@ -16,15 +16,14 @@ final class ProcessorFixture {
     let node = NodeIdentity(id: BlockID.of(Array("node".utf8)), address: "127.0.0.1:1")
     let processor: RequestProcessor
 
-    init(placement: (any Placement)? = nil) throws {
+    init() throws {
         dir = try TemporaryDirectory(prefix: "peerstore-processor")
         var settings = BlockStoreSettings()
         settings.syncWrites = false
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         store = try BlockStore(path: dir.sub("data"), settings: settings, logger: logger)
-        processor = RequestProcessor(store: store, placement: placement ?? SingleNodePlacement(node: node), node: node,
-                                     logger: logger)
+        processor = RequestProcessor(local: LocalStore(store: store, node: node, logger: logger))
     }
 
     deinit {
@@ -130,13 +129,58 @@ struct RequestProcessorTests {
         #expect(reply.requestID == 123_456_789 && errorCode(reply.message) == .notFound)
     }
 
-    @Test func idsOwnedByAnotherNodeAreRefusedWithoutStoring() async throws {
-        let other = NodeIdentity(id: BlockID.of(Array("other".utf8)), address: "127.0.0.1:2")
-        let f = try ProcessorFixture(placement: SingleNodePlacement(node: other))
+    @Test func aNodeOutsideItsRingRefusesPutsWithoutStoring() async throws {
+        let f = try ProcessorFixture()
+        let keys = SigningKeyPair()
+        let logger = Logger(label: "test")
+        let transport = NodeTransport(identity: keys, networkKey: .openDemo, logger: logger)
+        let ring = RingService(me: f.node, settings: ChordSettings(), transport: transport, logger: logger)
+        let replicator = Replicator(ring: ring, transport: transport, replicas: 3, logger: logger)
+        let processor = RequestProcessor(
+            local: f.processor.local, coordinator: RingCoordinator(replicator: replicator, local: f.processor.local, logger: logger))
         let bytes: [UInt8] = [4, 5, 6]
-        let reply = await f.handle(.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes)))
-        #expect(errorCode(reply) != nil)
+        let reply = await processor.handle(.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes)))
+        #expect(errorCode(reply) == .notInRing)
+        let record = try SignedRecord(signing: [1], salt: [2], seq: 1, with: Self.keys)
+        #expect(errorCode(await processor.handle(.putRecord(record: record, expectedSeq: nil))) == .notInRing)
         #expect(f.store.stats.blocks == 0)
+        #expect(f.store.record(for: record.key) == nil)
+        await ring.stop()
+    }
+}
+
+/// The processor with an allow list on a ring of one: every access rule is applied on the one request path.
+@Suite struct ProcessorAccessTests {
+    @Test func placedPutsAndChordFollowThePolicy() async throws {
+        let f = try ProcessorFixture()
+        let allowed = SigningKeyPair().publicKey
+        let logger = Logger(label: "test")
+        let transport = NodeTransport(identity: SigningKeyPair(), networkKey: .openDemo, logger: logger)
+        let ring = RingService(me: f.node, settings: ChordSettings(), transport: transport, logger: logger)
+        await ring.startAlone()
+        let replicator = Replicator(ring: ring, transport: transport, replicas: 2, logger: logger)
+        let processor = RequestProcessor(
+            local: f.processor.local, policy: AccessPolicy(allowedUsers: [allowed]),
+            coordinator: RingCoordinator(replicator: replicator, local: f.processor.local, logger: logger))
+        let stranger = Peer(key: SigningKeyPair().publicKey, kind: .user)
+        let bytes = Array("placed".utf8)
+        let put = WireMessage.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes))
+
+        #expect(errorCode(await processor.handle(.placedPut(role: .replica, put: put), from: stranger)) == .forbidden)
+        #expect(errorCode(await processor.handle(.placedPut(role: .owner, put: put), from: stranger)) == .forbidden)
+        #expect(f.store.stats.blocks == 0)
+        #expect(await processor.handle(.placedPut(role: .replica, put: put), from: Peer(key: allowed, kind: .user))
+            == .putBlockResult(stored: true))
+        #expect(await processor.handle(.placedPut(role: .local, put: .getBlock(id: BlockID.of(bytes))), from: stranger)
+            == .block(bytes: ByteBuffer(bytes: bytes)))
+        let chord = ChordEnvelope(from: f.node, to: f.node, requestID: 1, message: .ping)
+        #expect(errorCode(await processor.handle(.chord(chord), from: Peer(key: allowed, kind: .user))) == .forbidden)
+        guard case .statusResult(let status) = await processor.handle(.status) else {
+            Issue.record("no status")
+            return
+        }
+        #expect(status.replicas == 2 && status.successors == [f.node] && status.blocks == 1)
+        await ring.stop()
     }
 }
 
@@ -159,8 +203,8 @@ struct RequestProcessorTests {
         defer { store.close() }
         let allowed = SigningKeyPair().publicKey
         let node = NodeIdentity(id: BlockID.of(Array("n".utf8)), address: "x")
-        let processor = RequestProcessor(store: store, placement: SingleNodePlacement(node: node), node: node,
-                                         allowedUsers: [allowed], logger: Logger(label: "test"))
+        let processor = RequestProcessor(local: LocalStore(store: store, node: node, logger: Logger(label: "test")),
+                                         policy: AccessPolicy(allowedUsers: [allowed]))
         let bytes = Array("data".utf8)
         let put = WireMessage.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes))
         let stranger = Peer(key: SigningKeyPair().publicKey, kind: .user)

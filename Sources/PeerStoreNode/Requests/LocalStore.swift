@@ -1,0 +1,63 @@
+import BlockStore
+import ChordRing
+import Logging
+import NIOCore
+import PeerStoreWire
+
+/// Answers what this node's own store does (blocks, have-blocks, records, range listings, status), without the ring
+/// and without access checks: the caller has decided the request may run here.
+public struct LocalStore: Sendable {
+    public let store: BlockStore
+    public let node: NodeIdentity
+    let logger: Logger
+
+    public init(store: BlockStore, node: NodeIdentity, logger: Logger) {
+        self.store = store
+        self.node = node
+        self.logger = logger
+    }
+
+    /// Answers one storage request from the store; anything else is not a storage request and is refused.
+    public func handle(_ request: WireMessage) async -> WireMessage {
+        do {
+            switch request {
+            case .putBlock(let id, let bytes):
+                let outcome = try await store.put(id: id, bytes: Array(bytes.readableBytesView))
+                return .putBlockResult(stored: outcome == .stored)
+            case .getBlock(let id):
+                guard let bytes = try store.get(id: id) else {
+                    return .error(WireError(.notFound, "block \(id.shortHex()) is not stored here"))
+                }
+                return .block(bytes: ByteBuffer(bytes: bytes))
+            case .haveBlocks(let ids):
+                return .haveBlocksResult(present: store.contains(ids))
+            case .rangeBlocks(let start, let end):
+                let ids = store.blockIDs().filter { $0.isBetweenRightInclusive(start, end) }
+                    .sorted { start.distance(to: $0) < start.distance(to: $1) }
+                return .rangeBlocksResult(ids: Array(ids.prefix(WireMessageCodec.maxHaveBlocksBatch)))
+            case .putRecord(let record, let expectedSeq):
+                let outcome = try await store.put(record: record, expectedSeq: expectedSeq)
+                return .putRecordResult(stored: outcome == .stored)
+            case .getRecord(let key):
+                return .recordResult(record: store.record(for: key))
+            default:
+                return .error(WireError(.unexpectedResponse, "a \(request.type) message is not a storage request"))
+            }
+        } catch let error as BlockStoreError {
+            return .error(WireError(error))
+        } catch let error as WireError {
+            return .error(error)
+        } catch {
+            logger.error("request failed", metadata: ["error": "\(error)"])
+            return .error(WireError(.internalError, "internal error: \(error)"))
+        }
+    }
+
+    /// This node's status: its store's counts and where it stands on the ring.
+    public func status(_ position: RingPosition) -> WireMessage {
+        let stats = store.stats
+        return .statusResult(NodeStatus(node: node, predecessor: position.predecessor, successors: position.successors,
+                                        blocks: UInt64(stats.blocks), bytes: UInt64(stats.blockBytes),
+                                        replicas: position.replicas))
+    }
+}

@@ -1,0 +1,75 @@
+import BlockStore
+import ChordRing
+import Logging
+import PeerStoreWire
+
+/// Answers one request of wire v1. Knows nothing of sockets. Every request takes one path: the access policy decides
+/// whether the peer may make it, the ring coordinator (on a live ring) routes it, the local store answers it.
+/// Without a coordinator the node answers from its own store alone, as a ring of one would.
+public struct RequestProcessor: Sendable {
+    public let local: LocalStore
+    public let policy: AccessPolicy
+    /// The live ring this node takes part in, if any.
+    public let coordinator: RingCoordinator?
+
+    public init(local: LocalStore, policy: AccessPolicy = AccessPolicy(), coordinator: RingCoordinator? = nil) {
+        self.local = local
+        self.policy = policy
+        self.coordinator = coordinator
+    }
+
+    public var node: NodeIdentity { local.node }
+    public var store: BlockStore { local.store }
+
+    public func handle(_ envelope: Envelope, from peer: Peer = Peer(key: nil, kind: .user)) async -> Envelope {
+        Envelope(requestID: envelope.requestID, message: await handle(envelope.message, from: peer))
+    }
+
+    /// Who a proved key belongs to: a node if the ring reached it itself, a user otherwise. The ring is asked only when
+    /// the policy tells nodes from users.
+    public func peer(for key: [UInt8]?) async -> Peer {
+        let members = policy.distinguishesNodes ? await coordinator?.ring.knownNodes ?? [] : []
+        return Peer.classify(key: key, ringMembers: members.union([node.id]))
+    }
+
+    public func handle(_ message: WireMessage, from peer: Peer = Peer(key: nil, kind: .user)) async -> WireMessage {
+        switch message {
+        case .ping:
+            return .pong(nodeID: node.id)
+        case .putBlock, .putRecord:
+            guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.put(message)
+        case .placedPut(let role, let put):
+            guard await mayPlace(put, from: peer) else { return .error(AccessPolicy.placeRefused) }
+            if role == .owner, let coordinator { return await coordinator.storeAsOwner(put) }
+            return await local.handle(put)  // a replica's copy, or a read answered from this store only
+        case .getBlock(let id):
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.readBlock(id)
+        case .getRecord(let key):
+            guard let coordinator else { return await local.handle(message) }
+            return .recordResult(record: await coordinator.newestRecord(key))
+        case .haveBlocks, .rangeBlocks:
+            return await local.handle(message)
+        case .chord(let envelope):
+            guard let coordinator else { return .error(WireError(.internalError, "this node does not run a ring")) }
+            guard policy.mayTakePartInRing(peer) else { return .error(AccessPolicy.ringRefused) }
+            return .chordReply(await coordinator.ring.handle(envelope, provedKey: peer.key))
+        case .status:
+            return local.status(await coordinator?.position() ?? .alone(node))
+        case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
+            .rangeBlocksResult, .error:
+            return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
+        }
+    }
+
+    /// The policy's answer for a placed request, asking the ring when it depends on membership.
+    private func mayPlace(_ put: WireMessage, from peer: Peer) async -> Bool {
+        switch policy.placement(of: put, from: peer) {
+        case .allowed: true
+        case .refused: false
+        case .ifRingMember(let id): await coordinator?.ring.isMember(id) ?? false
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import BlockStore
+import ChordRing
+import NIOCore
+import PeerStoreModel
+import PeerStoreWire
+
+extension RingCoordinator {
+    /// A block read on a live ring: from this node's store; else from the other holders. A copy here that fails its
+    /// hash is dropped by the store and replaced at once by a holder's intact copy (read repair), so the damage costs
+    /// neither this read nor the replica count.
+    public func readBlock(_ id: Identifier) async -> WireMessage {
+        var damaged: BlockStoreError?
+        do {
+            if let bytes = try local.store.get(id: id) { return .block(bytes: ByteBuffer(bytes: bytes)) }
+        } catch let error as BlockStoreError {
+            guard error.code == .corruptBlock else { return .error(WireError(error)) }
+            damaged = error
+        } catch {
+            return .error(WireError(.internalError, "internal error: \(error)"))
+        }
+        let reply = await replicator.ask(.getBlock(id: id), about: id) {
+            if case .block(let bytes) = $0 { BlockID.of(Array(bytes.readableBytesView)) == id } else { false }
+        }
+        guard case .block(let bytes)? = reply else {
+            if let damaged { return .error(WireError(damaged)) }
+            return .error(WireError(.notFound, "block \(id.shortHex()) is not stored on the ring"))
+        }
+        if damaged != nil {
+            do {
+                try await local.store.put(id: id, bytes: Array(bytes.readableBytesView))
+                logger.warning("a damaged block was replaced from a replica", metadata: ["block": "\(id)"])
+            } catch {
+                logger.error("a damaged block could not be replaced", metadata: ["block": "\(id)", "error": "\(error)"])
+            }
+        }
+        return .block(bytes: bytes)
+    }
+
+    /// Every holder may have another version of a record: asks them all, takes the highest seq, and writes it back to
+    /// any holder (this node included) that answered with an older one or none (read repair).
+    public func newestRecord(_ key: Identifier) async -> SignedRecord? {
+        let own = local.store.record(for: key)
+        var answers: [(holder: NodeIdentity, seq: UInt64?)] = []
+        var best = own
+        for holder in await replicator.holders(of: key) where holder.id != node.id {
+            guard let reply = try? await replicator.transport.request(
+                .placedPut(role: .local, put: .getRecord(key: key)), to: holder.address, key: holder.key),
+                case .recordResult(let answer) = reply
+            else { continue }  // no answer: nothing to repair there now
+            let r = answer.flatMap { $0.hasValidSignature && $0.key == key ? $0 : nil }
+            answers.append((holder, r?.seq))
+            if let r, r.seq > (best?.seq ?? 0) { best = r }
+        }
+        guard let best else { return nil }
+        if (own?.seq ?? 0) < best.seq {
+            _ = await local.handle(.putRecord(record: best, expectedSeq: nil))
+        }
+        for (holder, seq) in answers where (seq ?? 0) < best.seq {
+            logger.debug("read repair of a stale record replica", metadata: ["holder": "\(holder.address)"])
+            _ = try? await replicator.transport.request(
+                .placedPut(role: .replica, put: .putRecord(record: best, expectedSeq: nil)), to: holder.address, key: holder.key)
+        }
+        return best
+    }
+}

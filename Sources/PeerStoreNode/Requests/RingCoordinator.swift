@@ -1,0 +1,65 @@
+import ChordRing
+import Logging
+import PeerStoreWire
+
+/// What a node does for the ring around a request: a put goes to its owner, which stores it and copies it to the
+/// replicas; a read that misses here asks the other holders (see `RingCoordinator+ReadRepair`). A node that has not
+/// joined its ring refuses puts.
+public struct RingCoordinator: Sendable {
+    public let replicator: Replicator
+    public let local: LocalStore
+    let logger: Logger
+
+    public init(replicator: Replicator, local: LocalStore, logger: Logger) {
+        self.replicator = replicator
+        self.local = local
+        self.logger = logger
+    }
+
+    public var ring: RingService { replicator.ring }
+    var node: NodeIdentity { local.node }
+
+    /// Where this node stands, for a status reply.
+    public func position() async -> RingPosition {
+        RingPosition(predecessor: await ring.predecessor, successors: await ring.successors, replicas: replicator.replicas)
+    }
+
+    /// A put from a client: stored here as owner, or forwarded to the owner; kept here if the owner cannot be reached.
+    public func put(_ put: WireMessage) async -> WireMessage {
+        guard await ring.isJoined else {
+            return .error(WireError(
+                .notInRing, "the node at \(node.address) has not joined its ring (its log says why) and stores nothing until it has: use another node"))
+        }
+        let id: Identifier
+        switch put {
+        case .putBlock(let blockID, _): id = blockID
+        case .putRecord(let record, _): id = record.key
+        default: return await local.handle(put)
+        }
+        if await ring.owns(id) { return await storeAsOwner(put) }
+        if let owner = await ring.owner(of: id), owner.id != node.id {
+            do {
+                return try await replicator.forward(put, to: owner)
+            } catch let error as WireError where error.isAnswer {
+                return .error(error)  // the owner decided (a lost compare-and-swap, a bad record): that is the answer
+            } catch {
+                logger.warning("the owner did not take a put; keeping it here", metadata: ["owner": "\(owner.address)"])
+            }
+        }
+        return await storeAsOwner(put)
+    }
+
+    /// Stores locally (with the store's checks), then copies to the replicas before answering. A record this owner has
+    /// never seen (it joined after the record was written) is first brought in from the other holders, so that
+    /// compare-and-swap is decided against the newest version on the ring.
+    public func storeAsOwner(_ put: WireMessage) async -> WireMessage {
+        if case .putRecord(let record, _) = put {
+            // Brings the newest version here first (read repair writes it locally when this node's is older or missing).
+            _ = await newestRecord(record.key)
+        }
+        let stored = await local.handle(put)
+        if case .error = stored { return stored }
+        _ = await replicator.replicate(put)
+        return stored
+    }
+}

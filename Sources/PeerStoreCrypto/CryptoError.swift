@@ -6,6 +6,10 @@ public struct CryptoError: Error, Equatable, CustomStringConvertible, Sendable {
         case invalidInput
         case keyDerivationFailed
         case badSignature
+        /// A secret file could not be written (`SecretFile`).
+        case io
+        /// A folder for secret files can be written by group or others, who could swap files in it.
+        case unsafeFolder
     }
 
     public let code: Code

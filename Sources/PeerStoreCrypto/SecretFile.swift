@@ -3,26 +3,8 @@ import Glibc
 /// Files that hold secrets or decide whom to trust (an identity, a node key, a config, pinned keys): created with mode
 /// 0600 from the first byte, never through a name someone else could have planted, never half-written, and only in a
 /// folder no other user may write to.
+/// Failures are `CryptoError`s with code `io` or `unsafeFolder`, each one line that says what to do.
 public enum SecretFile {
-    /// Why a secret file could not be written or its folder is not safe; `message` is one line that says what to do.
-    public struct Failure: Error, Equatable, CustomStringConvertible, Sendable {
-        public enum Code: String, Sendable {
-            case io
-            /// The folder can be written by group or others, who could swap files in it.
-            case unsafeFolder
-        }
-
-        public let code: Code
-        public let message: String
-
-        public init(_ code: Code, _ message: String) {
-            self.code = code
-            self.message = message
-        }
-
-        public var description: String { message }
-    }
-
     /// Writes `bytes` to `path`: a new file under a random name next to it (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600, so a
     /// planted file or symlink is never opened), fsync, then rename over `path` (a symlink there is replaced, not
     /// followed) and fsync of the folder.
@@ -34,7 +16,7 @@ public enum SecretFile {
             fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd >= 0 || errno != EEXIST { break }
         }
-        guard fd >= 0 else { throw Failure(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CryptoError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
         var ok = fchmod(fd, 0o600) == 0
         ok = ok && bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) == $0.count }
         ok = ok && fsync(fd) == 0
@@ -43,7 +25,7 @@ public enum SecretFile {
         guard ok, rename(tmp, path) == 0 else {
             let why = String(cString: strerror(ok ? errno : failure))
             unlink(tmp)
-            throw Failure(.io, "cannot write \(path): \(why)")
+            throw CryptoError(.io, "cannot write \(path): \(why)")
         }
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let dir = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -60,7 +42,7 @@ public enum SecretFile {
         guard stat(path, &info) == 0 else { return }
         let mode = info.st_mode & 0o7777
         guard mode & 0o022 == 0 else {
-            throw Failure(.unsafeFolder,
+            throw CryptoError(.unsafeFolder,
                           "\(what) \(path) can be written by other users (mode \(String(mode, radix: 8))): run `chmod go-w \(path)` and try again")
         }
     }
@@ -71,7 +53,7 @@ public enum SecretFile {
         for part in path.split(separator: "/") {
             prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
             if mkdir(prefix, 0o700) != 0, errno != EEXIST {
-                throw Failure(.io, "cannot create \(what) \(path): \(String(cString: strerror(errno)))")
+                throw CryptoError(.io, "cannot create \(what) \(path): \(String(cString: strerror(errno)))")
             }
         }
         try checkFolder(path, what: what)

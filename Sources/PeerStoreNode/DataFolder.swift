@@ -6,7 +6,7 @@ public enum DataFolder {
     public static func prepare(_ path: String) throws {
         do {
             try SecretFile.prepareFolder(path, what: "the node's data folder")
-        } catch let failure as SecretFile.Failure {
+        } catch let failure as CryptoError {
             throw NodeError(.io, failure.message)
         }
     }

@@ -24,7 +24,7 @@ public struct NodeKey: Sendable {
         let keys = SigningKeyPair()
         do {
             try SecretFile.write(magic + keys.seed, to: path)
-        } catch let failure as SecretFile.Failure {
+        } catch let failure as CryptoError {
             throw NodeError(.io, failure.message)
         }
         return NodeKey(keys: keys)

@@ -18,14 +18,12 @@ struct ServerCommand: AsyncParsableCommand {
             -addr 0.0.0.0:3001 -advertiseAddr 10.0.0.5:3001.
             Flags take one dash or two.
             """,
-        // No short names at all: swift-argument-parser reads an unknown single-dash word as a cluster of short flags,
-        // and one containing `h` would print the help and exit 0. `-help` is a whole single-dash name, and `main` reads a lone `-h` as `-help`.
+        // No short names: see GoStyleCommandLine.
         helpNames: [.customLong("help", withSingleDash: true), .long])
-
 
     static func main() async {
         Console.ignoreBrokenPipes()
-        await main(CommandLine.arguments.dropFirst().map { $0 == "-h" ? "-help" : $0 })
+        await main(GoStyleCommandLine.arguments)
     }
 
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")

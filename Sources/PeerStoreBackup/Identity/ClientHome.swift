@@ -56,7 +56,7 @@ public struct ClientHome: Sendable {
     public func checkFolder() throws {
         do {
             try SecretFile.checkFolder(path, what: "the client home")
-        } catch let failure as SecretFile.Failure {
+        } catch let failure as CryptoError {
             throw BackupError(.config, failure.message)
         }
     }
@@ -104,7 +104,7 @@ public struct ClientHome: Sendable {
         }
         do {
             try SecretFile.prepareFolder(path, what: "the client home")
-        } catch let failure as SecretFile.Failure {
+        } catch let failure as CryptoError {
             throw BackupError(failure.code == .unsafeFolder ? .config : .identity, failure.message)
         }
         let identity = Identity.generate()
@@ -121,7 +121,7 @@ public struct ClientHome: Sendable {
         try checkFolder()
         do {
             try SecretFile.write(bytes, to: target)
-        } catch let failure as SecretFile.Failure {
+        } catch let failure as CryptoError {
             throw BackupError(.io, failure.message)
         }
     }

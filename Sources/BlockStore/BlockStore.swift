@@ -6,7 +6,7 @@ import PeerStoreModel
 
 /// A durable, content-addressed store of blocks and signed records in one data path.
 ///
-/// Log-structured (DESIGN.md, after Bitcask and Borg's segments): entries are appended to numbered segment files under
+/// Log-structured (docs/formats.md, after Bitcask and Borg's segments): entries are appended to numbered segment files under
 /// `<dataPath>/segments/`; one writer thread takes every put waiting at that moment, appends them, calls fdatasync once
 /// (group commit), and only then updates the in-memory index and acknowledges each put. At start-up the index is rebuilt
 /// by scanning the segments; a torn tail of the newest segment is found (header checksum, payload hash or signature)

@@ -1,6 +1,6 @@
 /// Settings of a block store, with defaults that suit a storage node.
 public struct BlockStoreSettings: Sendable {
-    /// Largest block accepted (DESIGN.md: 8 MiB).
+    /// Largest block accepted (docs/formats.md: 8 MiB).
     public var maxBlockSize: Int = 8 << 20
     /// A segment file is closed and a new one started once it would grow past this size.
     public var maxSegmentSize: Int = 256 << 20

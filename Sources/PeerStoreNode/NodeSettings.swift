@@ -3,7 +3,8 @@ import PeerStoreWire
 
 /// Settings of a storage node, with defaults that work without reading a manual.
 public struct NodeSettings: Sendable {
-    /// Where the node listens. A bare `:PORT` listens on 127.0.0.1 only until the secure channel lands.
+    /// Where the node listens. A bare `:PORT` means 127.0.0.1; other machines need a host they can reach (or a wildcard
+    /// with `advertiseAddress`).
     public var listenAddress: PeerAddress
     /// The node's data path: segments, lock and node key.
     public var dataPath: String

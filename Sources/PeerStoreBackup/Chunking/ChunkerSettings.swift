@@ -1,4 +1,4 @@
-/// Content-defined chunking sizes (DESIGN.md: min 256 KiB, average 1 MiB, max 4 MiB).
+/// Content-defined chunking sizes (docs/formats.md: min 256 KiB, average 1 MiB, max 4 MiB).
 public struct ChunkerSettings: Sendable, Equatable {
     public var minSize: Int
     public var averageSize: Int

@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "PeerStoreTestKit",
             dependencies: [
-                "PeerStoreCrypto", "ChordRing", "PeerStoreModel", "PeerStoreWire", "PeerStoreBackup",
+                "PeerStoreCrypto", "ChordRing", "PeerStoreModel", "PeerStoreWire", "PeerStoreBackup", "PeerStoreConcurrency",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]),
 

@@ -7,7 +7,7 @@ import Testing
 /// and links, modes (setuid and a read-only folder included), empty files and folders, a dangling link, hard links
 /// restored as hard links, a sparse file restored sparse, and owners (as root).
 @Suite(.timeLimit(.minutes(2)))
-struct MetadataRoundTripInMemoryTests {
+struct MetadataRoundTripTests {
     @Test func everyPathComesBackWithItsMetadata() async throws {
         let c = try InMemoryClient(prefix: "mem-meta")
         defer {

@@ -21,10 +21,13 @@ swift test --skip-build --no-parallel
 # bundle and the executables are copied to a folder that user can read, wherever this clone is.
 if [ "$(id -u)" -eq 0 ]; then
     log "running the end-to-end tests again as a normal user (nobody)"
+    # With the in-process suites that were end-to-end cases (modes, owners, read-only folders, the file cache).
+    user_suites='EndToEndTests|MetadataRoundTripTests|FileCacheInMemoryTests|RestoreDebrisInMemoryTests'
     userdir="$(mktemp -d /tmp/peerstore-user-tests.XXXXXX)"
     trap 'rm -rf "$userdir"' EXIT
     chmod 755 "$userdir"
     cp "$PEERSTORE_BIN_DIR/PeerStorePackageTests.xctest" "$PEERSTORE_BIN_DIR/peerstore-server" "$PEERSTORE_BIN_DIR/peerstore-client" "$userdir/"
     (cd /tmp && setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/tmp PEERSTORE_HOME= PEERSTORE_BIN_DIR="$userdir" \
-        "$userdir/PeerStorePackageTests.xctest" --no-parallel --testing-library swift-testing --filter EndToEndTests </dev/null)
+        "$userdir/PeerStorePackageTests.xctest" --no-parallel --testing-library swift-testing \
+        --filter "$user_suites" </dev/null)
 fi

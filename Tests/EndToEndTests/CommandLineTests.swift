@@ -147,4 +147,27 @@ struct CommandLineTests {
             #expect((report?["belowReplicas"] ?? -1) == (replicas == 3 ? report?["blocks"] : 0))
         }
     }
+
+    /// The file cache through the real client (its behaviour is `FileCacheInMemoryTests`): the summary line says how
+    /// many files were read and how many were not, and -noCache (or --noCache) reads every file again.
+    @Test func noCacheWithOneOrTwoDashesReadsEveryFile() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-nocache")
+        defer { tmp.remove() }
+        let src = tmp.sub("src")
+        try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
+        var old = [timespec(tv_sec: 1_600_000_000, tv_nsec: 0), timespec(tv_sec: 1_600_000_000, tv_nsec: 0)]
+        for name in ["a.txt", "b.txt"] {
+            try Data("content of \(name)".utf8).write(to: URL(fileURLWithPath: src + "/" + name))
+            #expect(utimensat(AT_FDCWD, src + "/" + name, &old, 0) == 0)
+        }
+        let server = try ServerProcess(dataPath: tmp.sub("node"))
+        defer { server.stop() }
+        let client = ClientHarness(home: tmp.sub("home"))
+        for (extra, read, unchanged) in [([String](), 2, 0), ([], 0, 2), (["-noCache"], 2, 0), (["--noCache"], 2, 0)] {
+            let r = try client.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("\(read) files read") && r.stdout.contains("\(unchanged) files unchanged (not read)"),
+                    "\(extra): \(r.stdout)")
+        }
+    }
 }

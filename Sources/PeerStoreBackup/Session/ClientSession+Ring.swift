@@ -23,7 +23,7 @@ extension ClientSession {
         do {
             var open = settings
             open.expectedServerKey = nil
-            ring = try await RingClient.start(entry: client, secure: open, logger: logger)
+            ring = try await RingClient.start(entry: client, secure: open, clock: clock, logger: logger)
         } catch {
             await client.close()
             throw BackupError(.unreachable, "the node at \(address.hostPort) did not tell the ring's members: \(error)")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PeerStoreConcurrency
 import PeerStoreWire
 
 /// One run of the client: its home (identity, config, known nodes, pinned keys, head memory), the command line's
@@ -11,16 +12,19 @@ public struct ClientSession: Sendable {
     public let home: ClientHome
     public let options: SessionOptions
     public let logger: Logger
+    /// The ring client's time (down marks, retry pauses).
+    public let clock: any MonotonicClock
     /// Where notes for people go (stderr in the executable); never called with `-quiet` for notes that may be dropped.
     public let note: @Sendable (String) -> Void
 
     public init(
         home: ClientHome, options: SessionOptions = SessionOptions(), logger: Logger = Logger(label: "peerstore.client"),
-        note: @escaping @Sendable (String) -> Void = { Console.error("peerstore-client: " + $0) }
+        clock: any MonotonicClock = SystemClock(), note: @escaping @Sendable (String) -> Void = { Console.error("peerstore-client: " + $0) }
     ) {
         self.home = home
         self.options = options
         self.logger = logger
+        self.clock = clock
         self.note = note
     }
 

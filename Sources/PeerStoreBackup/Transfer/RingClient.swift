@@ -1,6 +1,7 @@
 import ChordRing
 import Logging
 import NIOCore
+import PeerStoreConcurrency
 import PeerStoreModel
 import PeerStoreWire
 
@@ -31,16 +32,21 @@ public actor RingClient {
     private let secure: SecureChannelSettings?
     private let settings: Settings
     private let logger: Logger
+    /// Time for down marks and retry pauses.
+    private let clock: any MonotonicClock
     private var view: SortedRingPlacement
     private var connections: [Identifier: Task<WireClient, Error>] = [:]
-    private var down: [Identifier: ContinuousClock.Instant] = [:]
+    /// Until when (on `clock`) each failed node stays out of the view.
+    private var down: [Identifier: Duration] = [:]
     private var refreshing: Task<Void, Never>?
     /// Nodes this client has reached over a connection pinned to their key (the entry node, and every node it opened a
     /// connection to): the only ones worth pinning for a later run. Others are only what some node's list said.
     private var reached: [Identifier: NodeIdentity] = [:]
 
     /// Learns the ring from `entry`, an open connection to one of its nodes (which this client now owns and closes).
+    /// `clock` times down marks and retry pauses (connect and request deadlines stay on the event loop's clock).
     public static func start(entry: WireClient, secure: SecureChannelSettings?, settings: Settings = .init(),
+                             clock: any MonotonicClock = SystemClock(),
                              logger: Logger = Logger(label: "peerstore.ring-client")) async throws -> RingClient {
         let status = try await entry.status()
         guard RingEntries.entryMatches(status, provedKey: entry.remoteKey) else {
@@ -48,14 +54,17 @@ public actor RingClient {
             throw WireError(.serverKeyChanged,
                             "the node at \(entry.address.hostPort) names another key in its status than the one it proved: it may be an impostor")
         }
-        let client = RingClient(secure: secure, settings: settings, logger: logger, entry: status.node, connection: entry)
+        let client = RingClient(secure: secure, settings: settings, clock: clock, logger: logger, entry: status.node,
+                                connection: entry)
         await client.learn(from: [status.node])
         return client
     }
 
-    private init(secure: SecureChannelSettings?, settings: Settings, logger: Logger, entry: NodeIdentity, connection: WireClient) {
+    private init(secure: SecureChannelSettings?, settings: Settings, clock: any MonotonicClock, logger: Logger,
+                 entry: NodeIdentity, connection: WireClient) {
         self.secure = secure
         self.settings = settings
+        self.clock = clock
         self.logger = logger
         view = SortedRingPlacement(nodes: [entry])
         connections[entry.id] = Task { connection }
@@ -188,7 +197,7 @@ public actor RingClient {
         var lastError: Error = WireError(.connectionFailed, "no node of the ring is reachable")
         for attempt in 0..<settings.attempts {
             if attempt > 0 {
-                try await Task.sleep(for: pause)
+                try await clock.sleep(for: pause)
                 pause = min(pause * 2, settings.maxPause)
                 await refresh()
             }
@@ -218,7 +227,7 @@ public actor RingClient {
         if !isDown(node) {
             logger.notice("a node of the ring failed; retrying elsewhere", metadata: ["node": "\(node.address)", "error": "\(error)"])
         }
-        down[node.id] = ContinuousClock.now + settings.downFor
+        down[node.id] = clock.now() + settings.downFor
         if let task = connections.removeValue(forKey: node.id) {
             Task { await (try? await task.value)?.close() }
         }
@@ -262,7 +271,7 @@ public actor RingClient {
 
     private func isDown(_ node: NodeIdentity) -> Bool {
         guard let until = down[node.id] else { return false }
-        return ContinuousClock.now < until
+        return clock.now() < until
     }
 
     private static func isUsable(_ node: NodeIdentity) -> Bool {

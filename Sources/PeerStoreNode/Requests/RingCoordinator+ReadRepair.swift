@@ -1,5 +1,6 @@
 import BlockStore
 import ChordRing
+import Metrics
 import NIOCore
 import PeerStoreModel
 import PeerStoreWire
@@ -22,15 +23,20 @@ extension RingCoordinator {
             if case .block(let bytes) = $0 { BlockID.of(Array(bytes.readableBytesView)) == id } else { false }
         }
         guard case .block(let bytes)? = reply else {
-            if let damaged { return .error(WireError(damaged)) }
+            if let damaged {
+                ReadRepairMetrics.repaired("block", succeeded: false, factory: metricsFactory)
+                return .error(WireError(damaged))
+            }
             return .error(WireError(.notFound, "block \(id.shortHex()) is not stored on the ring"))
         }
         if damaged != nil {
             do {
                 try await local.store.put(id: id, bytes: Array(bytes.readableBytesView))
                 logger.warning("a damaged block was replaced from a replica", metadata: ["block": "\(id)"])
+                ReadRepairMetrics.repaired("block", succeeded: true, factory: metricsFactory)
             } catch {
                 logger.error("a damaged block could not be replaced", metadata: ["block": "\(id)", "error": "\(error)"])
+                ReadRepairMetrics.repaired("block", succeeded: false, factory: metricsFactory)
             }
         }
         return .block(bytes: bytes)
@@ -53,13 +59,22 @@ extension RingCoordinator {
         }
         guard let best else { return nil }
         if (own?.seq ?? 0) < best.seq {
-            _ = await local.handle(.putRecord(record: best, expectedSeq: nil))
+            let reply = await local.handle(.putRecord(record: best, expectedSeq: nil))
+            ReadRepairMetrics.repaired("record", succeeded: Self.isStored(reply), factory: metricsFactory)
         }
         for (holder, seq) in answers where (seq ?? 0) < best.seq {
             logger.debug("read repair of a stale record replica", metadata: ["holder": "\(holder.address)"])
-            _ = try? await replicator.transport.request(
+            let reply = try? await replicator.transport.request(
                 .placedPut(role: .replica, put: .putRecord(record: best, expectedSeq: nil)), to: holder.address, key: holder.key)
+            ReadRepairMetrics.repaired("record", succeeded: reply.map(Self.isStored) ?? false, factory: metricsFactory)
         }
         return best
+    }
+
+    private var metricsFactory: any MetricsFactory { metrics ?? MetricsSystem.factory }
+
+    /// Whether a put's reply says it was taken (not an error).
+    private static func isStored(_ reply: WireMessage) -> Bool {
+        if case .putRecordResult = reply { true } else { false }
     }
 }

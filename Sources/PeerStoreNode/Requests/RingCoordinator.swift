@@ -1,5 +1,6 @@
 import ChordRing
 import Logging
+import Metrics
 import PeerStoreWire
 
 /// What a node does for the ring around a request: a put goes to its owner, which stores it and copies it to the
@@ -9,11 +10,14 @@ public struct RingCoordinator: Sendable {
     public let replicator: Replicator
     public let local: LocalStore
     let logger: Logger
+    /// Where the read repair metrics go (nil: the process's bootstrapped backend).
+    let metrics: (any MetricsFactory)?
 
-    public init(replicator: Replicator, local: LocalStore, logger: Logger) {
+    public init(replicator: Replicator, local: LocalStore, logger: Logger, metrics: (any MetricsFactory)? = nil) {
         self.replicator = replicator
         self.local = local
         self.logger = logger
+        self.metrics = metrics
     }
 
     public var ring: RingService { replicator.ring }

@@ -17,12 +17,15 @@ public struct AntiEntropy: Sendable {
     let logger: Logger
     /// Copies in flight at once per round.
     let pace = 4
+    /// Where the repair metrics go (nil: the process's bootstrapped backend).
+    let metrics: (any MetricsFactory)?
 
-    public init(store: BlockStore, replicator: Replicator, interval: Duration, logger: Logger) {
+    public init(store: BlockStore, replicator: Replicator, interval: Duration, logger: Logger, metrics: (any MetricsFactory)? = nil) {
         self.store = store
         self.replicator = replicator
         self.interval = interval
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Runs rounds until cancelled.
@@ -32,7 +35,7 @@ public struct AntiEntropy: Sendable {
             if Task.isCancelled { return }
             let started = ContinuousClock.now
             let copied = await round()
-            RepairMetrics.round(copies: copied, after: ContinuousClock.now - started)
+            RepairMetrics.round(copies: copied, after: ContinuousClock.now - started, factory: metrics ?? MetricsSystem.factory)
             if copied > 0 { logger.info("anti-entropy restored replicas", metadata: ["copies": "\(copied)"]) }
         }
     }
@@ -78,7 +81,7 @@ public struct AntiEntropy: Sendable {
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
             }
         }
-        RepairMetrics.handOff(copies: copied)
+        RepairMetrics.handOff(copies: copied, factory: metrics ?? MetricsSystem.factory)
         logger.info("handed the range on before leaving", metadata: ["successors": "\(successors.count)", "blocks": "\(copied)"])
         return copied
     }

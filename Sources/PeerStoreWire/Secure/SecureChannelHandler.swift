@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import PeerStoreCrypto
@@ -13,14 +14,18 @@ public struct SecureChannelSettings: Sendable {
     public var allow: @Sendable ([UInt8]) -> Bool
     /// A peer that has not finished the handshake by then is dropped (slow-loris).
     public var handshakeTimeout: TimeAmount
+    /// Where the handshake metrics go (nil: the process's bootstrapped backend).
+    public var metrics: (any MetricsFactory)?
 
     public init(networkKey: NetworkKey, identity: SigningKeyPair, expectedServerKey: [UInt8]? = nil,
-                allow: @escaping @Sendable ([UInt8]) -> Bool = { _ in true }, handshakeTimeout: TimeAmount = .seconds(10)) {
+                allow: @escaping @Sendable ([UInt8]) -> Bool = { _ in true }, handshakeTimeout: TimeAmount = .seconds(10),
+                metrics: (any MetricsFactory)? = nil) {
         self.networkKey = networkKey
         self.identity = identity
         self.expectedServerKey = expectedServerKey
         self.allow = allow
         self.handshakeTimeout = handshakeTimeout
+        self.metrics = metrics
     }
 }
 
@@ -227,7 +232,8 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
         case .client: name = "client"
         case .server: name = "server"
         }
-        HandshakeMetrics.record(side: name, succeeded: succeeded, after: ContinuousClock.now - handshakeStarted)
+        HandshakeMetrics.record(side: name, succeeded: succeeded, after: ContinuousClock.now - handshakeStarted,
+                                factory: settings.metrics ?? MetricsSystem.factory)
     }
 
     private func fail(_ context: ChannelHandlerContext, _ error: Error) {

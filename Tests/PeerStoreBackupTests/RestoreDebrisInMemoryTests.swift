@@ -1,11 +1,12 @@
 import Foundation
+import PeerStoreBackup
 import PeerStoreTestKit
 import Testing
 
 /// The next restore into the same place removes what an interrupted one left (its work folder, its temp files) and
-/// nothing else.
-@Suite(.serialized)
-struct RestoreDebrisEndToEndTests {
+/// nothing else; in-process against an in-memory ring.
+@Suite(.timeLimit(.minutes(1)))
+struct RestoreDebrisInMemoryTests {
     func write(_ text: String, _ path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -13,16 +14,13 @@ struct RestoreDebrisEndToEndTests {
 
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    @Test func theNextRestoreRemovesAnInterruptedOnesDebris() throws {
-        let tmp = try TemporaryDirectory(prefix: "e2e-debris")
-        defer { tmp.remove() }
-        let src = tmp.sub("src")
-        try write("alpha", src + "/a.txt")
-        try write("beta", src + "/dir/b.txt")
-        let server = try ServerProcess(dataPath: tmp.sub("node"))
-        defer { server.stop() }
-        let client = ClientHarness(home: tmp.sub("home"))
-        #expect(try client.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src]).status == 0)
+    @Test func theNextRestoreRemovesAnInterruptedOnesDebris() async throws {
+        let c = try InMemoryClient(prefix: "mem-debris")
+        defer { c.tmp.remove() }
+        let tmp = c.tmp
+        try write("alpha", c.src + "/a.txt")
+        try write("beta", c.src + "/dir/b.txt")
+        _ = try await c.backup()
 
         // As SIGINT leaves it: a hidden work folder beside the destination, half full. Beside it, names that only
         // look alike and must stay.
@@ -30,11 +28,10 @@ struct RestoreDebrisEndToEndTests {
         try write("partial", work + "/a.txt")
         let lookalikes = [tmp.sub(".out.peerstore-restore-keep"), tmp.sub(".other.peerstore-restore-0badc0de")]
         for path in lookalikes { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-        let first = try client.run(["-operation", "restore", "-filedest", tmp.sub("out")])
-        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try await c.restore(to: tmp.sub("out")).failed.isEmpty)
         #expect(!exists(work))
         #expect(lookalikes.allSatisfy(exists))
-        #expect(TreeComparison.differences(src, tmp.sub("out"), compareRootMetadata: false) == [])
+        #expect(TreeComparison.differences(c.src, tmp.sub("out"), compareRootMetadata: false) == [])
 
         // As kill -9 of `restore -force` leaves it: empty temp files beside the final names, in every folder.
         let out = tmp.sub("forced")
@@ -46,8 +43,7 @@ struct RestoreDebrisEndToEndTests {
         for path in keep where !exists(path) { try write("keep", path) }
         let folderLookalike = out + "/.d.peerstore-0123456789ab"
         try FileManager.default.createDirectory(atPath: folderLookalike, withIntermediateDirectories: true)
-        let forced = try client.run(["-operation", "restore", "-filedest", out, "-force"])
-        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try await c.restore(to: out, force: true).failed.isEmpty)
         #expect(debris.allSatisfy { !exists($0) }, "\((try? FileManager.default.subpathsOfDirectory(atPath: out)) ?? [])")
         #expect(keep.allSatisfy(exists) && exists(folderLookalike))
         #expect(try String(contentsOfFile: out + "/a.txt", encoding: .utf8) == "alpha")
@@ -56,8 +52,7 @@ struct RestoreDebrisEndToEndTests {
         let single = tmp.sub("single")
         try write("", single + "/.a.txt.peerstore-00000000ffff")
         try write("", single + "/.z.txt.peerstore-00000000ffff")
-        let got = try client.run(["-operation", "getfile", "-filename", "a.txt", "-filedest", single])
-        #expect(got.status == 0, "\(got.stderr)")
+        #expect(try await c.getfile("a.txt", to: single).failed.isEmpty)
         #expect(!exists(single + "/.a.txt.peerstore-00000000ffff") && exists(single + "/.z.txt.peerstore-00000000ffff"))
         #expect(try String(contentsOfFile: single + "/a.txt", encoding: .utf8) == "alpha")
     }

@@ -147,4 +147,32 @@ struct InboxRingTests {
         }
         #expect(seen == want, "the node that was down holds \(seen.count) of \(want.count) entries, or still the removed one")
     }
+
+    @Test func aListingThroughAHolderThatWasDownIsWholeAndRepairsIt() async throws {
+        let tmp = try TemporaryDirectory(prefix: "inbox-read-repair")
+        defer { tmp.remove() }
+        // Anti-entropy is off (600 s rounds): only the listing can repair.
+        let arguments = ["-stabilizeInterval", "0.2", "-replicas", "3", "-antiEntropyInterval", "600"]
+        let ring = try LocalRing(nodes: 3, in: tmp, arguments: arguments)
+        defer { ring.stopAll() }
+        try await ring.converge()
+        let ids = try ring.ids()
+        let holder = try inboxOwner(ring)
+        let away = try #require(ring.servers.first { $0 !== holder })
+        away.kill()
+        let poster = SigningKeyPair()
+        let client = try await ringClient(via: holder, as: poster)
+        let missed = try (0..<3).map { try entry($0, by: poster) }
+        for e in missed { _ = try await client.postToInbox(e) }
+        await client.close()
+
+        let back = try ServerProcess(dataPath: away.dataPath, extraArguments: arguments + ["-initialPeerAddr", holder.address])
+        defer { back.stop() }
+        _ = try await LiveRingTests().waitForRing(from: holder.address, ids: ids)
+        #expect(try await localEntries(back).isEmpty)
+        let direct = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: back.port), secure: .openDemo(identity: poster))
+        defer { Task { await direct.close() } }
+        #expect(Set(try await direct.inboxEntries(owner: owner.publicKey).map(\.id)) == Set(missed.map(\.id)))
+        #expect(try await localEntries(back) == Set(missed.map(\.id)))
+    }
 }

@@ -17,7 +17,7 @@ extension WireClient {
         return entries
     }
 
-    /// Applies the owner's signed removal; false if every id was removed before.
+    /// Applies the owner's signed removal; false if it removed no entry the node held.
     @discardableResult
     public func removeFromInbox(_ removal: InboxRemoval) async throws -> Bool {
         guard case .inboxRemoveResult(let changed) = try await inboxRequest(.inboxRemove(removal: removal)) else {

@@ -175,4 +175,33 @@ struct InboxRingTests {
         #expect(Set(try await direct.inboxEntries(owner: owner.publicKey).map(\.id)) == Set(missed.map(\.id)))
         #expect(try await localEntries(back) == Set(missed.map(\.id)))
     }
+
+    /// k = 2 on four nodes, anti-entropy slowed to 600 s: when the inbox's owner leaves with SIGTERM, only its hand-off
+    /// can put the inbox's entries (those not removed) on the node that joins its replica set.
+    @Test func aLeavingOwnerHandsTheInboxOn() async throws {
+        let tmp = try TemporaryDirectory(prefix: "inbox-leave")
+        defer { tmp.remove() }
+        let ring = try LocalRing(nodes: 4, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-replicas", "2", "-antiEntropyInterval", "600"])
+        defer { ring.stopAll() }
+        try await ring.converge()
+        let ids = try ring.servers.map { try LiveRingTests().nodeID($0) }
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }.map { ring.servers[$0] }
+        let leaving = try inboxOwner(ring)
+        let at = try #require(order.firstIndex { $0 === leaving })
+        let (replica, newcomer) = (order[(at + 1) % 4], order[(at + 2) % 4])
+
+        let poster = SigningKeyPair()
+        let client = try await ringClient(via: leaving, as: poster)
+        let entries = try (0..<4).map { try entry($0, by: poster) }
+        for e in entries { _ = try await client.postToInbox(e) }
+        try await client.removeFromInbox(try InboxRemoval(ids: [entries[0].id], signingWith: owner))
+        await client.close()
+        let kept = Set(entries.dropFirst().map(\.id))
+        #expect(try await localEntries(replica) == kept)
+        #expect(try await localEntries(newcomer).isEmpty)
+
+        #expect(leaving.stop() == 0)
+        #expect(try await localEntries(newcomer) == kept)
+        #expect(try await localEntries(replica) == kept)
+    }
 }

@@ -55,11 +55,13 @@ public struct InboxState: Equatable, Sendable {
             return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(limits.entriesPerInbox) entries); \(remedy)"))
         }
         if bytes + entry.encodedLength > limits.bytesPerInbox {
-            return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(limits.bytesPerInbox >> 10) KiB of entries); \(remedy)"))
+            let kib = limits.bytesPerInbox >> 10
+            return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(kib) KiB of entries); \(remedy)"))
         }
         if entries.values.lazy.filter({ $0.poster == entry.poster }).count >= limits.entriesPerPoster {
-            return .reject(ModelError(.inboxFull,
-                                      "you have \(limits.entriesPerPoster) entries in the recipient's inbox already, the most one sender may have; \(remedy)"))
+            let most = limits.entriesPerPoster
+            return .reject(ModelError(
+                .inboxFull, "you have \(most) entries in the recipient's inbox already, the most one sender may have; \(remedy)"))
         }
         return .store
     }

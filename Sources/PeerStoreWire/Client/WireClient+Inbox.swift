@@ -31,8 +31,9 @@ extension WireClient {
         do {
             return try await request(message)
         } catch let error as WireError where error.code == .unknownMessageType {
-            throw WireError(.unknownMessageType,
-                            "the node at \(address.hostPort) runs a PeerStore without inboxes; ask its operator to upgrade it, or use another node")
+            throw WireError(
+                .unknownMessageType,
+                "the node at \(address.hostPort) runs a PeerStore without inboxes; ask its operator to upgrade it, or use another node")
         }
     }
 

@@ -23,6 +23,22 @@ public enum WireMessage: Equatable, Sendable {
     case putRecordResult(stored: Bool)
     case getRecord(key: Identifier)
     case recordResult(record: SignedRecord?)
+    /// Append a signed, sealed entry to its owner's inbox (the owner of its inbox key stores and replicates it).
+    case inboxPost(entry: InboxEntry)
+    /// The entry is durable; `stored` is false when it was already there.
+    case inboxPostResult(stored: Bool)
+    /// The entries of the inbox of `owner` (an Ed25519 public key).
+    case inboxList(owner: [UInt8])
+    /// An inbox's entries, at most `WireMessageCodec.maxInboxEntries` (their bytes are capped so they fit one frame).
+    case inboxEntries([InboxEntry])
+    /// The owner's signed removal of entries.
+    case inboxRemove(removal: InboxRemoval)
+    /// The removal is durable; `changed` is false when it removed no entry held there (it is then not kept).
+    case inboxRemoveResult(changed: Bool)
+    /// The ids of the entries of `owner`'s inbox this node holds itself (never asked of other holders).
+    case inboxIDs(owner: [UInt8])
+    /// At most `WireMessageCodec.maxInboxEntries` ids.
+    case inboxIDsResult(ids: [Identifier])
     /// A Chord message from one node to another.
     case chord(ChordEnvelope)
     /// The answer: the receiving node's reply envelope, or nil for a one-way message.
@@ -50,6 +66,14 @@ public enum WireMessage: Equatable, Sendable {
         case .putRecordResult: .putRecordResult
         case .getRecord: .getRecord
         case .recordResult: .recordResult
+        case .inboxPost: .inboxPost
+        case .inboxPostResult: .inboxPostResult
+        case .inboxList: .inboxList
+        case .inboxEntries: .inboxEntries
+        case .inboxRemove: .inboxRemove
+        case .inboxRemoveResult: .inboxRemoveResult
+        case .inboxIDs: .inboxIDs
+        case .inboxIDsResult: .inboxIDsResult
         case .chord: .chord
         case .chordReply: .chordReply
         case .placedPut: .placedPut
@@ -66,7 +90,9 @@ extension WireMessage {
         switch self {
         case .putBlock(_, let bytes), .block(let bytes): bytes.readableBytes + 32
         case .placedPut(_, let put): put.bulkBytes + 2
-        case .haveBlocks(let ids), .rangeBlocksResult(let ids): ids.count * 32
+        case .haveBlocks(let ids), .rangeBlocksResult(let ids), .inboxIDsResult(let ids): ids.count * 32
+        case .inboxEntries(let entries): entries.reduce(2) { $0 + $1.encodedLength }
+        case .inboxPost(let entry): entry.encodedLength
         default: 0
         }
     }

@@ -29,7 +29,7 @@ public struct ShareInbox: Sendable {
         let entry = try InboxEntry(owner: recipient, sealed: sealed, posted: UInt64(Date().timeIntervalSince1970), signingWith: identity.signing)
         do {
             _ = try await ring.postToInbox(entry)
-        } catch let error as WireError where error.code.rawValue == 22 { // STUB: .inboxFull
+        } catch let error as WireError where error.code == .inboxFull {
             throw BackupError(.inboxFull, "the inbox of \(shown) is full (\(error.message)); nothing was shared: ask them to remove old shares (`-operation inbox -remove INDEX`), or send the token another way")
         }
     }

@@ -12,6 +12,9 @@ public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendab
         case staleRecord
         case casFailed
         case closed
+        case badInboxEntry
+        case inboxEntryRemoved
+        case inboxFull
     }
 
     public let code: Code
@@ -26,13 +29,16 @@ public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendab
 }
 
 extension BlockStoreError {
-    /// The store's error for a record the model rejected: same code, same message.
+    /// The store's error for a record or inbox entry the model rejected: same code, same message.
     public init(_ error: ModelError) {
         let code: Code =
             switch error.code {
             case .badRecord: .badRecord
             case .staleRecord: .staleRecord
             case .casFailed: .casFailed
+            case .badInboxEntry, .badInboxRemoval: .badInboxEntry
+            case .inboxEntryRemoved: .inboxEntryRemoved
+            case .inboxFull: .inboxFull
             }
         self.init(code, error.message)
     }

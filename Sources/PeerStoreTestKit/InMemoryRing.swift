@@ -4,8 +4,8 @@ import PeerStoreModel
 import PeerStoreWire
 
 /// A ring in memory for in-process tests of backup, restore and the catalog: one holder that checks block ids and
-/// record rules as a node does and answers with the wire's errors, plus faults on request (a block missing, a block
-/// served damaged, the next head update lost to another writer, a slow node).
+/// record and inbox rules as a node does and answers with the wire's errors, plus faults on request (a block missing, a
+/// block served damaged, the next head update lost to another writer, a slow node, an inbox lost).
 public actor InMemoryRing: RingAccess {
     /// The one holder's ring id.
     public nonisolated let nodeID = BlockID.of(Array("in-memory ring".utf8))
@@ -14,12 +14,16 @@ public actor InMemoryRing: RingAccess {
     private var missing: Set<Identifier> = []
     private var damaged: Set<Identifier> = []
     private var loseNextRecordPut = false
+    private var inboxes: [Identifier: InboxState] = [:]
+    private let inboxLimits: InboxLimits
     private var delay: Duration = .zero
     /// Counts of what was asked, for tests that check what an operation did.
     public private(set) var puts = 0
     public private(set) var gets = 0
 
-    public init() {}
+    public init(inboxLimits: InboxLimits = .standard) {
+        self.inboxLimits = inboxLimits
+    }
 
     // MARK: Faults
 
@@ -31,6 +35,8 @@ public actor InMemoryRing: RingAccess {
     public func loseNextRecordUpdate() { loseNextRecordPut = true }
     /// Every answer waits this long first (a slow node).
     public func slowDown(by delay: Duration) { self.delay = delay }
+    /// Forgets `owner`'s inbox, entries and removals (as if every holder lost it).
+    public func dropInbox(owner: [UInt8]) { inboxes[InboxKey.of(owner: owner)] = nil }
     /// Undoes `hide` and `damage`.
     public func restore(_ id: Identifier) {
         missing.remove(id)
@@ -81,12 +87,7 @@ public actor InMemoryRing: RingAccess {
         case .refresh:
             return false
         case .reject(let error):
-            let code: WireError.Code = switch error.code {
-            case .casFailed: .casFailed
-            case .staleRecord: .staleRecord
-            case .badRecord: .badRecord
-            }
-            throw WireError(code, error.message)
+            throw WireError(error)
         }
     }
 
@@ -98,6 +99,36 @@ public actor InMemoryRing: RingAccess {
     public func holdings(of ids: [Identifier]) async -> [NodeHolding] {
         let present = ids.map { blocks[$0] != nil && !missing.contains($0) }
         return [NodeHolding(address: "in-memory", present: present, replicas: 1)]
+    }
+
+    public func postToInbox(_ entry: InboxEntry) async throws -> Bool {
+        try await wait()
+        var inbox = inboxes[entry.inboxKey] ?? InboxState(owner: entry.owner, limits: inboxLimits)
+        switch inbox.post(entry) {
+        case .store:
+            inboxes[entry.inboxKey] = inbox
+            return true
+        case .duplicate:
+            return false
+        case .reject(let error):
+            throw WireError(error)
+        }
+    }
+
+    public func inboxEntries(owner: [UInt8]) async throws -> [InboxEntry] {
+        try await wait()
+        return inboxes[InboxKey.of(owner: owner)]?.sortedEntries ?? []
+    }
+
+    public func removeFromInbox(_ removal: InboxRemoval) async throws {
+        try await wait()
+        var inbox = inboxes[removal.inboxKey] ?? InboxState(owner: removal.owner, limits: inboxLimits)
+        do {
+            try inbox.apply(removal)
+        } catch let error as ModelError {
+            throw WireError(error)
+        }
+        inboxes[removal.inboxKey] = inbox
     }
 
     private func wait() async throws {

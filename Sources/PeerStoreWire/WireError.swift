@@ -24,6 +24,12 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case timedOut = 20
         /// The node has not joined its ring (yet): it stores nothing, so that it cannot diverge from the ring.
         case notInRing = 21
+        /// A cap of the recipient's inbox was hit (entries of this sender, entries or bytes of the inbox).
+        case inboxFull = 22
+        /// An inbox entry or removal that is malformed, too large or not signed by the right key.
+        case badInboxEntry = 23
+        /// The inbox's owner removed this entry already.
+        case inboxEntryRemoved = 24
         case internalError = 99
     }
 
@@ -42,7 +48,7 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
     public var isAnswer: Bool {
         switch code {
         case .notFound, .idMismatch, .tooLarge, .badRecord, .staleRecord, .casFailed, .corruptBlock, .forbidden, .frameTooLarge,
-            .malformedFrame, .unknownMessageType, .malformedMessage:
+            .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved:
             true
         case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
             .channelTampered, .timedOut, .notInRing, .internalError:

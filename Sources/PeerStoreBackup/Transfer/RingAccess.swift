@@ -2,7 +2,7 @@ import ChordRing
 import PeerStoreModel
 
 /// What the client's operations need of the ring: blocks by id (from any holder but those a caller found bad),
-/// have-blocks, signed records with compare-and-swap, and, for `check`, what every node holds. `RingClient` is the
+/// have-blocks, signed records with compare-and-swap, users' inboxes, and, for `check`, what every node holds. `RingClient` is the
 /// real one; `InMemoryRing` (PeerStoreTestKit) runs backup and restore in-process, with faults on request.
 public protocol RingAccess: BlockSink {
     /// The block's bytes from a holder not in `excluding` and which holder sent them, or nil if no holder has it.
@@ -14,6 +14,12 @@ public protocol RingAccess: BlockSink {
     func getRecord(key: Identifier) async throws -> SignedRecord?
     /// For every node of the ring: which of `ids` it holds (nil if it did not answer) and its replica count.
     func holdings(of ids: [Identifier]) async -> [NodeHolding]
+    /// Appends a sealed entry to its owner's inbox; false if it was there already.
+    func postToInbox(_ entry: InboxEntry) async throws -> Bool
+    /// The entries of `owner`'s inbox (from the first holder that answers).
+    func inboxEntries(owner: [UInt8]) async throws -> [InboxEntry]
+    /// Removes entries (the removal is signed by the owner).
+    func removeFromInbox(_ removal: InboxRemoval) async throws
 }
 
 /// One node's answer to `holdings(of:)`.

@@ -12,6 +12,9 @@ extension WireError {
             case .badRecord: .badRecord
             case .staleRecord: .staleRecord
             case .casFailed: .casFailed
+            case .badInboxEntry: .badInboxEntry
+            case .inboxEntryRemoved: .inboxEntryRemoved
+            case .inboxFull: .inboxFull
             case .io, .locked, .closed: .storageFailure
             }
         self.init(code, error.message)

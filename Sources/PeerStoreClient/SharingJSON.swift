@@ -17,6 +17,8 @@ struct ShareJSON: Encodable {
 struct InboxJSON: Encodable {
     let index: Int
     let sender, senderID, name, message, shareID: String
+    /// This version as a token (addressed to this user): a copy to keep, that `getfile -share` takes.
+    let token: String
     let size: UInt64
     let time: Int64
     let version: UInt32
@@ -25,5 +27,6 @@ struct InboxJSON: Encodable {
         let g = s.grant
         (index, self.sender, senderID, name, message) = (s.index, sender, UserID.encode(publicKey: g.sender), g.name.description, g.message)
         (shareID, size, time, version) = (Hex.encode(g.shareID), g.size, g.time, g.version)
+        token = ShareToken.encode(s.sealed)
     }
 }

@@ -150,6 +150,9 @@ import Testing
         #expect(inbox.count == 1 && inbox[0].grant.version == 2 && inbox[0].entryIDs.count == 2)
         #expect(inbox[0].grant.shareID == first.grant.shareID)
         #expect(s.contents(try await s.restore("1", as: s.bob, to: "v2")) == Data("version two\n".utf8))
+        // The superseded version's entry can go; the share stays, at version 2.
+        #expect(try await ShareInbox(ring: s.ring, identity: s.bob).pruneSuperseded(inbox) == 1)
+        #expect(try await ShareInbox(ring: s.ring, identity: s.bob).list().shares.map(\.entryIDs.count) == [1])
         // Revoke, change again, back up: no version 3 for Bob; his keys do not open it; what he had still opens.
         var live = try LiveShares.load(from: s.aliceHome)
         #expect(live.revoke("docs/note.txt", localPath: s.src, device: "d", recipient: nil).count == 1)

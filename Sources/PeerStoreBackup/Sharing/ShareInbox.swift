@@ -22,6 +22,8 @@ public struct ShareInbox: Sendable {
         public var sealed: [UInt8]
         /// Every entry of this share (all its versions), for `remove`.
         public var entryIDs: [Identifier]
+        /// The entry of the newest version.
+        public var newestEntryID: Identifier
     }
 
     /// Posts `sealed` to `recipient`'s inbox; an inbox at a cap is a one-line error to the sender.
@@ -48,11 +50,12 @@ public struct ShareInbox: Sendable {
                 continue
             }
             let key = grant.sender + grant.shareID
-            var share = byShare[key] ?? Received(index: 0, grant: grant, sealed: entry.sealed, entryIDs: [])
+            var share = byShare[key] ?? Received(index: 0, grant: grant, sealed: entry.sealed, entryIDs: [], newestEntryID: entry.id)
             share.entryIDs.append(entry.id)
             if grant.version > share.grant.version {
                 share.grant = grant
                 share.sealed = entry.sealed
+                share.newestEntryID = entry.id
             }
             byShare[key] = share
         }
@@ -72,6 +75,17 @@ public struct ShareInbox: Sendable {
                 : "there is no share \(index) in your inbox (1 to \(shares.count)): run `peerstore-client -operation inbox` to list them")
         }
         return shares[index - 1]
+    }
+
+    /// Removes the entries of older versions of live shares, so that a file that changes often does not fill the
+    /// sender's allowance in this inbox; returns how many. (A version's token, from `inbox -json`, still opens it.)
+    public func pruneSuperseded(_ shares: [Received]) async throws -> Int {
+        let old = shares.flatMap { s in s.entryIDs.filter { $0 != s.newestEntryID } }
+        for start in stride(from: 0, to: old.count, by: InboxRemoval.maxIDs) {
+            let ids = Array(old[start..<min(start + InboxRemoval.maxIDs, old.count)])
+            try await ring.removeFromInbox(try InboxRemoval(ids: ids, signingWith: identity.signing))
+        }
+        return old.count
     }
 
     /// Removes every entry (every version) of a share from this user's inbox.

@@ -17,6 +17,8 @@ struct InboxOperation: ClientOperation {
                 return ([ShareInbox.Received](), 0, share as ShareInbox.Received?)
             }
             let (shares, rejected) = try await inbox.list()
+            // Older versions of live shares are superseded: removed, so they do not use up the sender's allowance.
+            do { _ = try await inbox.pruneSuperseded(shares) } catch { out.note("could not remove older versions of live shares: \(error)") }
             return (shares, rejected, nil)
         }
         if let removed {

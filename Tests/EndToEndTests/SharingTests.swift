@@ -96,8 +96,10 @@ struct SharingTests {
         let bobID = try bob.run(["-operation", "whoami"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try alice.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src]).status == 0)
         #expect(try alice.run(["-operation", "contacts", "-add", bobID, "-name", "bob"]).status == 0)
-        let shared = try alice.run(["-operation", "share", "-filename", "notes.txt", "-shareWith", "bob", "-follow"])
-        #expect(shared.status == 0 && shared.stdout.contains("until `-operation revoke"), "\(shared.stderr)")
+        // The original's flag: a file holding the user id.
+        try Data((bobID + "\n").utf8).write(to: URL(fileURLWithPath: tmp.sub("bob.id")))
+        let shared = try alice.run(["-operation", "share", "-filename", "notes.txt", "-shareWithKeyFile", tmp.sub("bob.id"), "-follow"])
+        #expect(shared.status == 0 && shared.stdout.contains("with bob") && shared.stdout.contains("until `-operation revoke"), "\(shared.stderr)")
         let token1 = try #require(shared.stdout.split(separator: "\n").last.map(String.init))
 
         try Data("version two\n".utf8).write(to: URL(fileURLWithPath: file))

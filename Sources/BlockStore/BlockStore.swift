@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import PeerStoreModel
 
-/// A durable, content-addressed store of blocks and signed records in one data path.
+/// A durable, content-addressed store of blocks, signed records and users' inboxes in one data path.
 ///
 /// Log-structured (DESIGN.md, after Bitcask and Borg's segments): entries are appended to numbered segment files under
 /// `<dataPath>/segments/`; one writer thread takes every put waiting at that moment, appends them, calls fdatasync once
@@ -27,9 +27,13 @@ public final class BlockStore: @unchecked Sendable {
         public var truncatedBytesAtOpen: Int
     }
 
-    private enum PendingWrite {
+    enum PendingWrite {
         case block(Identifier, [UInt8], CheckedContinuation<PutOutcome, Error>)
         case record(SignedRecord, UInt64?, CheckedContinuation<PutOutcome, Error>)
+        /// `.stored` when new, `.alreadyPresent` when the same entry is there.
+        case inboxEntry(InboxEntry, CheckedContinuation<PutOutcome, Error>)
+        /// `.stored` when some id was not removed before, `.alreadyPresent` otherwise.
+        case inboxRemoval(InboxRemoval, CheckedContinuation<PutOutcome, Error>)
         /// A tombstone for a copy found damaged; nobody waits for it.
         case drop(DropEntry)
     }
@@ -42,9 +46,11 @@ public final class BlockStore: @unchecked Sendable {
     private let segmentsPath: String
 
     // Guarded by `indexLock`.
-    private let indexLock = NSLock()
+    let indexLock = NSLock()
     private var index: [Identifier: LogLocation] = [:]
     private var records: [Identifier: SignedRecord] = [:]
+    /// Inboxes by inbox key.
+    var inboxes: [Identifier: InboxState] = [:]
     private var segments: [Int: SegmentFile] = [:]
     private var blockBytes = 0
     private var syncCount = 0
@@ -79,13 +85,14 @@ public final class BlockStore: @unchecked Sendable {
         let recovered = try Self.recover(segmentsPath: segmentsPath, settings: settings, logger: logger)
         index = recovered.index
         records = recovered.records
+        inboxes = recovered.inboxes
         segments = recovered.segments
         blockBytes = recovered.blockBytes
         truncatedAtOpen = recovered.truncated
         current = recovered.current
         currentOffset = recovered.currentOffset
         logger.info("block store open", metadata: [
-            "blocks": "\(index.count)", "records": "\(records.count)", "segments": "\(segments.count)"])
+            "blocks": "\(index.count)", "records": "\(records.count)", "inboxes": "\(inboxes.count)", "segments": "\(segments.count)"])
 
         let thread = Thread { [self] in self.writerLoop() }
         thread.name = "peerstore-blockstore-writer"
@@ -215,14 +222,14 @@ public final class BlockStore: @unchecked Sendable {
 
     // MARK: Writer
 
-    private func enqueue(_ write: PendingWrite) {
+    func enqueue(_ write: PendingWrite) {
         queue.lock()
         if closing {
             queue.unlock()
             let error = BlockStoreError(.closed, "the block store is shutting down")
             switch write {
             case .block(_, _, let c): c.resume(throwing: error)
-            case .record(_, _, let c): c.resume(throwing: error)
+            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c): c.resume(throwing: error)
             case .drop: break
             }
             return
@@ -253,6 +260,7 @@ public final class BlockStore: @unchecked Sendable {
     private func commit(_ batch: [PendingWrite]) {
         var newBlocks: [(Identifier, LogLocation)] = []
         var newRecords: [Identifier: SignedRecord] = [:]
+        var newInboxes: [Identifier: InboxState] = [:]
         var outcomes: [Result<PutOutcome, Error>] = []
         outcomes.reserveCapacity(batch.count)
         var seen = Set<Identifier>()
@@ -286,9 +294,36 @@ public final class BlockStore: @unchecked Sendable {
                     _ = try append(kind: .drop, key: drop.key, payload: drop.encoded())
                     drops += 1
                     outcomes.append(.success(.stored))
+                case .inboxEntry(let entry, _):
+                    var inbox = newInboxes[entry.inboxKey] ?? inboxState(for: entry.owner)
+                    switch inbox.post(entry) {
+                    case .reject(let error):
+                        outcomes.append(.failure(BlockStoreError(error)))
+                    case .duplicate:
+                        outcomes.append(.success(.alreadyPresent))
+                    case .store:
+                        _ = try append(kind: .inboxEntry, key: entry.inboxKey, payload: entry.encoded())
+                        newInboxes[entry.inboxKey] = inbox
+                        outcomes.append(.success(.stored))
+                    }
+                case .inboxRemoval(let removal, _):
+                    var inbox = newInboxes[removal.inboxKey] ?? inboxState(for: removal.owner)
+                    do {
+                        if try inbox.apply(removal) > 0 {
+                            _ = try append(kind: .inboxRemoval, key: removal.inboxKey, payload: removal.encoded())
+                            newInboxes[removal.inboxKey] = inbox
+                            outcomes.append(.success(.stored))
+                        } else {
+                            outcomes.append(.success(.alreadyPresent))
+                        }
+                    } catch let error as ModelError {
+                        outcomes.append(.failure(BlockStoreError(error)))
+                    }
                 }
             }
-            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty || drops > 0) { try current.sync() }
+            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty || drops > 0) {
+                try current.sync()
+            }
         } catch {
             logger.error("write failed; the batch is not acknowledged", metadata: ["error": "\(error)"])
             // Cut the partial batch off, so that later acknowledged writes never sit behind junk that start-up would
@@ -306,6 +341,7 @@ public final class BlockStore: @unchecked Sendable {
             outcomes = batch.map { _ in .failure(error) }
             newBlocks = []
             newRecords = [:]
+            newInboxes = [:]
         }
         indexLock.lock()
         for (id, location) in newBlocks where index[id] == nil {
@@ -313,12 +349,13 @@ public final class BlockStore: @unchecked Sendable {
             blockBytes += location.length
         }
         for (key, record) in newRecords { records[key] = record }
-        if !newBlocks.isEmpty || !newRecords.isEmpty { syncCount += 1 }
+        for (key, inbox) in newInboxes { inboxes[key] = inbox }
+        if !newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty { syncCount += 1 }
         indexLock.unlock()
         for (write, outcome) in zip(batch, outcomes) {
             switch write {
             case .block(_, _, let c): c.resume(with: outcome)
-            case .record(_, _, let c): c.resume(with: outcome)
+            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c): c.resume(with: outcome)
             case .drop: break
             }
         }
@@ -357,6 +394,7 @@ public final class BlockStore: @unchecked Sendable {
     private struct Recovered {
         var index: [Identifier: LogLocation] = [:]
         var records: [Identifier: SignedRecord] = [:]
+        var inboxes: [Identifier: InboxState] = [:]
         var segments: [Int: SegmentFile] = [:]
         var blockBytes = 0
         var truncated = 0
@@ -388,6 +426,15 @@ public final class BlockStore: @unchecked Sendable {
                     if let drop = found.drop, let location = r.index[drop.key], drop.drops(location) {
                         r.index[drop.key] = nil
                         r.blockBytes -= location.length
+                    }
+                case .inboxEntry:
+                    if let entry = found.inboxEntry {
+                        r.inboxes[entry.inboxKey, default: InboxState(owner: entry.owner, limits: settings.inboxLimits)].restore(entry)
+                    }
+                case .inboxRemoval:
+                    if let removal = found.inboxRemoval {
+                        r.inboxes[removal.inboxKey, default: InboxState(owner: removal.owner, limits: settings.inboxLimits)]
+                            .restore(removal)
                     }
                 }
             }

@@ -1,3 +1,5 @@
+import PeerStoreModel
+
 /// Settings of a block store, with defaults that suit a storage node.
 public struct BlockStoreSettings: Sendable {
     /// Largest block accepted (DESIGN.md: 8 MiB).
@@ -9,6 +11,8 @@ public struct BlockStoreSettings: Sendable {
     /// Verify every payload of every segment at start-up (slow on big stores); by default only the newest segment,
     /// the only one a crash can leave torn, is verified in full.
     public var verifyAllSegmentsOnOpen: Bool = false
+    /// The caps of every inbox kept here.
+    public var inboxLimits: InboxLimits = .standard
 
     public init() {}
 }

@@ -23,6 +23,16 @@ enum WireFixtures {
         try! SignedRecord(signing: value, salt: salt, seq: seq, with: keys)
     }
 
+    static let inboxOwner = try! SigningKeyPair(seed: [UInt8](repeating: 6, count: 32))
+
+    static func inboxEntry(_ sealed: [UInt8] = [4, 5, 6], posted: UInt64 = 1_700_000_000) -> InboxEntry {
+        try! InboxEntry(owner: inboxOwner.publicKey, sealed: sealed, posted: posted, signingWith: keys)
+    }
+
+    static func inboxRemoval(_ ids: [Identifier] = [id(30), id(31)]) -> InboxRemoval {
+        try! InboxRemoval(ids: ids, signingWith: inboxOwner)
+    }
+
     /// Every case at least once, with a few edge values (empty, large, optional absent/present).
     static var allMessages: [WireMessage] {
         [
@@ -56,6 +66,21 @@ enum WireFixtures {
             .placedPut(role: .replica, put: .putRecord(record: record(), expectedSeq: 2)),
             .placedPut(role: .local, put: .getBlock(id: id(15))),
             .placedPut(role: .local, put: .getRecord(key: id(16))),
+            .inboxPost(entry: inboxEntry()),
+            .inboxPost(entry: inboxEntry([UInt8](repeating: 0xCD, count: InboxEntry.maxSealedLength), posted: .max)),
+            .inboxPost(entry: inboxEntry([])),
+            .inboxPostResult(stored: true),
+            .inboxPostResult(stored: false),
+            .inboxList(owner: inboxOwner.publicKey),
+            .inboxEntries([]),
+            .inboxEntries([inboxEntry(), inboxEntry([7]), inboxEntry([])]),
+            .inboxRemove(removal: inboxRemoval()),
+            .inboxRemove(removal: inboxRemoval((0..<InboxRemoval.maxIDs).map { id(UInt8(truncatingIfNeeded: $0)) })),
+            .inboxRemoveResult(changed: true),
+            .inboxRemoveResult(changed: false),
+            .placedPut(role: .owner, put: .inboxPost(entry: inboxEntry())),
+            .placedPut(role: .replica, put: .inboxRemove(removal: inboxRemoval())),
+            .placedPut(role: .local, put: .inboxList(owner: inboxOwner.publicKey)),
             .status,
             .rangeBlocks(start: id(19), end: id(20)),
             .rangeBlocksResult(ids: []),

@@ -126,7 +126,7 @@ struct WireMessageCodecTests {
     }
 
     @Test func flagsOtherThanZeroOrOneAreMalformed() {
-        for type in [MessageType.putBlockResult, .putRecordResult, .recordResult] {
+        for type in [MessageType.putBlockResult, .putRecordResult, .recordResult, .inboxPostResult, .inboxRemoveResult] {
             expectWireError(.malformedMessage) { _ = try WireMessageCodec.decode(type: type.rawValue, payload: ByteBuffer(bytes: [2])) }
         }
     }

@@ -5,20 +5,25 @@ import PeerStoreCrypto
 ///
 /// ```
 /// 0   magic "PSE1"            4
-/// 4   kind                    1   (1 block, 2 record, 3 drop: see `DropEntry`)
+/// 4   kind                    1   (1 block, 2 record, 3 drop: see `DropEntry`, 4 inbox entry, 5 inbox removal)
 /// 5   reserved, zero          3
 /// 8   payload length u32 BE   4
-/// 12  key                     32  (block id, or record key)
+/// 12  key                     32  (block id, record key, or inbox key)
 /// 44  checksum                8   first 8 bytes of BLAKE2b-128(bytes 0..<44)
 /// ```
 /// The payload follows. A block payload is verified by its id (BLAKE2b-256), a record payload by its signature, a drop
-/// by its checksum, so a torn or corrupt entry is always detected. Kind 3 came later: segments written before it hold
-/// kinds 1 and 2 only and read unchanged.
+/// by its checksum, an inbox entry by its poster's signature and a removal by its owner's, so a torn or corrupt entry
+/// is always detected. Kinds 3 to 5 came later: segments written before them hold kinds 1 and 2 (or 1 to 3) only and
+/// read unchanged.
 public struct EntryHeader: Equatable, Sendable {
     public enum Kind: UInt8, Sendable {
         case block = 1
         case record = 2
         case drop = 3
+        /// An `InboxEntry` (encoded), under its inbox key.
+        case inboxEntry = 4
+        /// An `InboxRemoval` (encoded), under its inbox key.
+        case inboxRemoval = 5
     }
 
     public static let size = 52

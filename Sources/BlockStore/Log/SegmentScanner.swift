@@ -5,7 +5,7 @@ import PeerStoreModel
 /// Rebuilds the index from segment files at start-up and finds a torn tail.
 ///
 /// Rules: an entry whose header is intact but whose payload fails its check (block hash, record signature, drop
-/// checksum) is skipped and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A
+/// checksum, inbox signatures) is skipped and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A
 /// header that does not decode is either a torn tail (no valid header follows: the valid data ends there) or damage in
 /// the middle (a valid header follows: the scan resumes there and the bytes between are counted as lost). Drop entries
 /// are read in every segment (they are small); block payloads only with `verifyPayloads`.
@@ -15,6 +15,8 @@ struct SegmentScanner {
         var location: LogLocation
         var record: SignedRecord?
         var drop: DropEntry?
+        var inboxEntry: InboxEntry?
+        var inboxRemoval: InboxRemoval?
     }
 
     struct Result {
@@ -50,6 +52,8 @@ struct SegmentScanner {
             let end = payloadOffset + Int(entry.length)
             var record: SignedRecord?
             var drop: DropEntry?
+            var inboxEntry: InboxEntry?
+            var inboxRemoval: InboxRemoval?
             var intact = true
             if entry.kind != .block || verifyPayloads {
                 let payload = try file.read(at: payloadOffset, count: Int(entry.length))
@@ -65,11 +69,22 @@ struct SegmentScanner {
                 case .drop:
                     drop = DropEntry.decode(payload, key: entry.key)
                     intact = drop != nil
+                case .inboxEntry:
+                    inboxEntry = (try? InboxEntry.decode(payload)).flatMap {
+                        $0.inboxKey == entry.key && (!verifyPayloads || $0.hasValidSignature) ? $0 : nil
+                    }
+                    intact = inboxEntry != nil
+                case .inboxRemoval:
+                    inboxRemoval = (try? InboxRemoval.decode(payload)).flatMap {
+                        $0.inboxKey == entry.key && (!verifyPayloads || $0.hasValidSignature) ? $0 : nil
+                    }
+                    intact = inboxRemoval != nil
                 }
             }
             if intact {
                 let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length))
-                result.entries.append(Found(header: entry, location: location, record: record, drop: drop))
+                result.entries.append(Found(header: entry, location: location, record: record, drop: drop,
+                                            inboxEntry: inboxEntry, inboxRemoval: inboxRemoval))
             } else {
                 result.corruptEntries += 1
             }

@@ -145,6 +145,27 @@ public actor RingClient {
         try await send(about: key) { try await $0.getRecord(key: key) }
     }
 
+    /// Runs `call` against the owner of `key`, with `send`'s retries (for requests that other files of the client add).
+    func sendToOwner<T: Sendable>(about key: Identifier, _ call: @Sendable (WireClient) async throws -> T) async throws -> T {
+        try await send(about: key, call)
+    }
+
+    /// Runs a read against the owner of `key`, then the nodes after it, until one answers; an answer a node gives (a
+    /// refusal) is thrown at once. When every candidate failed, learns the ring again and asks through the owner.
+    func readFromHolders<T: Sendable>(about key: Identifier, _ call: @Sendable (WireClient) async throws -> T) async throws -> T {
+        for node in candidates(for: key).prefix(settings.readCandidates) {
+            do {
+                return try await call(try await connection(to: node))
+            } catch let error as WireError where error.isAnswer {
+                throw error
+            } catch {
+                markDown(node, error)
+            }
+        }
+        await refresh()
+        return try await send(about: key, call)
+    }
+
     /// A connection to `node` (opened on first use, the node's key pinned from the ring's own lists; an entry without
     /// a key is never contacted).
     public func connection(to node: NodeIdentity) async throws -> WireClient {

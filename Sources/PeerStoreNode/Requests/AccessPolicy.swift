@@ -1,8 +1,10 @@
 import ChordRing
+import PeerStoreModel
 import PeerStoreWire
 
 /// Who may do what on this node: every rule of `-allowUsers` in one place, decided from the peer alone (a pure value,
-/// no ring, no store). Reading stays open to every peer that passed the handshake.
+/// no ring, no store). Reading stays open to every peer that passed the handshake, and so does an inbox removal: the
+/// owner's signature on it is checked by the store.
 public struct AccessPolicy: Sendable, Equatable {
     /// With a list, only these users may store (nodes always may); nil lets every user store.
     public let allowedUsers: Set<[UInt8]>?
@@ -21,6 +23,14 @@ public struct AccessPolicy: Sendable, Equatable {
         return peer.key.map { allowedUsers.contains($0) } ?? false
     }
 
+    /// Whether `peer` may post `entry` to an inbox: posting is storing, and a user posts under its own key only (the
+    /// poster key the per-poster cap counts is then the key the handshake proved). Nodes hand posts on placed.
+    public func mayPost(_ entry: InboxEntry, from peer: Peer) -> Bool {
+        guard mayStore(peer) else { return false }
+        guard peer.kind == .user, let key = peer.key else { return true }
+        return key == entry.poster
+    }
+
     /// Whether `peer` may send Chord messages: a user on the allow list is a user, never a ring member, so it is
     /// refused; anyone else is left to the ring's own checks.
     public func mayTakePartInRing(_ peer: Peer) -> Bool {
@@ -33,7 +43,7 @@ public struct AccessPolicy: Sendable, Equatable {
     public func placement(of put: WireMessage, from peer: Peer) -> PlacementAccess {
         guard allowedUsers != nil else { return .allowed }
         switch put {
-        case .putBlock, .putRecord: break
+        case .putBlock, .putRecord, .inboxPost: break
         default: return .allowed
         }
         if peer.kind == .node { return .allowed }
@@ -54,5 +64,7 @@ public enum PlacementAccess: Sendable, Equatable {
 extension AccessPolicy {
     static let storeRefused = WireError(.forbidden, "this node does not let your user id store (it is not in -allowUsers)")
     static let ringRefused = WireError(.forbidden, "a user id on this node's -allowUsers list does not take part in the ring")
+    static let posterRefused = WireError(
+        .forbidden, "an inbox entry must be posted by its poster: this connection proved another user id than the entry's signer")
     static let placeRefused = WireError(.forbidden, "only nodes of the ring may place puts here (this node has an -allowUsers list)")
 }

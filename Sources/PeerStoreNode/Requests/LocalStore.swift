@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import PeerStoreWire
 
-/// Answers what this node's own store does (blocks, have-blocks, records, range listings, status), without the ring
+/// Answers what this node's own store does (blocks, have-blocks, records, inboxes, range listings, status), without the ring
 /// and without access checks: the caller has decided the request may run here.
 public struct LocalStore: Sendable {
     public let store: BlockStore
@@ -40,6 +40,12 @@ public struct LocalStore: Sendable {
                 return .putRecordResult(stored: outcome == .stored)
             case .getRecord(let key):
                 return .recordResult(record: store.record(for: key))
+            case .inboxPost(let entry):
+                return .inboxPostResult(stored: try await store.post(entry) == .stored)
+            case .inboxList(let owner):
+                return .inboxEntries(WireMessageCodec.fittingListing(store.inboxState(for: owner).sortedEntries))
+            case .inboxRemove(let removal):
+                return .inboxRemoveResult(changed: try await store.remove(removal) == .stored)
             default:
                 return .error(WireError(.unexpectedResponse, "a \(request.type) message is not a storage request"))
             }

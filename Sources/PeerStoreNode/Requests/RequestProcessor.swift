@@ -50,6 +50,17 @@ public struct RequestProcessor: Sendable {
         case .getRecord(let key):
             guard let coordinator else { return await local.handle(message) }
             return .recordResult(record: await coordinator.newestRecord(key))
+        case .inboxPost(let entry):
+            guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
+            guard policy.mayPost(entry, from: peer) else { return .error(AccessPolicy.posterRefused) }
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.put(message)
+        case .inboxRemove:
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.put(message)
+        case .inboxList(let owner):
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.readInbox(owner: owner)
         case .haveBlocks, .rangeBlocks:
             return await local.handle(message)
         case .chord(let envelope):
@@ -59,7 +70,7 @@ public struct RequestProcessor: Sendable {
         case .status:
             return local.status(await coordinator?.position() ?? .alone(node))
         case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
-            .rangeBlocksResult, .error:
+            .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .error:
             return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
         }
     }

@@ -34,6 +34,8 @@ public struct RingCoordinator: Sendable {
         switch put {
         case .putBlock(let blockID, _): id = blockID
         case .putRecord(let record, _): id = record.key
+        case .inboxPost(let entry): id = entry.inboxKey
+        case .inboxRemove(let removal): id = removal.inboxKey
         default: return await local.handle(put)
         }
         if await ring.owns(id) { return await storeAsOwner(put) }
@@ -49,13 +51,17 @@ public struct RingCoordinator: Sendable {
         return await storeAsOwner(put)
     }
 
-    /// Stores locally (with the store's checks), then copies to the replicas before answering. A record this owner has
-    /// never seen (it joined after the record was written) is first brought in from the other holders, so that
+    /// Stores locally (with the store's checks), then copies to the replicas before answering. A record or inbox this
+    /// owner has never seen (it joined after the record was written) is first brought in from the other holders, so that
     /// compare-and-swap is decided against the newest version on the ring.
     public func storeAsOwner(_ put: WireMessage) async -> WireMessage {
         if case .putRecord(let record, _) = put {
             // Brings the newest version here first (read repair writes it locally when this node's is older or missing).
             _ = await newestRecord(record.key)
+        }
+        if case .inboxPost(let entry) = put {
+            // Likewise for an inbox: its caps are decided against the entries the other holders have too.
+            _ = await readInbox(owner: entry.owner)
         }
         let stored = await local.handle(put)
         if case .error = stored { return stored }

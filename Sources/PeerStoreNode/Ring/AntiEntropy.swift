@@ -6,10 +6,10 @@ import NIOCore
 import PeerStoreConcurrency
 import PeerStoreWire
 
-/// Repairs replicas without anyone asking: every round, a node takes the blocks and records of the range it owns,
-/// (predecessor, me], asks each of its replica targets which blocks they lack (have-blocks, batched), and copies what is
-/// missing, a few at a time, so that a backup running meanwhile is not starved. After a node fails, its successors
-/// become replica targets and receive copies within a round or two.
+/// Repairs replicas without anyone asking: every round, a node takes the blocks, records and inboxes of the range it
+/// owns, (predecessor, me], asks each of its replica targets which blocks and inbox entries they lack (have-blocks,
+/// batched; an inbox listing), and copies what is missing, a few at a time, so that a backup running meanwhile is not
+/// starved. After a node fails, its successors become replica targets and receive copies within a round or two.
 public struct AntiEntropy: Sendable {
     public let store: BlockStore
     public let replicator: Replicator
@@ -45,6 +45,7 @@ public struct AntiEntropy: Sendable {
         let me = ring.me.id
         let owned = store.blockIDs().filter { $0.isBetweenRightInclusive(predecessor.id, me) }
         let records = store.allRecords().filter { $0.key.isBetweenRightInclusive(predecessor.id, me) }
+        let ownedInboxes = inboxes(in: predecessor.id, me)
         var copied = await pullOwnedRange(predecessor: predecessor)
         for target in await replicator.replicaTargets() {
             copied += await copy(await lacking(owned, at: target) ?? [], to: target)
@@ -52,6 +53,7 @@ public struct AntiEntropy: Sendable {
                 _ = try? await replicator.transport.request(
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
             }
+            for inbox in ownedInboxes { copied += await push(inbox, to: target) }
         }
         return copied
     }
@@ -59,7 +61,8 @@ public struct AntiEntropy: Sendable {
     /// Before a graceful leave: makes sure every replica set this node belongs to is whole without it. When it leaves,
     /// the set of a key it owned gains its k-th successor and the set of a key it kept as a replica gains one of its
     /// first k-1 successors, so owned blocks go to the first k successors and the others to the first k-1 (each only
-    /// where missing; at least the first successor). Records go to all k. Returns how many blocks were copied.
+    /// where missing; at least the first successor). Records and inboxes (entries and removals) go to all k. Returns how
+    /// many blocks were copied.
     public func handOff(within limit: Duration) async -> Int {
         let deadline = ContinuousClock.now + limit
         let ring = replicator.ring
@@ -76,6 +79,9 @@ public struct AntiEntropy: Sendable {
             for record in store.allRecords() where ContinuousClock.now < deadline {
                 _ = try? await replicator.transport.request(
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
+            }
+            for inbox in inboxes(in: nil, me.id) where ContinuousClock.now < deadline {
+                _ = await push(inbox, to: target, allRemovals: true)
             }
         }
         RepairMetrics.handOff(copies: copied)

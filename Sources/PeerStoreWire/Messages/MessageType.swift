@@ -15,6 +15,13 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case putRecordResult = 0x21
     case getRecord = 0x22
     case recordResult = 0x23
+    /// Append an entry to a user's inbox, and whether it was new; list an inbox; the owner's signed removal.
+    case inboxPost = 0x24
+    case inboxPostResult = 0x25
+    case inboxList = 0x26
+    case inboxEntries = 0x27
+    case inboxRemove = 0x28
+    case inboxRemoveResult = 0x29
     /// A Chord message between nodes, and the answer to it (an envelope, or none for one-way messages).
     case chord = 0x30
     case chordReply = 0x31

@@ -23,6 +23,18 @@ public enum WireMessage: Equatable, Sendable {
     case putRecordResult(stored: Bool)
     case getRecord(key: Identifier)
     case recordResult(record: SignedRecord?)
+    /// Append a signed, sealed entry to its owner's inbox (the owner of its inbox key stores and replicates it).
+    case inboxPost(entry: InboxEntry)
+    /// The entry is durable; `stored` is false when it was already there.
+    case inboxPostResult(stored: Bool)
+    /// The entries of the inbox of `owner` (an Ed25519 public key).
+    case inboxList(owner: [UInt8])
+    /// An inbox's entries, at most `WireMessageCodec.maxInboxEntries` (their bytes are capped so they fit one frame).
+    case inboxEntries([InboxEntry])
+    /// The owner's signed removal of entries.
+    case inboxRemove(removal: InboxRemoval)
+    /// The removal is durable; `changed` is false when every id was removed before.
+    case inboxRemoveResult(changed: Bool)
     /// A Chord message from one node to another.
     case chord(ChordEnvelope)
     /// The answer: the receiving node's reply envelope, or nil for a one-way message.
@@ -50,6 +62,12 @@ public enum WireMessage: Equatable, Sendable {
         case .putRecordResult: .putRecordResult
         case .getRecord: .getRecord
         case .recordResult: .recordResult
+        case .inboxPost: .inboxPost
+        case .inboxPostResult: .inboxPostResult
+        case .inboxList: .inboxList
+        case .inboxEntries: .inboxEntries
+        case .inboxRemove: .inboxRemove
+        case .inboxRemoveResult: .inboxRemoveResult
         case .chord: .chord
         case .chordReply: .chordReply
         case .placedPut: .placedPut
@@ -67,6 +85,8 @@ extension WireMessage {
         case .putBlock(_, let bytes), .block(let bytes): bytes.readableBytes + 32
         case .placedPut(_, let put): put.bulkBytes + 2
         case .haveBlocks(let ids), .rangeBlocksResult(let ids): ids.count * 32
+        case .inboxEntries(let entries): entries.reduce(2) { $0 + $1.encodedLength }
+        case .inboxPost(let entry): entry.encodedLength
         default: 0
         }
     }

@@ -7,6 +7,8 @@ public enum WireMessageCodec {
     /// The most ids one have-blocks request may carry.
     public static let maxHaveBlocksBatch = 65_536
     public static let maxErrorMessageLength = 4096
+    /// The most entries one inbox listing may carry (an inbox's caps keep it smaller, and its bytes within a frame).
+    public static let maxInboxEntries = 1024
 
     public static func encode(_ message: WireMessage, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
         var out = allocator.buffer(capacity: 64)
@@ -25,7 +27,7 @@ public enum WireMessageCodec {
             out.reserveCapacity(32 + bytes.readableBytes)
             out.writeBytes(id.bytes)
             out.writeBuffer(&bytes)
-        case .putBlockResult(let stored), .putRecordResult(let stored):
+        case .putBlockResult(let stored), .putRecordResult(let stored), .inboxPostResult(let stored), .inboxRemoveResult(let stored):
             out.writeInteger(UInt8(stored ? 1 : 0))
         case .getBlock(let id):
             out.writeBytes(id.bytes)
@@ -61,6 +63,15 @@ public enum WireMessageCodec {
             } else {
                 out.writeInteger(UInt8(0))
             }
+        case .inboxPost(let entry):
+            entry.encode(into: &out)
+        case .inboxList(let owner):
+            out.writeBytes(owner)
+        case .inboxEntries(let entries):
+            out.writeInteger(UInt16(entries.count))
+            for entry in entries { entry.encode(into: &out) }
+        case .inboxRemove(let removal):
+            removal.encode(into: &out)
         case .chord(let envelope):
             ChordCodec.encode(envelope, into: &out)
         case .chordReply(let envelope):
@@ -139,6 +150,22 @@ public enum WireMessageCodec {
             message = .getRecord(key: try readID(&p, type))
         case .recordResult:
             message = .recordResult(record: try readFlag(&p, type) ? try readRecord(&p, type) : nil)
+        case .inboxPost:
+            message = .inboxPost(entry: try readModel(&p, type) { try InboxEntry.decode(from: &$0) })
+        case .inboxPostResult:
+            message = .inboxPostResult(stored: try readFlag(&p, type))
+        case .inboxList:
+            guard let owner = p.readBytes(length: 32) else { throw malformed(type, "truncated owner key") }
+            message = .inboxList(owner: owner)
+        case .inboxEntries:
+            guard let count = p.readInteger(as: UInt16.self), Int(count) <= maxInboxEntries else {
+                throw malformed(type, "bad entry count")
+            }
+            message = .inboxEntries(try (0..<count).map { _ in try readModel(&p, type) { try InboxEntry.decode(from: &$0) } })
+        case .inboxRemove:
+            message = .inboxRemove(removal: try readModel(&p, type) { try InboxRemoval.decode(from: &$0) })
+        case .inboxRemoveResult:
+            message = .inboxRemoveResult(changed: try readFlag(&p, type))
         case .chord:
             message = .chord(try ChordCodec.decode(from: &p))
         case .chordReply:
@@ -146,9 +173,8 @@ public enum WireMessageCodec {
         case .placedPut:
             guard let rawRole = p.readInteger(as: UInt8.self), let role = PlacementRole(rawValue: rawRole),
                 let innerType = p.readInteger(as: UInt8.self),
-                role == .local
-                    ? (innerType == MessageType.getBlock.rawValue || innerType == MessageType.getRecord.rawValue)
-                    : (innerType == MessageType.putBlock.rawValue || innerType == MessageType.putRecord.rawValue)
+                let inner = MessageType(rawValue: innerType),
+                role == .local ? placedReads.contains(inner) : placedPuts.contains(inner)
             else { throw malformed(type, "bad role or inner message") }
             message = .placedPut(role: role, put: try decode(type: innerType, payload: p.readSlice(length: p.readableBytes)!))
         case .status:
@@ -163,6 +189,33 @@ public enum WireMessageCodec {
         }
         guard p.readableBytes == 0 else { throw malformed(type, "\(p.readableBytes) trailing bytes") }
         return message
+    }
+
+    /// The bytes an inbox listing may fill: a frame less room for its header and count.
+    public static let maxInboxListingBytes = Frame.defaultMaxSize - 4096
+
+    /// The longest prefix of `entries` that one listing may carry (count and bytes).
+    public static func fittingListing(_ entries: [InboxEntry]) -> [InboxEntry] {
+        var total = 0
+        var count = 0
+        for entry in entries.prefix(maxInboxEntries) {
+            total += entry.encodedLength
+            if total > maxInboxListingBytes { break }
+            count += 1
+        }
+        return Array(entries.prefix(count))
+    }
+
+    /// What a placed request may carry: puts (as owner or replica) and reads (answered locally).
+    static let placedPuts: Set<MessageType> = [.putBlock, .putRecord, .inboxPost, .inboxRemove]
+    static let placedReads: Set<MessageType> = [.getBlock, .getRecord, .inboxList]
+
+    private static func readModel<T>(_ p: inout ByteBuffer, _ type: MessageType, _ read: (inout ByteBuffer) throws -> T) throws -> T {
+        do {
+            return try read(&p)
+        } catch {
+            throw malformed(type, "\(error)")
+        }
     }
 
     private static func malformed(_ type: MessageType, _ why: String) -> WireError {

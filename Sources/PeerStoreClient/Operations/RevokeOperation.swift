@@ -9,7 +9,8 @@ struct RevokeOperation: ClientOperation {
         let (session, flags, out) = (context.session, context.flags, context.output)
         guard let filename = flags.filename else { throw BackupError(.usage, "revoke needs -filename PATH (the shared file)") }
         let config = try session.config()
-        let recipient = try flags.sharing.shareWith.map { UserID.encode(publicKey: try Contacts.load(from: session.home).resolve($0)) }
+        let contacts = try Contacts.load(from: session.home)
+        let recipient = try flags.sharing.shareWith.map { UserID.encode(publicKey: try contacts.resolve($0)) }
         var live = try LiveShares.load(from: session.home)
         let ended = live.revoke(filename, localPath: config.localPath, device: config.device, recipient: recipient)
         guard !ended.isEmpty else {
@@ -17,7 +18,8 @@ struct RevokeOperation: ClientOperation {
         }
         try live.save(in: session.home)
         for share in ended {
-            out.say("ended the live share of \(share.path) with \(share.recipient) after version \(share.version); the versions already shared cannot be taken back")
+            let shown = UserID.decode(share.recipient).flatMap(contacts.name(of:)) ?? share.recipient
+            out.say("ended the live share of \(share.path) with \(shown) after version \(share.version); the versions already shared cannot be taken back")
         }
         return 0
     }

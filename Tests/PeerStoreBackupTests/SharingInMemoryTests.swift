@@ -32,7 +32,7 @@ import Testing
 
         func backup() async throws -> BackupSummary {
             let summary = try await BackupRunner(client: ring, identity: alice, logger: logger).run(localPath: src, device: "d")
-            _ = try await LiveShareRenewal(ring: ring, identity: alice, home: aliceHome, logger: logger).renew(after: summary.snapshotID, device: "d")
+            _ = await LiveShareRenewal(ring: ring, identity: alice, home: aliceHome, logger: logger).renew(after: summary.snapshotID, device: "d")
             return summary
         }
 
@@ -65,9 +65,11 @@ import Testing
         #expect(rejected == 0 && shares.map(\.grant.name) == ["big.bin", "note.txt"] && shares.map(\.index) == [1, 2])
         #expect(shares[0].grant.sender == s.alice.signing.publicKey && shares[0].grant.message == "for you")
         #expect(shares[0].grant.size == 3 << 20)
-        // From the inbox and from the token, byte-identical.
+        // From the inbox and from the token, byte-identical; reading Alice's blocks where they are (nothing is put).
+        let puts = await s.ring.puts
         #expect(s.contents(try await s.restore("1", as: s.bob, to: "big.out")) == s.contents(s.src + "/docs/big.bin"))
         #expect(s.contents(try await s.restore(note.token, as: s.bob, to: "note.out")) == s.contents(s.src + "/docs/note.txt"))
+        #expect(await s.ring.puts == puts)
         // Carol, with the same token: not for her, nothing written. Her inbox is empty.
         await #expect { _ = try await s.restore(big.token, as: s.carol, to: "carol.out") } throws: {
             ($0 as? BackupError)?.code == .notForYou
@@ -169,5 +171,30 @@ import Testing
         #expect(KeyProbe.openable([(v3Refs[0].blockID, v3Block)], with: bobKeys).isEmpty)
         #expect(s.contents(try await s.restore(first.token, as: s.bob, to: "v1")) == Data("a small note\n".utf8))
         #expect(s.contents(try await s.restore("1", as: s.bob, to: "v2again")) == Data("version two\n".utf8))
+    }
+}
+
+extension SharingInMemoryTests {
+    @Test func aDamagedListOfLiveSharesIsANoteNotAFailedBackup() async throws {
+        let s = try Setup()
+        defer { s.tmp.remove() }
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: LiveShares.path(in: s.aliceHome)))
+        let summary = try await BackupRunner(client: s.ring, identity: s.alice, logger: s.logger).run(localPath: s.src, device: "d")
+        let outcome = await LiveShareRenewal(ring: s.ring, identity: s.alice, home: s.aliceHome, logger: s.logger)
+            .renew(after: summary.snapshotID, device: "d")
+        #expect(outcome.posted == 0 && outcome.notes.count == 1 && outcome.notes[0].contains("shares.json"), "\(outcome.notes)")
+    }
+
+    @Test func aFollowedFileThatIsGoneIsANoteAndWaits() async throws {
+        let s = try Setup()
+        defer { s.tmp.remove() }
+        _ = try await s.backup()
+        _ = try await s.share("docs/note.txt", follow: true)
+        try FileManager.default.removeItem(atPath: s.src + "/docs/note.txt")
+        let summary = try await BackupRunner(client: s.ring, identity: s.alice, logger: s.logger).run(localPath: s.src, device: "d")
+        let outcome = await LiveShareRenewal(ring: s.ring, identity: s.alice, home: s.aliceHome, logger: s.logger)
+            .renew(after: summary.snapshotID, device: "d")
+        #expect(outcome.posted == 0 && outcome.notes.count == 1 && outcome.notes[0].contains("not in the latest snapshot"), "\(outcome.notes)")
+        #expect(try LiveShares.load(from: s.aliceHome).shares.count == 1)
     }
 }

@@ -25,35 +25,45 @@ public struct LiveShareRenewal: Sendable {
         public var notes: [String] = []
     }
 
-    /// Renews the live shares of `device` after its backup stored `snapshotID` (fetched only if there are any).
-    public func renew(after snapshotID: Identifier, device: String) async throws -> Outcome {
-        var live = try LiveShares.load(from: home)
+    /// Renews the live shares of `device` after its backup stored `snapshotID` (fetched only if there are any). Never
+    /// throws: whatever goes wrong is a note.
+    public func renew(after snapshotID: Identifier, device: String) async -> Outcome {
         var outcome = Outcome()
-        guard live.shares.contains(where: { $0.device == device }) else { return outcome }
-        let snapshot = try await SnapshotCatalog(client: ring, identity: identity).snapshot(snapshotID)
-        let restorer = Restorer(client: ring, identity: identity, logger: logger)
-        let inbox = ShareInbox(ring: ring, identity: identity)
-        for (i, share) in live.shares.enumerated() where share.device == device {
-            do {
-                let entry = try await restorer.fileEntry(share.path, in: snapshot).entry
-                let digest = LiveShares.digest(entry.content)
-                guard digest != share.contentDigest else { continue }
-                guard let recipient = UserID.decode(share.recipient), let shareID = Hex.decode(share.shareID),
-                    shareID.count == ShareGrant.shareIDLength
-                else {
-                    throw BackupError(.config, "its entry in \(LiveShares.path(in: home)) is damaged")
+        do {
+            var live = try LiveShares.load(from: home)
+            guard live.shares.contains(where: { $0.device == device }) else { return outcome }
+            let snapshot = try await SnapshotCatalog(client: ring, identity: identity).snapshot(snapshotID)
+            for i in live.shares.indices where live.shares[i].device == device {
+                do {
+                    if try await renew(&live.shares[i], in: snapshot) { outcome.posted += 1 }
+                } catch {
+                    let share = live.shares[i]
+                    outcome.notes.append("the live share of \(share.path) with \(share.recipient) was not renewed (it is tried again after the next backup): \(error)")
                 }
-                let grant = FileSharer.grant(of: entry, shareID: shareID, version: share.version + 1, from: identity,
-                                             to: recipient, message: share.message)
-                try await inbox.post(try SealedShare.seal(grant, signer: identity.signing), to: recipient, shown: share.recipient)
-                live.shares[i].version = grant.version
-                live.shares[i].contentDigest = digest
-                outcome.posted += 1
-            } catch {
-                outcome.notes.append("the live share of \(share.path) with \(share.recipient) was not renewed (it is tried again after the next backup): \(error)")
             }
+            if outcome.posted > 0 { try live.save(in: home) }
+        } catch {
+            outcome.notes.append("live shares were not renewed (they are tried again after the next backup): \(error)")
         }
-        if outcome.posted > 0 { try live.save(in: home) }
         return outcome
+    }
+
+    /// Posts the file's version in `snapshot` if its content changed since `share` last posted; true if it did.
+    private func renew(_ share: inout LiveShares.Share, in snapshot: Snapshot) async throws -> Bool {
+        let entry = try await Restorer(client: ring, identity: identity, logger: logger).fileEntry(share.path, in: snapshot).entry
+        let digest = LiveShares.digest(entry.content)
+        guard digest != share.contentDigest else { return false }
+        guard let recipient = UserID.decode(share.recipient), let shareID = Hex.decode(share.shareID),
+            shareID.count == ShareGrant.shareIDLength
+        else {
+            throw BackupError(.config, "its entry in \(LiveShares.path(in: home)) is damaged")
+        }
+        let grant = FileSharer.grant(of: entry, shareID: shareID, version: share.version + 1, from: identity, to: recipient,
+                                     message: share.message)
+        try await ShareInbox(ring: ring, identity: identity)
+            .post(try SealedShare.seal(grant, signer: identity.signing), to: recipient, shown: share.recipient)
+        share.version = grant.version
+        share.contentDigest = digest
+        return true
     }
 }

@@ -21,7 +21,7 @@ struct BackupOperation: ClientOperation {
                     localPath: path, device: config.device,
                     excludes: ExcludeRules(patterns: flags.excludes.isEmpty ? config.excludes ?? [] : flags.excludes),
                     cache: FileCacheStore(home: session.home, device: config.device, keys: identity.keys), reuseCache: !flags.noCache)
-                return (summary, try await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
+                return (summary, await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
                     .renew(after: summary.snapshotID, device: config.device))
             }
         }

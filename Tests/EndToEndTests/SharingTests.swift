@@ -1,6 +1,7 @@
 import ChordRing
 import Foundation
 import PeerStoreBackup
+import PeerStoreModel
 import PeerStoreTestKit
 import Testing
 
@@ -163,4 +164,32 @@ func blocksIn(dataPath: String) throws -> [(id: Identifier, bytes: [UInt8])] {
         }
     }
     return out
+}
+
+extension SharingTests {
+    /// A real node's inbox cap reaches the sender as one line, and nothing more is shared.
+    @Test func anInboxAtItsCapIsOneLineToTheSender() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-cap")
+        defer { tmp.remove() }
+        let src = tmp.sub("src")
+        try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
+        try Data("tiny\n".utf8).write(to: URL(fileURLWithPath: src + "/tiny.txt"))
+        let server = try ServerProcess(dataPath: tmp.sub("node"))
+        defer { server.stop() }
+        let (alice, bob) = (ClientHarness(home: tmp.sub("alice")), ClientHarness(home: tmp.sub("bob")))
+        #expect(try bob.run(["-operation", "init", "-peerAddr", server.address]).status == 0)
+        let bobID = try bob.run(["-operation", "whoami"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try alice.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src]).status == 0)
+        let cap = InboxLimits.standard.entriesPerPoster
+        for i in 0..<cap {
+            let r = try alice.run(["-operation", "share", "-filename", "tiny.txt", "-shareWith", bobID, "-quiet"])
+            guard r.status == 0 else { Issue.record("share \(i): \(r.stderr)"); return }
+        }
+        let over = try alice.run(["-operation", "share", "-filename", "tiny.txt", "-shareWith", bobID])
+        #expect(over.status == 1 && over.stderr.contains("is full") && oneLine(over.stderr), "\(over.stderr)")
+        #expect(over.stdout.isEmpty)
+        let listed = try bob.run(["-operation", "inbox", "-json"])
+        let json = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]
+        #expect(json?.count == cap)
+    }
 }

@@ -32,7 +32,7 @@ public struct ShareInbox: Sendable {
         do {
             _ = try await ring.postToInbox(entry)
         } catch let error as WireError where error.code == .inboxFull {
-            throw BackupError(.inboxFull, "the inbox of \(shown) is full (\(error.message)); nothing was shared: ask them to remove old shares (`-operation inbox -remove INDEX`), or send the token another way")
+            throw BackupError(.inboxFull, "the inbox of \(shown) is full (\(error.message)); nothing was shared: ask them to remove shares they have (`-operation inbox -remove INDEX`) and share again")
         }
     }
 

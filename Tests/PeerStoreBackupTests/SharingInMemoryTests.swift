@@ -87,6 +87,8 @@ import Testing
         let expected = Set([manifestID] + chunks.map(\.blockID) + noteRefs.map(\.blockID))
         #expect(KeyProbe.openable(blocks, with: keys) == expected)
         #expect(blocks.count > expected.count + 2)  // trees, the snapshot and secret.txt are there, and stay closed
+        // The probe does find what Alice's own keys open: her two trees and the snapshot.
+        #expect(KeyProbe.openable(blocks, with: [s.alice.keys.tree, s.alice.keys.snapshot]).count == 3)
     }
 
     @Test func removeAndBadIndexAndMissingBlocks() async throws {

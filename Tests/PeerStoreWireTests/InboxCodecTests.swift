@@ -29,6 +29,13 @@ import Testing
         }
     }
 
+    @Test func anIDListOverTheLimitIsRejected() {
+        var payload = ByteBuffer()
+        payload.writeInteger(UInt16(WireMessageCodec.maxInboxEntries + 1))
+        payload.writeBytes([UInt8](repeating: 0, count: 32 * (WireMessageCodec.maxInboxEntries + 1)))
+        expectWireError(.malformedMessage) { _ = try decode(.inboxIDsResult, payload) }
+    }
+
     @Test func anOversizedSealedPartIsRejected() {
         var payload = ByteBuffer()
         WireFixtures.inboxEntry().encode(into: &payload)

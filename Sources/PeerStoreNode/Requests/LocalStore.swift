@@ -44,6 +44,8 @@ public struct LocalStore: Sendable {
                 return .inboxPostResult(stored: try await store.post(entry) == .stored)
             case .inboxList(let owner):
                 return .inboxEntries(WireMessageCodec.fittingListing(store.inboxState(for: owner).sortedEntries))
+            case .inboxIDs(let owner):
+                return .inboxIDsResult(ids: Array(store.inboxState(for: owner).sortedEntries.prefix(WireMessageCodec.maxInboxEntries).map(\.id)))
             case .inboxRemove(let removal):
                 return .inboxRemoveResult(changed: try await store.remove(removal) == .stored)
             default:

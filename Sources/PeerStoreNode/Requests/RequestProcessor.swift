@@ -61,7 +61,7 @@ public struct RequestProcessor: Sendable {
         case .inboxList(let owner):
             guard let coordinator else { return await local.handle(message) }
             return await coordinator.readInbox(owner: owner)
-        case .haveBlocks, .rangeBlocks:
+        case .haveBlocks, .rangeBlocks, .inboxIDs:
             return await local.handle(message)
         case .chord(let envelope):
             guard let coordinator else { return .error(WireError(.internalError, "this node does not run a ring")) }
@@ -70,7 +70,7 @@ public struct RequestProcessor: Sendable {
         case .status:
             return local.status(await coordinator?.position() ?? .alone(node))
         case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
-            .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .error:
+            .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .inboxIDsResult, .error:
             return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
         }
     }

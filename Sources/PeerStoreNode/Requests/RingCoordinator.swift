@@ -59,8 +59,8 @@ public struct RingCoordinator: Sendable {
             // Brings the newest version here first (read repair writes it locally when this node's is older or missing).
             _ = await newestRecord(record.key)
         }
-        if case .inboxPost(let entry) = put {
-            // Likewise for an inbox: its caps are decided against the entries the other holders have too.
+        if case .inboxPost(let entry) = put, local.store.inbox(key: entry.inboxKey) == nil {
+            // Likewise for an inbox this owner holds nothing of: its caps count the entries the other holders have.
             _ = await readInbox(owner: entry.owner)
         }
         let stored = await local.handle(put)

@@ -3,25 +3,33 @@ import PeerStoreModel
 import PeerStoreWire
 
 extension AntiEntropy {
-    /// Makes `target` hold what this node holds of `inbox`: asks for its listing, sends the entries it lacks and the
-    /// owner's removals of entries it still lists (all removals with `allRemovals`, as before a leave). Returns how many
-    /// entries and removals were sent; nothing if the target does not answer.
+    /// Makes `target` hold what this node holds of `inbox`: asks which entries it holds (ids only), sends the entries
+    /// it lacks and the owner's removals of entries it still holds (all removals with `allRemovals`, as before a leave).
+    /// Returns how many entries and removals the target took; nothing if it does not answer.
     func push(_ inbox: InboxState, to target: NodeIdentity, allRemovals: Bool = false) async -> Int {
-        let transport = replicator.transport
-        guard case .inboxEntries(let listed)? = try? await transport.request(
-            .placedPut(role: .local, put: .inboxList(owner: inbox.owner)), to: target.address, key: target.key)
+        guard case .inboxIDsResult(let ids)? = try? await replicator.transport.request(
+            .inboxIDs(owner: inbox.owner), to: target.address, key: target.key)
         else { return 0 }
-        let there = Set(listed.map(\.id))
+        let there = Set(ids)
         var sent = 0
         for removal in inbox.removals where allRemovals || removal.ids.contains(where: there.contains) {
-            if (try? await transport.request(.placedPut(role: .replica, put: .inboxRemove(removal: removal)),
-                                             to: target.address, key: target.key)) != nil { sent += 1 }
+            if await place(.inboxRemove(removal: removal), at: target) { sent += 1 }
         }
         for entry in inbox.sortedEntries where !there.contains(entry.id) {
-            if (try? await transport.request(.placedPut(role: .replica, put: .inboxPost(entry: entry)),
-                                             to: target.address, key: target.key)) != nil { sent += 1 }
+            if await place(.inboxPost(entry: entry), at: target) { sent += 1 }
         }
         return sent
+    }
+
+    /// Hands `put` to `target` as a replica; whether it took it (a refusal is logged: the replicas have diverged).
+    private func place(_ put: WireMessage, at target: NodeIdentity) async -> Bool {
+        guard let reply = try? await replicator.transport.request(.placedPut(role: .replica, put: put), to: target.address, key: target.key)
+        else { return false }
+        if case .error(let error) = reply {
+            logger.debug("a replica did not take an inbox repair", metadata: ["replica": "\(target.address)", "error": "\(error)"])
+            return false
+        }
+        return true
     }
 
     /// The inboxes whose key falls in (start, end], or every inbox without a start.

@@ -22,6 +22,9 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case inboxEntries = 0x27
     case inboxRemove = 0x28
     case inboxRemoveResult = 0x29
+    /// "Which entries of this inbox do you hold?" (ids only, answered from the node's own store: for anti-entropy).
+    case inboxIDs = 0x2A
+    case inboxIDsResult = 0x2B
     /// A Chord message between nodes, and the answer to it (an envelope, or none for one-way messages).
     case chord = 0x30
     case chordReply = 0x31

@@ -35,6 +35,10 @@ public enum WireMessage: Equatable, Sendable {
     case inboxRemove(removal: InboxRemoval)
     /// The removal is durable; `changed` is false when every id was removed before.
     case inboxRemoveResult(changed: Bool)
+    /// The ids of the entries of `owner`'s inbox this node holds itself (never asked of other holders).
+    case inboxIDs(owner: [UInt8])
+    /// At most `WireMessageCodec.maxInboxEntries` ids.
+    case inboxIDsResult(ids: [Identifier])
     /// A Chord message from one node to another.
     case chord(ChordEnvelope)
     /// The answer: the receiving node's reply envelope, or nil for a one-way message.
@@ -68,6 +72,8 @@ public enum WireMessage: Equatable, Sendable {
         case .inboxEntries: .inboxEntries
         case .inboxRemove: .inboxRemove
         case .inboxRemoveResult: .inboxRemoveResult
+        case .inboxIDs: .inboxIDs
+        case .inboxIDsResult: .inboxIDsResult
         case .chord: .chord
         case .chordReply: .chordReply
         case .placedPut: .placedPut
@@ -84,7 +90,7 @@ extension WireMessage {
         switch self {
         case .putBlock(_, let bytes), .block(let bytes): bytes.readableBytes + 32
         case .placedPut(_, let put): put.bulkBytes + 2
-        case .haveBlocks(let ids), .rangeBlocksResult(let ids): ids.count * 32
+        case .haveBlocks(let ids), .rangeBlocksResult(let ids), .inboxIDsResult(let ids): ids.count * 32
         case .inboxEntries(let entries): entries.reduce(2) { $0 + $1.encodedLength }
         case .inboxPost(let entry): entry.encodedLength
         default: 0

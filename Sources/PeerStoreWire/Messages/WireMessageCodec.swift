@@ -65,8 +65,11 @@ public enum WireMessageCodec {
             }
         case .inboxPost(let entry):
             entry.encode(into: &out)
-        case .inboxList(let owner):
+        case .inboxList(let owner), .inboxIDs(let owner):
             out.writeBytes(owner)
+        case .inboxIDsResult(let ids):
+            out.writeInteger(UInt16(ids.count))
+            for id in ids { out.writeBytes(id.bytes) }
         case .inboxEntries(let entries):
             out.writeInteger(UInt16(entries.count))
             for entry in entries { entry.encode(into: &out) }
@@ -157,6 +160,13 @@ public enum WireMessageCodec {
         case .inboxList:
             guard let owner = p.readBytes(length: 32) else { throw malformed(type, "truncated owner key") }
             message = .inboxList(owner: owner)
+        case .inboxIDs:
+            guard let owner = p.readBytes(length: 32) else { throw malformed(type, "truncated owner key") }
+            message = .inboxIDs(owner: owner)
+        case .inboxIDsResult:
+            guard let count = p.readInteger(as: UInt16.self), Int(count) <= maxInboxEntries, p.readableBytes == Int(count) * 32
+            else { throw malformed(type, "bad id count") }
+            message = .inboxIDsResult(ids: try (0..<count).map { _ in try readID(&p, type) })
         case .inboxEntries:
             guard let count = p.readInteger(as: UInt16.self), Int(count) <= maxInboxEntries else {
                 throw malformed(type, "bad entry count")

@@ -1,0 +1,44 @@
+import ChordRing
+import PeerStoreCrypto
+import PeerStoreModel
+import PeerStoreNode
+import PeerStoreWire
+import Testing
+
+/// Who may post to, list and remove from an inbox: posting is storing, a user posts under its own key only, removal
+/// rests on the owner's signature (checked by the store), listing is open.
+@Suite struct InboxAccessTests {
+    static let allowed = SigningKeyPair()
+    static let stranger = SigningKeyPair()
+    static let owner = SigningKeyPair()
+    static let nodeKey = SigningKeyPair().publicKey
+
+    static func entry(by keys: SigningKeyPair) -> InboxEntry {
+        try! InboxEntry(owner: owner.publicKey, sealed: [1], posted: 1, signingWith: keys)
+    }
+
+    @Test func aUserPostsUnderItsOwnKeyOnly() {
+        let open = AccessPolicy()
+        let me = Peer(key: Self.stranger.publicKey, kind: .user)
+        #expect(open.mayPost(Self.entry(by: Self.stranger), from: me))
+        #expect(!open.mayPost(Self.entry(by: Self.allowed), from: me))
+        // Nodes hand on what others posted; a plaintext test connection has no key to compare.
+        #expect(open.mayPost(Self.entry(by: Self.allowed), from: Peer(key: Self.nodeKey, kind: .node)))
+        #expect(open.mayPost(Self.entry(by: Self.allowed), from: Peer(key: nil, kind: .user)))
+    }
+
+    @Test func withAnAllowListOnlyAllowedUsersAndNodesPost() {
+        let listed = AccessPolicy(allowedUsers: [Self.allowed.publicKey])
+        #expect(listed.mayPost(Self.entry(by: Self.allowed), from: Peer(key: Self.allowed.publicKey, kind: .user)))
+        #expect(!listed.mayPost(Self.entry(by: Self.stranger), from: Peer(key: Self.stranger.publicKey, kind: .user)))
+        #expect(listed.mayPost(Self.entry(by: Self.stranger), from: Peer(key: Self.nodeKey, kind: .node)))
+        // Placed posts are puts: only ring members (or allowed users) place them; placed removals and listings are open.
+        let post = WireMessage.inboxPost(entry: Self.entry(by: Self.stranger))
+        let stranger = Peer(key: Self.stranger.publicKey, kind: .user)
+        #expect(listed.placement(of: post, from: stranger) == .ifRingMember(Peer.ringID(of: Self.stranger.publicKey)))
+        #expect(listed.placement(of: post, from: Peer(key: nil, kind: .user)) == .refused)
+        let removal = WireMessage.inboxRemove(removal: try! InboxRemoval(ids: [BlockID.of([1])], signingWith: Self.owner))
+        #expect(listed.placement(of: removal, from: stranger) == .allowed)
+        #expect(listed.placement(of: .inboxList(owner: Self.owner.publicKey), from: stranger) == .allowed)
+    }
+}

@@ -26,6 +26,23 @@ import Testing
         }
     }
 
+    @Test func aRestoredShareNeverCarriesSetUserIDBits() throws {
+        var g = grant()
+        g.mode = 0o6755
+        let opened = try SealedShare.open(try SealedShare.seal(g, signer: alice.signing), as: bob)
+        #expect(opened.mode == 0o6755 && opened.entry.mode == 0o755)
+    }
+
+    @Test func namesAndMessagesAreShownOnOneLine() {
+        var g = grant(message: "line one\nline two\u{1b}[2J\u{202e}", name: FileName(bytes: Array("a\u{1b}[31mb\r".utf8) + [0xff]))
+        #expect(g.shownMessage == "line one line two [2J ")
+        #expect(g.shownName == "a\\x1b[31mb\\x0d\\xff")  // as every name is shown: control bytes escaped
+        g.name = "left\u{202e}right\u{85}"
+        #expect(g.shownName == "left right ")
+        g.message = "plain"
+        #expect(g.shownMessage == "plain")
+    }
+
     @Test func anotherUserIsToldItIsNotForThem() throws {
         let sealed = try SealedShare.seal(grant(), signer: alice.signing)
         #expect { try SealedShare.open(sealed, as: carol) } throws: { ($0 as? BackupError)?.code == .notForYou }

@@ -49,9 +49,10 @@ public struct ShareGrant: Equatable, Sendable {
         self.content = content
     }
 
-    /// The tree entry a restore writes: the file as it was backed up.
+    /// The tree entry a restore writes: the file as it was backed up, with its permission bits only (a sender cannot
+    /// hand anyone a set-user-id file).
     public var entry: TreeEntry {
-        TreeEntry(name: name, kind: .file, mode: mode, mtime: mtime, size: size, content: content)
+        TreeEntry(name: name, kind: .file, mode: mode & 0o777, mtime: mtime, size: size, content: content)
     }
 
     /// The unsigned body.

@@ -36,7 +36,7 @@ struct GetfileOperation: ClientOperation {
             }
         }
         let sender = try Contacts.load(from: session.home).name(of: grant.sender) ?? UserID.encode(publicKey: grant.sender)
-        context.output.say("restored \(grant.name) from \(sender) to \(summary.destination) (\(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds)))")
+        context.output.say("restored \(grant.shownName) from \(sender) to \(summary.destination) (\(Format.bytes(summary.bytes)) in \(Format.seconds(summary.seconds)))")
         return 0
     }
 }

@@ -22,7 +22,7 @@ struct InboxOperation: ClientOperation {
             return (shares, rejected, nil)
         }
         if let removed {
-            out.say("removed share \(removed.index) (\(removed.grant.name)) from your inbox")
+            out.say("removed share \(removed.index) (\(removed.grant.shownName)) from your inbox")
             return 0
         }
         func sender(_ g: ShareGrant) -> String { contacts.name(of: g.sender) ?? UserID.encode(publicKey: g.sender) }
@@ -33,18 +33,13 @@ struct InboxOperation: ClientOperation {
         } else {
             for s in shares {
                 let g = s.grant
-                print("\(s.index)  \(g.name)  \(Format.bytes(g.size))  \(Format.date(nanoseconds: g.time))  from \(sender(g))"
-                    + (g.version > 1 ? "  (version \(g.version))" : "") + (g.message.isEmpty ? "" : "\n   \(Self.oneLine(g.message))"))
+                print("\(s.index)  \(g.shownName)  \(Format.bytes(g.size))  \(Format.date(nanoseconds: g.time))  from \(sender(g))"
+                    + (g.version > 1 ? "  (version \(g.version))" : "") + (g.message.isEmpty ? "" : "\n   \(g.shownMessage)"))
             }
         }
         if rejected > 0 {
             out.note("\(rejected == 1 ? "1 inbox entry" : "\(rejected) inbox entries") could not be opened (altered, or not a share for you) and \(rejected == 1 ? "was" : "were") left out")
         }
         return 0
-    }
-
-    /// A message as one line of text: control characters shown as spaces, so a message cannot move the cursor.
-    static func oneLine(_ text: String) -> String {
-        String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
     }
 }

@@ -97,6 +97,8 @@ struct SharingTests {
         let bobID = try bob.run(["-operation", "whoami"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try alice.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src]).status == 0)
         #expect(try alice.run(["-operation", "contacts", "-add", bobID, "-name", "bob"]).status == 0)
+        let contacts = try JSONSerialization.jsonObject(with: Data(try alice.run(["-operation", "contacts", "-json"]).stdout.utf8))
+        #expect((contacts as? [String: String]) == ["bob": bobID])
         // The original's flag: a file holding the user id.
         try Data((bobID + "\n").utf8).write(to: URL(fileURLWithPath: tmp.sub("bob.id")))
         let shared = try alice.run(["-operation", "share", "-filename", "notes.txt", "-shareWithKeyFile", tmp.sub("bob.id"), "-follow"])
@@ -181,7 +183,11 @@ extension SharingTests {
         let bobID = try bob.run(["-operation", "whoami"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try alice.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src]).status == 0)
         let cap = InboxLimits.standard.entriesPerPoster
-        for i in 0..<cap {
+        let first = try alice.run(["-operation", "share", "-filename", "tiny.txt", "-shareWith", bobID, "-json"])
+        let answer = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        #expect((answer?["token"] as? String)?.hasPrefix("psshare1") == true && answer?["version"] as? Int == 1
+                && answer?["size"] as? Int == 5 && (answer?["path"] as? String)?.hasSuffix("/tiny.txt") == true, "\(first.stdout)")
+        for i in 1..<cap {
             let r = try alice.run(["-operation", "share", "-filename", "tiny.txt", "-shareWith", bobID, "-quiet"])
             guard r.status == 0 else { Issue.record("share \(i): \(r.stderr)"); return }
         }

@@ -145,11 +145,17 @@ import Testing
         let file = s.src + "/docs/note.txt"
         _ = try await s.backup()
         let first = try await s.share("docs/note.txt", follow: true)
+        #expect(!first.changedSinceBackup)
         // An unchanged file is not posted again.
         _ = try await s.backup()
         #expect(try await ShareInbox(ring: s.ring, identity: s.bob).list().shares.first?.grant.version == 1)
         try Data("version two\n".utf8).write(to: URL(fileURLWithPath: file))
+        // Shared before the backup: the backed-up version goes, and the sharer is told the file changed since.
+        #expect(try await s.share("docs/note.txt").changedSinceBackup)
         _ = try await s.backup()
+        let others = try await ShareInbox(ring: s.ring, identity: s.bob).list().shares.filter { $0.grant.shareID != first.grant.shareID }
+        #expect(others.count == 1 && others[0].grant.content == first.grant.content)
+        try await ShareInbox(ring: s.ring, identity: s.bob).remove(others[0])
         let inbox = try await ShareInbox(ring: s.ring, identity: s.bob).list().shares
         #expect(inbox.count == 1 && inbox[0].grant.version == 2 && inbox[0].entryIDs.count == 2)
         #expect(inbox[0].grant.shareID == first.grant.shareID)

@@ -23,6 +23,8 @@ public struct FileSharer: Sendable {
         public var token: String
         /// The file's path as backed up (what `revoke -filename` takes).
         public var path: String
+        /// The file on this machine differs from the shared version (changed since the backup).
+        public var changedSinceBackup: Bool
     }
 
     public func share(_ filename: String, device: String, with recipient: [UInt8], message: String = "",
@@ -43,7 +45,9 @@ public struct FileSharer: Sendable {
                                       contentDigest: LiveShares.digest(entry.content), message: message))
             try live.save(in: home)
         }
-        return Outcome(grant: grant, token: ShareToken.encode(sealed), path: path)
+        let local = try? FileInfo.lstat(components.reduce(LocalPath(snapshot.rootPath)) { $0.appending($1) })
+        let changed = local.map { $0.mtime != entry.mtime || $0.size != entry.size } ?? false
+        return Outcome(grant: grant, token: ShareToken.encode(sealed), path: path, changedSinceBackup: changed)
     }
 
     static func grant(of entry: TreeEntry, shareID: [UInt8], version: UInt32, from identity: Identity, to recipient: [UInt8],

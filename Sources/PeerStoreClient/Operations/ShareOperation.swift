@@ -22,6 +22,9 @@ struct ShareOperation: ClientOperation {
         let g = outcome.grant
         out.say("shared \(outcome.path) (\(Format.bytes(g.size))) with \(recipient.shown): it is in their inbox"
             + (flags.sharing.follow ? "; later backups that change it share the new version too, until `-operation revoke -filename \(outcome.path)`" : ""))
+        if outcome.changedSinceBackup {
+            out.note("note: \(outcome.path) changed since the last backup; what is shared is the backed-up version (back up, then share again for the new one)")
+        }
         out.say("the same share as a token, for e-mail or chat (only \(recipient.shown) can open it):")
         print(outcome.token)
         return 0

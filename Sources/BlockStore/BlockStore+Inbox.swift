@@ -15,7 +15,8 @@ extension BlockStore {
         return try await withCheckedThrowingContinuation { enqueue(.inboxEntry(entry, $0)) }
     }
 
-    /// Applies the owner's signed removal; returns once durable: `.stored` if some id was not removed before.
+    /// Applies the owner's signed removal; returns once durable: `.stored` if it removed an entry held here (only then is
+    /// it kept), `.alreadyPresent` if it removed none.
     @discardableResult
     public func remove(_ removal: InboxRemoval) async throws -> PutOutcome {
         if let error = inboxState(for: removal.owner).check(removal) { throw BlockStoreError(error) }

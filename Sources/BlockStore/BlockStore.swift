@@ -32,7 +32,7 @@ public final class BlockStore: @unchecked Sendable {
         case record(SignedRecord, UInt64?, CheckedContinuation<PutOutcome, Error>)
         /// `.stored` when new, `.alreadyPresent` when the same entry is there.
         case inboxEntry(InboxEntry, CheckedContinuation<PutOutcome, Error>)
-        /// `.stored` when some id was not removed before, `.alreadyPresent` otherwise.
+        /// `.stored` when it removed an entry held here (only then is it kept), `.alreadyPresent` otherwise.
         case inboxRemoval(InboxRemoval, CheckedContinuation<PutOutcome, Error>)
         /// A tombstone for a copy found damaged; nobody waits for it.
         case drop(DropEntry)
@@ -92,7 +92,8 @@ public final class BlockStore: @unchecked Sendable {
         current = recovered.current
         currentOffset = recovered.currentOffset
         logger.info("block store open", metadata: [
-            "blocks": "\(index.count)", "records": "\(records.count)", "inboxes": "\(inboxes.count)", "segments": "\(segments.count)"])
+            "blocks": "\(index.count)", "records": "\(records.count)", "inboxes": "\(inboxes.count)",
+            "segments": "\(segments.count)"])
 
         let thread = Thread { [self] in self.writerLoop() }
         thread.name = "peerstore-blockstore-writer"

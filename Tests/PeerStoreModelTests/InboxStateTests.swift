@@ -105,12 +105,30 @@ import Testing
 
     @Test func tombstonesAreBounded() throws {
         var inbox = InboxState(owner: owner.publicKey, limits: InboxLimits(maxTombstones: 4))
-        let ids = (0..<6).map { BlockID.of([UInt8($0)]) }
+        let poster = SigningKeyPair()
+        let ids = try (0..<6).map { n in
+            let e = try entry(poster, n)
+            inbox.post(e)
+            return e.id
+        }
         for pair in stride(from: 0, to: 6, by: 2) {
-            try inbox.apply(try InboxRemoval(ids: [ids[pair], ids[pair + 1]], signingWith: owner))
+            #expect(try inbox.apply(try InboxRemoval(ids: [ids[pair], ids[pair + 1]], signingWith: owner)) == 2)
         }
         #expect(inbox.tombstones == Set(ids[2...]))
         #expect(inbox.removals.count == 2)
+        #expect(inbox.entries.isEmpty)
+    }
+
+    @Test func aRemovalOfNothingHeldIsNotKept() throws {
+        var inbox = InboxState(owner: owner.publicKey)
+        let e = try entry(SigningKeyPair(), 1)
+        inbox.post(e)
+        #expect(try inbox.apply(try InboxRemoval(ids: [BlockID.of([1]), BlockID.of([2])], signingWith: owner)) == 0)
+        #expect(inbox.removals.isEmpty && inbox.tombstones.isEmpty)
+        // One held id is enough: the removal is kept whole, its other ids become tombstones too.
+        let other = BlockID.of([3])
+        #expect(try inbox.apply(try InboxRemoval(ids: [e.id, other], signingWith: owner)) == 1)
+        #expect(inbox.tombstones == [e.id, other])
     }
 
     @Test func mergeTakesRemovalsFirstAndKeepsCaps() throws {

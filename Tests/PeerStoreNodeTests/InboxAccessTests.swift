@@ -1,3 +1,4 @@
+import BlockStore
 import ChordRing
 import PeerStoreCrypto
 import PeerStoreModel
@@ -40,5 +41,27 @@ import Testing
         let removal = WireMessage.inboxRemove(removal: try! InboxRemoval(ids: [BlockID.of([1])], signingWith: Self.owner))
         #expect(listed.placement(of: removal, from: stranger) == .allowed)
         #expect(listed.placement(of: .inboxList(owner: Self.owner.publicKey), from: stranger) == .allowed)
+    }
+
+    /// Through the request processor (no ring): a refused post stores nothing; listing and the owner's removal pass.
+    @Test func theProcessorAppliesThePolicy() async throws {
+        let f = try ProcessorFixture()
+        let processor = RequestProcessor(local: f.processor.local, policy: AccessPolicy(allowedUsers: [Self.allowed.publicKey]))
+        let stranger = Peer(key: Self.stranger.publicKey, kind: .user)
+        let friend = Peer(key: Self.allowed.publicKey, kind: .user)
+        #expect(errorCode(await processor.handle(.inboxPost(entry: Self.entry(by: Self.stranger)), from: stranger)) == .forbidden)
+        #expect(errorCode(await processor.handle(.inboxPost(entry: Self.entry(by: Self.stranger)), from: friend)) == .forbidden)
+        #expect(f.store.allInboxes().isEmpty)
+        let posted = Self.entry(by: Self.allowed)
+        #expect(await processor.handle(.inboxPost(entry: posted), from: friend) == .inboxPostResult(stored: true))
+        #expect(await processor.handle(.inboxList(owner: Self.owner.publicKey), from: stranger) == .inboxEntries([posted]))
+        #expect(await processor.handle(.inboxIDs(owner: Self.owner.publicKey), from: stranger) == .inboxIDsResult(ids: [posted.id]))
+        let removal = try InboxRemoval(ids: [posted.id], signingWith: Self.owner)
+        // The owner need not be on the list to remove what was posted to it.
+        let owner = Peer(key: Self.owner.publicKey, kind: .user)
+        #expect(await processor.handle(.inboxRemove(removal: removal), from: owner) == .inboxRemoveResult(changed: true))
+        #expect(await processor.handle(.inboxRemove(removal: removal), from: owner) == .inboxRemoveResult(changed: false))
+        #expect(await processor.handle(.inboxList(owner: Self.owner.publicKey), from: stranger) == .inboxEntries([]))
+        #expect(errorCode(await processor.handle(.inboxEntries([]), from: stranger)) == .unexpectedResponse)
     }
 }

@@ -6,7 +6,8 @@ import PeerStoreCrypto
 ///
 /// Encoding (version 1): `version u8 | owner 32 | count u16 | ids 32*count | signature 64`, at most `maxIDs` ids; the
 /// signature is the owner's over "peerstore-inbox-removal-v1" || owner || ids. Nodes keep removals (bounded, see
-/// `InboxLimits.maxTombstones`) so that a removed entry that a stale replica still holds is not taken back in.
+/// `InboxLimits.maxTombstones`) so that a removed entry that a stale replica still holds is not taken back in; a node
+/// keeps a removal only if it removes an entry it holds (`InboxState.apply`).
 public struct InboxRemoval: Equatable, Hashable, Sendable {
     public static let formatVersion: UInt8 = 1
     public static let maxIDs = 256

@@ -55,11 +55,13 @@ public struct InboxState: Equatable, Sendable {
             return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(limits.entriesPerInbox) entries); \(remedy)"))
         }
         if bytes + entry.encodedLength > limits.bytesPerInbox {
-            return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(limits.bytesPerInbox >> 10) KiB of entries); \(remedy)"))
+            let kib = limits.bytesPerInbox >> 10
+            return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(kib) KiB of entries); \(remedy)"))
         }
         if entries.values.lazy.filter({ $0.poster == entry.poster }).count >= limits.entriesPerPoster {
-            return .reject(ModelError(.inboxFull,
-                                      "you have \(limits.entriesPerPoster) entries in the recipient's inbox already, the most one sender may have; \(remedy)"))
+            let most = limits.entriesPerPoster
+            return .reject(ModelError(
+                .inboxFull, "you have \(most) entries in the recipient's inbox already, the most one sender may have; \(remedy)"))
         }
         return .store
     }
@@ -81,17 +83,19 @@ public struct InboxState: Equatable, Sendable {
         return nil
     }
 
-    /// Applies the owner's removal; returns how many of its ids were not removed before. Throws if it is not the owner's.
+    /// Applies the owner's removal; returns how many entries it removed. A removal that removes none of the entries held
+    /// here is not kept (0): so removals never take more room than the posts they undo, and nobody fills a node's disk
+    /// with removals, which need no `-allowUsers` place. Throws if it is not the owner's.
     @discardableResult
     public mutating func apply(_ removal: InboxRemoval) throws -> Int {
         if let error = check(removal) { throw error }
-        return record(removal)
+        return record(removal, onlyIfHeld: true)
     }
 
     /// Takes in another replica's state: its removals, then its entries that are not removed and fit the caps.
     public mutating func merge(_ other: InboxState) {
         guard other.owner == owner else { return }
-        for removal in other.removals where check(removal) == nil { record(removal) }
+        for removal in other.removals where check(removal) == nil { record(removal, onlyIfHeld: false) }
         for entry in other.sortedEntries { post(entry) }
     }
 
@@ -105,7 +109,7 @@ public struct InboxState: Equatable, Sendable {
     /// Takes in a removal checked before (replaying a log).
     public mutating func restore(_ removal: InboxRemoval) {
         guard removal.owner == owner else { return }
-        record(removal)
+        record(removal, onlyIfHeld: false)
     }
 
     private mutating func insert(_ entry: InboxEntry) {
@@ -113,11 +117,14 @@ public struct InboxState: Equatable, Sendable {
         bytes += entry.encodedLength
     }
 
+    /// Removes the entries `removal` names and keeps it; with `onlyIfHeld`, only if it removes one. Returns how many
+    /// entries it removed.
     @discardableResult
-    private mutating func record(_ removal: InboxRemoval) -> Int {
+    private mutating func record(_ removal: InboxRemoval, onlyIfHeld: Bool) -> Int {
         let fresh = Set(removal.ids).subtracting(tombstones)
-        guard !fresh.isEmpty else { return 0 }
-        for id in fresh {
+        let held = fresh.filter { entries[$0] != nil }
+        guard onlyIfHeld ? !held.isEmpty : !fresh.isEmpty else { return 0 }
+        for id in held {
             if let gone = entries.removeValue(forKey: id) { bytes -= gone.encodedLength }
         }
         removals.append(removal)
@@ -127,6 +134,6 @@ public struct InboxState: Equatable, Sendable {
             count -= removals.removeFirst().ids.count
         }
         tombstones = Set(removals.flatMap(\.ids))
-        return fresh.count
+        return held.count
     }
 }

@@ -45,7 +45,8 @@ public struct LocalStore: Sendable {
             case .inboxList(let owner):
                 return .inboxEntries(WireMessageCodec.fittingListing(store.inboxState(for: owner).sortedEntries))
             case .inboxIDs(let owner):
-                return .inboxIDsResult(ids: Array(store.inboxState(for: owner).sortedEntries.prefix(WireMessageCodec.maxInboxEntries).map(\.id)))
+                let entries = store.inboxState(for: owner).sortedEntries.prefix(WireMessageCodec.maxInboxEntries)
+                return .inboxIDsResult(ids: entries.map(\.id))
             case .inboxRemove(let removal):
                 return .inboxRemoveResult(changed: try await store.remove(removal) == .stored)
             default:

@@ -4,13 +4,15 @@ import PeerStoreWire
 
 extension RingCoordinator {
     /// An inbox listing on a live ring: this node's entries together with every other holder's (a holder that missed a
-    /// post while it was down still lists the inbox whole), without any this node knows removed. Entries found
-    /// elsewhere and not here are stored here (read repair, under the same rules as a post).
+    /// post while it was down still lists the inbox whole), without any this node knows removed. If this node is one
+    /// of the inbox's holders, entries found elsewhere and not here are stored here (read repair, under the same rules
+    /// as a post).
     public func readInbox(owner: [UInt8]) async -> WireMessage {
         let key = InboxKey.of(owner: owner)
         var inbox = local.store.inboxState(for: owner)
         var found: [InboxEntry] = []
-        for holder in await replicator.holders(of: key) where holder.id != node.id {
+        let holders = await replicator.holders(of: key)
+        for holder in holders where holder.id != node.id {
             guard let reply = try? await replicator.transport.request(
                 .placedPut(role: .local, put: .inboxList(owner: owner)), to: holder.address, key: holder.key),
                 case .inboxEntries(let entries) = reply
@@ -19,7 +21,7 @@ extension RingCoordinator {
                 found.append(entry)
             }
         }
-        for entry in found {
+        for entry in found where holders.contains(where: { $0.id == node.id }) {
             do {
                 try await local.store.post(entry)
             } catch {

@@ -3,16 +3,16 @@ import PeerStoreModel
 import PeerStoreWire
 
 extension AntiEntropy {
-    /// Makes `target` hold what this node holds of `inbox`: asks which entries it holds (ids only), sends the entries
-    /// it lacks and the owner's removals of entries it still holds (all removals with `allRemovals`, as before a leave).
-    /// Returns how many entries and removals the target took; nothing if it does not answer.
-    func push(_ inbox: InboxState, to target: NodeIdentity, allRemovals: Bool = false) async -> Int {
+    /// Makes `target` hold what this node holds of `inbox`: asks which entries it holds (ids only), sends the owner's
+    /// removals of entries it still holds and the entries it lacks (a node keeps a removal only where it removes an
+    /// entry, so there is no point in sending others). Returns how many the target took; nothing if it does not answer.
+    func push(_ inbox: InboxState, to target: NodeIdentity) async -> Int {
         guard case .inboxIDsResult(let ids)? = try? await replicator.transport.request(
             .inboxIDs(owner: inbox.owner), to: target.address, key: target.key)
         else { return 0 }
         let there = Set(ids)
         var sent = 0
-        for removal in inbox.removals where allRemovals || removal.ids.contains(where: there.contains) {
+        for removal in inbox.removals where removal.ids.contains(where: there.contains) {
             if await place(.inboxRemove(removal: removal), at: target) { sent += 1 }
         }
         for entry in inbox.sortedEntries where !there.contains(entry.id) {

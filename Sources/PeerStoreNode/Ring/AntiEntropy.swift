@@ -61,7 +61,7 @@ public struct AntiEntropy: Sendable {
     /// Before a graceful leave: makes sure every replica set this node belongs to is whole without it. When it leaves,
     /// the set of a key it owned gains its k-th successor and the set of a key it kept as a replica gains one of its
     /// first k-1 successors, so owned blocks go to the first k successors and the others to the first k-1 (each only
-    /// where missing; at least the first successor). Records and inboxes (entries and removals) go to all k. Returns how
+    /// where missing; at least the first successor). Records and inboxes go to all k. Returns how
     /// many blocks were copied.
     public func handOff(within limit: Duration) async -> Int {
         let deadline = ContinuousClock.now + limit
@@ -81,7 +81,7 @@ public struct AntiEntropy: Sendable {
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
             }
             for inbox in inboxes(in: nil, me.id) where ContinuousClock.now < deadline {
-                _ = await push(inbox, to: target, allRemovals: true)
+                _ = await push(inbox, to: target)
             }
         }
         RepairMetrics.handOff(copies: copied)

@@ -17,7 +17,7 @@ extension WireClient {
         return entries
     }
 
-    /// Applies the owner's signed removal; false if every id was removed before.
+    /// Applies the owner's signed removal; false if it removed no entry the node held.
     @discardableResult
     public func removeFromInbox(_ removal: InboxRemoval) async throws -> Bool {
         guard case .inboxRemoveResult(let changed) = try await inboxRequest(.inboxRemove(removal: removal)) else {
@@ -31,8 +31,9 @@ extension WireClient {
         do {
             return try await request(message)
         } catch let error as WireError where error.code == .unknownMessageType {
-            throw WireError(.unknownMessageType,
-                            "the node at \(address.hostPort) runs a PeerStore without inboxes; ask its operator to upgrade it, or use another node")
+            throw WireError(
+                .unknownMessageType,
+                "the node at \(address.hostPort) runs a PeerStore without inboxes; ask its operator to upgrade it, or use another node")
         }
     }
 

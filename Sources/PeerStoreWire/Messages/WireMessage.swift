@@ -33,7 +33,7 @@ public enum WireMessage: Equatable, Sendable {
     case inboxEntries([InboxEntry])
     /// The owner's signed removal of entries.
     case inboxRemove(removal: InboxRemoval)
-    /// The removal is durable; `changed` is false when every id was removed before.
+    /// The removal is durable; `changed` is false when it removed no entry held there (it is then not kept).
     case inboxRemoveResult(changed: Bool)
     /// The ids of the entries of `owner`'s inbox this node holds itself (never asked of other holders).
     case inboxIDs(owner: [UInt8])

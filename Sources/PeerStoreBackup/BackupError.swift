@@ -17,6 +17,14 @@ public struct BackupError: Error, Equatable, CustomStringConvertible, Sendable {
         case concurrentBackup
         /// The ring served a head that is not the one asked for, or older than one this client saw.
         case staleHead
+        /// A user id (or a contact name) that names nobody: mistyped, bad checksum, unknown name.
+        case badUserID
+        /// A share sealed to another user.
+        case notForYou
+        /// A share token or inbox entry that is malformed, altered or badly signed.
+        case badShare
+        /// The recipient's inbox refused the share: it is at one of its caps.
+        case inboxFull
     }
 
     public let code: Code

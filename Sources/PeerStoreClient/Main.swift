@@ -27,7 +27,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check or genkey (default backup).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check, genkey, share, inbox, contacts or revoke (default backup).")
     var operation: String = "backup"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")
@@ -67,6 +67,9 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "Machine-readable output: JSON progress lines and a summary (backup, restore), one JSON object (check).")
     var json = false
 
+    @OptionGroup(title: "Sharing")
+    var sharing: SharingFlags
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
 
@@ -87,7 +90,7 @@ struct ClientCommand: AsyncParsableCommand {
             logger: Logger(label: "peerstore.client"))
         let flags = ClientFlags(
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
-            json: json, quiet: quiet)
+            json: json, quiet: quiet, sharing: sharing)
         let status: Int32
         do {
             status = try await ClientOperations.named(operation).run(

@@ -1,4 +1,3 @@
-import ChordRing
 import NIOCore
 
 /// The binary form of one cache entry after its path (version 1):
@@ -27,28 +26,7 @@ extension FileCacheEntry {
             let inode = p.readInteger(as: UInt64.self), let device = p.readInteger(as: UInt64.self),
             let tag = p.readInteger(as: UInt8.self)
         else { throw BackupError.badFormat(what, "truncated") }
-        let content: TreeEntry.Content
-        switch tag {
-        case 0:
-            guard size == 0 else { throw BackupError.badFormat(what, "a non-empty file without content") }
-            content = .none
-        case 1:
-            guard let count = p.readInteger(as: UInt8.self), count >= 1, Int(count) <= TreeEntry.maxInlineChunks else {
-                throw BackupError.badFormat(what, "bad inline chunk count")
-            }
-            let refs = try (0..<count).map { _ in try ChunkRef.decode(from: &p, maxLength: 8 << 20) }
-            guard refs.reduce(0, { $0 + UInt64($1.length) }) == size else {
-                throw BackupError.badFormat(what, "inline chunks do not add up to the size")
-            }
-            content = .inline(refs)
-        case 2:
-            guard size > 0, let id = p.readBytes(length: 32), let key = p.readBytes(length: 32) else {
-                throw BackupError.badFormat(what, "truncated manifest reference")
-            }
-            content = .manifest(id: Identifier(bytes: id)!, sessionKey: key)
-        default:
-            throw BackupError.badFormat(what, "unknown content tag \(tag)")
-        }
+        let content = try TreeEntry.Content.decodeFile(tag: tag, size: size, from: &p, what: what)
         return FileCacheEntry(
             size: size, mtime: Timestamp(seconds: mSec, nanoseconds: mNsec), ctime: Timestamp(seconds: cSec, nanoseconds: cNsec),
             inode: inode, device: device, content: content)

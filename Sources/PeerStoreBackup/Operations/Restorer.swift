@@ -35,8 +35,14 @@ public final class Restorer: Sendable {
     /// Restores `filename` (as it was backed up, absolute or relative to the backed-up folder) to `destination`
     /// (a file path, or an existing folder to put it in). Another name of a hard-linked file gets the file's content.
     public func restoreFile(_ filename: String, from snapshot: Snapshot, to destination: String, force: Bool) async throws -> RestoreSummary {
-        let started = Date()
-        var entry = try await find(filename, in: snapshot)
+        try await restoreEntry(try await fileEntry(filename, in: snapshot).entry, shown: filename, to: destination, force: force)
+    }
+
+    /// The entry of the file `filename` names in `snapshot` (the path rules of `getfile`), with its path from the
+    /// backed-up folder; another name of a hard-linked file gets the file's content and size. A folder or a link is
+    /// refused with what to do instead.
+    public func fileEntry(_ filename: String, in snapshot: Snapshot) async throws -> (path: [FileName], entry: TreeEntry) {
+        var (path, entry) = try await find(filename, in: snapshot)
         guard entry.kind == .file else {
             throw BackupError(
                 .notInSnapshot,
@@ -54,6 +60,14 @@ public final class Restorer: Sendable {
             entry.content = original.content
             entry.size = original.size
         }
+        return (path, entry)
+    }
+
+    /// Restores one file's `entry` (shown as `shown` in errors) to `destination`, a file path or an existing folder to
+    /// put it in: every block verified, written through a temp name renamed when whole, never over an existing file
+    /// without `force`.
+    public func restoreEntry(_ entry: TreeEntry, shown: String, to destination: String, force: Bool) async throws -> RestoreSummary {
+        let started = Date()
         var target = LocalPath(destination)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: destination, isDirectory: &isDir), isDir.boolValue {
@@ -71,7 +85,7 @@ public final class Restorer: Sendable {
         var summary = RestoreSummary()
         summary.destination = target.description
         progress?.setTotal(files: 1, bytes: entry.size)
-        try await writeFile(entry, to: target, display: filename)
+        try await writeFile(entry, to: target, display: shown)
         progress?.fileDone()
         summary.files = 1
         summary.bytes = entry.size
@@ -79,16 +93,16 @@ public final class Restorer: Sendable {
         return summary
     }
 
-    func find(_ filename: String, in snapshot: Snapshot) async throws -> TreeEntry {
+    func find(_ filename: String, in snapshot: Snapshot) async throws -> (path: [FileName], entry: TreeEntry) {
         let candidates = SnapshotPath.candidates(
             for: filename, rootPath: snapshot.rootPath, currentDirectory: FileManager.default.currentDirectoryPath)
         for components in candidates {
             let typed = components.map { FileName($0) }
-            if let entry = try await lookup(typed, from: snapshot.rootTree) { return entry }
+            if let entry = try await lookup(typed, from: snapshot.rootTree) { return (typed, entry) }
             // A name that is not UTF-8 is typed as it is printed: its other bytes as \xNN.
             let unescaped = components.map { FileName(bytes: EscapedBytes.parse($0) ?? Array($0.utf8)) }
             if unescaped != typed, let entry = try await lookup(unescaped, from: snapshot.rootTree) {
-                return entry
+                return (unescaped, entry)
             }
         }
         throw BackupError(.notInSnapshot, "\(filename) is not in the latest snapshot of \(snapshot.rootPath)")

@@ -15,12 +15,14 @@ struct BackupOperation: ClientOperation {
         guard let path = flags.localPath ?? config.localPath else {
             throw BackupError(.usage, "no -localPath given and none remembered: run `peerstore-client -operation backup -localPath DIR -peerAddr :3001` once")
         }
-        let summary = try await context.withProgress("backed up") { progress in
+        let (summary, renewal) = try await context.withProgress("backed up") { progress in
             try await session.withRing(config, identity) { ring in
-                try await BackupRunner(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads).run(
+                let summary = try await BackupRunner(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads).run(
                     localPath: path, device: config.device,
                     excludes: ExcludeRules(patterns: flags.excludes.isEmpty ? config.excludes ?? [] : flags.excludes),
                     cache: FileCacheStore(home: session.home, device: config.device, keys: identity.keys), reuseCache: !flags.noCache)
+                return (summary, await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
+                    .renew(after: summary.snapshotID, device: config.device))
             }
         }
         config.localPath = ClientSession.absolute(path)
@@ -29,6 +31,8 @@ struct BackupOperation: ClientOperation {
         if !flags.excludes.isEmpty { config.excludes = flags.excludes }
         try session.home.save(config)
         report(summary, of: config.localPath!, context)
+        if renewal.posted > 0 { out.sayUnlessJSON("  shared the new version of \(Format.count(renewal.posted, "followed file")) (live shares)") }
+        for note in renewal.notes { out.note("note: \(note)") }
         if !summary.skipped.isEmpty || !summary.changedWhileRead.isEmpty { return 3 }
         if !flags.json, flags.localPath != nil || session.options.peerAddr != nil {
             out.say("next time, `peerstore-client -operation backup` repeats this backup")

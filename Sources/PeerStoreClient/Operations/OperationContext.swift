@@ -33,4 +33,5 @@ struct ClientFlags: Sendable {
     var noCache = false
     var json = false
     var quiet = false
+    var sharing: SharingFlags
 }

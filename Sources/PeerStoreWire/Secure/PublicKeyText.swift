@@ -22,7 +22,8 @@ public enum PublicKeyText {
         Array(Blake2b.hash(Array("peerstore.userid".utf8) + key, outputLength: 16).prefix(4))
     }
 
-    static func base32(_ bytes: [UInt8]) -> String {
+    /// RFC 4648 base32, lowercase, no padding.
+    public static func base32(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
         var buffer: UInt32 = 0
         var bits = 0
@@ -38,7 +39,8 @@ public enum PublicKeyText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func unbase32(_ text: String) -> [UInt8]? {
+    /// The bytes of a canonical lowercase or uppercase base32 text (see `base32`), or nil.
+    public static func unbase32(_ text: String) -> [UInt8]? {
         var out = [UInt8]()
         var buffer: UInt32 = 0
         var bits = 0

@@ -57,12 +57,6 @@ public struct SignedRecord: Equatable, Sendable {
             && SigningKeyPair.verify(signature: signature, message: signedBytes, publicKey: ownerKey)
     }
 
-    public func encoded() -> [UInt8] {
-        var buffer = ByteBuffer()
-        encode(into: &buffer)
-        return Array(buffer.readableBytesView)
-    }
-
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(Self.formatVersion)
         buffer.writeBytes(ownerKey)
@@ -92,11 +86,8 @@ public struct SignedRecord: Equatable, Sendable {
         guard let signature = buffer.readBytes(length: 64) else { throw fail("truncated signature") }
         return SignedRecord(ownerKey: owner, salt: salt, seq: seq, value: value, signature: signature)
     }
+}
 
-    public static func decode(_ bytes: [UInt8]) throws -> SignedRecord {
-        var buffer = ByteBuffer(bytes: bytes)
-        let record = try decode(from: &buffer)
-        guard buffer.readableBytes == 0 else { throw ModelError(.badRecord, "malformed record: trailing bytes") }
-        return record
-    }
+extension SignedRecord: BufferCodable {
+    public static var malformed: (code: ModelError.Code, what: String) { (.badRecord, "record") }
 }

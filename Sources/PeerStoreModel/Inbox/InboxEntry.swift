@@ -63,12 +63,6 @@ public struct InboxEntry: Equatable, Hashable, Sendable {
 
     public var encodedLength: Int { Self.overhead + sealed.count }
 
-    public func encoded() -> [UInt8] {
-        var buffer = ByteBuffer()
-        encode(into: &buffer)
-        return Array(buffer.readableBytesView)
-    }
-
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(Self.formatVersion)
         buffer.writeBytes(owner)
@@ -93,11 +87,8 @@ public struct InboxEntry: Equatable, Hashable, Sendable {
         guard let signature = buffer.readBytes(length: 64) else { throw fail("truncated signature") }
         return InboxEntry(owner: owner, poster: poster, posted: posted, sealed: sealed, signature: signature)
     }
+}
 
-    public static func decode(_ bytes: [UInt8]) throws -> InboxEntry {
-        var buffer = ByteBuffer(bytes: bytes)
-        let entry = try decode(from: &buffer)
-        guard buffer.readableBytes == 0 else { throw ModelError(.badInboxEntry, "malformed inbox entry: trailing bytes") }
-        return entry
-    }
+extension InboxEntry: BufferCodable {
+    public static var malformed: (code: ModelError.Code, what: String) { (.badInboxEntry, "inbox entry") }
 }

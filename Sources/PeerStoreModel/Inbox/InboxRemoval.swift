@@ -44,12 +44,6 @@ public struct InboxRemoval: Equatable, Hashable, Sendable {
             && SigningKeyPair.verify(signature: signature, message: signedBytes, publicKey: owner)
     }
 
-    public func encoded() -> [UInt8] {
-        var buffer = ByteBuffer()
-        encode(into: &buffer)
-        return Array(buffer.readableBytesView)
-    }
-
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(Self.formatVersion)
         buffer.writeBytes(owner)
@@ -75,11 +69,8 @@ public struct InboxRemoval: Equatable, Hashable, Sendable {
         guard let signature = buffer.readBytes(length: 64) else { throw fail("truncated signature") }
         return InboxRemoval(owner: owner, ids: ids, signature: signature)
     }
+}
 
-    public static func decode(_ bytes: [UInt8]) throws -> InboxRemoval {
-        var buffer = ByteBuffer(bytes: bytes)
-        let removal = try decode(from: &buffer)
-        guard buffer.readableBytes == 0 else { throw ModelError(.badInboxRemoval, "malformed inbox removal: trailing bytes") }
-        return removal
-    }
+extension InboxRemoval: BufferCodable {
+    public static var malformed: (code: ModelError.Code, what: String) { (.badInboxRemoval, "inbox removal") }
 }

@@ -21,8 +21,14 @@ struct BackupOperation: ClientOperation {
                     localPath: path, device: config.device,
                     excludes: ExcludeRules(patterns: flags.excludes.isEmpty ? config.excludes ?? [] : flags.excludes),
                     cache: FileCacheStore(home: session.home, device: config.device, keys: identity.keys), reuseCache: !flags.noCache)
-                return (summary, await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
-                    .renew(after: summary.snapshotID, device: config.device))
+                var renewal = await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
+                    .renew(after: summary.snapshotID, device: config.device)
+                do {
+                    try await DeviceRegistry.recordBackup(ring: ring, identity: identity, home: session.home, device: config.device)
+                } catch {
+                    renewal.notes.append("the backup is stored, but the device list was not updated (\(error)); the next backup tries again")
+                }
+                return (summary, renewal)
             }
         }
         config.localPath = ClientSession.absolute(path)

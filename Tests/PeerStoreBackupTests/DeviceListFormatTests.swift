@@ -68,7 +68,11 @@ import Testing
         #expect(list[Self.b]?.lastSynced("docs") == 7)
         list.stopSyncing(id: Self.b, folder: "docs")
         #expect(list[Self.b]?.folders.map(\.name) == ["art"])
+        #expect(list.namesake(of: Self.a) == nil)
+        list.register(id: Self.b, name: "laptop")
+        #expect(list.namesake(of: Self.a)?.id == Self.b && list.namesake(of: Self.b)?.id == Self.a)
+        #expect(list.namesake(of: .random()) == nil)
         list.remove(id: Self.a)
-        #expect(list.devices.map(\.id) == [Self.b])
+        #expect(list.devices.map(\.id) == [Self.b] && list.namesake(of: Self.b) == nil)
     }
 }

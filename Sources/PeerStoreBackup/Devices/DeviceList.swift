@@ -60,6 +60,12 @@ public struct DeviceList: Equatable, Sendable {
         devices.compactMap { d in d.lastSynced(folder).map { (d, $0) } }
     }
 
+    /// Another device with the same name as `id` (their heads, which are per name, would be one), if there is one.
+    public func namesake(of id: DeviceID) -> Device? {
+        guard let me = self[id] else { return nil }
+        return devices.first { $0.id != id && $0.name == me.name }
+    }
+
     /// Adds the device, or gives it its current name.
     public mutating func register(id: DeviceID, name: String) {
         if let i = devices.firstIndex(where: { $0.id == id }) {

@@ -94,7 +94,7 @@ struct ClientCommand: AsyncParsableCommand {
         let flags = ClientFlags(
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
             json: json, quiet: quiet, sharing: sharing,
-            passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask))
+            passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget)
         let status: Int32
         do {
             status = try await ClientOperations.named(operation).run(

@@ -129,5 +129,12 @@ struct DevicesTests {
         #expect(try client.run(["-operation", "backup", "-device", "new name", "-quiet"]).status == 0)
         let list = try devicesJSON(client)
         #expect(list.map { $0["name"] as? String } == ["new name"] && list.first?["id"] as? String == id, "\(list)")
+        // Forgotten: off the list (its snapshots stay), until its next backup lists it again.
+        let forget = try client.run(["-operation", "devices", "-forget", String(try #require(id).prefix(8))])
+        #expect(forget.status == 0 && forget.stdout.contains("took 'new name'"), "\(forget.stdout) \(forget.stderr)")
+        #expect(try devicesJSON(client).isEmpty)
+        let unknown = try client.run(["-operation", "devices", "-forget", "abcdef12"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no device with id abcdef12"), "\(unknown.stderr)")
+        #expect(try client.run(["-operation", "snapshots", "-device", "new name"]).stdout.split(separator: "\n").count == 2)
     }
 }

@@ -75,4 +75,17 @@ import Testing
         list.remove(id: Self.a)
         #expect(list.devices.map(\.id) == [Self.b] && list.namesake(of: Self.b) == nil)
     }
+
+    @Test func aDeviceIsFoundByAPrefixOfItsID() throws {
+        let list = Self.sample
+        #expect(try list.device(idPrefix: "0001").id == Self.a)
+        #expect(try list.device(idPrefix: "ABAB").id == Self.b)
+        #expect(throws: BackupError.self) { try list.device(idPrefix: "00") }  // too short
+        #expect(throws: BackupError.self) { try list.device(idPrefix: "zzzz") }
+        #expect(throws: BackupError.self) { try list.device(idPrefix: "ffff") }
+        var twins = list
+        twins.register(id: DeviceID(bytes: [0, 1] + Array(repeating: 9, count: 14))!, name: "twin")
+        #expect(throws: BackupError.self) { try twins.device(idPrefix: "0001") }
+        #expect(try twins.device(idPrefix: "000102").id == Self.a)
+    }
 }

@@ -104,4 +104,20 @@ public struct DeviceList: Equatable, Sendable {
     public mutating func remove(id: DeviceID) {
         devices.removeAll { $0.id == id }
     }
+
+    /// The one device whose id starts with `prefix` (hex, at least 4 digits, as `devices` shows them); a one-line
+    /// error when none or several do.
+    public func device(idPrefix prefix: String) throws -> Device {
+        let prefix = prefix.lowercased()
+        guard prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else {
+            throw BackupError(.usage, "'\(prefix.prefix(40))' is not a device id: give the ID column of `-operation devices` (at least 4 hex digits)")
+        }
+        let found = devices.filter { $0.id.hex.hasPrefix(prefix) }
+        guard found.count == 1 else {
+            throw BackupError(.usage, found.isEmpty
+                ? "no device with id \(prefix) in your device list: see `-operation devices`"
+                : "\(found.count) devices have ids starting with \(prefix): give more digits (`-operation devices -json` shows them whole)")
+        }
+        return found[0]
+    }
 }

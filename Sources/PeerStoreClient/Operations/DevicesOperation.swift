@@ -4,12 +4,25 @@ import PeerStoreBackup
 /// `devices`: the user's devices from the ring's device list, this one marked.
 struct DevicesOperation: ClientOperation {
     static let name = "devices"
-    static let help = "list your devices (from the ring): name, id, last backup, synced folders and when each last synced"
+    static let help = "list your devices: name, id, last backup, synced folders and when each last synced (-forget ID takes one off)"
 
     func run(_ context: OperationContext) async throws -> Int32 {
         let (session, out) = (context.session, context.output)
         let (identity, config) = (try session.identity(), try session.config())
         let me = try DeviceID.ofHome(session.home)
+        if let prefix = context.flags.forget {
+            let gone = try await session.withRing(config, identity) { ring in
+                var gone: DeviceList.Device?
+                try await DeviceRegistry.update(ring: ring, identity: identity, heads: session.heads) { list in
+                    gone = try list.device(idPrefix: prefix)
+                    list.remove(id: gone!.id)
+                }
+                return gone!
+            }
+            out.say("took '\(DeviceName.shown(gone.name))' (id \(gone.id.short)) off your device list; its backups stay"
+                + (gone.id == me ? " (this device: its next backup or sync lists it again)" : ""))
+            return 0
+        }
         let list = try await session.withRing(config, identity) { ring in
             try await DeviceRegistry.load(ring: ring, identity: identity, heads: session.heads)
         }

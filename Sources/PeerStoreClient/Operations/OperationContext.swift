@@ -36,4 +36,6 @@ struct ClientFlags: Sendable {
     var sharing: SharingFlags
     /// Where export-identity and import-identity get the passphrase.
     var passphrase: PassphraseSource
+    /// devices -forget ID.
+    var forget: String?
 }

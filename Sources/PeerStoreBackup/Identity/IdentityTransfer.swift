@@ -21,9 +21,7 @@ public struct IdentityTransfer: Sendable {
     @discardableResult
     public func export(to path: String, passphrase: String, force: Bool, cost: Argon2id.Cost = .moderate) throws -> Identity {
         let identity = try home.loadIdentity()
-        if !force, Self.exists(path) {
-            throw BackupError(.destination, "\(path) exists: choose another -filedest, or give -force to replace it")
-        }
+        try checkDestination(path, force: force)
         let sealed = try IdentityExport.seal(identity, passphrase: passphrase, cost: cost)
         do {
             if force { try SecretFile.write(sealed, to: path) } else { try SecretFile.createNew(sealed, at: path) }
@@ -31,6 +29,13 @@ public struct IdentityTransfer: Sendable {
             throw BackupError(.destination, failure.message)
         }
         return identity
+    }
+
+    /// Refuses an existing `path` without `force` (called before the passphrase is asked for, and again on writing).
+    public func checkDestination(_ path: String, force: Bool) throws {
+        if !force, Self.exists(path) {
+            throw BackupError(.destination, "\(path) exists: choose another -filedest, or give -force to replace it")
+        }
     }
 
     /// Reads an export's header (before the passphrase is asked for: a file that is not one fails at once).

@@ -12,8 +12,10 @@ struct ExportIdentityOperation: ClientOperation {
         }
         let transfer = IdentityTransfer(home: session.home)
         _ = try session.identity()
+        let target = ClientSession.absolute(path)
+        try transfer.checkDestination(target, force: flags.force)
         let passphrase = try flags.passphrase.obtain(confirm: true)
-        let identity = try transfer.export(to: ClientSession.absolute(path), passphrase: passphrase, force: flags.force)
+        let identity = try transfer.export(to: target, passphrase: passphrase, force: flags.force)
         context.output.say("wrote your identity (user id \(identity.userID)), sealed under your passphrase, to \(path)")
         context.output.say("on the other machine: peerstore-client -operation import-identity -filename FILE")
         return 0

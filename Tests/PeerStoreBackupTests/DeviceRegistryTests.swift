@@ -120,6 +120,10 @@ import Testing
         let id = try DeviceID.ofHome(home)
         #expect(try DeviceID.ofHome(home) == id)
         #expect(try DeviceID.ofHome(ClientHome(path: tmp.sub("other"))) != id)
+        let json = try JSONEncoder().encode([id])
+        #expect(String(decoding: json, as: UTF8.self) == "[\"\(id.hex)\"]")
+        #expect(try JSONDecoder().decode([DeviceID].self, from: json) == [id])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([DeviceID].self, from: Data("[\"abcd\"]".utf8)) }
         try "not hex\n".write(toFile: DeviceID.path(in: home), atomically: true, encoding: .utf8)
         #expect(throws: BackupError.self) { try DeviceID.ofHome(home) }
     }

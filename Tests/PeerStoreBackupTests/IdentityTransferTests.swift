@@ -35,6 +35,27 @@ import Testing
         #expect(try IdentityTransfer(home: b).importIdentity(bytes, path: file, passphrase: "long enough", device: nil).1 == .alreadyThere)
     }
 
+    /// Without -force, the export never opens what is at its name: not a file, not a symlink (whose target stays).
+    @Test func anExportNeverWritesThroughAPlantedFileOrSymlink() throws {
+        let tmp = try TemporaryDirectory(prefix: "id-transfer")
+        defer { tmp.remove() }
+        let a = ClientHome(path: tmp.sub("a"))
+        try a.ensureInitialised()
+        let victim = tmp.sub("victim"), link = tmp.sub("link.export")
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
+        for target in [victim, link] {
+            #expect(throws: BackupError.self) { try IdentityTransfer(home: a).export(to: target, passphrase: "long enough", force: false, cost: cheap) }
+            #expect(throws: CryptoError.self) { try SecretFile.createNew([1], at: target) }
+        }
+        #expect(FileManager.default.contents(atPath: victim) == Data("precious".utf8))
+        // A dangling symlink is not followed either.
+        let dangling = tmp.sub("dangling.export")
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: tmp.sub("created-through-link"))
+        #expect(throws: CryptoError.self) { try SecretFile.createNew([1], at: dangling) }
+        #expect(!FileManager.default.fileExists(atPath: tmp.sub("created-through-link")))
+    }
+
     @Test func aHomeWithAnotherIdentityIsRefused() throws {
         let tmp = try TemporaryDirectory(prefix: "id-transfer")
         defer { tmp.remove() }

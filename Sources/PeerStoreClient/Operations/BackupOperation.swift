@@ -23,13 +23,8 @@ struct BackupOperation: ClientOperation {
                     cache: FileCacheStore(home: session.home, device: config.device, keys: identity.keys), reuseCache: !flags.noCache)
                 var renewal = await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
                     .renew(after: summary.snapshotID, device: config.device)
-                do {
-                    let list = try await DeviceRegistry.recordBackup(ring: ring, identity: identity, home: session.home, device: config.device)
-                    if let twin = list.namesake(of: try DeviceID.ofHome(session.home)) {
-                        renewal.notes.append("another device (id \(twin.id.short)) is also named '\(config.device)': both back up to the same head; give this one its own name with -device NAME")
-                    }
-                } catch {
-                    renewal.notes.append("the backup is stored, but the device list was not updated (\(error)); the next backup tries again")
+                if let note = await DeviceRegistry.registerBackup(ring: ring, identity: identity, home: session.home, device: config.device) {
+                    renewal.notes.append(note)
                 }
                 return (summary, renewal)
             }

@@ -15,6 +15,8 @@ public enum SealedObject {
         case head = 5
         /// The client's local file cache: never a block.
         case fileCache = 6
+        /// The user's device list (`DeviceRegistry`), a record value.
+        case devices = 7
     }
 
     /// Seals with the given nonce (deterministic callers derive it from the content; others pass a random one).

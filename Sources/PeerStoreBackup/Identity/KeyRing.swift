@@ -12,6 +12,9 @@ public struct KeyRing: Sendable {
     public let headValue: [UInt8]
     /// Seals the local file cache (`FileCacheStore`); never used for anything sent to a node.
     public let fileCache: [UInt8]
+    /// The device list's record salt and value key (`DeviceRegistry`).
+    public let devicesSalt: [UInt8]
+    public let devicesValue: [UInt8]
 
     public init(masterKey: [UInt8]) {
         func derive(_ label: String) -> [UInt8] {
@@ -25,5 +28,7 @@ public struct KeyRing: Sendable {
         headSalt = derive("head.salt")
         headValue = derive("head.value")
         fileCache = derive("file.cache")
+        devicesSalt = derive("devices.salt")
+        devicesValue = derive("devices.value")
     }
 }

@@ -15,6 +15,10 @@ public enum SealedObject {
         case head = 5
         /// The client's local file cache: never a block.
         case fileCache = 6
+        /// The value of a sync head record (`SyncHead`).
+        case syncHead = 7
+        /// A piece of a synced folder's state (`FolderStateCodec`).
+        case syncState = 8
     }
 
     /// Seals with the given nonce (deterministic callers derive it from the content; others pass a random one).

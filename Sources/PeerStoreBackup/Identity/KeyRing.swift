@@ -12,6 +12,10 @@ public struct KeyRing: Sendable {
     public let headValue: [UInt8]
     /// Seals the local file cache (`FileCacheStore`); never used for anything sent to a node.
     public let fileCache: [UInt8]
+    /// Sync heads: the salt of (folder, device) and the sealed head value; the sealed folder-state blocks.
+    public let syncSalt: [UInt8]
+    public let syncValue: [UInt8]
+    public let syncState: [UInt8]
 
     public init(masterKey: [UInt8]) {
         func derive(_ label: String) -> [UInt8] {
@@ -25,5 +29,8 @@ public struct KeyRing: Sendable {
         headSalt = derive("head.salt")
         headValue = derive("head.value")
         fileCache = derive("file.cache")
+        syncSalt = derive("sync.salt")
+        syncValue = derive("sync.value")
+        syncState = derive("sync.state")
     }
 }

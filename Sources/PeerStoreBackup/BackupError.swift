@@ -25,6 +25,8 @@ public struct BackupError: Error, Equatable, CustomStringConvertible, Sendable {
         case badShare
         /// The recipient's inbox refused the share: it is at one of its caps.
         case inboxFull
+        /// The user's device list on the ring is unreadable, too large, or kept changing under this update.
+        case deviceRegistry
     }
 
     public let code: Code

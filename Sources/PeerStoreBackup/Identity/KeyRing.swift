@@ -12,6 +12,9 @@ public struct KeyRing: Sendable {
     public let headValue: [UInt8]
     /// Seals the local file cache (`FileCacheStore`); never used for anything sent to a node.
     public let fileCache: [UInt8]
+    /// The device list's record salt and value key (`DeviceRegistry`).
+    public let devicesSalt: [UInt8]
+    public let devicesValue: [UInt8]
     /// Sync heads: the salt of (folder, device) and the sealed head value; the sealed folder-state blocks.
     public let syncSalt: [UInt8]
     public let syncValue: [UInt8]
@@ -29,6 +32,8 @@ public struct KeyRing: Sendable {
         headSalt = derive("head.salt")
         headValue = derive("head.value")
         fileCache = derive("file.cache")
+        devicesSalt = derive("devices.salt")
+        devicesValue = derive("devices.value")
         syncSalt = derive("sync.salt")
         syncValue = derive("sync.value")
         syncState = derive("sync.state")

@@ -1,0 +1,101 @@
+/// A user's devices, as the ring keeps them (`DeviceRegistry`): for each its id, its name, when it last backed up,
+/// and the folders it syncs with when each last synced. Times are nanoseconds since 1970 (as head pointers keep them).
+public struct DeviceList: Equatable, Sendable {
+    /// At most this many devices, and this many synced folders per device (the record must fit 4 KiB anyway).
+    public static let maxDevices = 64
+    public static let maxFolders = 64
+    /// A device or folder name in the list is at most this many bytes of UTF-8.
+    public static let maxNameBytes = 255
+
+    public struct Folder: Equatable, Sendable {
+        /// The folder's name (the same on every device that syncs it; its path is per device and not kept here).
+        public var name: String
+        public var lastSynced: Int64
+
+        public init(name: String, lastSynced: Int64) {
+            self.name = name
+            self.lastSynced = lastSynced
+        }
+    }
+
+    public struct Device: Equatable, Sendable {
+        public var id: DeviceID
+        public var name: String
+        /// The last backup this device registered; nil if none.
+        public var lastBackup: Int64?
+        /// The folders it syncs, sorted by name.
+        public var folders: [Folder]
+
+        public init(id: DeviceID, name: String, lastBackup: Int64? = nil, folders: [Folder] = []) {
+            self.id = id
+            self.name = name
+            self.lastBackup = lastBackup
+            self.folders = folders
+        }
+
+        /// When this device last synced `folder`; nil if it never did.
+        public func lastSynced(_ folder: String) -> Int64? {
+            folders.first { $0.name == folder }?.lastSynced
+        }
+
+        /// The newest of its last backup and its folders' last syncs.
+        public var lastSeen: Int64? {
+            ([lastBackup].compactMap { $0 } + folders.map(\.lastSynced)).max()
+        }
+    }
+
+    /// In the order they were first registered.
+    public var devices: [Device]
+
+    public init(devices: [Device] = []) {
+        self.devices = devices
+    }
+
+    public subscript(id: DeviceID) -> Device? {
+        devices.first { $0.id == id }
+    }
+
+    /// The devices that sync `folder`, with when each last did.
+    public func devices(syncing folder: String) -> [(device: Device, lastSynced: Int64)] {
+        devices.compactMap { d in d.lastSynced(folder).map { (d, $0) } }
+    }
+
+    /// Adds the device, or gives it its current name.
+    public mutating func register(id: DeviceID, name: String) {
+        if let i = devices.firstIndex(where: { $0.id == id }) {
+            devices[i].name = name
+        } else {
+            devices.append(Device(id: id, name: name))
+        }
+    }
+
+    /// Registers the device and records a backup at `time`.
+    public mutating func recordBackup(id: DeviceID, name: String, at time: Int64) {
+        register(id: id, name: name)
+        let i = devices.firstIndex { $0.id == id }!
+        devices[i].lastBackup = max(time, devices[i].lastBackup ?? time)
+    }
+
+    /// Registers the device and records a sync of `folder` at `time`.
+    public mutating func recordSync(id: DeviceID, name: String, folder: String, at time: Int64) {
+        register(id: id, name: name)
+        let i = devices.firstIndex { $0.id == id }!
+        if let f = devices[i].folders.firstIndex(where: { $0.name == folder }) {
+            devices[i].folders[f].lastSynced = max(time, devices[i].folders[f].lastSynced)
+        } else {
+            devices[i].folders.append(Folder(name: folder, lastSynced: time))
+            devices[i].folders.sort { $0.name < $1.name }
+        }
+    }
+
+    /// Takes `folder` off the device's synced folders.
+    public mutating func stopSyncing(id: DeviceID, folder: String) {
+        guard let i = devices.firstIndex(where: { $0.id == id }) else { return }
+        devices[i].folders.removeAll { $0.name == folder }
+    }
+
+    /// Takes the device off the list.
+    public mutating func remove(id: DeviceID) {
+        devices.removeAll { $0.id == id }
+    }
+}

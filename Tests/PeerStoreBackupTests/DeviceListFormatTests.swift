@@ -1,0 +1,74 @@
+import PeerStoreBackup
+import PeerStoreCrypto
+import Testing
+
+/// The device list's encoding (version 1): round trip, pinned bytes, bounds, and the list's own rules.
+@Suite struct DeviceListFormatTests {
+    static let a = DeviceID(bytes: Array(0..<16))!
+    static let b = DeviceID(bytes: Array(repeating: 0xab, count: 16))!
+
+    static var sample: DeviceList {
+        var list = DeviceList()
+        list.recordBackup(id: a, name: "lap", at: 0x0102)
+        list.recordSync(id: b, name: "büro", folder: "docs", at: 7)
+        list.recordSync(id: b, name: "büro", folder: "art", at: 9)
+        return list
+    }
+
+    @Test func roundTrip() throws {
+        let list = Self.sample
+        #expect(try DeviceList.decode(try list.encoded()) == list)
+        #expect(list[Self.b]?.folders.map(\.name) == ["art", "docs"])
+        #expect(list[Self.b]?.lastSynced("docs") == 7)
+        #expect(list[Self.b]?.lastBackup == nil)
+        #expect(list[Self.a]?.lastSeen == 0x0102)
+        #expect(list.devices(syncing: "docs").map(\.device.id) == [Self.b])
+    }
+
+    /// Version 1 as written today: a later format must still read these bytes.
+    @Test func pinnedBytesOfVersion1() throws {
+        let hex = "0102" + "000102030405060708090a0b0c0d0e0f" + "03" + Hex.encode(Array("lap".utf8)) + "0000000000000102" + "00"
+            + String(repeating: "ab", count: 16) + "05" + Hex.encode(Array("büro".utf8)) + "0000000000000000" + "02"
+            + "03" + Hex.encode(Array("art".utf8)) + "0000000000000009" + "04" + Hex.encode(Array("docs".utf8)) + "0000000000000007"
+        #expect(Hex.encode(try Self.sample.encoded()) == hex)
+        #expect(try DeviceList.decode(Hex.decode(hex)!) == Self.sample)
+    }
+
+    @Test func malformedBytesAreRefused() throws {
+        let bytes = try Self.sample.encoded()
+        for n in 0..<bytes.count {
+            #expect(throws: BackupError.self) { try DeviceList.decode(Array(bytes.prefix(n))) }
+        }
+        #expect(throws: BackupError.self) { try DeviceList.decode(bytes + [0]) }
+        var newer = bytes
+        newer[0] = 2
+        #expect(throws: BackupError.self) { try DeviceList.decode(newer) }
+        // The same device twice.
+        var twice = DeviceList()
+        twice.devices = [DeviceList.Device(id: Self.a, name: "x"), DeviceList.Device(id: Self.a, name: "y")]
+        #expect(throws: BackupError.self) { try DeviceList.decode(try twice.encoded()) }
+    }
+
+    @Test func boundsAreEnforcedOnEncode() throws {
+        var long = DeviceList()
+        long.register(id: Self.a, name: String(repeating: "n", count: DeviceList.maxNameBytes + 1))
+        #expect(throws: BackupError.self) { try long.encoded() }
+        var many = DeviceList()
+        for _ in 0...DeviceList.maxDevices { many.register(id: .random(), name: "d") }
+        #expect(throws: BackupError.self) { try many.encoded() }
+    }
+
+    @Test func registerRenamesAndTimesOnlyMoveForward() {
+        var list = Self.sample
+        list.register(id: Self.a, name: "laptop")
+        list.recordBackup(id: Self.a, name: "laptop", at: 5)
+        list.recordSync(id: Self.b, name: "büro", folder: "docs", at: 3)
+        #expect(list.devices.map(\.name) == ["laptop", "büro"])
+        #expect(list[Self.a]?.lastBackup == 0x0102)
+        #expect(list[Self.b]?.lastSynced("docs") == 7)
+        list.stopSyncing(id: Self.b, folder: "docs")
+        #expect(list[Self.b]?.folders.map(\.name) == ["art"])
+        list.remove(id: Self.a)
+        #expect(list.devices.map(\.id) == [Self.b])
+    }
+}

@@ -26,3 +26,11 @@ public struct FileMeta: Equatable, Sendable {
         }
     }
 }
+
+extension FileMeta {
+    /// What a tree entry says of its path (a folder without its subtree, which the sync state does not keep).
+    public init(_ entry: TreeEntry) {
+        self.init(kind: entry.kind, content: entry.kind == .directory ? .none : entry.content,
+                  size: entry.kind == .directory ? 0 : entry.size, mode: entry.mode, mtime: entry.mtime)
+    }
+}

@@ -7,7 +7,8 @@ import PeerStoreCrypto
 /// step that fails is reported and the rest goes on; the failed paths keep their local record in the state published.
 struct SyncApplier {
     let root: LocalPath
-    let scan: [SyncPath: FileMeta]
+    /// What the disk holds as far as this round knows: the scan, updated with each step done.
+    var scan: [SyncPath: FileMeta]
     let restorer: Restorer
 
     struct Result {
@@ -33,7 +34,7 @@ struct SyncApplier {
         }
     }
 
-    func apply(_ plan: SyncPlan) async -> Result {
+    mutating func apply(_ plan: SyncPlan) async -> Result {
         var result = Result()
         var folders: [(SyncPath, FileRecord)] = []
         for action in plan.actions {
@@ -43,16 +44,19 @@ struct SyncApplier {
                     guard unchanged(from), unchanged(to) else { throw changed(from) }
                     try makeParents(of: to)
                     guard Self.move(local(from), local(to)) else { throw FileSystemError.last("cannot rename", local(from)) }
+                    scan[to] = scan.removeValue(forKey: from)
                     result.renamed += 1
                 case .delete(let path):
                     guard unchanged(path) else { throw changed(path) }
                     let target = local(path)
                     let done = scan[path]?.kind == .directory ? target.withCString { rmdir($0) } : target.withCString { unlink($0) }
                     guard done == 0 else { throw FileSystemError.last("cannot remove", target) }
+                    scan[path] = nil
                     result.deleted += 1
                 case .download(let path, let record):
                     try makeParents(of: path)
                     try await write(path, record)
+                    scan[path] = record.meta
                     if record.meta.kind == .directory { folders.append((path, record)) }
                     if record.meta.kind == .file { result.bytesDownloaded += record.meta.size }
                     result.downloaded += 1

@@ -63,7 +63,8 @@ public final class SyncRunner: Sendable {
         let outcome = SyncMerge.merge(device: id.bytes, previous: mine?.state ?? FolderState(), scan: scan, remotes: remotes)
 
         let restorer = Restorer(client: client, identity: identity, logger: logger, progress: progress, heads: heads)
-        let applied = await SyncApplier(root: LocalPath(root), scan: scan, restorer: restorer).apply(outcome.plan)
+        var applier = SyncApplier(root: LocalPath(root), scan: scan, restorer: restorer)
+        let applied = await applier.apply(outcome.plan)
         summary.downloaded = applied.downloaded
         summary.bytesDownloaded = applied.bytesDownloaded
         summary.deleted = applied.deleted

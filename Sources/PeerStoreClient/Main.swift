@@ -70,6 +70,9 @@ struct ClientCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sharing")
     var sharing: SharingFlags
 
+    @OptionGroup(title: "Sync")
+    var syncFlags: SyncFlags
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
 
@@ -90,7 +93,7 @@ struct ClientCommand: AsyncParsableCommand {
             logger: Logger(label: "peerstore.client"))
         let flags = ClientFlags(
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
-            json: json, quiet: quiet, sharing: sharing)
+            json: json, quiet: quiet, sharing: sharing, sync: syncFlags)
         let status: Int32
         do {
             status = try await ClientOperations.named(operation).run(

@@ -26,6 +26,7 @@ enum ClientOperations {
         .of(InitOperation.self), .of(WhoamiOperation.self), .of(BackupOperation.self), .of(GetfileOperation.self),
         .of(RestoreOperation.self), .of(SnapshotsOperation.self), .of(CheckOperation.self), .of(GenkeyOperation.self),
         .of(ShareOperation.self), .of(InboxOperation.self), .of(ContactsOperation.self), .of(RevokeOperation.self),
+        .of(SyncOperation.self),
     ]
 
     static func named(_ name: String) throws -> any ClientOperation {

@@ -34,4 +34,5 @@ struct ClientFlags: Sendable {
     var json = false
     var quiet = false
     var sharing: SharingFlags
+    var sync: SyncFlags
 }

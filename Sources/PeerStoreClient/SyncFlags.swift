@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// The flags of `sync`.
+struct SyncFlags: ParsableArguments, Sendable {
+    @Option(name: [.customLong("folder", withSingleDash: true), .customLong("folder")], help: "sync: the synced folder's name, the same on every device (its -localPath may differ per device).")
+    var folder: String?
+}

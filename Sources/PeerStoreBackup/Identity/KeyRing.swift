@@ -19,6 +19,8 @@ public struct KeyRing: Sendable {
     public let syncSalt: [UInt8]
     public let syncValue: [UInt8]
     public let syncState: [UInt8]
+    /// Derives a state piece's nonce from its content, so an unchanged state is the same block (stored once).
+    public let syncStateNonce: [UInt8]
 
     public init(masterKey: [UInt8]) {
         func derive(_ label: String) -> [UInt8] {
@@ -37,5 +39,6 @@ public struct KeyRing: Sendable {
         syncSalt = derive("sync.salt")
         syncValue = derive("sync.value")
         syncState = derive("sync.state")
+        syncStateNonce = derive("sync.state.nonce")
     }
 }

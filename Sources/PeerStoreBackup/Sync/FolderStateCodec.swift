@@ -9,7 +9,8 @@ import PeerStoreModel
 /// `components u16 (1...1024) | names (short bytes) | deleted u8 | modified-by 16 | devices u16 | (device 16 |
 /// counter u64)* | kind u8 | mode u32 | mtime i64 + u32 ns | size u64 | content` (content as in a tree entry: tag 0
 /// nothing, 1 inline refs, 2 manifest, 4 link target). The plaintext is cut into pieces of at most `pieceSize`, each
-/// sealed under the sync-state key with a random nonce.
+/// sealed under the sync-state key with a nonce derived from it (keyed BLAKE2b), so a round that changed nothing
+/// stores no new block.
 public enum FolderStateCodec {
     public static let version: UInt8 = 1
     public static let maxRecords = 1 << 22
@@ -98,8 +99,9 @@ public enum FolderStateCodec {
             throw BackupError(.localPath, "the folder has too many files to sync (its state exceeds \(SyncHead.maxPieces * pieceSize >> 20) MiB): sync a smaller folder")
         }
         return try stride(from: 0, to: plain.count, by: pieceSize).map { start in
-            let sealed = try SealedObject.seal(Array(plain[start..<min(start + pieceSize, plain.count)]), kind: .syncState,
-                                               key: keys.syncState, nonce: SecureRandom.bytes(24))
+            let piece = Array(plain[start..<min(start + pieceSize, plain.count)])
+            let nonce = Blake2b.hash(piece, outputLength: XChaCha20Poly1305.nonceLength, key: keys.syncStateNonce)
+            let sealed = try SealedObject.seal(piece, kind: .syncState, key: keys.syncState, nonce: nonce)
             return (BlockID.of(sealed), sealed)
         }
     }

@@ -30,6 +30,7 @@ import Testing
         let keys = KeyRing(masterKey: [UInt8](repeating: 7, count: 32))
         let pieces = try FolderStateCodec.seal(state, keys: keys)
         #expect(pieces.count == 1)
+        #expect(try FolderStateCodec.seal(state, keys: keys).map(\.id) == pieces.map(\.id), "an unchanged state is the same block")
         #expect(try FolderStateCodec.open(pieces.map(\.bytes), keys: keys) == state)
         #expect(throws: BackupError.self) { try FolderStateCodec.open(pieces.map(\.bytes), keys: KeyRing(masterKey: [UInt8](repeating: 8, count: 32))) }
     }

@@ -80,6 +80,8 @@ struct SyncInMemoryTests {
         let restorer = Restorer(client: s.ring, identity: s.identity, logger: Logger(label: "test"))
         let out = s.tmp.sub("restored.txt")
         let earlier = try #require(history.first { $0.snapshot.files == 3 })
+        #expect(try await catalog.chosen(device: "b:docs", prefix: String(earlier.id.hex.prefix(10))).id == earlier.id)
+        await #expect(throws: BackupError.self) { try await catalog.chosen(device: "b:docs", prefix: "nothex") }
         _ = try await restorer.restoreFile("gone.txt", from: earlier.snapshot, to: out, force: false)
         #expect(FileManager.default.contents(atPath: out) == Data("precious".utf8))
     }

@@ -8,6 +8,8 @@ import Logging
 /// backup name `<device>:<folder>`, so `snapshots` and `restore` reach every synced state.
 public final class SyncRunner: Sendable {
     public static let maxAttempts = 3
+    /// What a scan leaves out: the temp files of fetches (`FileWriter`, symlinks here) an interrupted round left.
+    static let scanExcludes = ExcludeRules(patterns: [".*.peerstore-????????????"])
     public let client: any RingAccess
     public let identity: Identity
     let logger: Logger
@@ -49,7 +51,7 @@ public final class SyncRunner: Sendable {
         summary.snapshotDevice = Self.snapshotDevice(device: name, folder: folder)
         let root = try BackupRunner.canonicalRoot(localPath)
         let backup = BackupRunner(client: client, identity: identity, logger: logger, progress: progress, heads: heads)
-        summary.scan = try await backup.run(localPath: root, device: summary.snapshotDevice, cache: cache, scan: true)
+        summary.scan = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache, scan: true)
         let scan = summary.scan.scanned ?? [:]
 
         let store = SyncHeadStore(client: client, identity: identity, heads: heads, folder: folder)
@@ -75,7 +77,7 @@ public final class SyncRunner: Sendable {
         }.count
         summary.snapshotID = summary.scan.snapshotID
         if applied.downloaded + applied.deleted + applied.renamed > 0 {
-            summary.snapshotID = try await backup.run(localPath: root, device: summary.snapshotDevice, cache: cache).snapshotID
+            summary.snapshotID = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache).snapshotID
         }
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         try await store.publish(id, snapshot: summary.snapshotID, state: outcome.publishing(failed: applied.failed), time: now,

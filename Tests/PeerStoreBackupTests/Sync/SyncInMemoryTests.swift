@@ -86,6 +86,16 @@ struct SyncInMemoryTests {
         #expect(FileManager.default.contents(atPath: out) == Data("precious".utf8))
     }
 
+    @Test func anInterruptedFetchsTempFileIsNotSynced() async throws {
+        let s = try SyncDevices(prefix: "sync-temp")
+        defer { s.tmp.remove() }
+        try s.write("a", "real.txt", "real")
+        try s.write("a", ".real.txt.peerstore-0123456789ab", "half a fetch")
+        try await s.sync("a")
+        try await s.sync("b")
+        #expect(s.listing("b") == ["real.txt"])
+    }
+
     @Test func threeDevicesConverge() async throws {
         let s = try SyncDevices(prefix: "sync-three", names: ["a", "b", "c"])
         defer { s.tmp.remove() }

@@ -17,18 +17,41 @@ struct SyncOperation: ClientOperation {
         defer { lock.release() }
         let id = try DeviceID.ofHome(session.home)
         let snapshotDevice = SyncRunner.snapshotDevice(device: config.device, folder: folder)
+        let cache = flags.noCache ? nil : FileCacheStore(home: session.home, device: snapshotDevice, keys: identity.keys)
+        guard flags.sync.poll > 0 else { throw BackupError(.usage, "-poll must be a number of seconds above 0, as in -poll 30") }
+        if flags.sync.watch {
+            config.peerAddr = config.peerAddr ?? ClientSession.defaultPeer
+            session.rememberRing(in: &config)
+            try session.home.save(config)
+            try await session.withRing(config, identity) { ring in
+                let runner = SyncRunner(client: ring, identity: identity, logger: session.logger, heads: session.heads)
+                try await SyncWatch(runner: runner, localPath: path, folder: folder, id: id, name: config.device, cache: cache,
+                                    poll: flags.sync.poll).run { outcome in
+                    switch outcome {
+                    case .success(let summary): _ = report(summary, path: path, folder: folder, context)
+                    case .failure(let error): out.note("sync round failed: \(error); trying again at the next change or poll")
+                    }
+                }
+            }
+            return 0
+        }
         let summary = try await context.withProgress("synced") { progress in
             try await session.withRing(config, identity) { ring in
                 try await SyncRunner(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads).run(
-                    localPath: path, folder: folder, id: id, name: config.device,
-                    cache: flags.noCache ? nil : FileCacheStore(home: session.home, device: snapshotDevice, keys: identity.keys))
+                    localPath: path, folder: folder, id: id, name: config.device, cache: cache)
             }
         }
         config.peerAddr = config.peerAddr ?? ClientSession.defaultPeer
         session.rememberRing(in: &config)
         try session.home.save(config)
-        if flags.json { out.printJSON(SyncJSON(summary)) }
-        out.sayUnlessJSON("synced \(path) as folder '\(folder)' with \(Format.count(summary.devicesSeen, "other device")): snapshot \(summary.snapshotID.shortHex()) (device \(snapshotDevice))")
+        return report(summary, path: path, folder: folder, context)
+    }
+
+    /// Prints the round's summary (or its JSON); 3 if some paths could not be updated.
+    private func report(_ summary: SyncSummary, path: String, folder: String, _ context: OperationContext) -> Int32 {
+        let out = context.output
+        if context.flags.json { out.printJSON(SyncJSON(summary)) }
+        out.sayUnlessJSON("synced \(path) as folder '\(folder)' with \(Format.count(summary.devicesSeen, "other device")): snapshot \(summary.snapshotID.shortHex()) (device \(summary.snapshotDevice))")
         out.sayUnlessJSON("  \(Format.count(summary.downloaded, "update")) fetched (\(Format.bytes(summary.bytesDownloaded))), \(Format.count(summary.deleted, "delete")), \(Format.count(summary.renamed, "rename")), \(Format.count(summary.conflicts)) conflict \(summary.conflicts == 1 ? "copy" : "copies")")
         out.sayUnlessJSON("  \(Format.count(summary.scan.files, "file")) here, \(Format.count(summary.scan.filesRead, "file")) read, \(Format.count(summary.scan.blocksSent, "new block")) sent (\(Format.bytes(summary.scan.bytesSent))) in \(Format.seconds(summary.seconds))")
         if !summary.problems.isEmpty {

@@ -27,6 +27,8 @@ public struct BackupError: Error, Equatable, CustomStringConvertible, Sendable {
         case inboxFull
         /// The user's device list on the ring is unreadable, too large, or kept changing under this update.
         case deviceRegistry
+        /// The passphrase does not open an exported identity (or the file was altered).
+        case wrongPassphrase
     }
 
     public let code: Code

@@ -27,7 +27,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check, genkey, share, inbox, contacts or revoke (default backup).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check, genkey, share, inbox, contacts, revoke, devices, export-identity or import-identity (default backup).")
     var operation: String = "backup"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")
@@ -45,7 +45,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("home", withSingleDash: true), .customLong("home")], help: "Client home (default $PEERSTORE_HOME, else $HOME/.peerstore).")
     var home: String?
 
-    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name, remembered in the config).")
+    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name); init, backup and import-identity remember it, restore, getfile and snapshots read that device's backups.")
     var device: String?
 
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered wherever given); genkey writes a new one here.")
@@ -55,7 +55,7 @@ struct ClientCommand: AsyncParsableCommand {
         "Leave out paths matching a glob (repeatable; remembered after a backup): *.tmp, /build, logs/, **/cache/*. A .peerstoreignore file in any folder adds patterns for that folder."))
     var exclude: [String] = []
 
-    @Flag(name: [.customLong("force", withSingleDash: true), .customLong("force")], help: "Overwrite an existing -filedest.")
+    @Flag(name: [.customLong("force", withSingleDash: true), .customLong("force")], help: "Overwrite an existing -filedest (restore, getfile, export-identity).")
     var force = false
 
     @Flag(name: [.customLong("quiet", withSingleDash: true), .customLong("quiet")], help: "Print only errors.")
@@ -69,6 +69,9 @@ struct ClientCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Sharing")
     var sharing: SharingFlags
+
+    @OptionGroup(title: "Devices")
+    var devices: DeviceFlags
 
     @OptionGroup(title: "Sync")
     var syncFlags: SyncFlags
@@ -93,7 +96,9 @@ struct ClientCommand: AsyncParsableCommand {
             logger: Logger(label: "peerstore.client"))
         let flags = ClientFlags(
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
-            json: json, quiet: quiet, sharing: sharing, sync: syncFlags)
+            json: json, quiet: quiet, sharing: sharing,
+            passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget,
+            sync: syncFlags)
         let status: Int32
         do {
             status = try await ClientOperations.named(operation).run(

@@ -27,12 +27,37 @@ public enum SecretFile {
             unlink(tmp)
             throw CryptoError(.io, "cannot write \(path): \(why)")
         }
+        syncFolder(of: path)
+    }
+
+    static func syncFolder(of path: String) {
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let dir = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dir >= 0 {
             fsync(dir)
             close(dir)
         }
+    }
+
+    /// Writes `bytes` to a new file `path` (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600), then fsync of it and its folder: an
+    /// existing file or symlink there is never opened or replaced (the error says it exists). A failed write removes the
+    /// file it created.
+    public static func createNew(_ bytes: [UInt8], at path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let why = errno == EEXIST ? "it exists already" : String(cString: strerror(errno))
+            throw CryptoError(.io, "cannot create \(path): \(why)")
+        }
+        var ok = fchmod(fd, 0o600) == 0
+        ok = ok && bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) == $0.count }
+        ok = ok && fsync(fd) == 0
+        let failure = errno
+        close(fd)
+        guard ok else {
+            unlink(path)
+            throw CryptoError(.io, "cannot write \(path): \(String(cString: strerror(failure)))")
+        }
+        syncFolder(of: path)
     }
 
     /// Refuses a folder that group or others may write to; a folder that does not exist yet passes (its creator makes it

@@ -68,7 +68,24 @@ import Testing
         #expect(list[Self.b]?.lastSynced("docs") == 7)
         list.stopSyncing(id: Self.b, folder: "docs")
         #expect(list[Self.b]?.folders.map(\.name) == ["art"])
+        #expect(list.namesake(of: Self.a) == nil)
+        list.register(id: Self.b, name: "laptop")
+        #expect(list.namesake(of: Self.a)?.id == Self.b && list.namesake(of: Self.b)?.id == Self.a)
+        #expect(list.namesake(of: .random()) == nil)
         list.remove(id: Self.a)
-        #expect(list.devices.map(\.id) == [Self.b])
+        #expect(list.devices.map(\.id) == [Self.b] && list.namesake(of: Self.b) == nil)
+    }
+
+    @Test func aDeviceIsFoundByAPrefixOfItsID() throws {
+        let list = Self.sample
+        #expect(try list.device(idPrefix: "0001").id == Self.a)
+        #expect(try list.device(idPrefix: "ABAB").id == Self.b)
+        #expect(throws: BackupError.self) { try list.device(idPrefix: "00") }  // too short
+        #expect(throws: BackupError.self) { try list.device(idPrefix: "zzzz") }
+        #expect(throws: BackupError.self) { try list.device(idPrefix: "ffff") }
+        var twins = list
+        twins.register(id: DeviceID(bytes: [0, 1] + Array(repeating: 9, count: 14))!, name: "twin")
+        #expect(throws: BackupError.self) { try twins.device(idPrefix: "0001") }
+        #expect(try twins.device(idPrefix: "000102").id == Self.a)
     }
 }

@@ -113,6 +113,26 @@ import Testing
         await #expect(throws: BackupError.self) { try await DeviceRegistry.load(ring: stale, identity: me, heads: heads) }
     }
 
+    @Test func aBackupRegistersItsHomeAndNotesANamesakeOrAFailure() async throws {
+        let tmp = try TemporaryDirectory(prefix: "devices")
+        defer { tmp.remove() }
+        let (a, b) = (ClientHome(path: tmp.sub("a")), ClientHome(path: tmp.sub("b")))
+        #expect(await DeviceRegistry.registerBackup(ring: ring, identity: me, home: a, device: "laptop") == nil)
+        #expect(await DeviceRegistry.registerBackup(ring: ring, identity: me, home: a, device: "laptop") == nil)
+        let note = await DeviceRegistry.registerBackup(ring: ring, identity: me, home: b, device: "laptop")
+        let idA = try DeviceID.ofHome(a)
+        #expect(note?.contains("another device (id \(idA.short)) is also named 'laptop'") == true, "\(note ?? "")")
+        #expect(await DeviceRegistry.registerBackup(ring: ring, identity: me, home: b, device: "desk") == nil)
+        let list = try await DeviceRegistry.load(ring: ring, identity: me)
+        let idB = try DeviceID.ofHome(b)
+        #expect(list.devices.map(\.name) == ["laptop", "desk"] && list[idB]?.name == "desk")
+        #expect(list.devices.allSatisfy { $0.lastBackup != nil })
+        // A ring that refuses the update: a note, not a failure.
+        try "garbage\n".write(toFile: HeadMemory(home: a).path, atomically: true, encoding: .utf8)
+        let failed = await DeviceRegistry.registerBackup(ring: ring, identity: me, home: a, device: "laptop")
+        #expect(failed?.hasPrefix("the backup is stored, but the device list was not updated") == true, "\(failed ?? "")")
+    }
+
     @Test func aHomeKeepsItsDeviceID() throws {
         let tmp = try TemporaryDirectory(prefix: "devices")
         defer { tmp.remove() }
@@ -120,6 +140,10 @@ import Testing
         let id = try DeviceID.ofHome(home)
         #expect(try DeviceID.ofHome(home) == id)
         #expect(try DeviceID.ofHome(ClientHome(path: tmp.sub("other"))) != id)
+        let json = try JSONEncoder().encode([id])
+        #expect(String(decoding: json, as: UTF8.self) == "[\"\(id.hex)\"]")
+        #expect(try JSONDecoder().decode([DeviceID].self, from: json) == [id])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([DeviceID].self, from: Data("[\"abcd\"]".utf8)) }
         try "not hex\n".write(toFile: DeviceID.path(in: home), atomically: true, encoding: .utf8)
         #expect(throws: BackupError.self) { try DeviceID.ofHome(home) }
     }

@@ -50,3 +50,19 @@ extension SecretFile {
         }
     }
 }
+
+extension DeviceID: Codable {
+    /// As its 32 hex digits.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let bytes = Hex.decode(text), let id = DeviceID(bytes: bytes) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a device id (32 hex digits)"))
+        }
+        self = id
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+}

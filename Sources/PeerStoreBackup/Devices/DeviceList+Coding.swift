@@ -71,6 +71,6 @@ extension DeviceList {
     }
 
     static func tooMany(_ what: String) -> BackupError {
-        BackupError(.deviceRegistry, "the device list cannot hold \(what); remove devices you no longer use and try again")
+        BackupError(.deviceRegistry, "the device list cannot hold \(what); take devices you no longer use off it (`-operation devices -forget ID`) and try again")
     }
 }

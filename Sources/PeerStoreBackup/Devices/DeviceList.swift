@@ -60,6 +60,12 @@ public struct DeviceList: Equatable, Sendable {
         devices.compactMap { d in d.lastSynced(folder).map { (d, $0) } }
     }
 
+    /// Another device with the same name as `id` (their heads, which are per name, would be one), if there is one.
+    public func namesake(of id: DeviceID) -> Device? {
+        guard let me = self[id] else { return nil }
+        return devices.first { $0.id != id && $0.name == me.name }
+    }
+
     /// Adds the device, or gives it its current name.
     public mutating func register(id: DeviceID, name: String) {
         if let i = devices.firstIndex(where: { $0.id == id }) {
@@ -97,5 +103,21 @@ public struct DeviceList: Equatable, Sendable {
     /// Takes the device off the list.
     public mutating func remove(id: DeviceID) {
         devices.removeAll { $0.id == id }
+    }
+
+    /// The one device whose id starts with `prefix` (hex, at least 4 digits, as `devices` shows them); a one-line
+    /// error when none or several do.
+    public func device(idPrefix prefix: String) throws -> Device {
+        let prefix = prefix.lowercased()
+        guard prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else {
+            throw BackupError(.usage, "'\(prefix.prefix(40))' is not a device id: give the ID column of `-operation devices` (at least 4 hex digits)")
+        }
+        let found = devices.filter { $0.id.hex.hasPrefix(prefix) }
+        guard found.count == 1 else {
+            throw BackupError(.usage, found.isEmpty
+                ? "no device with id \(prefix) in your device list: see `-operation devices`"
+                : "\(found.count) devices have ids starting with \(prefix): give more digits (`-operation devices -json` shows them whole)")
+        }
+        return found[0]
     }
 }

@@ -2,7 +2,7 @@ import ChordRing
 import Foundation
 import PeerStoreCrypto
 
-/// The highest head seq this client has seen for each of its devices, kept in `heads` in the home (0600, written
+/// The highest head seq this client has seen for each of its devices (and for its device list, `DeviceRegistry`), kept in `heads` in the home (0600, written
 /// through `ClientHome.writeSecretFile`), so a node cannot serve an older signed head (a rollback) unnoticed.
 ///
 /// Format, version 1: the line `peerstore-heads 1`, then one `HEADKEY SEQ` line per device (the head record's key in

@@ -31,10 +31,12 @@ public struct ClientSession: Sendable {
     /// The identity; throws with what to do when there is none.
     public func identity() throws -> Identity { try home.loadIdentity() }
 
-    /// The remembered config with this run's `-device` over it.
+    /// The remembered config with this run's `-device` over it (checked: `DeviceName`). Operations that act as this
+    /// device (init, backup, import-identity) save it, so the name is remembered; those that read (restore, getfile,
+    /// snapshots, check) use it to name the device to read, and leave the remembered one alone.
     public func config() throws -> ClientConfig {
         var config = try home.loadConfig()
-        if let device = options.device { config.device = device }
+        if let device = options.device { config.device = try DeviceName.check(device) }
         return config
     }
 

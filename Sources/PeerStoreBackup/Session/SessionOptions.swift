@@ -4,7 +4,7 @@ public struct SessionOptions: Sendable {
     public var peerAddr: String?
     /// `-networkKeyFile`.
     public var networkKeyFile: String?
-    /// `-device`: this run's device name (not remembered by read commands).
+    /// `-device`: this run's device name (remembered by the operations that act as this device, not by those that read).
     public var device: String?
     /// `-quiet`: no notes on stderr.
     public var quiet: Bool

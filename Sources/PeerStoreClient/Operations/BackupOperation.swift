@@ -21,8 +21,12 @@ struct BackupOperation: ClientOperation {
                     localPath: path, device: config.device,
                     excludes: ExcludeRules(patterns: flags.excludes.isEmpty ? config.excludes ?? [] : flags.excludes),
                     cache: FileCacheStore(home: session.home, device: config.device, keys: identity.keys), reuseCache: !flags.noCache)
-                return (summary, await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
-                    .renew(after: summary.snapshotID, device: config.device))
+                var renewal = await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
+                    .renew(after: summary.snapshotID, device: config.device)
+                if let note = await DeviceRegistry.registerBackup(ring: ring, identity: identity, home: session.home, device: config.device) {
+                    renewal.notes.append(note)
+                }
+                return (summary, renewal)
             }
         }
         config.localPath = ClientSession.absolute(path)

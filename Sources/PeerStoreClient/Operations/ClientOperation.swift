@@ -26,6 +26,7 @@ enum ClientOperations {
         .of(InitOperation.self), .of(WhoamiOperation.self), .of(BackupOperation.self), .of(GetfileOperation.self),
         .of(RestoreOperation.self), .of(SnapshotsOperation.self), .of(CheckOperation.self), .of(GenkeyOperation.self),
         .of(ShareOperation.self), .of(InboxOperation.self), .of(ContactsOperation.self), .of(RevokeOperation.self),
+        .of(DevicesOperation.self), .of(ExportIdentityOperation.self), .of(ImportIdentityOperation.self),
         .of(SyncOperation.self),
     ]
 
@@ -38,6 +39,7 @@ enum ClientOperations {
 
     /// The help text's list of operations.
     static var helpText: String {
-        all.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.help }.joined(separator: "\n")
+        let width = all.map(\.name.count).max()! + 2
+        return all.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.help }.joined(separator: "\n")
     }
 }

@@ -34,5 +34,9 @@ struct ClientFlags: Sendable {
     var json = false
     var quiet = false
     var sharing: SharingFlags
+    /// Where export-identity and import-identity get the passphrase.
+    var passphrase: PassphraseSource
+    /// devices -forget ID.
+    var forget: String?
     var sync: SyncFlags
 }

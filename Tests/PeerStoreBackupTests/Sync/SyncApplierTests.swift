@@ -65,4 +65,21 @@ struct SyncApplierTests {
         #expect(second.failed.isEmpty && second.downloaded == 1)
         #expect(s.read("b", "log.txt") == String(repeating: "new version from a\n", count: 2000))
     }
+
+    @Test func aPathThatCannotBeWrittenIsReportedAndTheRestGoesOn() async throws {
+        let (s, record, scan) = try await setUp()
+        defer { s.tmp.remove() }
+        try s.write("b", "blocker", "a file where the other device has a folder")
+        var seen = scan
+        let info = try FileInfo.lstat(s["b"].dir + "/blocker")
+        seen[SyncPath("blocker")] = FileMeta(kind: .file, content: .none, size: info.size, mode: info.mode, mtime: info.mtime)
+        var applier = applier(s, seen)
+        let result = await applier.apply(SyncPlan(actions: [
+            .download(SyncPath("blocker/inside.txt"), record), .download(SyncPath("fine.txt"), record),
+        ]))
+        #expect(result.failed == [SyncPath("blocker/inside.txt")])
+        #expect(result.problems.count == 1 && result.problems[0].hasPrefix("blocker/inside.txt: "), "\(result.problems)")
+        #expect(result.downloaded == 1)
+        #expect(s.read("b", "fine.txt") == String(repeating: "new version from a\n", count: 2000))
+    }
 }

@@ -15,9 +15,11 @@ public struct FileRecord: Equatable, Sendable {
     }
 
     /// The order concurrent versions are ranked in, the same on every device: a live version before a delete (a file
-    /// changed elsewhere comes back), then the newer mtime, then the larger device id.
+    /// changed elsewhere comes back), a folder before a file or link (what is inside it stays; the file becomes a
+    /// conflict copy), then the newer mtime, then the larger device id.
     public func outranks(_ other: FileRecord) -> Bool {
         if deleted != other.deleted { return !deleted }
+        if (meta.kind == .directory) != (other.meta.kind == .directory) { return meta.kind == .directory }
         if meta.mtime != other.meta.mtime { return meta.mtime > other.meta.mtime }
         if modifiedBy != other.modifiedBy { return other.modifiedBy.lexicographicallyPrecedes(modifiedBy) }
         return version.sortedDevices.map { version[$0] }.lexicographicallyPrecedes(other.version.sortedDevices.map { other.version[$0] })

@@ -96,6 +96,19 @@ import Testing
         #expect(changed.state[SyncPath("d/e")]!.version.compare(first.state[SyncPath("d/e")]!.version) == .dominates)
     }
 
+    @Test func aFolderAndAFileMadeAtOncePathKeepTheFolderAndCopyTheFile() {
+        let dir = FileMeta(kind: .directory, content: .none, size: 0, mode: 0o755, mtime: Timestamp(seconds: 1, nanoseconds: 0))
+        let inside = file(1, mtime: 1)
+        let newer = file(2, mtime: 50)
+        let onA = SyncMerge.merge(device: a, previous: FolderState(), scan: [SyncPath("x"): dir, SyncPath("x/in"): inside], remotes: [])
+        let onB = SyncMerge.merge(device: b, previous: FolderState(), scan: [SyncPath("x"): newer], remotes: [onA.state])
+        #expect(onB.state[SyncPath("x")]?.meta.kind == .directory)
+        let copy = SyncPath([ConflictName.make("x", mtime: newer.mtime, device: b)])
+        #expect(onB.state[copy]?.meta == newer)
+        #expect(onB.plan.actions.first == .rename(from: SyncPath("x"), to: copy))
+        #expect(onB.plan.actions.contains(.download(SyncPath("x/in"), onA.state[SyncPath("x/in")]!)))
+    }
+
     @Test func failedActionsKeepTheLocalRecord() {
         var sim = SyncSimulation(count: 2)
         sim.write(device: 0, path: SyncPath("x"))

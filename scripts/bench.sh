@@ -8,6 +8,8 @@
 # copy of the corpus and a fresh repository: first backup, backup with no change, backup after a deterministic small
 # mutation, full restore, one large file restored. The page cache is dropped before each timed step where permitted.
 # Prints medians (wall seconds, and the peak memory of the client process) and the bytes each repository stores.
+# PeerStore also syncs the mutated tree as a folder, once per run and ring, beside its backups: a first round (its
+# blocks are already on the ring from the backups), a round with no change, and a round after the small mutation.
 # Then, once, PeerStore backs up and restores a single file of -bigfile MiB (random bytes; 0 skips it) and reports
 # its peak memory against the 200 MiB bound.
 #
@@ -130,8 +132,23 @@ peerstore() {
     timed "$tool" onefile "${c[@]}" -operation getfile -filename "$LARGE" -filedest "$SCRATCH/one-file"
     cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "$tool: the large file restored differs"
     du -sb "$ring" | cut -f1 >>"$RES/$tool.stored"
+    peerstore_sync "$tool" "${c[@]}"
     stop_nodes
     rm -rf "$ring" "$home" "$OUT" "$SCRATCH/one-file"
+}
+
+# peerstore_sync TOOL CLIENT...: sync rounds of a copy of the (mutated) tree as folder "bench" of the same user.
+peerstore_sync() {
+    local tool="$1"
+    shift
+    local dir="$DATA/work/sync"
+    rm -rf "$dir" && mkdir -p "$dir" && cp -a "$WORK/." "$dir/"
+    local s=("$@" -operation sync -device bench-sync -localPath "$dir" -folder bench)
+    timed "$tool" syncfirst "${s[@]}"
+    timed "$tool" syncnochange "${s[@]}"
+    mutate "$dir"
+    timed "$tool" syncmutation "${s[@]}"
+    rm -rf "$dir"
 }
 
 restic_run() {
@@ -203,6 +220,8 @@ if [ "$BIG_MIB" -gt 0 ]; then
 fi
 
 CASES=(first nochange mutation restore onefile)
+SYNC_CASES=(syncfirst syncnochange syncmutation)
+PS_TOOLS=(peerstore1 peerstore3)
 if [ "$JSON" = 1 ]; then
     printf '{"sizeMiB":%s,"runs":%s,"cases":{' "$SIZE_MIB" "$RUNS"
     sep=""
@@ -219,6 +238,18 @@ if [ "$JSON" = 1 ]; then
     printf '},"storedBytes":{'
     s2=""
     for t in "${TOOLS[@]}"; do printf '%s"%s":%s' "$s2" "$t" "$(median "$RES/$t.stored" 1)"; s2=","; done
+    printf '},"sync":{'
+    sep=""
+    for c in "${SYNC_CASES[@]}"; do
+        printf '%s"%s":{' "$sep" "$c"
+        s2=""
+        for t in "${PS_TOOLS[@]}"; do
+            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$RES/$t.$c" 1)" "$(median "$RES/$t.$c" 2)"
+            s2=","
+        done
+        printf '}'
+        sep=","
+    done
     printf '}'
     if [ -n "$BIG_RESULT" ]; then
         read -r bs bm rs rm_ <<<"$BIG_RESULT"
@@ -249,6 +280,18 @@ for t in "${TOOLS[@]}"; do row+=("$(awk -v b="$(median "$RES/$t.stored" 1)" 'BEG
 ratio=$(awk -v a="$(median "$RES/peerstore1.stored" 1)" -v b="$(median "$RES/restic.stored" 1)" 'BEGIN { printf "%.2f", a / b }')
 ratio3=$(awk -v a="$(median "$RES/peerstore3.stored" 1)" -v b="$(median "$RES/restic.stored" 1)" 'BEGIN { printf "%.2f", a / b }')
 printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-10s | %-10s |\n' "stored bytes" "${row[@]}" "$ratio" "$ratio3"
+printf '\nSync of the mutated tree as a folder (PeerStore only; the no-change round beside the no-change backup)\n\n'
+printf '| %-22s | %-16s | %-16s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)"
+printf '|%s|%s|%s|\n' ------------------------ ------------------ ------------------
+for c in "${SYNC_CASES[@]}" nochange; do
+    row=()
+    for t in "${PS_TOOLS[@]}"; do
+        row+=("$(awk -v s="$(median "$RES/$t.$c" 1)" -v m="$(median "$RES/$t.$c" 2)" 'BEGIN { printf "%.2f s / %.0f", s, m / 1024 }')")
+    done
+    label="$c"
+    [ "$c" = nochange ] && label="(backup nochange)"
+    printf '| %-22s | %-16s | %-16s |\n' "$label" "${row[@]}"
+done
 if [ -n "$BIG_RESULT" ]; then
     read -r bs bm rs rm_ <<<"$BIG_RESULT"
     verdict=$(awk -v a="$bm" -v b="$rm_" 'BEGIN { print (a < 200 && b < 200) ? "under" : "OVER" }')

@@ -21,8 +21,8 @@ swift test --skip-build --no-parallel
 # bundle and the executables are copied to a folder that user can read, wherever this clone is.
 if [ "$(id -u)" -eq 0 ]; then
     log "running the end-to-end tests again as a normal user (nobody)"
-    # With the in-process suites that were end-to-end cases (modes, owners, read-only folders, the file cache).
-    user_suites='EndToEndTests|MetadataRoundTripTests|FileCacheInMemoryTests|RestoreDebrisInMemoryTests'
+    # With the in-process suites that were end-to-end cases (modes, owners, read-only folders, the file cache, sync).
+    user_suites='EndToEndTests|MetadataRoundTripTests|FileCacheInMemoryTests|RestoreDebrisInMemoryTests|SyncInMemoryTests|SyncApplierTests'
     userdir="$(mktemp -d /tmp/peerstore-user-tests.XXXXXX)"
     trap 'rm -rf "$userdir"' EXIT
     chmod 755 "$userdir"

@@ -73,6 +73,9 @@ struct ClientCommand: AsyncParsableCommand {
     @OptionGroup(title: "Devices")
     var devices: DeviceFlags
 
+    @OptionGroup(title: "Sync")
+    var syncFlags: SyncFlags
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
 
@@ -94,7 +97,8 @@ struct ClientCommand: AsyncParsableCommand {
         let flags = ClientFlags(
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
             json: json, quiet: quiet, sharing: sharing,
-            passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget)
+            passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget,
+            sync: syncFlags)
         let status: Int32
         do {
             status = try await ClientOperations.named(operation).run(

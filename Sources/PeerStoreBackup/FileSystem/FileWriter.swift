@@ -65,7 +65,8 @@ struct FileWriter: ~Copyable {
     }
 
     /// Sets size, mode, owner (as root) and mtime, then renames into place.
-    consuming func commit(mode: UInt32, mtime: Timestamp, uid: UInt32?, gid: UInt32?) throws {
+    /// `replaceIf` runs just before the rename: false leaves the final path alone (the temp file is removed) and throws.
+    consuming func commit(mode: UInt32, mtime: Timestamp, uid: UInt32?, gid: UInt32?, replaceIf: (() -> Bool)? = nil) throws {
         // Only a file that ends in a hole (or is all holes) needs its size set; a truncate is not free on ext4.
         if writtenEnd != offset {
             guard ftruncate(fd, off_t(offset)) == 0 else { throw FileSystemError.last("cannot size", tempPath) }
@@ -87,6 +88,10 @@ struct FileWriter: ~Copyable {
             throw error
         }
         guard tempPath != finalPath else { return }
+        if let replaceIf, !replaceIf() {
+            tempPath.withCString { _ = unlink($0) }
+            throw FileSystemError(description: "\(finalPath) changed on disk while its new version was fetched; left as it is")
+        }
         guard tempPath.withCString({ from in finalPath.withCString { rename(from, $0) } }) == 0 else {
             let error = FileSystemError.last("cannot rename into", finalPath)
             tempPath.withCString { _ = unlink($0) }

@@ -17,6 +17,10 @@ public enum SealedObject {
         case fileCache = 6
         /// The user's device list (`DeviceRegistry`), a record value.
         case devices = 7
+        /// The value of a sync head record (`SyncHead`).
+        case syncHead = 8
+        /// A piece of a synced folder's state (`FolderStateCodec`).
+        case syncState = 9
     }
 
     /// Seals with the given nonce (deterministic callers derive it from the content; others pass a random one).

@@ -12,16 +12,22 @@ public final class BackupLock: @unchecked Sendable {
     private var fd: Int32
 
     /// Takes the lock, or throws at once if another process holds it.
-    public init(home: ClientHome, device: String) throws {
-        let path = home.backupLockPath(device: device)
+    public convenience init(home: ClientHome, device: String) throws {
+        try self.init(path: home.backupLockPath(device: device)) { holder in
+            BackupError(
+                .concurrentBackup,
+                "another backup of this device ('\(device)') is running\(holder); nothing was lost: let it finish, or run this one again later")
+        }
+    }
+
+    /// Takes the lock at `path`, or throws `busy(" (pid N)")` at once if another process holds it.
+    public init(path: String, busy: (String) -> BackupError) throws {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw BackupError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.readPid(fd)
             close(fd)
-            throw BackupError(
-                .concurrentBackup,
-                "another backup of this device ('\(device)') is running\(holder.map { " (pid \($0))" } ?? ""); nothing was lost: let it finish, or run this one again later")
+            throw busy(holder.map { " (pid \($0))" } ?? "")
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)

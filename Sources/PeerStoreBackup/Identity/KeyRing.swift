@@ -15,6 +15,12 @@ public struct KeyRing: Sendable {
     /// The device list's record salt and value key (`DeviceRegistry`).
     public let devicesSalt: [UInt8]
     public let devicesValue: [UInt8]
+    /// Sync heads: the salt of (folder, device) and the sealed head value; the sealed folder-state blocks.
+    public let syncSalt: [UInt8]
+    public let syncValue: [UInt8]
+    public let syncState: [UInt8]
+    /// Derives a state piece's nonce from its content, so an unchanged state is the same block (stored once).
+    public let syncStateNonce: [UInt8]
 
     public init(masterKey: [UInt8]) {
         func derive(_ label: String) -> [UInt8] {
@@ -30,5 +36,9 @@ public struct KeyRing: Sendable {
         fileCache = derive("file.cache")
         devicesSalt = derive("devices.salt")
         devicesValue = derive("devices.value")
+        syncSalt = derive("sync.salt")
+        syncValue = derive("sync.value")
+        syncState = derive("sync.state")
+        syncStateNonce = derive("sync.state.nonce")
     }
 }

@@ -40,13 +40,16 @@ public final class BackupRunner: Sendable {
         var next: FileCacheWriter?
         /// Files with several links stored so far: a later name of one becomes a hard-link entry.
         var hardLinks = HardLinkIndex()
+        /// Every entry stored, by path, when a sync asks for the scan (nil: not kept).
+        var scanned: [SyncPath: FileMeta]?
     }
 
     /// Backs up `localPath` as `device`, leaving out what `excludes` (and `.peerstoreignore` files) name. With `cache`,
     /// unchanged files are taken from the cache (unless `reuseCache` is false: then every file is read) and a new cache
     /// is written after the head moved.
+    /// With `scan`, the summary's `scanned` has every entry stored (a hard link's other names with the file's content).
     public func run(localPath: String, device: String, excludes: ExcludeRules = ExcludeRules(), cache store: FileCacheStore? = nil,
-                    reuseCache: Bool = true) async throws -> BackupSummary {
+                    reuseCache: Bool = true, scan: Bool = false) async throws -> BackupSummary {
         let started = Date()
         let startedNanoseconds = Int64(started.timeIntervalSince1970 * 1e9)
         let root = try Self.canonicalRoot(localPath)
@@ -58,6 +61,7 @@ public final class BackupRunner: Sendable {
                                 fetcher: BlockFetcher(client: client), wantsCacheEntry: store != nil)
         var walk = Walk(uploader: uploader, reader: reader, limit: FileReadLimit(permits: FileReader.permits),
                         next: store == nil ? nil : FileCacheWriter())
+        if scan { walk.scanned = [:] }
         // Totals for the progress line come from a quick count running alongside (lstat only).
         let scan = progress.map { progress in
             Task.detached(priority: .utility) {
@@ -84,6 +88,7 @@ public final class BackupRunner: Sendable {
         try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record)
 
         var summary = walk.summary
+        summary.scanned = walk.scanned.map(Self.resolvingHardLinks)
         if let store, let writer = walk.next {
             do {
                 try store.save(writer.finish(device: device, started: startedNanoseconds, chunker: chunker.settings))
@@ -233,6 +238,9 @@ public final class BackupRunner: Sendable {
             }
             while let done = try await group.next() { take(done) }
         }
+        if walk.scanned != nil {
+            for entry in slots.compactMap({ $0 }) { walk.scanned![SyncPath(relative + [entry.name])] = FileMeta(entry) }
+        }
         let (id, bytes) = try Tree(entries: slots.compactMap { $0 }).seal(keys: identity.keys)
         try await walk.uploader.add(id: id, bytes: bytes)
         return id
@@ -276,6 +284,20 @@ public final class BackupRunner: Sendable {
         walk.next?.add(path: path, cached)
         slot = TreeEntry(file: name, info: info, size: cached.size, content: cached.content)
         return true
+    }
+}
+
+extension BackupRunner {
+    /// A scan with each hard link's other names given the content of the name it was first stored under.
+    static func resolvingHardLinks(_ scan: [SyncPath: FileMeta]) -> [SyncPath: FileMeta] {
+        var out = scan
+        for (path, meta) in scan {
+            if case .hardLink(let first) = meta.content, let original = scan[SyncPath(first)] {
+                out[path]!.content = original.content
+                out[path]!.size = original.size
+            }
+        }
+        return out
     }
 }
 

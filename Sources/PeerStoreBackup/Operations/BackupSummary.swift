@@ -27,6 +27,8 @@ public struct BackupSummary: Sendable {
     /// Things the user may want to know that did not stop the backup (a file cache that could not be used).
     public var notices: [String] = []
     public var seconds: Double = 0
+    /// Every entry stored, by path, when the run was asked for it (a sync's scan).
+    public var scanned: [SyncPath: FileMeta]?
 
     public init(snapshotID: Identifier) {
         self.snapshotID = snapshotID

@@ -327,7 +327,9 @@ public final class Restorer: Sendable {
     // MARK: File content
 
     /// `direct`: write under the final name (inside a restore's hidden work folder), see `FileWriter`.
-    private func writeFile(_ entry: TreeEntry, to path: LocalPath, display: String, direct: Bool = false) async throws {
+    /// `replaceIf`: see `FileWriter.commit`.
+    func writeFile(_ entry: TreeEntry, to path: LocalPath, display: String, direct: Bool = false,
+                   replaceIf: (@Sendable () -> Bool)? = nil) async throws {
         let refs: [ChunkRef]
         switch entry.content {
         case .none: refs = []
@@ -368,7 +370,7 @@ public final class Restorer: Sendable {
             }
         }
         do {
-            try writer.commit(mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+            try writer.commit(mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid), replaceIf: replaceIf)
         } catch let e as FileSystemError {
             throw BackupError(.io, e.description)
         }

@@ -64,6 +64,18 @@ public struct SnapshotCatalog: Sendable {
         return (head.pointer.snapshot, try await snapshot(head.pointer.snapshot))
     }
 
+    /// The snapshot of `device` whose id starts with `prefix` (hex, as `snapshots` shows it); the latest with nil.
+    public func chosen(device: String, prefix: String?) async throws -> (id: Identifier, snapshot: Snapshot) {
+        guard let prefix = prefix?.lowercased() else { return try await latest(device: device) }
+        let matches = try await history(device: device).filter { $0.id.hex.hasPrefix(prefix) }
+        guard matches.count == 1 else {
+            throw BackupError(.noSnapshot, matches.isEmpty
+                ? "no snapshot of device '\(device)' has an id starting with \(prefix): see `peerstore-client -operation snapshots -device \(device)`"
+                : "\(matches.count) snapshots of device '\(device)' have ids starting with \(prefix): give more of the id")
+        }
+        return matches[0]
+    }
+
     /// The device's snapshots, newest first (following parent links, at most `limit`).
     public func history(device: String, limit: Int = 1000) async throws -> [(id: Identifier, snapshot: Snapshot)] {
         guard let head = try await head(device: device) else { return [] }

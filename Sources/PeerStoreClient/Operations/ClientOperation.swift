@@ -27,6 +27,7 @@ enum ClientOperations {
         .of(RestoreOperation.self), .of(SnapshotsOperation.self), .of(CheckOperation.self), .of(GenkeyOperation.self),
         .of(ShareOperation.self), .of(InboxOperation.self), .of(ContactsOperation.self), .of(RevokeOperation.self),
         .of(DevicesOperation.self), .of(ExportIdentityOperation.self), .of(ImportIdentityOperation.self),
+        .of(SyncOperation.self),
     ]
 
     static func named(_ name: String) throws -> any ClientOperation {

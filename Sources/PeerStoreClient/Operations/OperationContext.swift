@@ -38,4 +38,5 @@ struct ClientFlags: Sendable {
     var passphrase: PassphraseSource
     /// devices -forget ID.
     var forget: String?
+    var sync: SyncFlags
 }

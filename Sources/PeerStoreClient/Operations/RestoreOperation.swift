@@ -11,7 +11,7 @@ struct RestoreOperation: ClientOperation {
         let (identity, config) = (try session.identity(), try session.config())
         let (snapshot, summary) = try await context.withProgress("restored") { progress in
             try await session.withRing(config, identity) { ring in
-                let snapshot = try await session.catalog(ring, identity).latest(device: config.device).snapshot
+                let snapshot = try await session.catalog(ring, identity).chosen(device: config.device, prefix: flags.sync.snapshot).snapshot
                 let summary = try await Restorer(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads)
                     .restoreAll(snapshot, to: filedest, force: flags.force)
                 return (snapshot, summary)

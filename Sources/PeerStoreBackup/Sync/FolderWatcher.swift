@@ -1,0 +1,46 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tells when anything in a folder tree changes (inotify on every folder of it). `rearm` watches folders made since;
+/// `wait` blocks until a change or the timeout.
+public final class FolderWatcher: @unchecked Sendable {
+    private let fd: Int32
+    static let mask = UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_MOVED_FROM) | UInt32(IN_CREATE)
+        | UInt32(IN_DELETE) | UInt32(IN_ATTRIB) | UInt32(IN_MODIFY)
+
+    public init(root: String) throws {
+        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0 else { throw BackupError(.io, "cannot watch \(root) for changes (inotify: \(String(cString: strerror(errno)))); run sync without -watch, from cron") }
+        rearm(root)
+    }
+
+    deinit { close(fd) }
+
+    /// Watches `root` and every folder under it (a folder already watched stays watched once).
+    public func rearm(_ root: String) {
+        _ = inotify_add_watch(fd, root, Self.mask)
+        guard let walk = FileManager.default.enumerator(atPath: root) else { return }
+        while let relative = walk.nextObject() as? String {
+            if (walk.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory {
+                _ = inotify_add_watch(fd, root + "/" + relative, Self.mask)
+            }
+        }
+    }
+
+    /// True if something changed within `seconds` (what is queued is read and dropped).
+    public func wait(seconds: Double) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&p, 1, Int32(max(0, seconds) * 1000))
+        guard ready > 0 else { return false }
+        drain()
+        return true
+    }
+
+    /// Drops the events queued so far (those of this process's own round, say).
+    public func drain() {
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while buffer.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
+    }
+}

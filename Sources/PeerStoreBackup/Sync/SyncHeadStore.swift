@@ -1,0 +1,67 @@
+import ChordRing
+import PeerStoreModel
+import PeerStoreWire
+
+/// Reads and publishes the sync heads of one folder: each device's head record (checked like a backup head, see
+/// `HeadRecordCheck`), the snapshot it names and its folder state.
+public struct SyncHeadStore: Sendable {
+    public let client: any RingAccess
+    public let identity: Identity
+    public let heads: HeadMemory?
+    public let folder: String
+
+    /// A device's published head: the record (for compare-and-swap), the head and its state.
+    public struct Published: Sendable {
+        public var record: SignedRecord
+        public var head: SyncHead
+        public var state: FolderState
+    }
+
+    /// A lost compare-and-swap: another sync of this device published first.
+    public struct Lost: Error {}
+
+    public init(client: any RingAccess, identity: Identity, heads: HeadMemory?, folder: String) {
+        self.client = client
+        self.identity = identity
+        self.heads = heads
+        self.folder = folder
+    }
+
+    func salt(_ device: DeviceID) -> [UInt8] { SyncHead.salt(folder: folder, device: device.bytes, keys: identity.keys) }
+
+    public func key(_ device: DeviceID) -> Identifier { SignedRecord.key(owner: identity.signing.publicKey, salt: salt(device)) }
+
+    /// The device's head for this folder, if it published one.
+    public func read(_ device: DeviceID, name: String) async throws -> Published? {
+        let key = key(device)
+        guard let record = try HeadRecordCheck.check(try await client.getRecord(key: key), key: key, owner: identity.signing.publicKey,
+                                                     device: "\(name)' folder '\(folder)", lastSeen: try heads?.lastSeen(key) ?? 0)
+        else { return nil }
+        let head = try SyncHead.open(record.value, keys: identity.keys)
+        let fetcher = BlockFetcher(client: client)
+        var pieces: [[UInt8]] = []
+        for id in head.pieces { pieces.append(try await fetcher.fetch(id, what: "the sync state of device '\(name)'")) }
+        let state = try FolderStateCodec.open(pieces, keys: identity.keys)
+        try heads?.remember(record.seq, for: key)
+        return Published(record: record, head: head, state: state)
+    }
+
+    /// Stores `state`'s blocks, then the head naming them and `snapshot`, with compare-and-swap on `previous`;
+    /// `Lost` if another sync of this device got there first.
+    public func publish(_ device: DeviceID, snapshot: Identifier, state: FolderState, time: Int64, previous: SignedRecord?) async throws {
+        let uploader = BlockUploader(client: client)
+        let pieces = try FolderStateCodec.seal(state, keys: identity.keys)
+        for piece in pieces { try await uploader.add(id: piece.id, bytes: piece.bytes) }
+        _ = try await uploader.finish()
+        let value = try SyncHead(snapshot: snapshot, time: time, pieces: pieces.map(\.id)).sealedValue(keys: identity.keys)
+        let record = try SignedRecord(signing: value, salt: salt(device),
+                                      seq: HeadRecordCheck.nextSeq(previous: previous, lastSeen: try heads?.lastSeen(key(device)) ?? 0),
+                                      with: identity.signing)
+        do {
+            try await client.putRecord(record, expectedSeq: previous?.seq ?? 0)
+        } catch let error as WireError where error.code == .casFailed || error.code == .staleRecord {
+            throw Lost()
+        }
+        try heads?.remember(record.seq, for: record.key)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+
+/// One sync round of a folder: a backup of it (so this device's files are uploaded with the same chunker, formats and
+/// file cache as a backup, and the folder as it was is a snapshot), the other devices' states read from their sync
+/// heads, `SyncMerge`, the plan carried out (`SyncApplier`), a second backup if the folder changed, then this device's
+/// head published with compare-and-swap and the sync recorded in the device list. The snapshots are those of the
+/// backup name `<device>:<folder>`, so `snapshots` and `restore` reach every synced state.
+public final class SyncRunner: Sendable {
+    public static let maxAttempts = 3
+    /// What a scan leaves out: the temp files of fetches (`FileWriter`, symlinks here) an interrupted round left.
+    static let scanExcludes = ExcludeRules(patterns: [".*.peerstore-????????????"])
+    public let client: any RingAccess
+    public let identity: Identity
+    let logger: Logger
+    let progress: TransferProgress?
+    let heads: HeadMemory?
+
+    public init(client: any RingAccess, identity: Identity, logger: Logger, progress: TransferProgress? = nil, heads: HeadMemory? = nil) {
+        self.client = client
+        self.identity = identity
+        self.logger = logger
+        self.progress = progress
+        self.heads = heads
+    }
+
+    /// The backup name of a synced folder's snapshots.
+    public static func snapshotDevice(device: String, folder: String) -> String { "\(device):\(folder)" }
+
+    /// Syncs `localPath` as folder `folder` of this device (`id`, named `name`); `cache` as for a backup (of the name
+    /// `snapshotDevice`). A round that lost its compare-and-swap is run again (at most `maxAttempts` in all).
+    public func run(localPath: String, folder: String, id: DeviceID, name: String, cache: FileCacheStore?) async throws -> SyncSummary {
+        guard !folder.isEmpty, folder.utf8.count <= SyncHead.maxFolderName, !folder.contains("/") else {
+            throw BackupError(.usage, "-folder must be a name of 1 to \(SyncHead.maxFolderName) bytes without '/', the same on every device")
+        }
+        for attempt in 1...Self.maxAttempts {
+            do {
+                return try await round(localPath: localPath, folder: folder, id: id, name: name, cache: cache)
+            } catch is SyncHeadStore.Lost where attempt < Self.maxAttempts {
+                logger.notice("sync head changed during the round; merging again", metadata: ["attempt": "\(attempt)"])
+            } catch is SyncHeadStore.Lost {
+                break
+            }
+        }
+        throw BackupError(.concurrentBackup, "another sync of this device's folder '\(folder)' kept publishing first (is this client home copied to another machine?); run this one again")
+    }
+
+    private func round(localPath: String, folder: String, id: DeviceID, name: String, cache: FileCacheStore?) async throws -> SyncSummary {
+        let started = Date()
+        var summary = SyncSummary()
+        summary.snapshotDevice = Self.snapshotDevice(device: name, folder: folder)
+        let root = try BackupRunner.canonicalRoot(localPath)
+        let backup = BackupRunner(client: client, identity: identity, logger: logger, progress: progress, heads: heads)
+        summary.scan = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache, scan: true)
+        let scan = summary.scan.scanned ?? [:]
+
+        let store = SyncHeadStore(client: client, identity: identity, heads: heads, folder: folder)
+        let mine = try await store.read(id, name: name)
+        var remotes: [FolderState] = []
+        for device in try await DeviceRegistry.load(ring: client, identity: identity, heads: heads).devices(syncing: folder)
+        where device.device.id != id {
+            if let published = try await store.read(device.device.id, name: device.device.name) { remotes.append(published.state) }
+        }
+        summary.devicesSeen = remotes.count
+        let outcome = SyncMerge.merge(device: id.bytes, previous: mine?.state ?? FolderState(), scan: scan, remotes: remotes)
+
+        let restorer = Restorer(client: client, identity: identity, logger: logger, progress: progress, heads: heads)
+        var applier = SyncApplier(root: LocalPath(root), scan: scan, restorer: restorer)
+        let applied = await applier.apply(outcome.plan)
+        summary.downloaded = applied.downloaded
+        summary.bytesDownloaded = applied.bytesDownloaded
+        summary.deleted = applied.deleted
+        summary.renamed = applied.renamed
+        summary.problems = applied.problems
+        summary.conflicts = outcome.plan.touchedPaths.filter {
+            $0.name.bytes.firstRange(of: Array(ConflictName.marker.utf8)) != nil && scan[$0] == nil && !applied.failed.contains($0)
+        }.count
+        summary.snapshotID = summary.scan.snapshotID
+        if applied.downloaded + applied.deleted + applied.renamed > 0 {
+            summary.snapshotID = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache).snapshotID
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        try await store.publish(id, snapshot: summary.snapshotID, state: outcome.publishing(failed: applied.failed), time: now,
+                                previous: mine?.record)
+        try await DeviceRegistry.update(ring: client, identity: identity, heads: heads) {
+            $0.recordSync(id: id, name: name, folder: folder, at: now)
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        logger.info("sync round done", metadata: [
+            "snapshot": "\(summary.snapshotID)", "downloaded": "\(summary.downloaded)", "deleted": "\(summary.deleted)",
+            "conflicts": "\(summary.conflicts)", "problems": "\(summary.problems.count)"])
+        return summary
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+
+/// `sync -watch`: a round, then another whenever the folder changes (inotify, settled for half a second) or another
+/// device published a new head for the folder (looked at every `poll` seconds), until the process is stopped. A round
+/// that fails (the ring unreachable, say) is reported and the next change or poll tries again.
+public struct SyncWatch: Sendable {
+    public let runner: SyncRunner
+    public let localPath: String
+    public let folder: String
+    public let id: DeviceID
+    public let name: String
+    public let cache: FileCacheStore?
+    public let poll: Double
+
+    public init(runner: SyncRunner, localPath: String, folder: String, id: DeviceID, name: String, cache: FileCacheStore?, poll: Double) {
+        (self.runner, self.localPath, self.folder, self.id, self.name, self.cache, self.poll) = (runner, localPath, folder, id, name, cache, poll)
+    }
+
+    /// Runs rounds for ever (or `rounds` of them), handing each outcome to `report`.
+    public func run(rounds: Int = .max, report: (Result<SyncSummary, Error>) -> Void) async throws {
+        let root = try BackupRunner.canonicalRoot(localPath)
+        let watcher = try FolderWatcher(root: root)
+        for _ in 0..<rounds {
+            do {
+                report(.success(try await runner.run(localPath: root, folder: folder, id: id, name: name, cache: cache)))
+            } catch {
+                report(.failure(error))
+            }
+            watcher.rearm(root)
+            watcher.drain()
+            let seen = try? await runner.remoteSeqs(folder: folder, id: id)
+            while !Task.isCancelled {
+                if watcher.wait(seconds: poll) {
+                    while watcher.wait(seconds: 0.5) {}
+                    break
+                }
+                if let now = try? await runner.remoteSeqs(folder: folder, id: id), now != seen { break }
+            }
+        }
+    }
+}
+
+extension SyncRunner {
+    /// The seq of every other device's head for `folder` (what changes when one publishes).
+    public func remoteSeqs(folder: String, id: DeviceID) async throws -> [DeviceID: UInt64] {
+        let store = SyncHeadStore(client: client, identity: identity, heads: nil, folder: folder)
+        var out: [DeviceID: UInt64] = [:]
+        for device in try await DeviceRegistry.load(ring: client, identity: identity).devices(syncing: folder) where device.device.id != id {
+            out[device.device.id] = try await client.getRecord(key: store.key(device.device.id))?.seq ?? 0
+        }
+        return out
+    }
+}

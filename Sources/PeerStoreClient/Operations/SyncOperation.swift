@@ -1,0 +1,63 @@
+import PeerStoreBackup
+
+/// `sync`: one round of syncing -localPath as -folder with this user's other devices through the ring, then exit.
+struct SyncOperation: ClientOperation {
+    static let name = "sync"
+    static let help = "one sync round of -localPath as -folder NAME with your other devices (run it from cron)"
+
+    func run(_ context: OperationContext) async throws -> Int32 {
+        let (session, flags, out) = (context.session, context.flags, context.output)
+        guard let path = flags.localPath, let folder = flags.sync.folder else {
+            throw BackupError(.usage, "sync needs -localPath DIR and -folder NAME (the same name on every device): peerstore-client -operation sync -localPath ~/Documents -folder docs")
+        }
+        let (identity, created) = try session.home.ensureInitialised()
+        if created { out.say("created a new identity in \(session.home.path); to sync with another device, give both the same identity (copy \(session.home.identityPath), or export-identity / import-identity)") }
+        var config = try session.config()
+        let lock = try BackupLock.sync(home: session.home, folder: folder)
+        defer { lock.release() }
+        let id = try DeviceID.ofHome(session.home)
+        let snapshotDevice = SyncRunner.snapshotDevice(device: config.device, folder: folder)
+        let cache = flags.noCache ? nil : FileCacheStore(home: session.home, device: snapshotDevice, keys: identity.keys)
+        guard flags.sync.poll > 0 else { throw BackupError(.usage, "-poll must be a number of seconds above 0, as in -poll 30") }
+        if flags.sync.watch {
+            config.peerAddr = config.peerAddr ?? ClientSession.defaultPeer
+            session.rememberRing(in: &config)
+            try session.home.save(config)
+            try await session.withRing(config, identity) { ring in
+                let runner = SyncRunner(client: ring, identity: identity, logger: session.logger, heads: session.heads)
+                try await SyncWatch(runner: runner, localPath: path, folder: folder, id: id, name: config.device, cache: cache,
+                                    poll: flags.sync.poll).run { outcome in
+                    switch outcome {
+                    case .success(let summary): _ = report(summary, path: path, folder: folder, context)
+                    case .failure(let error): out.note("sync round failed: \(error); trying again at the next change or poll")
+                    }
+                }
+            }
+            return 0
+        }
+        let summary = try await context.withProgress("synced") { progress in
+            try await session.withRing(config, identity) { ring in
+                try await SyncRunner(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads).run(
+                    localPath: path, folder: folder, id: id, name: config.device, cache: cache)
+            }
+        }
+        config.peerAddr = config.peerAddr ?? ClientSession.defaultPeer
+        session.rememberRing(in: &config)
+        try session.home.save(config)
+        return report(summary, path: path, folder: folder, context)
+    }
+
+    /// Prints the round's summary (or its JSON); 3 if some paths could not be updated.
+    private func report(_ summary: SyncSummary, path: String, folder: String, _ context: OperationContext) -> Int32 {
+        let out = context.output
+        if context.flags.json { out.printJSON(SyncJSON(summary)) }
+        out.sayUnlessJSON("synced \(path) as folder '\(folder)' with \(Format.count(summary.devicesSeen, "other device")): snapshot \(summary.snapshotID.shortHex()) (device \(summary.snapshotDevice))")
+        out.sayUnlessJSON("  \(Format.count(summary.downloaded, "update")) fetched (\(Format.bytes(summary.bytesDownloaded))), \(Format.count(summary.deleted, "delete")), \(Format.count(summary.renamed, "rename")), \(Format.count(summary.conflicts)) conflict \(summary.conflicts == 1 ? "copy" : "copies")")
+        out.sayUnlessJSON("  \(Format.count(summary.scan.files, "file")) here, \(Format.count(summary.scan.filesRead, "file")) read, \(Format.count(summary.scan.blocksSent, "new block")) sent (\(Format.bytes(summary.scan.bytesSent))) in \(Format.seconds(summary.seconds))")
+        if !summary.problems.isEmpty {
+            out.problem("sync round done, but \(Format.count(summary.problems.count, "path")) could not be updated (the next round tries again):", listing: summary.problems)
+            return 3
+        }
+        return 0
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The flags of `sync`.
+struct SyncFlags: ParsableArguments, Sendable {
+    @Option(name: [.customLong("folder", withSingleDash: true), .customLong("folder")], help: "sync: the synced folder's name, the same on every device (its -localPath may differ per device).")
+    var folder: String?
+
+    @Flag(name: [.customLong("watch", withSingleDash: true), .customLong("watch")], help: "sync: keep running; sync again when a file in -localPath changes or another device published (see -poll).")
+    var watch = false
+
+    @Option(name: [.customLong("poll", withSingleDash: true), .customLong("poll")], help: "sync -watch: how often to look for other devices' changes, in seconds (default 60).")
+    var poll: Double = 60
+
+    @Option(name: [.customLong("snapshot", withSingleDash: true), .customLong("snapshot")], help: "restore, getfile: an earlier snapshot (its id or the start of it, from -operation snapshots) instead of the latest.")
+    var snapshot: String?
+}

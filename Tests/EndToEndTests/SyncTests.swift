@@ -1,0 +1,111 @@
+import Foundation
+import PeerStoreBackup
+import PeerStoreTestKit
+import Testing
+
+/// `-operation sync` with real binaries: one server, two client homes sharing one identity (the file copied, as
+/// moving it to a second machine does), each syncing its own folder as folder "docs".
+@Suite(.serialized)
+struct SyncTests {
+    struct Machine {
+        let client: ClientHarness
+        let dir: String
+        let device: String
+        func sync(_ extra: [String] = []) throws -> CommandRunner.Result {
+            try client.run(["-operation", "sync", "-device", device, "-localPath", dir, "-folder", "docs"] + extra)
+        }
+    }
+
+    func machines(_ tmp: TemporaryDirectory, server: ServerProcess) throws -> (Machine, Machine) {
+        let a = Machine(client: ClientHarness(home: tmp.sub("home-a")), dir: tmp.sub("a"), device: "laptop")
+        let b = Machine(client: ClientHarness(home: tmp.sub("home-b")), dir: tmp.sub("b"), device: "desktop")
+        for dir in [a.dir, b.dir] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        #expect(try a.client.run(["-operation", "init", "-peerAddr", server.address, "-device", "laptop"]).status == 0)
+        try FileManager.default.createDirectory(atPath: b.client.home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(atPath: a.client.home + "/identity", toPath: b.client.home + "/identity")
+        #expect(try b.client.run(["-operation", "whoami"]).status == 0)
+        return (a, b)
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    func same(_ a: String, _ b: String) -> [String] {
+        TreeComparison.differences(a, b, compareRootMetadata: false).filter { line in
+            guard line.hasPrefix("mtime differs: ") else { return true }
+            var isDir: ObjCBool = false
+            let relative = String(line.dropFirst("mtime differs: ".count).split(separator: " ")[0])
+            return !(FileManager.default.fileExists(atPath: a + relative, isDirectory: &isDir) && isDir.boolValue)
+        }
+    }
+
+    @Test func twoMachinesSyncEditsConflictsAndDeletes() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-sync")
+        defer { tmp.remove() }
+        let server = try ServerProcess(dataPath: tmp.sub("node"))
+        defer { server.stop() }
+        let (a, b) = try machines(tmp, server: server)
+
+        try write(a.dir + "/notes.txt", "from the laptop")
+        try write(a.dir + "/photos/2026/cat.txt", "meow")
+        try Data().write(to: URL(fileURLWithPath: a.dir + "/empty"))
+        try FileManager.default.createSymbolicLink(atPath: a.dir + "/latest", withDestinationPath: "photos/2026/cat.txt")
+        chmod(a.dir + "/notes.txt", 0o640)
+        var r = try a.sync(["-peerAddr", server.address])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("synced \(a.dir) as folder 'docs'"), "\(r.stdout)")
+        r = try b.sync(["-json", "-peerAddr", server.address])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"type\":\"summary\""), "\(r.stdout)")
+        #expect(same(a.dir, b.dir) == [])
+
+        // Both edit the same file between syncs: both versions survive on both machines.
+        try write(a.dir + "/notes.txt", "laptop edit")
+        try write(b.dir + "/notes.txt", "desktop edit, later")
+        #expect(try a.sync().status == 0)
+        r = try b.sync()
+        #expect(r.stdout.contains("1 conflict copy"), "\(r.stdout)")
+        #expect(try a.sync().status == 0)
+        #expect(same(a.dir, b.dir) == [])
+        let names = try FileManager.default.contentsOfDirectory(atPath: b.dir)
+        let copy = try #require(names.first { $0.hasPrefix("notes.sync-conflict-") && $0.hasSuffix(".txt") }, "\(names)")
+        let texts = Set([b.dir + "/notes.txt", b.dir + "/" + copy].map { String(decoding: FileManager.default.contents(atPath: $0)!, as: UTF8.self) })
+        #expect(texts == ["laptop edit", "desktop edit, later"])
+
+        // A deletes and renames; B follows; the deleted file comes back from an earlier snapshot of B's folder.
+        try FileManager.default.removeItem(atPath: a.dir + "/photos/2026/cat.txt")
+        try FileManager.default.moveItem(atPath: a.dir + "/empty", toPath: a.dir + "/still-empty")
+        #expect(try a.sync().status == 0)
+        #expect(try b.sync().status == 0)
+        #expect(!FileManager.default.fileExists(atPath: b.dir + "/photos/2026/cat.txt"))
+        #expect(FileManager.default.fileExists(atPath: b.dir + "/still-empty"))
+        #expect(same(a.dir, b.dir) == [])
+        let list = try b.client.run(["-operation", "snapshots", "-device", "desktop:docs"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let ids = list.stdout.split(separator: "\n").dropFirst().map { String($0.prefix(12)) }
+        var restored = false
+        for id in ids where !restored {
+            let out = tmp.sub("cat-\(id)")
+            let got = try b.client.run(["-operation", "getfile", "-device", "desktop:docs", "-snapshot", id, "-filename", "photos/2026/cat.txt", "-filedest", out])
+            restored = got.status == 0 && FileManager.default.contents(atPath: out) == Data("meow".utf8)
+        }
+        #expect(restored, "no earlier snapshot of desktop:docs gave the deleted file back: \(list.stdout)")
+    }
+
+    @Test func twoSyncsOfOneFolderAtOnceAreRefusedWithAClearMessage() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-sync-lock")
+        defer { tmp.remove() }
+        let server = try ServerProcess(dataPath: tmp.sub("node"))
+        defer { server.stop() }
+        let (a, _) = try machines(tmp, server: server)
+        let lock = try BackupLock.sync(home: ClientHome(path: a.client.home), folder: "docs")
+        defer { lock.release() }
+        let r = try a.sync(["-peerAddr", server.address])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("another sync of folder 'docs' is running on this device"), "\(r.stderr)")
+        let usage = try a.client.run(["-operation", "sync", "-localPath", a.dir])
+        #expect(usage.status != 0 && usage.stderr.contains("-folder NAME"), "\(usage.stderr)")
+    }
+}

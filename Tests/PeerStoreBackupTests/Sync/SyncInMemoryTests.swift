@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import PeerStoreBackup
+import PeerStoreTestKit
+import Testing
+
+/// Sync rounds of two or three devices through an in-memory ring, in-process.
+@Suite(.timeLimit(.minutes(1)))
+struct SyncInMemoryTests {
+    @Test func editsFoldersLinksModesAndEmptyFilesCarryOver() async throws {
+        let s = try SyncDevices(prefix: "sync-carry")
+        defer { s.tmp.remove() }
+        let a = s["a"].dir
+        try s.write("a", "notes.txt", "one")
+        try s.write("a", "deep/er/file.md", "deep")
+        try Data().write(to: URL(fileURLWithPath: a + "/empty"))
+        try FileManager.default.createDirectory(atPath: a + "/emptydir", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: a + "/link", withDestinationPath: "notes.txt")
+        chmod(a + "/notes.txt", 0o600)
+        chmod(a + "/emptydir", 0o700)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: a + "/deep/er/file.md")
+        let first = try await s.sync("a")
+        #expect(first.downloaded == 0 && first.devicesSeen == 0)
+        let second = try await s.sync("b")
+        #expect(second.devicesSeen == 1)
+        #expect(second.downloaded == 7)
+        #expect(s.differences("a", "b") == [])
+
+        try s.write("a", "notes.txt", "two, edited on a")
+        try await s.sync("a")
+        try await s.sync("b")
+        #expect(s.read("b", "notes.txt") == "two, edited on a")
+        #expect(s.differences("a", "b") == [])
+
+        // A further round changes nothing on either side.
+        let again = try await s.sync("b")
+        #expect(again.downloaded + again.deleted + again.renamed == 0)
+    }
+
+    @Test func concurrentEditsKeepBothVersionsOnBothDevices() async throws {
+        let s = try SyncDevices(prefix: "sync-conflict")
+        defer { s.tmp.remove() }
+        try s.write("a", "doc.txt", "base")
+        try await s.sync("a")
+        try await s.sync("b")
+        try s.write("a", "doc.txt", "version from a")
+        try s.write("b", "doc.txt", "version from b, longer")
+        try await s.sync("a")
+        let b = try await s.sync("b")
+        #expect(b.conflicts == 1)
+        try await s.sync("a")
+        #expect(s.differences("a", "b") == [])
+        let names = s.listing("a")
+        #expect(names.count == 2)
+        let copy = try #require(names.first { $0.contains(".sync-conflict-") })
+        #expect(copy.hasPrefix("doc.sync-conflict-") && copy.hasSuffix(".txt"))
+        #expect(Set([s.read("a", "doc.txt"), s.read("a", copy)]) == ["version from a", "version from b, longer"])
+    }
+
+    @Test func deletesTravelAndStayRestorable() async throws {
+        let s = try SyncDevices(prefix: "sync-delete")
+        defer { s.tmp.remove() }
+        try s.write("a", "keep.txt", "keep")
+        try s.write("a", "gone.txt", "precious")
+        try s.write("a", "old-name.txt", "renamed")
+        try await s.sync("a")
+        try await s.sync("b")
+        try FileManager.default.removeItem(atPath: s["a"].dir + "/gone.txt")
+        try FileManager.default.moveItem(atPath: s["a"].dir + "/old-name.txt", toPath: s["a"].dir + "/new-name.txt")
+        try await s.sync("a")
+        let b = try await s.sync("b")
+        #expect(b.deleted == 1 && b.renamed == 1 && b.downloaded == 0, "a rename moves the file, nothing is fetched")
+        #expect(s.listing("b") == ["keep.txt", "new-name.txt"])
+        #expect(s.differences("a", "b") == [])
+
+        // Every synced state is a snapshot of "<device>:<folder>": the deleted file comes back from an earlier one.
+        let catalog = SnapshotCatalog(client: s.ring, identity: s.identity)
+        let history = try await catalog.history(device: "b:docs")
+        #expect(history.count >= 2)
+        let restorer = Restorer(client: s.ring, identity: s.identity, logger: Logger(label: "test"))
+        let out = s.tmp.sub("restored.txt")
+        let earlier = try #require(history.first { $0.snapshot.files == 3 })
+        #expect(try await catalog.chosen(device: "b:docs", prefix: String(earlier.id.hex.prefix(10))).id == earlier.id)
+        await #expect(throws: BackupError.self) { try await catalog.chosen(device: "b:docs", prefix: "nothex") }
+        _ = try await restorer.restoreFile("gone.txt", from: earlier.snapshot, to: out, force: false)
+        #expect(FileManager.default.contents(atPath: out) == Data("precious".utf8))
+    }
+
+    @Test func anInterruptedFetchsTempFileIsNotSynced() async throws {
+        let s = try SyncDevices(prefix: "sync-temp")
+        defer { s.tmp.remove() }
+        try s.write("a", "real.txt", "real")
+        try s.write("a", ".real.txt.peerstore-0123456789ab", "half a fetch")
+        try await s.sync("a")
+        try await s.sync("b")
+        #expect(s.listing("b") == ["real.txt"])
+    }
+
+    @Test func threeDevicesConverge() async throws {
+        let s = try SyncDevices(prefix: "sync-three", names: ["a", "b", "c"])
+        defer { s.tmp.remove() }
+        try s.write("a", "x", "from a")
+        try s.write("b", "y", "from b")
+        try s.write("c", "x", "also x, from c")
+        for name in ["a", "b", "c", "a", "b", "c"] { try await s.sync(name) }
+        #expect(s.differences("a", "b") == [] && s.differences("a", "c") == [])
+        #expect(s.listing("a").count == 3)
+    }
+
+    @Test func twoSyncsOfOneFolderAtOnceAreRefused() throws {
+        let s = try SyncDevices(prefix: "sync-lock", names: ["a"])
+        defer { s.tmp.remove() }
+        let lock = try BackupLock.sync(home: s["a"].home, folder: "docs")
+        defer { lock.release() }
+        #expect(throws: BackupError.self) { try BackupLock.sync(home: s["a"].home, folder: "docs") }
+        _ = try BackupLock.sync(home: s["a"].home, folder: "other")
+    }
+}

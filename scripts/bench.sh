@@ -219,37 +219,34 @@ if [ "$BIG_MIB" -gt 0 ]; then
         printf "%.2f %.0f %.2f %.0f", x[1], x[2] / 1024, y[1], y[2] / 1024 }')"
 fi
 
+# json_cases TOOLS_VAR CASE...: "case":{"tool":{"seconds":S,"peakKiB":K},...},... for the tools named in array TOOLS_VAR.
+json_cases() {
+    local -n tools_=$1
+    shift
+    local sep="" c t s2
+    for c in "$@"; do
+        printf '%s"%s":{' "$sep" "$c"
+        s2=""
+        for t in "${tools_[@]}"; do
+            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$RES/$t.$c" 1)" "$(median "$RES/$t.$c" 2)"
+            s2=","
+        done
+        printf '}'
+        sep=","
+    done
+}
+
 CASES=(first nochange mutation restore onefile)
 SYNC_CASES=(syncfirst syncnochange syncmutation)
 PS_TOOLS=(peerstore1 peerstore3)
 if [ "$JSON" = 1 ]; then
     printf '{"sizeMiB":%s,"runs":%s,"cases":{' "$SIZE_MIB" "$RUNS"
-    sep=""
-    for c in "${CASES[@]}"; do
-        printf '%s"%s":{' "$sep" "$c"
-        s2=""
-        for t in "${TOOLS[@]}"; do
-            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$RES/$t.$c" 1)" "$(median "$RES/$t.$c" 2)"
-            s2=","
-        done
-        printf '}'
-        sep=","
-    done
+    json_cases TOOLS "${CASES[@]}"
     printf '},"storedBytes":{'
     s2=""
     for t in "${TOOLS[@]}"; do printf '%s"%s":%s' "$s2" "$t" "$(median "$RES/$t.stored" 1)"; s2=","; done
     printf '},"sync":{'
-    sep=""
-    for c in "${SYNC_CASES[@]}"; do
-        printf '%s"%s":{' "$sep" "$c"
-        s2=""
-        for t in "${PS_TOOLS[@]}"; do
-            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$RES/$t.$c" 1)" "$(median "$RES/$t.$c" 2)"
-            s2=","
-        done
-        printf '}'
-        sep=","
-    done
+    json_cases PS_TOOLS "${SYNC_CASES[@]}"
     printf '}'
     if [ -n "$BIG_RESULT" ]; then
         read -r bs bm rs rm_ <<<"$BIG_RESULT"

@@ -37,6 +37,8 @@ public actor InMemoryRing: RingAccess {
     public func slowDown(by delay: Duration) { self.delay = delay }
     /// Forgets `owner`'s inbox, entries and removals (as if every holder lost it).
     public func dropInbox(owner: [UInt8]) { inboxes[InboxKey.of(owner: owner)] = nil }
+    /// Fault: the ring no longer serves the record under `key` (a stale or restarted holder).
+    public func dropRecord(key: Identifier) { records[key] = nil }
     /// Undoes `hide` and `damage`.
     public func restore(_ id: Identifier) {
         missing.remove(id)

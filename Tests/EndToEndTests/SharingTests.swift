@@ -192,7 +192,8 @@ extension SharingTests {
             guard r.status == 0 else { Issue.record("share \(i): \(r.stderr)"); return }
         }
         let over = try alice.run(["-operation", "share", "-filename", "tiny.txt", "-shareWith", bobID])
-        #expect(over.status == 1 && over.stderr.contains("is full") && oneLine(over.stderr), "\(over.stderr)")
+        #expect(over.status == 1 && over.stderr.contains("nothing was shared with") && over.stderr.contains("\(cap) entries")
+                && over.stderr.contains("-operation inbox -remove INDEX") && oneLine(over.stderr), "\(over.stderr)")
         #expect(over.stdout.isEmpty)
         let listed = try bob.run(["-operation", "inbox", "-json"])
         let json = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]

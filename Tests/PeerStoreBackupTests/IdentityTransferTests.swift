@@ -36,6 +36,20 @@ import Testing
     }
 
     /// Without -force, the export never opens what is at its name: not a file, not a symlink (whose target stays).
+    @Test func aHugeFileOrAFIFOGivenAsTheExportIsRefusedWithoutReadingItWhole() throws {
+        let tmp = try TemporaryDirectory(prefix: "id-bounded")
+        defer { tmp.remove() }
+        let home = ClientHome(path: tmp.sub("h"))
+        let huge = tmp.sub("huge")
+        try Data(count: 4 << 20).write(to: URL(fileURLWithPath: huge))
+        #expect { try IdentityTransfer(home: home).readExport(huge) } throws: { "\($0)".contains("far larger than an identity export") }
+        let fifo = tmp.sub("fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A FIFO with no writer reads as empty (opened non-blocking): refused as not an export, not a hang.
+        #expect(throws: BackupError.self) { try IdentityTransfer(home: home).readExport(fifo) }
+        #expect(!home.exists)
+    }
+
     @Test func anExportNeverWritesThroughAPlantedFileOrSymlink() throws {
         let tmp = try TemporaryDirectory(prefix: "id-transfer")
         defer { tmp.remove() }

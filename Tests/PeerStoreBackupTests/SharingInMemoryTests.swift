@@ -121,7 +121,8 @@ import Testing
         let sharer = FileSharer(ring: ring, identity: s.alice, home: s.aliceHome, logger: s.logger)
         _ = try await sharer.share("docs/note.txt", device: "d", with: s.bob.signing.publicKey)
         await #expect { _ = try await sharer.share("docs/big.bin", device: "d", with: s.bob.signing.publicKey) } throws: {
-            ($0 as? BackupError)?.code == .inboxFull && "\($0)".contains("full")
+            ($0 as? BackupError)?.code == .inboxFull && "\($0)".contains("nothing was shared with")
+                && "\($0)".contains("the most one sender may have")
         }
     }
 

@@ -40,10 +40,10 @@ public struct IdentityTransfer: Sendable {
 
     /// Reads an export's header (before the passphrase is asked for: a file that is not one fails at once).
     public func readExport(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BackupError(.localPath, "cannot read \(path): give the file export-identity wrote as -filename")
+        // Bounded (one byte over the largest export is enough to refuse it): a wrong -filename may be huge or a FIFO.
+        guard let bytes = SmallFile.contents(of: LocalPath(path), max: IdentityExport.maxFileLength + 1) else {
+            throw BackupError(.localPath, "cannot read \(path), or it is far larger than an identity export: give the file export-identity wrote as -filename")
         }
-        let bytes = [UInt8](data)
         _ = try IdentityExport.cost(of: bytes, path: path)
         return bytes
     }

@@ -22,7 +22,7 @@ public struct PassphraseSource: Sendable {
     /// The passphrase; with `confirm` (a new one), asked twice on a terminal and refused if the two differ.
     public func obtain(confirm: Bool) throws -> String {
         if let file {
-            guard let data = FileManager.default.contents(atPath: file), data.count <= Self.maxFileLength else {
+            guard let data = SmallFile.contents(of: LocalPath(file), max: Self.maxFileLength) else {
                 throw BackupError(.usage, "cannot read the passphrase from -passphraseFile \(file) (missing, unreadable or over 4 KiB)")
             }
             return try nonEmpty(Self.firstLine(String(decoding: data, as: UTF8.self)), from: "-passphraseFile \(file)")

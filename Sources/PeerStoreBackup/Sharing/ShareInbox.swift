@@ -32,7 +32,7 @@ public struct ShareInbox: Sendable {
         do {
             _ = try await ring.postToInbox(entry)
         } catch let error as WireError where error.code == .inboxFull {
-            throw BackupError(.inboxFull, "the inbox of \(shown) is full (\(error.message)); nothing was shared: ask them to remove shares they have (`-operation inbox -remove INDEX`) and share again")
+            throw BackupError(.inboxFull, "nothing was shared with \(shown): \(error.message)")
         }
     }
 
@@ -81,18 +81,20 @@ public struct ShareInbox: Sendable {
     /// sender's allowance in this inbox; returns how many. (A version's token, from `inbox -json`, still opens it.)
     public func pruneSuperseded(_ shares: [Received]) async throws -> Int {
         let old = shares.flatMap { s in s.entryIDs.filter { $0 != s.newestEntryID } }
-        for start in stride(from: 0, to: old.count, by: InboxRemoval.maxIDs) {
-            let ids = Array(old[start..<min(start + InboxRemoval.maxIDs, old.count)])
-            try await ring.removeFromInbox(try InboxRemoval(ids: ids, signingWith: identity.signing))
-        }
+        try await removeEntries(old)
         return old.count
     }
 
     /// Removes every entry (every version) of a share from this user's inbox.
     public func remove(_ share: Received) async throws {
-        for start in stride(from: 0, to: share.entryIDs.count, by: InboxRemoval.maxIDs) {
-            let ids = Array(share.entryIDs[start..<min(start + InboxRemoval.maxIDs, share.entryIDs.count)])
-            try await ring.removeFromInbox(try InboxRemoval(ids: ids, signingWith: identity.signing))
+        try await removeEntries(share.entryIDs)
+    }
+
+    /// Removes `ids` from this user's inbox, in signed removals of at most `InboxRemoval.maxIDs` each.
+    private func removeEntries(_ ids: [Identifier]) async throws {
+        for start in stride(from: 0, to: ids.count, by: InboxRemoval.maxIDs) {
+            let batch = Array(ids[start..<min(start + InboxRemoval.maxIDs, ids.count)])
+            try await ring.removeFromInbox(try InboxRemoval(ids: batch, signingWith: identity.signing))
         }
     }
 }

@@ -34,8 +34,15 @@ public struct SyncHeadStore: Sendable {
     /// The device's head for this folder, if it published one.
     public func read(_ device: DeviceID, name: String) async throws -> Published? {
         let key = key(device)
-        guard let record = try HeadRecordCheck.check(try await client.getRecord(key: key), key: key, owner: identity.signing.publicKey,
-                                                     device: "\(name)' folder '\(folder)", lastSeen: try heads?.lastSeen(key) ?? 0)
+        let lastSeen = try heads?.lastSeen(key) ?? 0
+        let served = try await client.getRecord(key: key)
+        // Unlike a backup head, a sync head this client saw must not read as none: a first-sync merge would restart the
+        // device's counters, and older versions from other devices would then win over edits made here since.
+        if served == nil, lastSeen > 0 {
+            throw BackupError(.staleHead, "the ring did not serve the sync state of device '\(name)' for folder '\(folder)' (last seen at seq \(lastSeen)): a node may be stale or restarting; nothing was changed, try again later")
+        }
+        guard let record = try HeadRecordCheck.check(served, key: key, owner: identity.signing.publicKey,
+                                                     device: "\(name)' folder '\(folder)", lastSeen: lastSeen)
         else { return nil }
         let head = try SyncHead.open(record.value, keys: identity.keys)
         let fetcher = BlockFetcher(client: client)

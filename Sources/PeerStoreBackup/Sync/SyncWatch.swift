@@ -22,6 +22,7 @@ public struct SyncWatch: Sendable {
         let root = try BackupRunner.canonicalRoot(localPath)
         let watcher = try FolderWatcher(root: root)
         for _ in 0..<rounds {
+            if Task.isCancelled { return }
             do {
                 report(.success(try await runner.run(localPath: root, folder: folder, id: id, name: name, cache: cache)))
             } catch {

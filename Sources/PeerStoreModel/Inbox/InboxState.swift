@@ -42,15 +42,17 @@ public struct InboxState: Equatable, Sendable {
             return .reject(ModelError(.badInboxEntry,
                                       "an inbox entry holds at most \(limits.maxSealedLength) sealed bytes, not \(entry.sealed.count)"))
         }
-        guard entry.hasValidSignature else {
-            return .reject(ModelError(.badInboxEntry, "the inbox entry's signature is not valid for its poster key"))
-        }
+        // The id hashes the whole entry, signature included: one held (or removed) was verified when it came in, so
+        // replicas' re-pushes cost a hash, not a signature check.
         let id = entry.id
         if entries[id] != nil { return .duplicate }
         if tombstones.contains(id) {
             return .reject(ModelError(.inboxEntryRemoved, "the recipient removed this entry from their inbox already; post a new one"))
         }
-        let remedy = "ask them to remove old shares with -operation inbox -remove"
+        guard entry.hasValidSignature else {
+            return .reject(ModelError(.badInboxEntry, "the inbox entry's signature is not valid for its poster key"))
+        }
+        let remedy = "ask them to remove old shares (`-operation inbox -remove INDEX`), then share again"
         if entries.count >= limits.entriesPerInbox {
             return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(limits.entriesPerInbox) entries); \(remedy)"))
         }

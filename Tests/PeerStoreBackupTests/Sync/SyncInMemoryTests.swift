@@ -86,6 +86,23 @@ struct SyncInMemoryTests {
         #expect(FileManager.default.contents(atPath: out) == Data("precious".utf8))
     }
 
+    @Test func aSyncHeadTheRingNoLongerServesStopsTheRoundAndKeepsLocalEdits() async throws {
+        let s = try SyncDevices(prefix: "sync-lost-head")
+        defer { s.tmp.remove() }
+        try s.write("a", "doc.txt", "base")
+        try await s.sync("a")
+        try await s.sync("b")
+        try s.write("b", "doc.txt", "edited on b")
+        try await s.sync("b")
+        try s.write("a", "doc.txt", "edited on a since")
+        let head = SyncHeadStore(client: s.ring, identity: s.identity, heads: nil, folder: s.folder).key(s["a"].id)
+        await s.ring.dropRecord(key: head)
+        await #expect { try await s.sync("a") } throws: {
+            ($0 as? BackupError)?.code == .staleHead && "\($0)".contains("did not serve the sync state")
+        }
+        #expect(s.read("a", "doc.txt") == "edited on a since")
+    }
+
     @Test func anInterruptedFetchsTempFileIsNotSynced() async throws {
         let s = try SyncDevices(prefix: "sync-temp")
         defer { s.tmp.remove() }

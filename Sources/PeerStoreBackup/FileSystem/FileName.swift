@@ -19,6 +19,12 @@ public struct FileName: Hashable, Comparable, Sendable, CustomStringConvertible,
     }
 
     public static func < (a: FileName, b: FileName) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+
+    /// Hashes the bytes in one go (the synthesized hash feeds them one at a time, which dominated sync merges).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
 
 extension [FileName] {

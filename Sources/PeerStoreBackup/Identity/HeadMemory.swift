@@ -1,5 +1,8 @@
 import ChordRing
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PeerStoreCrypto
 
 /// The highest head seq this client has seen for each of its devices (and for its device list, `DeviceRegistry`), kept in `heads` in the home (0600, written
@@ -25,10 +28,25 @@ public struct HeadMemory: Sendable {
     /// Remembers `seq` for `key` if it is higher than what the file holds (read again first: another run may have
     /// written meanwhile).
     public func remember(_ seq: UInt64, for key: Identifier) throws {
-        var seqs = try load()
-        guard seq > seqs[key] ?? 0 else { return }
-        seqs[key] = seq
-        try home.writeSecretFile(path, Array(Self.render(seqs).utf8))
+        try withLock {
+            var seqs = try load()
+            guard seq > seqs[key] ?? 0 else { return }
+            seqs[key] = seq
+            try home.writeSecretFile(path, Array(Self.render(seqs).utf8))
+        }
+    }
+
+    /// Runs `body` holding an exclusive flock on `heads.lock`, so two updates (two runs, or two tasks of one run) never
+    /// lose each other's seq. Held only for a read and a write of a small file.
+    func withLock<T>(_ body: () throws -> T) throws -> T {
+        let lockPath = path + ".lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw BackupError(.io, "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw BackupError(.io, "cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
+        }
+        return try body()
     }
 
     func load() throws -> [Identifier: UInt64] {

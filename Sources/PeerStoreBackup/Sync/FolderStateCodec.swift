@@ -22,8 +22,12 @@ public enum FolderStateCodec {
         out.writeInteger(version)
         out.writeInteger(UInt32(state.records.count))
         for (path, record) in state.records.sorted(by: { $0.key < $1.key }) {
-            out.writeInteger(UInt16(path.components.count))
-            for name in path.components { out.writeShortBytes(name.bytes) }
+            let names = path.joined.split(separator: 0, omittingEmptySubsequences: false)
+            out.writeInteger(UInt16(names.count))
+            for name in names {
+                out.writeInteger(UInt16(name.count))
+                out.writeBytes(name)
+            }
             out.writeInteger(UInt8(record.deleted ? 1 : 0))
             out.writeBytes(record.modifiedBy)
             let devices = record.version.sortedDevices
@@ -51,6 +55,7 @@ public enum FolderStateCodec {
             throw BackupError.badFormat(what, "bad record count")
         }
         var state = FolderState()
+        state.records.reserveCapacity(Int(count))
         for _ in 0..<count {
             let (path, record) = try decodeRecord(&p)
             state[path] = record

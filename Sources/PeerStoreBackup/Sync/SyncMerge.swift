@@ -12,6 +12,9 @@ public enum SyncMerge {
         public var plan: SyncPlan
         /// The state after the scan, before the merge: what to publish for a path whose action could not be done.
         public var local: FolderState
+        /// Whether `state` differs from the previous state: false when neither the disk nor another device changed
+        /// anything, and the published head can stay as it is.
+        public var changed: Bool
 
         /// The state to publish when the actions on `failed` paths were not done: those keep their local record.
         public func publishing(failed: Set<SyncPath>) -> FolderState {
@@ -22,13 +25,14 @@ public enum SyncMerge {
     }
 
     public static func merge(device: [UInt8], previous: FolderState, scan: [SyncPath: FileMeta], remotes: [FolderState]) -> Outcome {
-        let local = previous.scanned(scan, device: device)
+        let (local, scanChanged) = previous.scanning(scan, device: device)
         var merged = FolderState()
+        merged.records.reserveCapacity(local.records.count)
+        // Whether `merged` differs from `local`: if not, the disk already matches it and there is nothing to do.
+        var differs = false
         var copies: [SyncPath: FileRecord] = [:]
         var renames: [SyncPath: SyncPath] = [:]
-        let paths = Set(local.records.keys).union(remotes.flatMap { $0.records.keys })
-        for path in paths {
-            let all = ([local[path]] + remotes.map { $0[path] }).compactMap { $0 }
+        func settle(_ path: SyncPath, _ all: [FileRecord]) {
             var candidates: [FileRecord] = []
             for record in all where !all.contains(where: { $0.version.compare(record.version) == .dominates }) {
                 if !candidates.contains(where: { $0.version == record.version }) { candidates.append(record) }
@@ -37,6 +41,7 @@ public enum SyncMerge {
             var winner = ranked[0]
             winner.version = ranked.dropFirst().reduce(winner.version) { $0.merged($1.version) }
             merged[path] = winner
+            if !differs, winner != local[path] { differs = true }
             for loser in ranked.dropFirst() where !loser.deleted && !(loser.meta.isSame(as: winner.meta) && !winner.deleted) {
                 guard loser.meta.kind == .file || loser.meta.kind == .symlink else { continue }
                 let copy = path.replacingName(ConflictName.make(path.name, mtime: loser.meta.mtime, device: loser.modifiedBy))
@@ -44,11 +49,29 @@ public enum SyncMerge {
                 if let mine = local[path], mine.version == loser.version, scan[path] != nil { renames[path] = copy }
             }
         }
+        // Most paths have one record, or the same record everywhere (devices that saw each other): it stands.
+        for (path, mine) in local.records {
+            let others = remotes.compactMap { $0[path] }
+            if others.allSatisfy({ $0 == mine }) {
+                merged[path] = mine
+            } else {
+                settle(path, [mine] + others)
+            }
+        }
+        for (index, remote) in remotes.enumerated() {
+            for path in remote.records.keys where local[path] == nil && merged[path] == nil {
+                let all = remotes[index...].compactMap { $0[path] }
+                if all.dropFirst().allSatisfy({ $0 == all[0] }) { merged[path] = all[0] } else { settle(path, all) }
+                differs = true
+            }
+        }
         for (path, copy) in copies {
             if let existing = merged[path], existing.version.compare(copy.version) != .dominated { continue }
             merged[path] = copy
+            differs = true
         }
-        return Outcome(state: merged, plan: plan(scan: scan, state: merged, renames: renames), local: local)
+        let plan = differs || !renames.isEmpty ? plan(scan: scan, state: merged, renames: renames) : SyncPlan()
+        return Outcome(state: merged, plan: plan, local: local, changed: scanChanged || differs)
     }
 
     /// The actions that turn the disk (`scan`) into `state`.
@@ -66,8 +89,8 @@ public enum SyncMerge {
             return record.meta.isSame(as: meta)
         }
         var movable = onDisk.filter { $0.value.kind == .file && $0.value.size > 0 && !stays($0.key, $0.value) }.keys.sorted()
-        for (path, record) in state.records.sorted(by: { $0.key < $1.key })
-        where !record.deleted && record.meta.kind == .file && onDisk[path] == nil {
+        let missing = state.records.filter { !$0.value.deleted && $0.value.meta.kind == .file && onDisk[$0.key] == nil }
+        for (path, record) in missing.sorted(by: { $0.key < $1.key }) {
             guard let index = movable.firstIndex(where: { onDisk[$0]?.isSame(as: record.meta) ?? false }) else { continue }
             move(movable.remove(at: index), path)
         }

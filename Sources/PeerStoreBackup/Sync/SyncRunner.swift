@@ -51,16 +51,12 @@ public final class SyncRunner: Sendable {
         summary.snapshotDevice = Self.snapshotDevice(device: name, folder: folder)
         let root = try BackupRunner.canonicalRoot(localPath)
         let backup = BackupRunner(client: client, identity: identity, logger: logger, progress: progress, heads: heads)
+        let store = SyncHeadStore(client: client, identity: identity, heads: heads, folder: folder)
+        // The heads are read while the scan runs: on two cores, fetching and decoding the states overlaps the scan.
+        async let states = readStates(store, id: id, name: name)
         summary.scan = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache, scan: true)
         let scan = summary.scan.scanned ?? [:]
-
-        let store = SyncHeadStore(client: client, identity: identity, heads: heads, folder: folder)
-        let mine = try await store.read(id, name: name)
-        var remotes: [FolderState] = []
-        for device in try await DeviceRegistry.load(ring: client, identity: identity, heads: heads).devices(syncing: folder)
-        where device.device.id != id {
-            if let published = try await store.read(device.device.id, name: device.device.name) { remotes.append(published.state) }
-        }
+        let (mine, remotes) = try await states
         summary.devicesSeen = remotes.count
         let outcome = SyncMerge.merge(device: id.bytes, previous: mine?.state ?? FolderState(), scan: scan, remotes: remotes)
 
@@ -80,8 +76,13 @@ public final class SyncRunner: Sendable {
             summary.snapshotID = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache).snapshotID
         }
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        try await store.publish(id, snapshot: summary.snapshotID, state: outcome.publishing(failed: applied.failed), time: now,
-                                previous: mine?.record)
+        // A round that changed nothing here or elsewhere leaves the head as it is (its snapshot holds the same tree), so
+        // other devices' polls see no change and a no-change round costs about what a no-change backup costs.
+        if mine == nil || outcome.changed || !outcome.plan.actions.isEmpty {
+            try await store.publish(id, snapshot: summary.snapshotID, state: outcome.publishing(failed: applied.failed), time: now,
+                                    previous: mine?.record)
+            summary.published = true
+        }
         try await DeviceRegistry.update(ring: client, identity: identity, heads: heads) {
             $0.recordSync(id: id, name: name, folder: folder, at: now)
         }
@@ -90,5 +91,16 @@ public final class SyncRunner: Sendable {
             "snapshot": "\(summary.snapshotID)", "downloaded": "\(summary.downloaded)", "deleted": "\(summary.deleted)",
             "conflicts": "\(summary.conflicts)", "problems": "\(summary.problems.count)"])
         return summary
+    }
+
+    /// This device's published head for the folder, and the states of the other devices that sync it.
+    private func readStates(_ store: SyncHeadStore, id: DeviceID, name: String) async throws -> (SyncHeadStore.Published?, [FolderState]) {
+        let mine = try await store.read(id, name: name)
+        var remotes: [FolderState] = []
+        for device in try await DeviceRegistry.load(ring: client, identity: identity, heads: heads).devices(syncing: store.folder)
+        where device.device.id != id {
+            if let published = try await store.read(device.device.id, name: device.device.name) { remotes.append(published.state) }
+        }
+        return (mine, remotes)
     }
 }

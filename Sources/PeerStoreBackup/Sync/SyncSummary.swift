@@ -18,6 +18,8 @@ public struct SyncSummary: Sendable {
     public var scan = BackupSummary(snapshotID: .zero)
     /// Paths that could not be updated, with the reason; the next round tries again.
     public var problems: [String] = []
+    /// Whether this round published a new head (false when nothing changed here or elsewhere).
+    public var published = false
     public var seconds: Double = 0
 
     public init() {}

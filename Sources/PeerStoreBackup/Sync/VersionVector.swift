@@ -33,11 +33,12 @@ public struct VersionVector: Hashable, Sendable {
     public func compare(_ other: VersionVector) -> Order {
         var greater = false
         var less = false
-        for device in Set(counters.keys).union(other.counters.keys) {
-            let a = self[device], b = other[device]
-            if a > b { greater = true }
-            if a < b { less = true }
+        for (device, a) in counters {
+            let b = other[device]
+            if a > b { greater = true } else if a < b { less = true }
         }
+        // Counters are never 0, so a device only `other` names is one more change there.
+        if !less, other.counters.contains(where: { counters[$0.key] == nil }) { less = true }
         switch (greater, less) {
         case (false, false): return .equal
         case (true, false): return .dominates

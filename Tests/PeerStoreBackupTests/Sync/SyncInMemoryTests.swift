@@ -37,6 +37,37 @@ struct SyncInMemoryTests {
         #expect(again.downloaded + again.deleted + again.renamed == 0)
     }
 
+    @Test func aRoundThatChangesNothingLeavesTheHeadAsItIs() async throws {
+        let s = try SyncDevices(prefix: "sync-quiet")
+        defer { s.tmp.remove() }
+        try s.write("a", "notes.txt", "one")
+        let store = SyncHeadStore(client: s.ring, identity: s.identity, heads: nil, folder: s.folder)
+        func seq(_ name: String) async throws -> UInt64 { try await s.ring.getRecord(key: store.key(s[name].id))?.seq ?? 0 }
+        let firstA = try await s.sync("a")
+        let firstB = try await s.sync("b")
+        #expect(firstA.published && firstB.published, "a first round publishes, even with nothing to fetch")
+        let a = try await seq("a"), b = try await seq("b")
+        #expect(a > 0 && b > 0)
+        for name in ["a", "b", "a"] {
+            let round = try await s.sync(name)
+            #expect(!round.published, "\(name): nothing changed here or elsewhere")
+        }
+        let quietA = try await seq("a"), quietB = try await seq("b")
+        #expect(quietA == a && quietB == b)
+
+        // A change here, or one made elsewhere, publishes again.
+        try s.write("b", "notes.txt", "two")
+        let changed = try await s.sync("b")
+        #expect(changed.published)
+        let newB = try await seq("b")
+        #expect(newB > b)
+        let pulled = try await s.sync("a")
+        #expect(pulled.published && pulled.downloaded == 1)
+        let newA = try await seq("a")
+        #expect(newA > a)
+        #expect(s.read("a", "notes.txt") == "two")
+    }
+
     @Test func concurrentEditsKeepBothVersionsOnBothDevices() async throws {
         let s = try SyncDevices(prefix: "sync-conflict")
         defer { s.tmp.remove() }

@@ -1,3 +1,4 @@
+import Testing
 import ChordRing
 import PeerStoreTestKit
 
@@ -53,6 +54,9 @@ struct SyncSimulation {
     mutating func sync(_ d: Int) -> SyncMerge.Outcome {
         let remotes = devices.indices.filter { $0 != d }.map { devices[$0].published }
         let outcome = SyncMerge.merge(device: devices[d].id, previous: devices[d].published, scan: devices[d].disk, remotes: remotes)
+        // A round that says it changed nothing leaves its head as it is: it must be right, and have nothing to do.
+        #expect(outcome.changed == (outcome.state != devices[d].published))
+        #expect(outcome.changed || outcome.plan.isEmpty)
         for action in outcome.plan.actions {
             switch action {
             case .rename(let from, let to):

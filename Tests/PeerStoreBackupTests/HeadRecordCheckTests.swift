@@ -77,4 +77,21 @@ struct HeadRecordCheckTests {
         try Data("junk\n".utf8).write(to: URL(fileURLWithPath: memory.path))
         #expect(throws: BackupError.self) { try memory.lastSeen(key("laptop")) }
     }
+
+    @Test func concurrentUpdatesOfTheMemoryAllSurvive() async throws {
+        let tmp = try TemporaryDirectory(prefix: "heads-race")
+        defer { tmp.remove() }
+        let home = ClientHome(path: tmp.sub("home"))
+        try home.ensureInitialised()
+        let memory = HeadMemory(home: home)
+        let names = (0..<48).map { "device-\($0)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (n, name) in names.enumerated() {
+                let key = key(name)
+                group.addTask { try memory.remember(UInt64(n + 1), for: key) }
+            }
+            try await group.waitForAll()
+        }
+        for (n, name) in names.enumerated() { #expect(try memory.lastSeen(key(name)) == UInt64(n + 1)) }
+    }
 }

@@ -97,6 +97,7 @@ public final class BackupRunner: Sendable {
             }
         }
         summary.snapshotID = sealed.id
+        summary.rootTree = rootTree
         summary.blocksSent = stats.blocksSent
         summary.bytesSent = stats.bytesSent
         summary.blocksOffered = stats.blocksOffered

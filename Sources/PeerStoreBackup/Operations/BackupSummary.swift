@@ -3,6 +3,8 @@ import ChordRing
 /// What a backup did, for the line it prints and for tests.
 public struct BackupSummary: Sendable {
     public var snapshotID: Identifier
+    /// The snapshot's root tree (the same id for the same tree: a sync round compares it with its last one).
+    public var rootTree: Identifier = .zero
     public var files = 0
     public var directories = 0
     public var symlinks = 0

@@ -33,6 +33,13 @@ public struct SyncHeadStore: Sendable {
 
     /// The device's head for this folder, if it published one.
     public func read(_ device: DeviceID, name: String) async throws -> Published? {
+        guard let record = try await record(device, name: name) else { return nil }
+        return try await open(record, name: name)
+    }
+
+    /// The device's head record for this folder, checked (`HeadRecordCheck`: signed by this user, not older than one
+    /// this client saw; a head it saw must still be served), without its state.
+    public func record(_ device: DeviceID, name: String) async throws -> SignedRecord? {
         let key = key(device)
         let lastSeen = try heads?.lastSeen(key) ?? 0
         let served = try await client.getRecord(key: key)
@@ -44,18 +51,25 @@ public struct SyncHeadStore: Sendable {
         guard let record = try HeadRecordCheck.check(served, key: key, owner: identity.signing.publicKey,
                                                      device: "\(name)' folder '\(folder)", lastSeen: lastSeen)
         else { return nil }
+        try heads?.remember(record.seq, for: key)
+        return record
+    }
+
+    /// The head and state a checked head record names.
+    public func open(_ record: SignedRecord, name: String) async throws -> Published {
         let head = try SyncHead.open(record.value, keys: identity.keys)
         let fetcher = BlockFetcher(client: client)
         var pieces: [[UInt8]] = []
         for id in head.pieces { pieces.append(try await fetcher.fetch(id, what: "the sync state of device '\(name)'")) }
         let state = try FolderStateCodec.open(pieces, keys: identity.keys)
-        try heads?.remember(record.seq, for: key)
         return Published(record: record, head: head, state: state)
     }
 
     /// Stores `state`'s blocks, then the head naming them and `snapshot`, with compare-and-swap on `previous`;
     /// `Lost` if another sync of this device got there first.
-    public func publish(_ device: DeviceID, snapshot: Identifier, state: FolderState, time: Int64, previous: SignedRecord?) async throws {
+    /// Returns the new head's seq.
+    @discardableResult
+    public func publish(_ device: DeviceID, snapshot: Identifier, state: FolderState, time: Int64, previous: SignedRecord?) async throws -> UInt64 {
         let uploader = BlockUploader(client: client)
         let pieces = try FolderStateCodec.seal(state, keys: identity.keys)
         for piece in pieces { try await uploader.add(id: piece.id, bytes: piece.bytes) }
@@ -70,5 +84,6 @@ public struct SyncHeadStore: Sendable {
             throw Lost()
         }
         try heads?.remember(record.seq, for: record.key)
+        return record.seq
     }
 }

@@ -52,13 +52,27 @@ public final class SyncRunner: Sendable {
         let root = try BackupRunner.canonicalRoot(localPath)
         let backup = BackupRunner(client: client, identity: identity, logger: logger, progress: progress, heads: heads)
         let store = SyncHeadStore(client: client, identity: identity, heads: heads, folder: folder)
+        let home = heads?.home
+        let memo = home.flatMap { SyncMemo.load(home: $0, folder: folder) }
         // The heads are read while the scan runs: on two cores, fetching and decoding the states overlaps the scan.
-        async let states = readStates(store, id: id, name: name)
+        async let reading = SyncRoundInputs.read(
+            store, id: id, name: name, devices: try await DeviceRegistry.load(ring: client, identity: identity, heads: heads), memo: memo)
         summary.scan = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache, scan: true)
+        summary.snapshotID = summary.scan.snapshotID
         let scan = summary.scan.scanned ?? [:]
-        let (mine, remotes) = try await states
-        summary.devicesSeen = remotes.count
-        let outcome = SyncMerge.merge(device: id.bytes, previous: mine?.state ?? FolderState(), scan: scan, remotes: remotes)
+        let inputs = try await reading
+        summary.devicesSeen = inputs.remotes.filter { $0.record != nil }.count
+        if let memo, let mine = inputs.mine, memo == SyncMemo(own: mine.seq, root: summary.scan.rootTree, remotes: inputs.seqs) {
+            // Nothing changed here or elsewhere since the last clean round: merging the same inputs changes nothing.
+            summary.unchangedSinceLastRound = true
+            try await recordSync(id: id, name: name, folder: folder)
+            summary.seconds = Date().timeIntervalSince(started)
+            return summary
+        }
+        let states: SyncRoundInputs.States
+        if let opened = inputs.states { states = opened } else { states = try await inputs.open(store, name: name) }
+        let mine = states.mine
+        let outcome = SyncMerge.merge(device: id.bytes, previous: mine?.state ?? FolderState(), scan: scan, remotes: states.remotes)
 
         let restorer = Restorer(client: client, identity: identity, logger: logger, progress: progress, heads: heads)
         var applier = SyncApplier(root: LocalPath(root), scan: scan, restorer: restorer)
@@ -71,20 +85,28 @@ public final class SyncRunner: Sendable {
         summary.conflicts = outcome.plan.touchedPaths.filter {
             $0.name.bytes.firstRange(of: Array(ConflictName.marker.utf8)) != nil && scan[$0] == nil && !applied.failed.contains($0)
         }.count
-        summary.snapshotID = summary.scan.snapshotID
+        var rootTree = summary.scan.rootTree
         if applied.downloaded + applied.deleted + applied.renamed > 0 {
-            summary.snapshotID = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache).snapshotID
+            let again = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache)
+            (summary.snapshotID, rootTree) = (again.snapshotID, again.rootTree)
         }
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         // A round that changed nothing here or elsewhere leaves the head as it is (its snapshot holds the same tree), so
-        // other devices' polls see no change and a no-change round costs about what a no-change backup costs.
+        // other devices' polls see no change.
+        var own = mine?.record.seq ?? 0
         if mine == nil || outcome.changed || !outcome.plan.actions.isEmpty {
-            try await store.publish(id, snapshot: summary.snapshotID, state: outcome.publishing(failed: applied.failed), time: now,
-                                    previous: mine?.record)
+            own = try await store.publish(id, snapshot: summary.snapshotID, state: outcome.publishing(failed: applied.failed), time: now,
+                                          previous: mine?.record)
             summary.published = true
         }
-        try await DeviceRegistry.update(ring: client, identity: identity, heads: heads) {
-            $0.recordSync(id: id, name: name, folder: folder, at: now)
+        try await recordSync(id: id, name: name, folder: folder)
+        if let home {
+            // Only a clean round may let the next one skip the merge: a path left undone must be tried again.
+            if applied.problems.isEmpty && applied.failed.isEmpty {
+                try? SyncMemo(own: own, root: rootTree, remotes: inputs.seqs).save(home: home, folder: folder)
+            } else {
+                SyncMemo.forget(home: home, folder: folder)
+            }
         }
         summary.seconds = Date().timeIntervalSince(started)
         logger.info("sync round done", metadata: [
@@ -93,14 +115,11 @@ public final class SyncRunner: Sendable {
         return summary
     }
 
-    /// This device's published head for the folder, and the states of the other devices that sync it.
-    private func readStates(_ store: SyncHeadStore, id: DeviceID, name: String) async throws -> (SyncHeadStore.Published?, [FolderState]) {
-        let mine = try await store.read(id, name: name)
-        var remotes: [FolderState] = []
-        for device in try await DeviceRegistry.load(ring: client, identity: identity, heads: heads).devices(syncing: store.folder)
-        where device.device.id != id {
-            if let published = try await store.read(device.device.id, name: device.device.name) { remotes.append(published.state) }
+    /// Records in the device list that this device synced the folder now.
+    private func recordSync(id: DeviceID, name: String, folder: String) async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        try await DeviceRegistry.update(ring: client, identity: identity, heads: heads) {
+            $0.recordSync(id: id, name: name, folder: folder, at: now)
         }
-        return (mine, remotes)
     }
 }

@@ -20,6 +20,8 @@ public struct SyncSummary: Sendable {
     public var problems: [String] = []
     /// Whether this round published a new head (false when nothing changed here or elsewhere).
     public var published = false
+    /// Whether the disk and every device's head were as the last clean round left them, so the states were not read.
+    public var unchangedSinceLastRound = false
     public var seconds: Double = 0
 
     public init() {}

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import PeerStoreBackup
+@testable import PeerStoreBackup
+import ChordRing
 import PeerStoreTestKit
 import Testing
 
@@ -66,6 +67,41 @@ struct SyncInMemoryTests {
         let newA = try await seq("a")
         #expect(newA > a)
         #expect(s.read("a", "notes.txt") == "two")
+    }
+
+    @Test func aRoundAfterACleanOneWithNothingNewSkipsTheMerge() async throws {
+        let s = try SyncDevices(prefix: "sync-memo")
+        defer { s.tmp.remove() }
+        try s.write("a", "notes.txt", "one")
+        try await s.sync("a")
+        try await s.sync("b")
+        let settledA = try await s.sync("a")
+        #expect(!settledA.unchangedSinceLastRound, "b published since a's last round")
+        for name in ["a", "b", "a"] {
+            let quiet = try await s.sync(name)
+            #expect(quiet.unchangedSinceLastRound && !quiet.published, "\(name)")
+        }
+        // A change on disk, and a head another device published, each make the next round a full one.
+        try s.write("a", "notes.txt", "two")
+        let edited = try await s.sync("a")
+        #expect(!edited.unchangedSinceLastRound && edited.published)
+        let pulled = try await s.sync("b")
+        #expect(!pulled.unchangedSinceLastRound && pulled.downloaded == 1)
+        #expect(s.read("b", "notes.txt") == "two")
+        // A memo that cannot be read costs one full round, nothing else.
+        try Data("junk".utf8).write(to: URL(fileURLWithPath: SyncMemo.path(home: s["b"].home, folder: s.folder)))
+        let full = try await s.sync("b")
+        #expect(!full.unchangedSinceLastRound && !full.published)
+        let quiet = try await s.sync("b")
+        #expect(quiet.unchangedSinceLastRound)
+    }
+
+    @Test func theMemoRoundTripsAndRefusesJunk() throws {
+        let memo = SyncMemo(own: 7, root: Identifier(bytes: [UInt8](repeating: 3, count: 32))!,
+                            remotes: [DeviceID(bytes: [UInt8](repeating: 1, count: 16))!: 4, DeviceID.random(): 0])
+        #expect(SyncMemo.parse(memo.rendered()) == memo)
+        #expect(SyncMemo.parse("peerstore-sync-memo 2\nown 1\nroot 00\n") == nil)
+        #expect(SyncMemo.parse(memo.rendered() + "remote zz 1\n") == nil)
     }
 
     @Test func concurrentEditsKeepBothVersionsOnBothDevices() async throws {

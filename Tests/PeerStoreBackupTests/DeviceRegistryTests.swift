@@ -113,6 +113,30 @@ import Testing
         await #expect(throws: BackupError.self) { try await DeviceRegistry.load(ring: stale, identity: me, heads: heads) }
     }
 
+    @Test func aSeenListTheRingNoLongerServesIsRefusedAndNotOverwritten() async throws {
+        let tmp = try TemporaryDirectory(prefix: "devices")
+        defer { tmp.remove() }
+        let heads = HeadMemory(home: ClientHome(path: tmp.path))
+        let a = DeviceID.random()
+        try await DeviceRegistry.update(ring: ring, identity: me, heads: heads) { $0.register(id: a, name: "a") }
+        let key = DeviceRegistry.key(identity: me)
+        let kept = try #require(try await ring.getRecord(key: key))
+        await ring.dropRecord(key: key)
+        let loaded = await #expect(throws: BackupError.self) { try await DeviceRegistry.load(ring: ring, identity: me, heads: heads) }
+        let updated = await #expect(throws: BackupError.self) {
+            try await DeviceRegistry.update(ring: ring, identity: me, heads: heads) { $0.register(id: .random(), name: "b") }
+        }
+        for error in [loaded, updated] {
+            #expect(error?.code == .staleHead, "\(String(describing: error))")
+            #expect(error?.message.contains("the ring did not serve your device list (last seen at seq 1)") == true)
+        }
+        #expect(try await ring.getRecord(key: key) == nil)
+        // Once the ring serves it again, both go on, and the update keeps what was there.
+        try await ring.putRecord(kept, expectedSeq: nil)
+        try await DeviceRegistry.update(ring: ring, identity: me, heads: heads) { $0.register(id: .random(), name: "b") }
+        #expect(try await DeviceRegistry.load(ring: ring, identity: me, heads: heads).devices.map(\.name) == ["a", "b"])
+    }
+
     @Test func aBackupRegistersItsHomeAndNotesANamesakeOrAFailure() async throws {
         let tmp = try TemporaryDirectory(prefix: "devices")
         defer { tmp.remove() }

@@ -38,6 +38,19 @@ public final class FolderWatcher: @unchecked Sendable {
         return true
     }
 
+    /// After a change: waits until nothing changed for `quiet` seconds, but no longer than `cap` seconds in all (a file
+    /// written all the time, a log, would hold it for ever). True if it stopped at the cap.
+    @discardableResult
+    public func settle(quiet: Double, cap: Double) -> Bool {
+        let end = ContinuousClock.now + .milliseconds(Int64(max(0, cap) * 1000))
+        while true {
+            let left = end - ContinuousClock.now
+            guard left > .zero else { return true }
+            let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+            guard wait(seconds: min(quiet, seconds)) else { return false }
+        }
+    }
+
     /// Drops the events queued so far (those of this process's own round, say).
     public func drain() {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)

@@ -16,17 +16,21 @@ public struct SyncWatch: Sendable {
     /// How long a change may keep settling before the round runs anyway.
     public let settleCap: Double
     public static let maxSettle: Double = 10
+    /// How folders are watched (inotify's unless a test gives another).
+    public let addWatch: FolderWatcher.AddWatch
 
     public init(runner: SyncRunner, localPath: String, folder: String, id: DeviceID, name: String, cache: FileCacheStore?, poll: Double,
-                settleCap: Double = SyncWatch.maxSettle) {
+                settleCap: Double = SyncWatch.maxSettle, addWatch: @escaping FolderWatcher.AddWatch = FolderWatcher.inotifyAddWatch) {
         (self.runner, self.localPath, self.folder, self.id, self.name, self.cache, self.poll) = (runner, localPath, folder, id, name, cache, poll)
-        self.settleCap = settleCap
+        (self.settleCap, self.addWatch) = (settleCap, addWatch)
     }
 
-    /// Runs rounds for ever (or `rounds` of them, returning after the last), handing each outcome to `report`.
-    public func run(rounds: Int = .max, report: (Result<SyncSummary, Error>) -> Void) async throws {
+    /// Runs rounds for ever (or `rounds` of them, returning after the last), handing each outcome to `report` and,
+    /// once per folder, a line about folders that cannot be watched (their changes wait for the next poll) to `warn`.
+    public func run(rounds: Int = .max, warn: (String) -> Void = { _ in }, report: (Result<SyncSummary, Error>) -> Void) async throws {
         let root = try BackupRunner.canonicalRoot(localPath)
-        let watcher = try FolderWatcher(root: root)
+        let watcher = try FolderWatcher(root: root, addWatch: addWatch)
+        if let line = watcher.takeWarning(poll: poll) { warn(line) }
         for round in 0..<rounds {
             if Task.isCancelled { return }
             do {
@@ -36,6 +40,7 @@ public struct SyncWatch: Sendable {
             }
             if round == rounds - 1 { return }
             watcher.rearm(root)
+            if let line = watcher.takeWarning(poll: poll) { warn(line) }
             watcher.drain()
             let seen = try? await runner.remoteSeqs(folder: folder, id: id)
             while !Task.isCancelled {

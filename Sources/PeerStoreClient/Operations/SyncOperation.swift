@@ -26,7 +26,7 @@ struct SyncOperation: ClientOperation {
             try await session.withRing(config, identity) { ring in
                 let runner = SyncRunner(client: ring, identity: identity, logger: session.logger, heads: session.heads)
                 try await SyncWatch(runner: runner, localPath: path, folder: folder, id: id, name: config.device, cache: cache,
-                                    poll: flags.sync.poll).run { outcome in
+                                    poll: flags.sync.poll).run(warn: { out.note($0) }) { outcome in
                     switch outcome {
                     case .success(let summary): _ = report(summary, path: path, folder: folder, context)
                     case .failure(let error): out.note("sync round failed: \(error); trying again at the next change or poll")

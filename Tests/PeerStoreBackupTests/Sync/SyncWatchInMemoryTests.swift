@@ -41,6 +41,27 @@ struct SyncWatchInMemoryTests {
         #expect(writer.isRunning, "the writer was still writing when the second round ran")
     }
 
+    @Test func aFolderThatCannotBeWatchedIsToldOnce() async throws {
+        let s = try SyncDevices(prefix: "sync-watch-gap")
+        defer { s.tmp.remove() }
+        let d = s["a"]
+        try FileManager.default.createDirectory(atPath: d.dir + "/locked", withIntermediateDirectories: true)
+        try s.write("a", "log.txt", "start\n")
+        let runner = SyncRunner(client: s.ring, identity: s.identity, logger: Logger(label: "test"), heads: HeadMemory(home: d.home))
+        let watch = SyncWatch(runner: runner, localPath: d.dir, folder: s.folder, id: d.id, name: d.name, cache: nil, poll: 2,
+                              settleCap: 0.5) { fd, path, mask in
+            path.hasSuffix("/locked") ? EACCES : FolderWatcher.inotifyAddWatch(fd, path, mask)
+        }
+        let writer = Scribbler(path: d.dir + "/log.txt", seconds: 10)
+        defer { writer.stop() }
+        var warnings: [String] = []
+        var rounds = 0
+        try await watch.run(rounds: 2, warn: { warnings.append($0) }) { _ in rounds += 1 }
+        #expect(rounds == 2)
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(warnings.first?.hasSuffix("/locked is not watched: changes under it are seen only at the next poll (every 2 s); inotify cannot watch it (Permission denied): make it readable, or raise fs.inotify.max_user_watches if the watch limit is reached") == true, "\(warnings)")
+    }
+
     @Test func settlingEndsAtOnceWhenTheFolderIsQuiet() throws {
         let tmp = try TemporaryDirectory(prefix: "watch-quiet")
         defer { tmp.remove() }

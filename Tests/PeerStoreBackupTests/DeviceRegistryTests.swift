@@ -86,6 +86,7 @@ import Testing
         } catch let error as BackupError {
             #expect(error.code == .deviceRegistry)
             #expect(error.message.contains("4096-byte record limit"))
+            #expect(error.message.contains("`-operation sync -folder NAME -stop`"), "\(error)")
         }
         #expect(try await DeviceRegistry.load(ring: ring, identity: me).devices.map(\.name) == ["first"])
     }

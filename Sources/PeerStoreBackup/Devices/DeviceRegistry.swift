@@ -57,7 +57,7 @@ public enum DeviceRegistry {
         let plain = try list.encoded()
         let overhead = SealedObject.headerSize + XChaCha20Poly1305.tagLength
         guard plain.count + overhead <= SignedRecord.maxValueLength else {
-            throw BackupError(.deviceRegistry, "the device list would take \(plain.count + overhead) bytes, over the ring's \(SignedRecord.maxValueLength)-byte record limit; take devices you no longer use off it (`-operation devices -forget ID`) and try again")
+            throw BackupError(.deviceRegistry, "the device list would take \(plain.count + overhead) bytes, over the ring's \(SignedRecord.maxValueLength)-byte record limit; take devices you no longer use off it (`-operation devices -forget ID`) or stop syncing folders (`-operation sync -folder NAME -stop`), and try again")
         }
         return try SealedObject.seal(plain, kind: .devices, key: keys.devicesValue, nonce: SecureRandom.bytes(XChaCha20Poly1305.nonceLength))
     }

@@ -3,10 +3,11 @@ import PeerStoreBackup
 /// `sync`: one round of syncing -localPath as -folder with this user's other devices through the ring, then exit.
 struct SyncOperation: ClientOperation {
     static let name = "sync"
-    static let help = "one sync round of -localPath as -folder NAME with your other devices (run it from cron)"
+    static let help = "one sync round of -localPath as -folder NAME with your other devices (run it from cron); -stop stops syncing -folder here"
 
     func run(_ context: OperationContext) async throws -> Int32 {
         let (session, flags, out) = (context.session, context.flags, context.output)
+        if flags.sync.stop { return try await stop(context) }
         guard let path = flags.localPath, let folder = flags.sync.folder else {
             throw BackupError(.usage, "sync needs -localPath DIR and -folder NAME (the same name on every device): peerstore-client -operation sync -localPath ~/Documents -folder docs")
         }

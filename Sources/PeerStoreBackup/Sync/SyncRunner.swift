@@ -9,7 +9,7 @@ import Logging
 public final class SyncRunner: Sendable {
     public static let maxAttempts = 3
     /// What a scan leaves out: the temp files of fetches (`FileWriter`, symlinks here) an interrupted round left.
-    static let scanExcludes = ExcludeRules(patterns: [".*.peerstore-????????????"])
+    static let scanExcludes = ExcludeRules(patterns: [TempName.excludePattern])
     public let client: any RingAccess
     public let identity: Identity
     let logger: Logger

@@ -119,6 +119,34 @@ struct SyncTests {
         #expect(help.contains("-stop stops syncing -folder here") && help.contains("-stop"), "\(help)")
     }
 
+    /// Flags that make no sense together are refused before anything is made: no home, no identity, no lock, no ring.
+    @Test func badFlagCombinationsAreRefusedBeforeAnythingIsTouched() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-sync-usage")
+        defer { tmp.remove() }
+        let dir = tmp.sub("dir")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let home = tmp.sub("home")
+        let cases: [([String], String)] = [
+            (["-localPath", dir, "-folder", "docs", "-poll", "5"], "-poll sets how often sync -watch looks"),
+            (["-localPath", dir, "-folder", "docs", "-watch", "-poll", "0"], "-poll must be a number of seconds"),
+            (["-localPath", dir, "-folder", "docs", "-watch", "-poll", "1e12"], "-poll must be a number of seconds"),
+            (["-folder", "docs", "-stop", "-watch"], "-stop does not go with -watch or -poll"),
+            (["-folder", "docs", "-stop", "-poll", "5"], "-stop does not go with -watch or -poll"),
+            (["-localPath", dir, "-folder", "a/b"], "-folder must be a name of 1 to 255 bytes without '/'"),
+            (["-localPath", dir], "sync needs -localPath DIR and -folder NAME"),
+            (["-folder", "docs"], "sync needs -localPath DIR and -folder NAME"),
+            (["-localPath", tmp.sub("missing"), "-folder", "docs"], "-localPath \(tmp.sub("missing")) does not exist"),
+            (["-localPath", dir, "-folder", "docs", "-snapshot", "abcd"], "-snapshot is for restore and getfile"),
+        ]
+        for (flags, message) in cases {
+            let r = try CommandRunner.run("peerstore-client", ["-home", home, "-operation", "sync", "-peerAddr", "127.0.0.1:1"] + flags)
+            #expect(r.status == 1, "\(flags): \(r.status) \(r.stdout)")
+            #expect(r.stderr.hasPrefix("peerstore-client: \(message)") && r.stderr.split(separator: "\n").count == 1, "\(flags): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: home), "\(flags) made the home")
+            try? FileManager.default.removeItem(atPath: home)
+        }
+    }
+
     @Test func twoSyncsOfOneFolderAtOnceAreRefusedWithAClearMessage() throws {
         let tmp = try TemporaryDirectory(prefix: "e2e-sync-lock")
         defer { tmp.remove() }

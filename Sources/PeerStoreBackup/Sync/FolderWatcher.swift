@@ -48,7 +48,7 @@ public final class FolderWatcher: @unchecked Sendable {
     /// True if something changed within `seconds` (what is queued is read and dropped).
     public func wait(seconds: Double) -> Bool {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&p, 1, Int32(max(0, seconds) * 1000))
+        let ready = poll(&p, 1, Int32(min(max(0, seconds), 86_400) * 1000))
         guard ready > 0 else { return false }
         drain()
         return true

@@ -3,12 +3,8 @@ import PeerStoreBackup
 extension SyncOperation {
     /// `sync -folder NAME -stop`: takes the folder off this device's entry in the device list, so the other devices stop
     /// merging its state; its snapshots stay restorable, and a later sync of it here starts again.
-    func stop(_ context: OperationContext) async throws -> Int32 {
-        let (session, flags) = (context.session, context.flags)
-        guard let folder = flags.sync.folder else {
-            throw BackupError(.usage, "sync -stop needs -folder NAME, the folder to stop syncing on this device: peerstore-client -operation sync -folder docs -stop")
-        }
-        guard !flags.sync.watch else { throw BackupError(.usage, "-stop and -watch do not go together: -stop stops syncing -folder on this device and exits") }
+    func stop(_ context: OperationContext, folder: String) async throws -> Int32 {
+        let session = context.session
         let (identity, config) = (try session.identity(), try session.config())
         let lock = try BackupLock.sync(home: session.home, folder: folder)
         defer { lock.release() }

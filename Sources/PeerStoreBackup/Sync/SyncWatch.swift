@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 
-/// `sync -watch`: a round, then another whenever the folder changes (inotify, settled for half a second, at most
-/// `settleCap` seconds: a folder written all the time still syncs) or another
-/// device published a new head for the folder (looked at every `poll` seconds), until the process is stopped. A round
-/// that fails (the ring unreachable, say) is reported and the next change or poll tries again.
+/// `sync -watch`: a round, then another whenever the folder changes (inotify, settled for half a second but at most
+/// `settleCap` seconds, so a folder written all the time still syncs) or another device published a new head for the
+/// folder (looked at every `poll` seconds), until the process is stopped. A round that fails (the ring unreachable,
+/// say) is reported and the next change or poll tries again.
 public struct SyncWatch: Sendable {
     public let runner: SyncRunner
     public let localPath: String

@@ -9,7 +9,10 @@ struct SyncFlags: ParsableArguments, Sendable {
     var watch = false
 
     @Option(name: [.customLong("poll", withSingleDash: true), .customLong("poll")], help: "sync -watch: how often to look for other devices' changes, in seconds (default 60).")
-    var poll: Double = 60
+    var poll: Double?
+
+    @Flag(name: [.customLong("stop", withSingleDash: true), .customLong("stop")], help: "sync: stop syncing -folder on this device (your other devices stop merging its state; its snapshots stay restorable).")
+    var stop = false
 
     @Option(name: [.customLong("snapshot", withSingleDash: true), .customLong("snapshot")], help: "restore, getfile: an earlier snapshot (its id or the start of it, from -operation snapshots) instead of the latest.")
     var snapshot: String?

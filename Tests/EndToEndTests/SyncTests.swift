@@ -94,6 +94,59 @@ struct SyncTests {
         #expect(restored, "no earlier snapshot of desktop:docs gave the deleted file back: \(list.stdout)")
     }
 
+    /// `sync -folder docs -stop` on B: A's next round no longer sees B (nor merges its state); B's snapshots stay.
+    @Test func stopTakesTheFolderOffThisDeviceOnly() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-sync-stop")
+        defer { tmp.remove() }
+        let server = try ServerProcess(dataPath: tmp.sub("node"))
+        defer { server.stop() }
+        let (a, b) = try machines(tmp, server: server)
+        try write(a.dir + "/notes.txt", "from the laptop")
+        #expect(try a.sync(["-peerAddr", server.address]).status == 0)
+        #expect(try b.sync(["-peerAddr", server.address]).status == 0)
+        #expect(try a.sync().stdout.contains("with 1 other device:"))
+
+        let stop = try b.client.run(["-operation", "sync", "-device", b.device, "-folder", "docs", "-stop"])
+        #expect(stop.status == 0, "\(stop.stderr)")
+        #expect(stop.stdout == "this device ('desktop') no longer syncs folder 'docs': your other devices stop merging its state; its snapshots stay restorable (-operation snapshots -device 'desktop:docs'), and a sync of it here starts again\n", "\(stop.stdout)")
+        #expect(try a.sync().stdout.contains("with 0 other devices:"))
+        let snapshots = try b.client.run(["-operation", "snapshots", "-device", "desktop:docs"])
+        #expect(snapshots.status == 0 && snapshots.stdout.split(separator: "\n").count >= 2, "\(snapshots.stdout) \(snapshots.stderr)")
+        let again = try b.client.run(["-operation", "sync", "-device", b.device, "-folder", "docs", "-stop"])
+        let lines = again.stderr.split(separator: "\n").filter { !$0.contains("warning:") }
+        #expect(again.status == 1 && lines == ["peerstore-client: this device does not sync a folder 'docs' (see -operation devices); nothing was changed"], "\(again.stderr)")
+        let help = try b.client.run(["-help"]).stdout
+        #expect(help.contains("-stop stops syncing -folder here") && help.contains("-stop"), "\(help)")
+    }
+
+    /// Flags that make no sense together are refused before anything is made: no home, no identity, no lock, no ring.
+    @Test func badFlagCombinationsAreRefusedBeforeAnythingIsTouched() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-sync-usage")
+        defer { tmp.remove() }
+        let dir = tmp.sub("dir")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let home = tmp.sub("home")
+        let cases: [([String], String)] = [
+            (["-localPath", dir, "-folder", "docs", "-poll", "5"], "-poll sets how often sync -watch looks"),
+            (["-localPath", dir, "-folder", "docs", "-watch", "-poll", "0"], "-poll must be a number of seconds"),
+            (["-localPath", dir, "-folder", "docs", "-watch", "-poll", "1e12"], "-poll must be a number of seconds"),
+            (["-folder", "docs", "-stop", "-watch"], "-stop does not go with -watch or -poll"),
+            (["-folder", "docs", "-stop", "-poll", "5"], "-stop does not go with -watch or -poll"),
+            (["-localPath", dir, "-folder", "a/b"], "-folder must be a name of 1 to 255 bytes without '/'"),
+            (["-localPath", dir], "sync needs -localPath DIR and -folder NAME"),
+            (["-folder", "docs"], "sync needs -localPath DIR and -folder NAME"),
+            (["-localPath", tmp.sub("missing"), "-folder", "docs"], "-localPath \(tmp.sub("missing")) does not exist"),
+            (["-localPath", dir, "-folder", "docs", "-snapshot", "abcd"], "-snapshot is for restore and getfile"),
+        ]
+        for (flags, message) in cases {
+            let r = try CommandRunner.run("peerstore-client", ["-home", home, "-operation", "sync", "-peerAddr", "127.0.0.1:1"] + flags)
+            #expect(r.status == 1, "\(flags): \(r.status) \(r.stdout)")
+            #expect(r.stderr.hasPrefix("peerstore-client: \(message)") && r.stderr.split(separator: "\n").count == 1, "\(flags): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: home), "\(flags) made the home")
+            try? FileManager.default.removeItem(atPath: home)
+        }
+    }
+
     @Test func twoSyncsOfOneFolderAtOnceAreRefusedWithAClearMessage() throws {
         let tmp = try TemporaryDirectory(prefix: "e2e-sync-lock")
         defer { tmp.remove() }

@@ -25,6 +25,18 @@ import Testing
         #expect(loaded.name(of: Identity.generate().signing.publicKey) == nil)
     }
 
+    @Test func aKeysNameFollowsEveryChange() throws {
+        let (bob, carol) = (Identity.generate(), Identity.generate())
+        var contacts = Contacts()
+        try contacts.add(name: "robert", userID: bob.userID)
+        try contacts.add(name: "bob", userID: bob.userID)
+        #expect(contacts.name(of: bob.signing.publicKey) == "bob", "the first name in name order")
+        try contacts.add(name: "bob", userID: carol.userID)
+        #expect(contacts.name(of: bob.signing.publicKey) == "robert")
+        #expect(contacts.name(of: carol.signing.publicKey) == "bob")
+        #expect(Contacts(byName: ["c": carol.userID]).name(of: carol.signing.publicKey) == "c")
+    }
+
     @Test func mistypedIDsAndBadNamesAreRefused() throws {
         let bob = Identity.generate().userID
         var typo = Array(bob)

@@ -56,6 +56,11 @@ import Testing
         var many = DeviceList()
         for _ in 0...DeviceList.maxDevices { many.register(id: .random(), name: "d") }
         #expect(throws: BackupError.self) { try many.encoded() }
+        // Too many folders on one device: the way out is to stop syncing one there, not to forget a device.
+        var folders = DeviceList()
+        for n in 0...DeviceList.maxFolders { folders.recordSync(id: Self.a, name: "laptop", folder: "f\(n)", at: 1) }
+        let error = #expect(throws: BackupError.self) { try folders.encoded() }
+        #expect(error?.message == "the device list cannot hold 65 synced folders on device 'laptop' (at most 64); stop syncing one it no longer needs (`-operation sync -folder NAME -stop` there) and try again")
     }
 
     @Test func registerRenamesAndTimesOnlyMoveForward() {

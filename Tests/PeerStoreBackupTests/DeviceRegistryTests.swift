@@ -86,6 +86,7 @@ import Testing
         } catch let error as BackupError {
             #expect(error.code == .deviceRegistry)
             #expect(error.message.contains("4096-byte record limit"))
+            #expect(error.message.contains("`-operation sync -folder NAME -stop`"), "\(error)")
         }
         #expect(try await DeviceRegistry.load(ring: ring, identity: me).devices.map(\.name) == ["first"])
     }
@@ -111,6 +112,30 @@ import Testing
         let stale = InMemoryRing()
         try await stale.putRecord(old, expectedSeq: nil)
         await #expect(throws: BackupError.self) { try await DeviceRegistry.load(ring: stale, identity: me, heads: heads) }
+    }
+
+    @Test func aSeenListTheRingNoLongerServesIsRefusedAndNotOverwritten() async throws {
+        let tmp = try TemporaryDirectory(prefix: "devices")
+        defer { tmp.remove() }
+        let heads = HeadMemory(home: ClientHome(path: tmp.path))
+        let a = DeviceID.random()
+        try await DeviceRegistry.update(ring: ring, identity: me, heads: heads) { $0.register(id: a, name: "a") }
+        let key = DeviceRegistry.key(identity: me)
+        let kept = try #require(try await ring.getRecord(key: key))
+        await ring.dropRecord(key: key)
+        let loaded = await #expect(throws: BackupError.self) { try await DeviceRegistry.load(ring: ring, identity: me, heads: heads) }
+        let updated = await #expect(throws: BackupError.self) {
+            try await DeviceRegistry.update(ring: ring, identity: me, heads: heads) { $0.register(id: .random(), name: "b") }
+        }
+        for error in [loaded, updated] {
+            #expect(error?.code == .staleHead, "\(String(describing: error))")
+            #expect(error?.message.contains("the ring did not serve your device list (last seen at seq 1)") == true)
+        }
+        #expect(try await ring.getRecord(key: key) == nil)
+        // Once the ring serves it again, both go on, and the update keeps what was there.
+        try await ring.putRecord(kept, expectedSeq: nil)
+        try await DeviceRegistry.update(ring: ring, identity: me, heads: heads) { $0.register(id: .random(), name: "b") }
+        #expect(try await DeviceRegistry.load(ring: ring, identity: me, heads: heads).devices.map(\.name) == ["a", "b"])
     }
 
     @Test func aBackupRegistersItsHomeAndNotesANamesakeOrAFailure() async throws {

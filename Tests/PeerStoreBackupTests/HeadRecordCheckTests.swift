@@ -52,6 +52,14 @@ struct HeadRecordCheckTests {
         #expect(HeadRecordCheck.nextSeq(previous: nil, lastSeen: 0) == 1)
     }
 
+    @Test func aRecordSeenButNotServedIsRefusedWhereAsked() throws {
+        try HeadRecordCheck.requireServed(nil, lastSeen: 0, what: "your device list")
+        try HeadRecordCheck.requireServed(head("laptop", seq: 1), lastSeen: 4, what: "your device list")
+        #expect(throws: BackupError(.staleHead, "the ring did not serve your device list (last seen at seq 4): a node may be stale or restarting; nothing was changed, try again later")) {
+            try HeadRecordCheck.requireServed(nil, lastSeen: 4, what: "your device list")
+        }
+    }
+
     @Test func aHeadSignedBySomeoneElseIsRefused() throws {
         let other = SigningKeyPair()
         var forged = try head("laptop", seq: 7, signer: other)

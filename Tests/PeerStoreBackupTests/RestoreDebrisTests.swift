@@ -33,4 +33,16 @@ struct RestoreDebrisTests {
         #expect(RestoreDebris.isTempFile(FileName(made), of: "file.bin"), "\(made)")
         _ = consume writer
     }
+
+    /// The temp name is made in one place and found by the same rule wherever it is looked for.
+    @Test func theTempNameIsMadeAndMatchedInOnePlace() {
+        let made = TempName.path(for: LocalPath("/x/dir/notes.txt"))
+        let (dir, name) = made.split
+        #expect(dir == Array("/x/dir/".utf8), "\(made)")
+        #expect(TempName.matches(FileName(bytes: name), of: "notes.txt"))
+        #expect(RestoreDebris.isTempFile(FileName(bytes: name)))
+        #expect(SyncRunner.scanExcludes.excludes(["dir", FileName(bytes: name)], isDirectory: false))
+        #expect(!SyncRunner.scanExcludes.excludes(["dir", "notes.txt"], isDirectory: false))
+        #expect(TempName.path(for: LocalPath("/x/notes.txt")) != TempName.path(for: LocalPath("/x/notes.txt")))
+    }
 }

@@ -60,6 +60,32 @@ import Testing
         #expect(inbox.entries.count == 5)
     }
 
+    @Test func thePerPosterCountFollowsRemovalsReplaysAndMerges() throws {
+        let limits = InboxLimits(entriesPerPoster: 2)
+        var inbox = InboxState(owner: owner.publicKey, limits: limits)
+        let (alice, bob) = (SigningKeyPair(), SigningKeyPair())
+        let posted = try (0..<2).map { try entry(alice, $0) }
+        for e in posted { #expect(inbox.post(e) == .store) }
+        #expect(inbox.post(try entry(bob, 0)) == .store)
+        #expect(fullError(inbox.post(try entry(alice, 2))) != nil)
+        #expect(inbox.entryCount(of: alice.publicKey) == 2 && inbox.entryCount(of: bob.publicKey) == 1)
+        try inbox.apply(try InboxRemoval(ids: [posted[0].id], signingWith: owner))
+        #expect(inbox.entryCount(of: alice.publicKey) == 1)
+        #expect(inbox.post(try entry(alice, 3)) == .store)
+        #expect(fullError(inbox.post(try entry(alice, 4))) != nil)
+        // A replayed log takes entries past the cap (they were accepted once); they count against the next post.
+        var replayed = InboxState(owner: owner.publicKey, limits: limits)
+        for n in 10..<13 { replayed.restore(try entry(alice, n)) }
+        #expect(replayed.entryCount(of: alice.publicKey) == 3)
+        #expect(fullError(replayed.post(try entry(alice, 13))) != nil)
+        // A merge counts what it takes in, and the caps still hold.
+        var merged = InboxState(owner: owner.publicKey, limits: limits)
+        merged.merge(inbox)
+        #expect(merged.entryCount(of: alice.publicKey) == 2 && merged.entryCount(of: bob.publicKey) == 1)
+        #expect(merged == inbox)
+        #expect(InboxState(owner: owner.publicKey).entryCount(of: alice.publicKey) == 0)
+    }
+
     @Test func capOnBytes() throws {
         let one = try entry(SigningKeyPair(), 0, size: 100).encodedLength
         var inbox = InboxState(owner: owner.publicKey, limits: InboxLimits(bytesPerInbox: 2 * one + 10))

@@ -17,7 +17,7 @@ extension DeviceList {
             try Self.writeName(d.name, into: &out)
             out.writeInteger(d.lastBackup ?? 0)
             guard d.folders.count <= Self.maxFolders else {
-                throw Self.tooMany("\(d.folders.count) synced folders on device '\(d.name)' (at most \(Self.maxFolders))")
+                throw BackupError(.deviceRegistry, "the device list cannot hold \(d.folders.count) synced folders on device '\(d.name)' (at most \(Self.maxFolders)); stop syncing one it no longer needs (`-operation sync -folder NAME -stop` there) and try again")
             }
             out.writeInteger(UInt8(d.folders.count))
             for f in d.folders {

@@ -34,6 +34,19 @@ extension DeviceRegistry {
         }
     }
 
+    /// Takes `folder` off the home's device entry (`sync -folder NAME -stop`): other devices no longer merge its state,
+    /// its snapshots stay restorable. Returns the list stored; a clear error if this device does not sync `folder`.
+    @discardableResult
+    public static func stopSync(ring: any RingAccess, identity: Identity, home: ClientHome, folder: String) async throws -> DeviceList {
+        let id = try DeviceID.ofHome(home)
+        return try await update(ring: ring, identity: identity, heads: HeadMemory(home: home)) { list in
+            guard list[id]?.lastSynced(folder) != nil else {
+                throw BackupError(.usage, "this device does not sync a folder '\(DeviceName.shown(folder))' (see -operation devices); nothing was changed")
+            }
+            list.stopSyncing(id: id, folder: folder)
+        }
+    }
+
     /// Nanoseconds since 1970, as the list keeps times.
     public static func now() -> Int64 {
         Int64(Date().timeIntervalSince1970 * 1e9)

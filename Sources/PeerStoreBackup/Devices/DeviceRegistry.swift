@@ -19,7 +19,8 @@ public enum DeviceRegistry {
         SignedRecord.key(owner: identity.signing.publicKey, salt: salt(keys: identity.keys))
     }
 
-    /// The list (empty if the user has none yet). With `heads`, a list older than one this client saw is refused.
+    /// The list (empty if the user has none yet). With `heads`, a list older than one this client saw, or none where it
+    /// saw one, is refused.
     public static func load(ring: any RingAccess, identity: Identity, heads: HeadMemory? = nil) async throws -> DeviceList {
         try await read(ring, identity, heads).list
     }
@@ -56,7 +57,7 @@ public enum DeviceRegistry {
         let plain = try list.encoded()
         let overhead = SealedObject.headerSize + XChaCha20Poly1305.tagLength
         guard plain.count + overhead <= SignedRecord.maxValueLength else {
-            throw BackupError(.deviceRegistry, "the device list would take \(plain.count + overhead) bytes, over the ring's \(SignedRecord.maxValueLength)-byte record limit; take devices you no longer use off it (`-operation devices -forget ID`) and try again")
+            throw BackupError(.deviceRegistry, "the device list would take \(plain.count + overhead) bytes, over the ring's \(SignedRecord.maxValueLength)-byte record limit; take devices you no longer use off it (`-operation devices -forget ID`) or stop syncing folders (`-operation sync -folder NAME -stop`), and try again")
         }
         return try SealedObject.seal(plain, kind: .devices, key: keys.devicesValue, nonce: SecureRandom.bytes(XChaCha20Poly1305.nonceLength))
     }
@@ -69,7 +70,10 @@ public enum DeviceRegistry {
         -> (record: SignedRecord?, list: DeviceList)
     {
         let key = key(identity: identity)
-        guard let record = try await ring.getRecord(key: key) else { return (nil, DeviceList()) }
+        let served = try await ring.getRecord(key: key)
+        // A list this client saw must not read as empty: an update would then overwrite every other device's entry.
+        try HeadRecordCheck.requireServed(served, lastSeen: try heads?.lastSeen(key) ?? 0, what: "your device list")
+        guard let record = served else { return (nil, DeviceList()) }
         guard record.key == key, record.hasValidSignature, record.ownerKey == identity.signing.publicKey else {
             throw BackupError(.deviceRegistry, "the ring served a device list not signed by you: a node may be stale or malicious; try again later")
         }

@@ -1,5 +1,3 @@
-import PeerStoreCrypto
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,9 +21,7 @@ struct FileWriter: ~Copyable {
     /// done (a failed file is still removed); it saves a rename per file.
     init(finalPath: LocalPath, direct: Bool = false) throws {
         self.finalPath = finalPath
-        let (dir, name) = finalPath.split
-        tempPath = direct ? finalPath
-            : LocalPath(bytes: dir + [0x2e] + name + Array(".peerstore-\(Hex.encode(SecureRandom.bytes(6)))".utf8))
+        tempPath = direct ? finalPath : TempName.path(for: finalPath)
         fd = tempPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard fd >= 0 else { throw FileSystemError.last("cannot create", tempPath) }
     }

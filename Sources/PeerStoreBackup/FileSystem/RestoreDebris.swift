@@ -7,11 +7,10 @@ import Darwin
 
 /// What an interrupted restore leaves behind, found by the names only a restore makes: a whole restore's hidden work
 /// folder beside the destination (`.DEST.peerstore-restore-` and 8 hex digits) and a file's temp file beside its
-/// final name (`.NAME.peerstore-` and 12 hex digits, see `FileWriter`). The next restore into the same place removes
+/// final name (`.NAME.peerstore-` and 12 hex digits, see `TempName`). The next restore into the same place removes
 /// them; nothing else is touched. Names are bytes, as the file system has them (not necessarily UTF-8).
 enum RestoreDebris {
     static let workFolderMark = Array(".peerstore-restore-".utf8)
-    static let tempFileMark = Array(".peerstore-".utf8)
 
     /// A restore work folder for a destination named `destination` (its last path component).
     static func isWorkFolder(_ name: FileName, for destination: FileName) -> Bool {
@@ -21,13 +20,7 @@ enum RestoreDebris {
 
     /// A temp file of a restored file (of `finalName`, if given).
     static func isTempFile(_ name: FileName, of finalName: FileName? = nil) -> Bool {
-        let bytes = name.bytes
-        guard bytes.first == UInt8(ascii: "."), bytes.count >= 1 + tempFileMark.count + 12 else { return false }
-        let markStart = bytes.count - 12 - tempFileMark.count
-        guard bytes[markStart..<(markStart + tempFileMark.count)].elementsEqual(tempFileMark) else { return false }
-        let stem = bytes[1..<markStart]
-        guard !stem.isEmpty, finalName.map({ stem.elementsEqual($0.bytes) }) ?? true else { return false }
-        return isHex(bytes[(markStart + tempFileMark.count)...], count: 12)
+        TempName.matches(name, of: finalName)
     }
 
     /// Removes the work folders an earlier restore into `destination` left in `parent`; returns how many.

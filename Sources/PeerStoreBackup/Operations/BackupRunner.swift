@@ -124,7 +124,7 @@ public final class BackupRunner: Sendable {
     }
 
     /// The absolute, symlink-free path of the folder to back up; a clear error if it is not a readable folder.
-    static func canonicalRoot(_ path: String) throws -> String {
+    public static func canonicalRoot(_ path: String) throws -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         guard let resolved = realpath(absolute, nil) else {
             throw BackupError(.localPath, "-localPath \(path) does not exist")

@@ -25,6 +25,13 @@ public enum HeadRecordCheck {
         return record
     }
 
+    /// Refuses a record this client saw (`lastSeen` > 0) that the ring does not serve, where taking it as none would
+    /// undo what it holds (a sync head's version counters, the device list's entries); `what` names it for the message.
+    public static func requireServed(_ record: SignedRecord?, lastSeen: UInt64, what: String) throws {
+        guard record == nil, lastSeen > 0 else { return }
+        throw BackupError(.staleHead, "the ring did not serve \(what) (last seen at seq \(lastSeen)): a node may be stale or restarting; nothing was changed, try again later")
+    }
+
     /// The seq of the next head: above both the head it replaces and any head this client saw.
     public static func nextSeq(previous: SignedRecord?, lastSeen: UInt64) -> UInt64 {
         max(previous?.seq ?? 0, lastSeen) + 1

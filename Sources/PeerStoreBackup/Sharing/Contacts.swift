@@ -8,10 +8,23 @@ public struct Contacts: Sendable, Equatable {
     public static let maxNameLength = 64
 
     /// Name -> user id (as text, checksum checked).
-    public private(set) var byName: [String: String] = [:]
+    public private(set) var byName: [String: String] = [:] {
+        didSet { nameByKey = Self.index(byName) }
+    }
+    /// User key -> the first of its names (in name order), for `name(of:)`.
+    private var nameByKey: [[UInt8]: String] = [:]
 
     public init(byName: [String: String] = [:]) {
         self.byName = byName
+        nameByKey = Self.index(byName)
+    }
+
+    private static func index(_ byName: [String: String]) -> [[UInt8]: String] {
+        var out: [[UInt8]: String] = [:]
+        for name in byName.keys.sorted() {
+            if let key = UserID.decode(byName[name]!), out[key] == nil { out[key] = name }
+        }
+        return out
     }
 
     public static func path(in home: ClientHome) -> String { home.path + "/contacts" }
@@ -35,7 +48,7 @@ public struct Contacts: Sendable, Equatable {
 
     /// The contact's name for a user key, if it has one.
     public func name(of userKey: [UInt8]) -> String? {
-        byName.keys.sorted().first { UserID.decode(byName[$0]!) == userKey }
+        nameByKey[userKey]
     }
 
     /// The user key `text` names: a user id, or a contact's name. One-line errors for a mistyped id and an unknown name.

@@ -1,5 +1,4 @@
 import Foundation
-import PeerStoreCrypto
 
 /// Carries out a sync plan in the local folder. Nothing is replaced or removed that changed since the scan: just
 /// before each step (and, for a fetched file, again just before its temp file is renamed into place) the path's size,
@@ -84,8 +83,7 @@ struct SyncApplier {
             guard target.withCString({ mkdir($0, mode_t(meta.mode & 0o7777)) }) == 0 else { throw FileSystemError.last("cannot create folder", target) }
         case .symlink:
             guard case .linkTarget(let link) = meta.content, unchanged(path) else { throw changed(path) }
-            let (dir, name) = target.split
-            let temp = LocalPath(bytes: dir + [0x2e] + name + Array(".peerstore-\(Hex.encode(SecureRandom.bytes(6)))".utf8))
+            let temp = TempName.path(for: target)
             guard link.withCString({ l in temp.withCString { symlink(l, $0) } }) == 0 else { throw FileSystemError.last("cannot create link", target) }
             try? applyMetadata(temp, mode: nil, mtime: meta.mtime, uid: nil, gid: nil)
             guard unchanged(path), Self.move(temp, target) else {

@@ -45,9 +45,7 @@ public struct SyncHeadStore: Sendable {
         let served = try await client.getRecord(key: key)
         // Unlike a backup head, a sync head this client saw must not read as none: a first-sync merge would restart the
         // device's counters, and older versions from other devices would then win over edits made here since.
-        if served == nil, lastSeen > 0 {
-            throw BackupError(.staleHead, "the ring did not serve the sync state of device '\(name)' for folder '\(folder)' (last seen at seq \(lastSeen)): a node may be stale or restarting; nothing was changed, try again later")
-        }
+        try HeadRecordCheck.requireServed(served, lastSeen: lastSeen, what: "the sync state of device '\(name)' for folder '\(folder)'")
         guard let record = try HeadRecordCheck.check(served, key: key, owner: identity.signing.publicKey,
                                                      device: "\(name)' folder '\(folder)", lastSeen: lastSeen)
         else { return nil }

@@ -9,7 +9,7 @@ import Logging
 public final class SyncRunner: Sendable {
     public static let maxAttempts = 3
     /// What a scan leaves out: the temp files of fetches (`FileWriter`, symlinks here) an interrupted round left.
-    static let scanExcludes = ExcludeRules(patterns: [".*.peerstore-????????????"])
+    static let scanExcludes = ExcludeRules(patterns: [TempName.excludePattern])
     public let client: any RingAccess
     public let identity: Identity
     let logger: Logger
@@ -24,15 +24,20 @@ public final class SyncRunner: Sendable {
         self.heads = heads
     }
 
+    /// A clear error unless `folder` can name a synced folder.
+    public static func checkFolder(_ folder: String) throws {
+        guard !folder.isEmpty, folder.utf8.count <= SyncHead.maxFolderName, !folder.contains("/") else {
+            throw BackupError(.usage, "-folder must be a name of 1 to \(SyncHead.maxFolderName) bytes without '/', the same on every device")
+        }
+    }
+
     /// The backup name of a synced folder's snapshots.
     public static func snapshotDevice(device: String, folder: String) -> String { "\(device):\(folder)" }
 
     /// Syncs `localPath` as folder `folder` of this device (`id`, named `name`); `cache` as for a backup (of the name
     /// `snapshotDevice`). A round that lost its compare-and-swap is run again (at most `maxAttempts` in all).
     public func run(localPath: String, folder: String, id: DeviceID, name: String, cache: FileCacheStore?) async throws -> SyncSummary {
-        guard !folder.isEmpty, folder.utf8.count <= SyncHead.maxFolderName, !folder.contains("/") else {
-            throw BackupError(.usage, "-folder must be a name of 1 to \(SyncHead.maxFolderName) bytes without '/', the same on every device")
-        }
+        try Self.checkFolder(folder)
         for attempt in 1...Self.maxAttempts {
             do {
                 return try await round(localPath: localPath, folder: folder, id: id, name: name, cache: cache)

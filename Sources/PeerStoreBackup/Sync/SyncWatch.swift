@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 
-/// `sync -watch`: a round, then another whenever the folder changes (inotify, settled for half a second) or another
-/// device published a new head for the folder (looked at every `poll` seconds), until the process is stopped. A round
-/// that fails (the ring unreachable, say) is reported and the next change or poll tries again.
+/// `sync -watch`: a round, then another whenever the folder changes (inotify, settled for half a second but at most
+/// `settleCap` seconds, so a folder written all the time still syncs) or another device published a new head for the
+/// folder (looked at every `poll` seconds), until the process is stopped. A round that fails (the ring unreachable,
+/// say) is reported and the next change or poll tries again.
 public struct SyncWatch: Sendable {
     public let runner: SyncRunner
     public let localPath: String
@@ -12,28 +13,39 @@ public struct SyncWatch: Sendable {
     public let name: String
     public let cache: FileCacheStore?
     public let poll: Double
+    /// How long a change may keep settling before the round runs anyway.
+    public let settleCap: Double
+    public static let maxSettle: Double = 10
+    /// How folders are watched (inotify's unless a test gives another).
+    public let addWatch: FolderWatcher.AddWatch
 
-    public init(runner: SyncRunner, localPath: String, folder: String, id: DeviceID, name: String, cache: FileCacheStore?, poll: Double) {
+    public init(runner: SyncRunner, localPath: String, folder: String, id: DeviceID, name: String, cache: FileCacheStore?, poll: Double,
+                settleCap: Double = SyncWatch.maxSettle, addWatch: @escaping FolderWatcher.AddWatch = FolderWatcher.inotifyAddWatch) {
         (self.runner, self.localPath, self.folder, self.id, self.name, self.cache, self.poll) = (runner, localPath, folder, id, name, cache, poll)
+        (self.settleCap, self.addWatch) = (settleCap, addWatch)
     }
 
-    /// Runs rounds for ever (or `rounds` of them), handing each outcome to `report`.
-    public func run(rounds: Int = .max, report: (Result<SyncSummary, Error>) -> Void) async throws {
+    /// Runs rounds for ever (or `rounds` of them, returning after the last), handing each outcome to `report` and,
+    /// once per folder, a line about folders that cannot be watched (their changes wait for the next poll) to `warn`.
+    public func run(rounds: Int = .max, warn: (String) -> Void = { _ in }, report: (Result<SyncSummary, Error>) -> Void) async throws {
         let root = try BackupRunner.canonicalRoot(localPath)
-        let watcher = try FolderWatcher(root: root)
-        for _ in 0..<rounds {
+        let watcher = try FolderWatcher(root: root, addWatch: addWatch)
+        if let line = watcher.takeWarning(poll: poll) { warn(line) }
+        for round in 0..<rounds {
             if Task.isCancelled { return }
             do {
                 report(.success(try await runner.run(localPath: root, folder: folder, id: id, name: name, cache: cache)))
             } catch {
                 report(.failure(error))
             }
+            if round == rounds - 1 { return }
             watcher.rearm(root)
+            if let line = watcher.takeWarning(poll: poll) { warn(line) }
             watcher.drain()
             let seen = try? await runner.remoteSeqs(folder: folder, id: id)
             while !Task.isCancelled {
                 if watcher.wait(seconds: poll) {
-                    while watcher.wait(seconds: 0.5) {}
+                    watcher.settle(quiet: 0.5, cap: settleCap)
                     break
                 }
                 if let now = try? await runner.remoteSeqs(folder: folder, id: id), now != seen { break }

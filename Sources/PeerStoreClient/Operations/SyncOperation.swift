@@ -3,13 +3,19 @@ import PeerStoreBackup
 /// `sync`: one round of syncing -localPath as -folder with this user's other devices through the ring, then exit.
 struct SyncOperation: ClientOperation {
     static let name = "sync"
-    static let help = "one sync round of -localPath as -folder NAME with your other devices (run it from cron)"
+    static let help = "one sync round of -localPath as -folder NAME with your other devices (run it from cron); -stop stops syncing -folder here"
 
     func run(_ context: OperationContext) async throws -> Int32 {
         let (session, flags, out) = (context.session, context.flags, context.output)
-        guard let path = flags.localPath, let folder = flags.sync.folder else {
-            throw BackupError(.usage, "sync needs -localPath DIR and -folder NAME (the same name on every device): peerstore-client -operation sync -localPath ~/Documents -folder docs")
+        // Every flag is checked before anything touches the home or the ring.
+        let request = try SyncRequest(flags.sync, localPath: flags.localPath)
+        let (path, folder, poll): (String, String, Double?)
+        switch request {
+        case .stop(let name): return try await stop(context, folder: name)
+        case .round(let localPath, let name): (path, folder, poll) = (localPath, name, nil)
+        case .watch(let localPath, let name, let seconds): (path, folder, poll) = (localPath, name, seconds)
         }
+        _ = try BackupRunner.canonicalRoot(path)
         let (identity, created) = try session.home.ensureInitialised()
         if created { out.say("created a new identity in \(session.home.path); to sync with another device, give both the same identity (copy \(session.home.identityPath), or export-identity / import-identity)") }
         var config = try session.config()
@@ -18,15 +24,14 @@ struct SyncOperation: ClientOperation {
         let id = try DeviceID.ofHome(session.home)
         let snapshotDevice = SyncRunner.snapshotDevice(device: config.device, folder: folder)
         let cache = flags.noCache ? nil : FileCacheStore(home: session.home, device: snapshotDevice, keys: identity.keys)
-        guard flags.sync.poll > 0 else { throw BackupError(.usage, "-poll must be a number of seconds above 0, as in -poll 30") }
-        if flags.sync.watch {
+        if let poll {
             config.peerAddr = config.peerAddr ?? ClientSession.defaultPeer
             session.rememberRing(in: &config)
             try session.home.save(config)
             try await session.withRing(config, identity) { ring in
                 let runner = SyncRunner(client: ring, identity: identity, logger: session.logger, heads: session.heads)
                 try await SyncWatch(runner: runner, localPath: path, folder: folder, id: id, name: config.device, cache: cache,
-                                    poll: flags.sync.poll).run { outcome in
+                                    poll: poll).run(warn: { out.note($0) }) { outcome in
                     switch outcome {
                     case .success(let summary): _ = report(summary, path: path, folder: folder, context)
                     case .failure(let error): out.note("sync round failed: \(error); trying again at the next change or poll")

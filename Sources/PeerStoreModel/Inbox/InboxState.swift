@@ -19,6 +19,8 @@ public struct InboxState: Equatable, Sendable {
     public private(set) var tombstones: Set<Identifier> = []
     /// Encoded bytes of all entries.
     public private(set) var bytes = 0
+    /// How many entries each poster has here, kept with `entries`: the per-poster cap costs no scan.
+    private var countByPoster: [[UInt8]: Int] = [:]
 
     public init(owner: [UInt8], limits: InboxLimits = .standard) {
         self.owner = owner
@@ -60,12 +62,17 @@ public struct InboxState: Equatable, Sendable {
             let kib = limits.bytesPerInbox >> 10
             return .reject(ModelError(.inboxFull, "the recipient's inbox is full (\(kib) KiB of entries); \(remedy)"))
         }
-        if entries.values.lazy.filter({ $0.poster == entry.poster }).count >= limits.entriesPerPoster {
+        if entryCount(of: entry.poster) >= limits.entriesPerPoster {
             let most = limits.entriesPerPoster
             return .reject(ModelError(
                 .inboxFull, "you have \(most) entries in the recipient's inbox already, the most one sender may have; \(remedy)"))
         }
         return .store
+    }
+
+    /// How many entries `poster` has in this inbox.
+    public func entryCount(of poster: [UInt8]) -> Int {
+        countByPoster[poster] ?? 0
     }
 
     /// Decides and, for `.store`, takes the entry in.
@@ -117,6 +124,7 @@ public struct InboxState: Equatable, Sendable {
     private mutating func insert(_ entry: InboxEntry) {
         entries[entry.id] = entry
         bytes += entry.encodedLength
+        countByPoster[entry.poster, default: 0] += 1
     }
 
     /// Removes the entries `removal` names and keeps it; with `onlyIfHeld`, only if it removes one. Returns how many
@@ -127,7 +135,10 @@ public struct InboxState: Equatable, Sendable {
         let held = fresh.filter { entries[$0] != nil }
         guard onlyIfHeld ? !held.isEmpty : !fresh.isEmpty else { return 0 }
         for id in held {
-            if let gone = entries.removeValue(forKey: id) { bytes -= gone.encodedLength }
+            guard let gone = entries.removeValue(forKey: id) else { continue }
+            bytes -= gone.encodedLength
+            countByPoster[gone.poster, default: 1] -= 1
+            if countByPoster[gone.poster] == 0 { countByPoster[gone.poster] = nil }
         }
         removals.append(removal)
         tombstones.formUnion(fresh)

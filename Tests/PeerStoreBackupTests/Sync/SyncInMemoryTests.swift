@@ -153,6 +153,25 @@ struct SyncInMemoryTests {
         #expect(FileManager.default.contents(atPath: out) == Data("precious".utf8))
     }
 
+    @Test func aDeviceThatStopsSyncingAFolderIsNoLongerMergedAndKeepsItsSnapshots() async throws {
+        let s = try SyncDevices(prefix: "sync-stop")
+        defer { s.tmp.remove() }
+        try s.write("a", "a.txt", "from a")
+        try await s.sync("a")
+        #expect(try await s.sync("b").devicesSeen == 1)
+        try await DeviceRegistry.stopSync(ring: s.ring, identity: s.identity, home: s["a"].home, folder: s.folder)
+        let list = try await DeviceRegistry.load(ring: s.ring, identity: s.identity)
+        #expect(list.devices(syncing: s.folder).map(\.device.id) == [s["b"].id])
+        #expect(list[s["a"].id] != nil, "the device stays on the list")
+        #expect(try await s.sync("b").devicesSeen == 0)
+        #expect(s.read("b", "a.txt") == "from a", "what was synced stays")
+        #expect(try await SnapshotCatalog(client: s.ring, identity: s.identity).history(device: "a:docs").count >= 1)
+        let again = await #expect(throws: BackupError.self) {
+            try await DeviceRegistry.stopSync(ring: s.ring, identity: s.identity, home: s["a"].home, folder: s.folder)
+        }
+        #expect(again?.message == "this device does not sync a folder 'docs' (see -operation devices); nothing was changed")
+    }
+
     @Test func aSyncHeadTheRingNoLongerServesStopsTheRoundAndKeepsLocalEdits() async throws {
         let s = try SyncDevices(prefix: "sync-lost-head")
         defer { s.tmp.remove() }

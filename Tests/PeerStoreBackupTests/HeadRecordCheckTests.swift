@@ -55,7 +55,7 @@ struct HeadRecordCheckTests {
     @Test func aRecordSeenButNotServedIsRefusedWhereAsked() throws {
         try HeadRecordCheck.requireServed(nil, lastSeen: 0, what: "your device list")
         try HeadRecordCheck.requireServed(head("laptop", seq: 1), lastSeen: 4, what: "your device list")
-        #expect(throws: BackupError(.staleHead, "the ring did not serve your device list (last seen at seq 4): a node may be stale or restarting; nothing was changed, try again later")) {
+        #expect(throws: BackupError(.staleHead, "the ring did not serve your device list (last seen at seq 4): a node may be stale or restarting; nothing was changed, try again later (if the ring was emptied on purpose, delete the `heads` file in the client home)")) {
             try HeadRecordCheck.requireServed(nil, lastSeen: 4, what: "your device list")
         }
     }

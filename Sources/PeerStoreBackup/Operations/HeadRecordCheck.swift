@@ -29,7 +29,7 @@ public enum HeadRecordCheck {
     /// undo what it holds (a sync head's version counters, the device list's entries); `what` names it for the message.
     public static func requireServed(_ record: SignedRecord?, lastSeen: UInt64, what: String) throws {
         guard record == nil, lastSeen > 0 else { return }
-        throw BackupError(.staleHead, "the ring did not serve \(what) (last seen at seq \(lastSeen)): a node may be stale or restarting; nothing was changed, try again later")
+        throw BackupError(.staleHead, "the ring did not serve \(what) (last seen at seq \(lastSeen)): a node may be stale or restarting; nothing was changed, try again later (if the ring was emptied on purpose, delete the `heads` file in the client home)")
     }
 
     /// The seq of the next head: above both the head it replaces and any head this client saw.

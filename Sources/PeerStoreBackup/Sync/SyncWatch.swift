@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// `sync -watch`: a round, then another whenever the folder changes (inotify, settled for half a second but at most
+/// `sync -watch`: a round, then another whenever the folder changes, during a round included (inotify, settled for half a second but at most
 /// `settleCap` seconds, so a folder written all the time still syncs) or another device published a new head for the
 /// folder (looked at every `poll` seconds), until the process is stopped. A round that fails (the ring unreachable,
 /// say) is reported and the next change or poll tries again.
@@ -41,7 +41,9 @@ public struct SyncWatch: Sendable {
             if round == rounds - 1 { return }
             watcher.rearm(root)
             if let line = watcher.takeWarning(poll: poll) { warn(line) }
-            watcher.drain()
+            // Events that came during the round are kept: some may be the round's own writes, but one may be a change
+            // made meanwhile, which must not wait for an unrelated event. The extra round finds the tree as the memo
+            // says and costs about a no-change backup.
             let seen = try? await runner.remoteSeqs(folder: folder, id: id)
             while !Task.isCancelled {
                 if watcher.wait(seconds: poll) {

@@ -11,6 +11,7 @@ extension SyncOperation {
         try await session.withRing(config, identity) { ring in
             try await DeviceRegistry.stopSync(ring: ring, identity: identity, home: session.home, folder: folder)
         }
+        SyncMemo.forget(home: session.home, folder: folder)
         context.output.say("this device ('\(DeviceName.shown(config.device))') no longer syncs folder '\(DeviceName.shown(folder))': your other devices stop merging its state; its snapshots stay restorable (-operation snapshots -device '\(SyncRunner.snapshotDevice(device: config.device, folder: folder))'), and a sync of it here starts again")
         return 0
     }

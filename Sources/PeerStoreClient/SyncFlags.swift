@@ -10,7 +10,4 @@ struct SyncFlags: ParsableArguments, Sendable {
 
     @Option(name: [.customLong("poll", withSingleDash: true), .customLong("poll")], help: "sync -watch: how often to look for other devices' changes, in seconds (default 60).")
     var poll: Double = 60
-
-    @Option(name: [.customLong("snapshot", withSingleDash: true), .customLong("snapshot")], help: "restore, getfile: an earlier snapshot (its id or the start of it, from -operation snapshots) instead of the latest.")
-    var snapshot: String?
 }

@@ -38,3 +38,12 @@ public enum SnapshotPath {
         return parts
     }
 }
+
+extension SnapshotPath {
+    /// Whether `filename` names the backed-up folder itself (`/`, `.`, its absolute path): the whole snapshot.
+    public static func isRoot(_ filename: String, rootPath: String, currentDirectory: String) -> Bool {
+        let root = normalize(rootPath)
+        if filename.hasPrefix("/") { return normalize(filename) == root || normalize(filename).isEmpty }
+        return normalize("/" + filename).isEmpty || normalize(currentDirectory + "/" + filename) == root
+    }
+}

@@ -8,7 +8,7 @@ extension Restorer {
     public func restore(_ filename: String?, from snapshot: Snapshot, include: IncludeRules, to destination: String,
                         force: Bool) async throws -> RestoreSummary {
         guard let filename,
-            !SnapshotPath.isRoot(filename, rootPath: snapshot.rootPath, currentDirectory: FileManager.default.currentDirectoryPath)
+            !SnapshotPath.isRoot(filename, rootPath: snapshot.rootPath)
         else {
             return try await restoreAll(snapshot, to: destination, force: force, selection: RestoreSelection(include: include))
         }
@@ -22,6 +22,9 @@ extension Restorer {
         case .linkTarget:
             throw BackupError(.notInSnapshot, "\(filename) is a link in the snapshot: give the path of the file or folder it points to")
         default:
+            guard include.keepsEverything else {
+                throw BackupError(.usage, "\(filename) is a file, and -include picks paths in a folder: leave out -include, or give a folder as -filename")
+            }
             return try await restoreEntry(try await fileEntry(filename, in: snapshot).entry, shown: filename, to: destination, force: force)
         }
     }

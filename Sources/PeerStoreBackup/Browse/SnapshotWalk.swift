@@ -40,8 +40,8 @@ public struct SnapshotWalk: Sendable {
     /// Visits what `filename` names in `snapshot` (nil or the backed-up folder: everything): the entry itself and,
     /// for a folder, everything below it.
     public func walk(_ snapshot: Snapshot, under filename: String?, named: String = "the latest snapshot",
-                     currentDirectory: String, visit: (Item) throws -> Void) async throws {
-        guard let filename, !SnapshotPath.isRoot(filename, rootPath: snapshot.rootPath, currentDirectory: currentDirectory) else {
+                     visit: (Item) throws -> Void) async throws {
+        guard let filename, !SnapshotPath.isRoot(filename, rootPath: snapshot.rootPath) else {
             return try await walk(tree: snapshot.rootTree, visit: visit)
         }
         let (path, entry) = try await catalog.locate(filename, in: snapshot, named: named)

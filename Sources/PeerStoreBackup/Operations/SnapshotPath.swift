@@ -40,10 +40,10 @@ public enum SnapshotPath {
 }
 
 extension SnapshotPath {
-    /// Whether `filename` names the backed-up folder itself (`/`, `.`, its absolute path): the whole snapshot.
-    public static func isRoot(_ filename: String, rootPath: String, currentDirectory: String) -> Bool {
-        let root = normalize(rootPath)
-        if filename.hasPrefix("/") { return normalize(filename) == root || normalize(filename).isEmpty }
-        return normalize("/" + filename).isEmpty || normalize(currentDirectory + "/" + filename) == root
+    /// Whether `filename` names the backed-up folder itself (`/`, `.`, its absolute path): the whole snapshot. A
+    /// relative name is taken from the backed-up folder first (as `candidates` does), so only `.` and the like are it.
+    public static func isRoot(_ filename: String, rootPath: String) -> Bool {
+        if filename.hasPrefix("/") { return normalize(filename) == normalize(rootPath) || normalize(filename).isEmpty }
+        return normalize("/" + filename).isEmpty
     }
 }

@@ -9,10 +9,12 @@ struct CheckOperation: ClientOperation {
 
     func run(_ context: OperationContext) async throws -> Int32 {
         let session = context.session
+        let spec = try context.flags.browse.one(for: "check")
+        _ = try SnapshotSpec.parse(spec)
         let (identity, config) = (try session.identity(), try session.config())
         let report = try await session.withRing(config, identity) { ring in
             let catalog = session.catalog(ring, identity)
-            let latest = try await catalog.chosen(device: config.device, spec: try context.flags.browse.one(for: "check"))
+            let latest = try await catalog.chosen(device: config.device, spec: spec)
             let check = ReplicaCheck(catalog: catalog)
             return try await check.count(try await check.blockIDs(snapshotID: latest.id, snapshot: latest.snapshot), on: ring)
         }

@@ -10,10 +10,11 @@ struct GetfileOperation: ClientOperation {
         guard let filedest = flags.filedest else { throw BackupError(.usage, "getfile needs -filedest OUT (where to write the file)") }
         if let share = flags.sharing.share { return try await restoreShare(share, to: filedest, context) }
         guard let filename = flags.filename else { throw BackupError(.usage, "getfile needs -filename PATH (the file as it was backed up)") }
+        let spec = try flags.browse.one(for: "getfile")
+        _ = try SnapshotSpec.parse(spec)
         let (identity, config) = (try session.identity(), try session.config())
         let summary = try await context.withProgress("restored") { progress in
             try await session.withRing(config, identity) { ring in
-                let spec = try flags.browse.one(for: "getfile")
                 let (id, snapshot) = try await session.catalog(ring, identity).chosen(device: config.device, spec: spec)
                 return try await Restorer(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads,
                                           snapshotName: OperationContext.snapshotName(spec, id))

@@ -1,4 +1,3 @@
-import Foundation
 import PeerStoreBackup
 
 /// `ls`: a snapshot's entries (all, or what is under -filename), one per line like `ls -l`, or one JSON object each.
@@ -17,8 +16,7 @@ struct LsOperation: ClientOperation {
             let (id, snapshot) = try await catalog.chosen(device: config.device, spec: spec)
             out.sayUnlessJSON("snapshot \(id.shortHex()) of \(snapshot.rootPath) from \(Format.date(nanoseconds: snapshot.time)):")
             try await SnapshotWalk(catalog: catalog).walk(
-                snapshot, under: flags.filename, named: OperationContext.snapshotName(spec, id),
-                currentDirectory: FileManager.default.currentDirectoryPath
+                snapshot, under: flags.filename, named: OperationContext.snapshotName(spec, id)
             ) { item in
                 if flags.json { out.printJSON(LsJSON(item)) } else { print(EntryText.listing(item)) }
             }

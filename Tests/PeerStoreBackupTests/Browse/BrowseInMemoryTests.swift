@@ -34,18 +34,18 @@ struct BrowseInMemoryTests {
         let snapshot = try await c.catalog().latest(device: c.device).snapshot
         let walk = SnapshotWalk(catalog: c.catalog())
         var all: [String] = []
-        try await walk.walk(snapshot, under: nil, currentDirectory: "/") { all.append(EntryText.path($0.path)) }
+        try await walk.walk(snapshot, under: nil) { all.append(EntryText.path($0.path)) }
         #expect(all == ["docs", "docs/a.txt", "docs/b.md", "docs/deep", "docs/deep/c.txt", "docs/hard", "docs/link", "empty",
                         "other", "other/d.md", "top.txt"], "\(all)")
         var under: [SnapshotWalk.Item] = []
-        try await walk.walk(snapshot, under: c.src + "/docs/deep", currentDirectory: "/") { under.append($0) }
+        try await walk.walk(snapshot, under: c.src + "/docs/deep") { under.append($0) }
         #expect(under.map { EntryText.path($0.path) } == ["docs/deep", "docs/deep/c.txt"])
         #expect(under[1].entry.size == 7 && EntryText.listing(under[1]).hasPrefix("-rw"))
         var one: [String] = []
-        try await walk.walk(snapshot, under: "docs/link", currentDirectory: "/") { one.append(EntryText.listing($0)) }
+        try await walk.walk(snapshot, under: "docs/link") { one.append(EntryText.listing($0)) }
         #expect(one.count == 1 && one[0].hasSuffix("docs/link -> a.txt"), "\(one)")
         await #expect(throws: BackupError.self) {
-            try await walk.walk(snapshot, under: "docs/nothere", currentDirectory: "/") { _ in }
+            try await walk.walk(snapshot, under: "docs/nothere") { _ in }
         }
     }
 
@@ -101,6 +101,11 @@ struct BrowseInMemoryTests {
         _ = try await restorer.restore("docs", from: snapshot, include: IncludeRules(patterns: ["/docs/*.md", "hard"]), to: inFolder, force: false)
         #expect(files(inFolder) == ["b.md", "hard"], "\(files(inFolder))")
         #expect(try String(contentsOfFile: inFolder + "/hard", encoding: .utf8) == "top")
+        // -include picks paths in a folder: with a file it is refused, not ignored.
+        await #expect(throws: BackupError.self) {
+            try await restorer.restore("top.txt", from: snapshot, include: IncludeRules(patterns: ["*.md"]), to: c.tmp.sub("f"), force: false)
+        }
+        #expect(!FileManager.default.fileExists(atPath: c.tmp.sub("f")))
 
         // Nothing matches: an error, and nothing is left behind.
         let none = c.tmp.sub("none")

@@ -56,6 +56,16 @@ import Testing
         #expect(RestoreSelection().decide(path("anything"), isDirectory: true, parentWhole: false) == .restore)
     }
 
+    @Test func theBackedUpFolderItselfIsTheWholeSnapshot() {
+        for root in ["/", ".", "", "./", "docs/..", "/home/me/src", "/home/me/src/", "/home/me/./src"] {
+            #expect(SnapshotPath.isRoot(root, rootPath: "/home/me/src"), "\(root)")
+        }
+        // A relative name is looked up in the backed-up folder first, even one that names it from elsewhere.
+        for other in ["docs", "src", "/home/me", "/home/me/src/docs", "src/docs"] {
+            #expect(!SnapshotPath.isRoot(other, rootPath: "/home/me/src"), "\(other)")
+        }
+    }
+
     @Test func modesReadAsLsShowsThem() {
         #expect(EntryText.mode(.directory, 0o755) == "drwxr-xr-x")
         #expect(EntryText.mode(.file, 0o644) == "-rw-r--r--")

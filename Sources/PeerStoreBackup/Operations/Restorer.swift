@@ -206,7 +206,7 @@ public final class Restorer: Sendable {
         var foldersByLevel: [[(TreeEntry, LocalPath)]] = []
         var pending = PendingFolders()
         while !level.isEmpty {
-            let trees = try await fetchTrees(level.map { ($0.id, $0.isRoot ? "" : $0.path.shown) })
+            let trees = try await fetchTrees(level.map { ($0.id, $0.path.shown) })
             var nextLevel: [WalkFolder] = []
             var folders: [(TreeEntry, LocalPath)] = []
             for (folder, fetched) in zip(level, trees) {

@@ -27,7 +27,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check, genkey, share, inbox, contacts, revoke, devices, export-identity or import-identity (default backup).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).")
     var operation: String = "backup"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")
@@ -36,7 +36,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("localPath", withSingleDash: true), .customLong("localPath")], help: "The folder to back up; remembered after a backup.")
     var localPath: String?
 
-    @Option(name: [.customLong("filename", withSingleDash: true), .customLong("filename")], help: "The file to restore, as backed up (absolute, or relative to the backed-up folder).")
+    @Option(name: [.customLong("filename", withSingleDash: true), .customLong("filename")], help: "A path as backed up (absolute, or relative to the backed-up folder): getfile the file to restore; restore only this folder (or file); ls only what is under it.")
     var filename: String?
 
     @Option(name: [.customLong("filedest", withSingleDash: true), .customLong("filedest")], help: "Where to restore to.")
@@ -45,7 +45,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("home", withSingleDash: true), .customLong("home")], help: "Client home (default $PEERSTORE_HOME, else $HOME/.peerstore).")
     var home: String?
 
-    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name); init, backup and import-identity remember it, restore, getfile and snapshots read that device's backups.")
+    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name); init, backup and import-identity remember it, restore, getfile, snapshots, ls, diff and check read that device's backups.")
     var device: String?
 
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered wherever given); genkey writes a new one here.")
@@ -64,7 +64,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("noCache", withSingleDash: true), .customLong("noCache")], help: "With backup: read every file, even those the file cache says are unchanged.")
     var noCache = false
 
-    @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "Machine-readable output: JSON progress lines and a summary (backup, restore), one JSON object (check).")
+    @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "Machine-readable output: JSON progress lines and a summary (backup, restore), one JSON object (check), one per entry (ls) or change and a summary (diff).")
     var json = false
 
     @OptionGroup(title: "Sharing")
@@ -75,6 +75,9 @@ struct ClientCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Sync")
     var syncFlags: SyncFlags
+
+    @OptionGroup(title: "Snapshots")
+    var browse: BrowseFlags
 
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
@@ -98,7 +101,7 @@ struct ClientCommand: AsyncParsableCommand {
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
             json: json, quiet: quiet, sharing: sharing,
             passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget,
-            sync: syncFlags)
+            sync: syncFlags, browse: browse)
         let status: Int32
         do {
             status = try await ClientOperations.named(operation).run(

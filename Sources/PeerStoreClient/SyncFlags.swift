@@ -13,7 +13,4 @@ struct SyncFlags: ParsableArguments, Sendable {
 
     @Flag(name: [.customLong("stop", withSingleDash: true), .customLong("stop")], help: "sync: stop syncing -folder on this device (your other devices stop merging its state; its snapshots stay restorable).")
     var stop = false
-
-    @Option(name: [.customLong("snapshot", withSingleDash: true), .customLong("snapshot")], help: "restore, getfile: an earlier snapshot (its id or the start of it, from -operation snapshots) instead of the latest.")
-    var snapshot: String?
 }

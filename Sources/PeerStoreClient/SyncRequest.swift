@@ -11,9 +11,9 @@ enum SyncRequest: Equatable {
     /// A day: a longer poll would overflow the watcher's wait, and is a typo anyway.
     static let maxPoll: Double = 86_400
 
-    init(_ flags: SyncFlags, localPath: String?) throws {
+    init(_ flags: SyncFlags, localPath: String?, snapshots: [String] = []) throws {
         func usage(_ message: String) -> BackupError { BackupError(.usage, message) }
-        guard flags.snapshot == nil else {
+        guard snapshots.isEmpty else {
             throw usage("-snapshot is for restore and getfile; sync always works on the latest state (restore an earlier one with -operation restore -device DEVICE:FOLDER -snapshot ID)")
         }
         if flags.stop {

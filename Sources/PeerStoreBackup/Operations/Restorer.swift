@@ -19,10 +19,13 @@ public final class Restorer: Sendable {
     let restoreOwners: Bool
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
+    /// How errors name the snapshot restored from ("the latest snapshot", "snapshot 1a2b3c4d").
+    public let snapshotName: String
 
     public init(client: any RingAccess, identity: Identity, logger: Logger, fetchWindow: Int = 6, parallelFiles: Int = 16,
-                progress: TransferProgress? = nil, heads: HeadMemory? = nil) {
+                progress: TransferProgress? = nil, heads: HeadMemory? = nil, snapshotName: String = "the latest snapshot") {
         self.progress = progress
+        self.snapshotName = snapshotName
         self.catalog = SnapshotCatalog(client: client, identity: identity, heads: heads)
         self.logger = logger
         self.fetchWindow = fetchWindow
@@ -47,7 +50,7 @@ public final class Restorer: Sendable {
             throw BackupError(
                 .notInSnapshot,
                 entry.kind == .directory
-                    ? "\(filename) is a folder in the snapshot, and getfile restores one file: restore the whole snapshot (-operation restore -filedest DIR) and take the folder from there"
+                    ? "\(filename) is a folder in the snapshot, and getfile restores one file: restore the folder with -operation restore -filename \(filename) -filedest DIR"
                     : "\(filename) is a link in the snapshot, and getfile restores the contents of a file: give the path of the file it points to")
         }
         if case .hardLink(let first) = entry.content {
@@ -94,35 +97,20 @@ public final class Restorer: Sendable {
     }
 
     func find(_ filename: String, in snapshot: Snapshot) async throws -> (path: [FileName], entry: TreeEntry) {
-        let candidates = SnapshotPath.candidates(
-            for: filename, rootPath: snapshot.rootPath, currentDirectory: FileManager.default.currentDirectoryPath)
-        for components in candidates {
-            let typed = components.map { FileName($0) }
-            if let entry = try await lookup(typed, from: snapshot.rootTree) { return (typed, entry) }
-            // A name that is not UTF-8 is typed as it is printed: its other bytes as \xNN.
-            let unescaped = components.map { FileName(bytes: EscapedBytes.parse($0) ?? Array($0.utf8)) }
-            if unescaped != typed, let entry = try await lookup(unescaped, from: snapshot.rootTree) {
-                return (unescaped, entry)
-            }
-        }
-        throw BackupError(.notInSnapshot, "\(filename) is not in the latest snapshot of \(snapshot.rootPath)")
+        try await catalog.locate(filename, in: snapshot, named: snapshotName)
     }
 
-    private func lookup(_ components: [FileName], from root: Identifier) async throws -> TreeEntry? {
-        var treeID = root
-        for (i, name) in components.enumerated() {
-            let tree = try await catalog.tree(treeID, what: "folder \(Array(components.prefix(i)).shown)")
-            guard let entry = tree.entry(named: name) else { return nil }
-            if i == components.count - 1 { return entry }
-            guard case .subtree(let next) = entry.content else { return nil }
-            treeID = next
-        }
-        return nil
+    func lookup(_ components: [FileName], from root: Identifier) async throws -> TreeEntry? {
+        try await catalog.entry(at: components, from: root)
     }
 
     // MARK: Whole snapshot
 
-    public func restoreAll(_ snapshot: Snapshot, to destination: String, force: Bool) async throws -> RestoreSummary {
+    /// Restores `snapshot` into `destination`, or of it what `selection` keeps: then `snapshot.rootTree` (with its
+    /// root mode and mtime) is the selected folder's, and `fullRoot` the snapshot's own root tree (for hard links
+    /// to names outside the selection).
+    public func restoreAll(_ snapshot: Snapshot, to destination: String, force: Bool,
+                           selection: RestoreSelection = RestoreSelection(), fullRoot: Identifier? = nil) async throws -> RestoreSummary {
         let started = Date()
         let fm = FileManager.default
         let dest = destination.hasSuffix("/") && destination.count > 1 ? String(destination.dropLast()) : destination
@@ -149,7 +137,8 @@ public final class Restorer: Sendable {
             guard mkdir(workDir, 0o700) == 0 else { throw BackupError(.destination, "cannot create \(workDir): \(String(cString: strerror(errno)))") }
         }
         var summary = RestoreSummary()
-        progress?.setTotal(files: Int(snapshot.files), bytes: snapshot.bytes)
+        let whole = selection.folder.isEmpty && selection.isWholeFolder
+        if whole { progress?.setTotal(files: Int(snapshot.files), bytes: snapshot.bytes) }
         do {
             // The walk creates folders and links and hands every file to the file restorers as soon as its folder
             // exists, many files at once (not folder by folder: small folders would leave the pipeline empty); then the
@@ -160,7 +149,8 @@ public final class Restorer: Sendable {
             // A child task: if the walk fails it is cancelled and awaited on the way out, before the work folder goes.
             async let restoring = restoreFiles(files, direct: !nonEmpty)
             do {
-                try await collect(snapshot.rootTree, into: LocalPath(workDir), cleaning: nonEmpty, plan: &plan, files: handOver, summary: &summary)
+                try await collect(snapshot.rootTree, into: LocalPath(workDir), cleaning: nonEmpty, selection: selection, plan: &plan,
+                                  files: handOver, summary: &summary)
             } catch {
                 handOver.finish()
                 throw error
@@ -170,7 +160,11 @@ public final class Restorer: Sendable {
             summary.files += written.files
             summary.bytes += written.bytes
             summary.failed += written.failed
-            restoreHardLinks(plan.hardLinks, root: LocalPath(workDir), restored: restored, summary: &summary)
+            try await restoreHardLinks(plan.hardLinks, root: LocalPath(workDir), restored: restored, selection: selection,
+                                       fullRoot: fullRoot ?? snapshot.rootTree, direct: !nonEmpty, summary: &summary)
+            if !selection.isWholeFolder && summary.files + summary.directories + summary.symlinks + summary.failed.count == 0 {
+                throw BackupError(.notInSnapshot, "no path of the snapshot matches -include \(selection.include.patterns.joined(separator: " ")): nothing was restored; see -operation ls")
+            }
             for (entry, path) in plan.folders {
                 try applyMetadata(path, mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
             }
@@ -196,7 +190,7 @@ public final class Restorer: Sendable {
     /// What a whole restore does after the walk and the files: other names of hard-linked files (path, shown name, first
     /// name's path), and folders children first.
     private struct Plan {
-        var hardLinks: [(LocalPath, String, [FileName])] = []
+        var hardLinks: [(LocalPath, String, [FileName], TreeEntry)] = []
         var folders: [(TreeEntry, LocalPath)] = []
     }
 
@@ -204,35 +198,50 @@ public final class Restorer: Sendable {
     /// links, hands files to `files` (their folder exists by then), and adds hard links and folders (deepest level
     /// first) to `plan`. A folder whose tree is missing or corrupt is listed in `summary.failed` and left empty; the
     /// root's tree must be readable. `cleaning`: the folders may exist already (-force); temp files an interrupted
-    /// restore left in them are removed.
-    private func collect(_ root: Identifier, into rootDir: LocalPath, cleaning: Bool, plan: inout Plan,
+    /// restore left in them are removed. Only what `selection` keeps is written; a folder it only looks into is created
+    /// when something in it is.
+    private func collect(_ root: Identifier, into rootDir: LocalPath, cleaning: Bool, selection: RestoreSelection, plan: inout Plan,
                          files: AsyncStream<FileJob>.Continuation, summary: inout RestoreSummary) async throws {
-        var level: [(id: Identifier, dir: LocalPath, display: String)] = [(root, rootDir, "")]
+        var level: [WalkFolder] = [WalkFolder(id: root, dir: rootDir, path: selection.folder, whole: selection.isWholeFolder, isRoot: true)]
         var foldersByLevel: [[(TreeEntry, LocalPath)]] = []
+        var pending = PendingFolders()
         while !level.isEmpty {
-            let trees = try await fetchTrees(level.map { ($0.id, $0.display) })
-            var nextLevel: [(id: Identifier, dir: LocalPath, display: String)] = []
+            let trees = try await fetchTrees(level.map { ($0.id, $0.path.shown) })
+            var nextLevel: [WalkFolder] = []
             var folders: [(TreeEntry, LocalPath)] = []
             for (folder, fetched) in zip(level, trees) {
-                if cleaning && !folder.display.isEmpty { removeDebris(RestoreDebris.removeTempFiles(in: folder.dir)) }
+                if cleaning && !folder.isRoot { removeDebris(RestoreDebris.removeTempFiles(in: folder.dir)) }
                 let tree: Tree
                 switch fetched {
                 case .success(let t):
                     tree = t
                 case .failure(let error):
-                    if folder.display.isEmpty { throw error }
-                    summary.failed.append("\(folder.display)/: \(error.message)")
+                    if folder.isRoot { throw error }
+                    summary.failed.append("\(folder.path.shown)/: \(error.message)")
                     continue
                 }
                 for entry in tree.entries {
                     let path = folder.dir.appending(entry.name)
-                    let shown = folder.display.isEmpty ? entry.name.description : folder.display + "/" + entry.name.description
+                    let components = folder.path + [entry.name]
+                    let decision = selection.decide(components, isDirectory: entry.kind == .directory, parentWhole: folder.whole)
+                    if decision == .skip { continue }
+                    if decision == .restore && !folder.whole {
+                        for made in try pending.create(folder.dir) {
+                            foldersByLevel[made.depth].append((made.entry, made.path))
+                            summary.directories += 1
+                        }
+                    }
+                    let shown = components.shown
                     switch entry.content {
                     case .subtree(let sub):
+                        nextLevel.append(WalkFolder(id: sub, dir: path, path: components, whole: decision == .restore, isRoot: false))
+                        if decision == .look {
+                            pending.add(path, entry: entry, parent: folder.dir, depth: foldersByLevel.count)
+                            continue
+                        }
                         if path.withCString({ mkdir($0, 0o700) }) != 0 && errno != EEXIST {
                             throw BackupError(.io, "cannot create folder \(path): \(String(cString: strerror(errno)))")
                         }
-                        nextLevel.append((sub, path, shown))
                         folders.append((entry, path))
                         summary.directories += 1
                     case .linkTarget(let target):
@@ -245,7 +254,7 @@ public final class Restorer: Sendable {
                     case .none, .inline, .manifest:
                         files.yield((entry, path, shown))
                     case .hardLink(let first):
-                        plan.hardLinks.append((path, shown, first))
+                        plan.hardLinks.append((path, shown, first, entry))
                     }
                 }
             }
@@ -253,6 +262,16 @@ public final class Restorer: Sendable {
             level = nextLevel
         }
         plan.folders = foldersByLevel.reversed().flatMap { $0 }
+    }
+
+    /// A folder of a restore's walk: its tree, where it goes, its path from the backed-up folder, whether it is
+    /// restored whole or only looked into (`-include`), and whether it is where the walk starts.
+    private struct WalkFolder {
+        let id: Identifier
+        let dir: LocalPath
+        let path: [FileName]
+        let whole: Bool
+        let isRoot: Bool
     }
 
     /// The trees `folders` name, in order, fetched up to `parallelFiles` at once; a missing or corrupt one is a failure.
@@ -298,23 +317,48 @@ public final class Restorer: Sendable {
 
     /// Creates each other name of a hard-linked file as a hard link (link(2)) to its first name under `root`. A name
     /// whose first name was not restored (its file failed, or the path is not a file of the snapshot) is listed, not
-    /// created. Counted as files.
-    private func restoreHardLinks(_ links: [(LocalPath, String, [FileName])], root: LocalPath, restored: Set<String>,
-                                  summary: inout RestoreSummary) {
-        for (path, shown, first) in links {
+    /// created; one whose first name is outside what `selection` restores gets the file's content as a file of its
+    /// own (read through `fullRoot`). Counted as files.
+    private func restoreHardLinks(_ links: [(LocalPath, String, [FileName], TreeEntry)], root: LocalPath, restored: Set<String>,
+                                  selection: RestoreSelection, fullRoot: Identifier, direct: Bool, summary: inout RestoreSummary) async throws {
+        for (path, shown, first, entry) in links {
             let firstShown = first.shown
+            let inFolder = first.count > selection.folder.count && Array(first.prefix(selection.folder.count)) == selection.folder
             guard restored.contains(firstShown) else {
-                summary.failed.append("\(shown): hard link to \(firstShown), which was not restored")
+                if inFolder && selection.isWholeFolder {
+                    summary.failed.append("\(shown): hard link to \(firstShown), which was not restored")
+                } else {
+                    try await restoreOutsideLink(entry, at: path, shown: shown, first: first, fullRoot: fullRoot, direct: direct, summary: &summary)
+                }
                 continue
             }
             if (try? FileInfo.lstat(path)) != nil { path.withCString { _ = unlink($0) } }
-            let firstPath = first.reduce(root) { $0.appending($1) }
+            let firstPath = first.dropFirst(selection.folder.count).reduce(root) { $0.appending($1) }
             guard firstPath.withCString({ f in path.withCString { link(f, $0) } }) == 0 else {
                 summary.failed.append("\(shown): cannot link it to \(firstShown): \(String(cString: strerror(errno)))")
                 continue
             }
             summary.files += 1
             progress?.fileDone()
+        }
+    }
+
+    /// A hard link whose first name the selection leaves out: the file's content, written under this name.
+    private func restoreOutsideLink(_ entry: TreeEntry, at path: LocalPath, shown: String, first: [FileName], fullRoot: Identifier,
+                                    direct: Bool, summary: inout RestoreSummary) async throws {
+        var file = entry
+        guard let original = try await lookup(first, from: fullRoot), original.kind == .file, !original.isHardLink else {
+            summary.failed.append("\(shown): hard link to \(first.shown), which is not a file in the snapshot")
+            return
+        }
+        (file.content, file.size) = (original.content, original.size)
+        do {
+            try await writeFile(file, to: path, display: shown, direct: direct)
+            summary.files += 1
+            summary.bytes += file.size
+            progress?.fileDone()
+        } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+            summary.failed.append("\(shown): \(error.message)")
         }
     }
 

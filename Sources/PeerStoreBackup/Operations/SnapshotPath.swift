@@ -38,3 +38,12 @@ public enum SnapshotPath {
         return parts
     }
 }
+
+extension SnapshotPath {
+    /// Whether `filename` names the backed-up folder itself (`/`, `.`, its absolute path): the whole snapshot. A
+    /// relative name is taken from the backed-up folder first (as `candidates` does), so only `.` and the like are it.
+    public static func isRoot(_ filename: String, rootPath: String) -> Bool {
+        if filename.hasPrefix("/") { return normalize(filename) == normalize(rootPath) || normalize(filename).isEmpty }
+        return normalize("/" + filename).isEmpty
+    }
+}

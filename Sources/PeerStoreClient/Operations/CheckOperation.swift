@@ -1,18 +1,20 @@
 import PeerStoreBackup
 
-/// `check`: every block of the latest snapshot and how many nodes hold it, against the ring's replica count.
+/// `check`: every block of the latest snapshot (or the one `-snapshot` names) and how many nodes hold it, against the ring's replica count.
 struct CheckOperation: ClientOperation {
     static let name = "check"
-    static let help = "how many nodes hold each block of the latest snapshot (-json for scripts)"
+    static let help = "how many nodes hold each block of the latest snapshot or -snapshot ID (-json for scripts)"
     /// Every block has a copy, but some fewer than the ring's replica count.
     static let exitBelowReplicas: Int32 = 4
 
     func run(_ context: OperationContext) async throws -> Int32 {
         let session = context.session
+        let spec = try context.flags.browse.one(for: "check")
+        _ = try SnapshotSpec.parse(spec)
         let (identity, config) = (try session.identity(), try session.config())
         let report = try await session.withRing(config, identity) { ring in
             let catalog = session.catalog(ring, identity)
-            let latest = try await catalog.latest(device: config.device)
+            let latest = try await catalog.chosen(device: config.device, spec: spec)
             let check = ReplicaCheck(catalog: catalog)
             return try await check.count(try await check.blockIDs(snapshotID: latest.id, snapshot: latest.snapshot), on: ring)
         }

@@ -3,18 +3,21 @@ import PeerStoreBackup
 /// `getfile`: one file of the latest snapshot, or (`-share TOKEN|INDEX`) the file a share grants.
 struct GetfileOperation: ClientOperation {
     static let name = "getfile"
-    static let help = "restore one file: -filename PATH (as backed up) -filedest OUT, or -share TOKEN|INDEX -filedest OUT"
+    static let help = "restore one file: -filename PATH (as backed up) -filedest OUT [-snapshot ID], or -share TOKEN|INDEX -filedest OUT"
 
     func run(_ context: OperationContext) async throws -> Int32 {
         let (session, flags) = (context.session, context.flags)
         guard let filedest = flags.filedest else { throw BackupError(.usage, "getfile needs -filedest OUT (where to write the file)") }
         if let share = flags.sharing.share { return try await restoreShare(share, to: filedest, context) }
         guard let filename = flags.filename else { throw BackupError(.usage, "getfile needs -filename PATH (the file as it was backed up)") }
+        let spec = try flags.browse.one(for: "getfile")
+        _ = try SnapshotSpec.parse(spec)
         let (identity, config) = (try session.identity(), try session.config())
         let summary = try await context.withProgress("restored") { progress in
             try await session.withRing(config, identity) { ring in
-                let snapshot = try await session.catalog(ring, identity).chosen(device: config.device, prefix: flags.sync.snapshot).snapshot
-                return try await Restorer(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads)
+                let (id, snapshot) = try await session.catalog(ring, identity).chosen(device: config.device, spec: spec)
+                return try await Restorer(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads,
+                                          snapshotName: OperationContext.snapshotName(spec, id))
                     .restoreFile(filename, from: snapshot, to: filedest, force: flags.force)
             }
         }

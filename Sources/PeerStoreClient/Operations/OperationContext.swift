@@ -39,4 +39,6 @@ struct ClientFlags: Sendable {
     /// devices -forget ID.
     var forget: String?
     var sync: SyncFlags
+    /// -snapshot and -include.
+    var browse: BrowseFlags
 }

@@ -8,7 +8,7 @@ struct SyncOperation: ClientOperation {
     func run(_ context: OperationContext) async throws -> Int32 {
         let (session, flags, out) = (context.session, context.flags, context.output)
         // Every flag is checked before anything touches the home or the ring.
-        let request = try SyncRequest(flags.sync, localPath: flags.localPath)
+        let request = try SyncRequest(flags.sync, localPath: flags.localPath, snapshots: flags.browse.snapshot)
         let (path, folder, poll): (String, String, Double?)
         switch request {
         case .stop(let name): return try await stop(context, folder: name)

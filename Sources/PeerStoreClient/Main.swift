@@ -27,7 +27,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, check, genkey, share, inbox, contacts, revoke, devices, export-identity or import-identity (default backup).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, forget, check, genkey, share, inbox, contacts, revoke, devices, export-identity or import-identity (default backup).")
     var operation: String = "backup"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")
@@ -76,6 +76,9 @@ struct ClientCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sync")
     var syncFlags: SyncFlags
 
+    @OptionGroup(title: "Forget")
+    var retention: RetentionFlags
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
 
@@ -98,9 +101,12 @@ struct ClientCommand: AsyncParsableCommand {
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
             json: json, quiet: quiet, sharing: sharing,
             passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget,
-            sync: syncFlags)
+            sync: syncFlags, retention: retention)
         let status: Int32
         do {
+            if retention.given && operation != ForgetOperation.name {
+                throw BackupError(.usage, "-keep-* and -dry-run belong to -operation forget, not \(operation)")
+            }
             status = try await ClientOperations.named(operation).run(
                 OperationContext(session: session, flags: flags, output: Output(quiet: quiet, json: json)))
         } catch {

@@ -39,4 +39,6 @@ struct ClientFlags: Sendable {
     /// devices -forget ID.
     var forget: String?
     var sync: SyncFlags
+    /// forget's -keep-* and -dry-run.
+    var retention: RetentionFlags = RetentionFlags()
 }

@@ -45,7 +45,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("home", withSingleDash: true), .customLong("home")], help: "Client home (default $PEERSTORE_HOME, else $HOME/.peerstore).")
     var home: String?
 
-    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name); init, backup and import-identity remember it, restore, getfile and snapshots read that device's backups.")
+    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name); init, backup and import-identity remember it, restore, getfile, snapshots and forget read that device's backups.")
     var device: String?
 
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered wherever given); genkey writes a new one here.")

@@ -42,6 +42,8 @@ struct ForgetTests {
         #expect(dry.stdout.contains("last snapshot") && dry.stdout.contains("dry run: nothing was changed"), "\(dry.stdout)")
         for id in four.suffix(2) { #expect(dry.stdout.contains(id)) }
         #expect(try snapshots(client).ids == four)
+        let unlimited = try client.run(["-operation", "forget", "-keep-daily", "unlimited", "-dry-run"])
+        #expect(unlimited.status == 0 && unlimited.stdout.contains("keep all daily snapshots"), "\(unlimited.stdout) \(unlimited.stderr)")
         let none = try client.run(["-operation", "forget"])
         #expect(none.status == 1 && none.stderr.contains("no -keep-* flag given"), "\(none.stderr)")
         #expect(none.stderr.split(separator: "\n").count == 1)

@@ -27,7 +27,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, forget, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).")
     var operation: String = "backup"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")
@@ -45,7 +45,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: [.customLong("home", withSingleDash: true), .customLong("home")], help: "Client home (default $PEERSTORE_HOME, else $HOME/.peerstore).")
     var home: String?
 
-    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name); init, backup and import-identity remember it, restore, getfile, snapshots, ls, diff and check read that device's backups.")
+    @Option(name: [.customLong("device", withSingleDash: true), .customLong("device")], help: "Device name (default: the host name); init, backup and import-identity remember it, restore, getfile, snapshots, ls, diff, check and forget read that device's backups.")
     var device: String?
 
     @Option(name: [.customLong("networkKeyFile", withSingleDash: true), .customLong("networkKeyFile")], help: "The ring's network key (remembered wherever given); genkey writes a new one here.")
@@ -79,6 +79,9 @@ struct ClientCommand: AsyncParsableCommand {
     @OptionGroup(title: "Snapshots")
     var browse: BrowseFlags
 
+    @OptionGroup(title: "Forget")
+    var retention: RetentionFlags
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
 
@@ -101,9 +104,12 @@ struct ClientCommand: AsyncParsableCommand {
             localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
             json: json, quiet: quiet, sharing: sharing,
             passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget,
-            sync: syncFlags, browse: browse)
+            sync: syncFlags, browse: browse, retention: retention)
         let status: Int32
         do {
+            if retention.given && operation != ForgetOperation.name {
+                throw BackupError(.usage, "-keep-* and -dry-run belong to -operation forget, not \(operation)")
+            }
             status = try await ClientOperations.named(operation).run(
                 OperationContext(session: session, flags: flags, output: Output(quiet: quiet, json: json)))
         } catch {

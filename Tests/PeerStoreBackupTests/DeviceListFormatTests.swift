@@ -2,7 +2,7 @@ import PeerStoreBackup
 import PeerStoreCrypto
 import Testing
 
-/// The device list's encoding (version 1): round trip, pinned bytes, bounds, and the list's own rules.
+/// The device list's encoding (version 2, and version 1 still read): round trip, pinned bytes, bounds, and the list's own rules.
 @Suite struct DeviceListFormatTests {
     static let a = DeviceID(bytes: Array(0..<16))!
     static let b = DeviceID(bytes: Array(repeating: 0xab, count: 16))!
@@ -25,13 +25,39 @@ import Testing
         #expect(list.devices(syncing: "docs").map(\.device.id) == [Self.b])
     }
 
-    /// Version 1 as written today: a later format must still read these bytes.
+    /// Version 1 as older builds wrote it: it still reads (no backup names recorded; they are inferred).
     @Test func pinnedBytesOfVersion1() throws {
         let hex = "0102" + "000102030405060708090a0b0c0d0e0f" + "03" + Hex.encode(Array("lap".utf8)) + "0000000000000102" + "00"
             + String(repeating: "ab", count: 16) + "05" + Hex.encode(Array("büro".utf8)) + "0000000000000000" + "02"
             + "03" + Hex.encode(Array("art".utf8)) + "0000000000000009" + "04" + Hex.encode(Array("docs".utf8)) + "0000000000000007"
+        var expected = Self.sample
+        for i in expected.devices.indices { expected.devices[i].backupNames = [] }
+        let old = try DeviceList.decode(Hex.decode(hex)!)
+        #expect(old == expected)
+        #expect(old.allBackupNames == ["büro:art", "büro:docs", "lap"])
+    }
+
+    /// Version 2 as written today: each device's backup names after its folders.
+    @Test func pinnedBytesOfVersion2() throws {
+        func name(_ s: String) -> String { String(format: "%02x", Array(s.utf8).count) + Hex.encode(Array(s.utf8)) }
+        let hex = "0202" + "000102030405060708090a0b0c0d0e0f" + name("lap") + "0000000000000102" + "00" + "01" + name("lap")
+            + String(repeating: "ab", count: 16) + name("büro") + "0000000000000000" + "02"
+            + name("art") + "0000000000000009" + name("docs") + "0000000000000007" + "02" + name("büro:art") + name("büro:docs")
         #expect(Hex.encode(try Self.sample.encoded()) == hex)
         #expect(try DeviceList.decode(Hex.decode(hex)!) == Self.sample)
+    }
+
+    /// Every backup name is kept, also after a rename (so a prune still finds the old name's head).
+    @Test func backupNamesSurviveARename() throws {
+        var list = Self.sample
+        list.recordBackup(id: Self.a, name: "laptop", at: 9)
+        list.recordBackup(id: Self.a, name: "laptop", at: 10)
+        #expect(list[Self.a]?.backupNames == ["lap", "laptop"])
+        #expect(list.allBackupNames == ["büro:art", "büro:docs", "lap", "laptop"])
+        #expect(try DeviceList.decode(try list.encoded()) == list)
+        var full = DeviceList()
+        for n in 0...DeviceList.maxBackupNames { full.recordBackup(id: Self.a, name: "d\(n)", at: 1) }
+        #expect(throws: BackupError.self) { try full.encoded() }
     }
 
     @Test func malformedBytesAreRefused() throws {
@@ -41,7 +67,7 @@ import Testing
         }
         #expect(throws: BackupError.self) { try DeviceList.decode(bytes + [0]) }
         var newer = bytes
-        newer[0] = 2
+        newer[0] = 3
         #expect(throws: BackupError.self) { try DeviceList.decode(newer) }
         // The same device twice.
         var twice = DeviceList()

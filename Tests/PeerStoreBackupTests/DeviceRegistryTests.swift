@@ -93,7 +93,7 @@ import Testing
 
     @Test func aListFromANewerClientIsNotOverwritten() async throws {
         var plain = try DeviceList(devices: [.init(id: .random(), name: "new")]).encoded()
-        plain[0] = 2
+        plain[0] = DeviceList.formatVersion + 1
         let value = try SealedObject.seal(plain, kind: .devices, key: me.keys.devicesValue, nonce: SecureRandom.bytes(24))
         try await ring.putRecord(try SignedRecord(signing: value, salt: DeviceRegistry.salt(keys: me.keys), seq: 1, with: me.signing), expectedSeq: 0)
         await #expect(throws: BackupError.self) {

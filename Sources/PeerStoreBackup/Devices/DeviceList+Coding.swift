@@ -1,10 +1,11 @@
 import NIOCore
 
-/// The device list's bytes (sealed as the record's value by `DeviceRegistry`). Version 1:
-/// `version u8 = 1 | devices u8 | per device: id 16 | nameLength u8 | name | lastBackup i64 (0 = none) |
-/// folders u8 | per folder: nameLength u8 | name | lastSynced i64`, nothing after it. Every count and length is bounded.
+/// The device list's bytes (sealed as the record's value by `DeviceRegistry`). Version 2:
+/// `version u8 = 2 | devices u8 | per device: id 16 | nameLength u8 | name | lastBackup i64 (0 = none) |
+/// folders u8 | per folder: nameLength u8 | name | lastSynced i64 | backup names u8 | per name: nameLength u8 | name`,
+/// nothing after it. Version 1 (still read) has no backup names. Every count and length is bounded.
 extension DeviceList {
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
 
     /// The encoding; throws if a count or name is over its bound.
     public func encoded() throws -> [UInt8] {
@@ -24,6 +25,11 @@ extension DeviceList {
                 try Self.writeName(f.name, into: &out)
                 out.writeInteger(f.lastSynced)
             }
+            guard d.backupNames.count <= Self.maxBackupNames else {
+                throw Self.tooMany("\(d.backupNames.count) backup names on device '\(d.name)' (at most \(Self.maxBackupNames))")
+            }
+            out.writeInteger(UInt8(d.backupNames.count))
+            for name in d.backupNames { try Self.writeName(name, into: &out) }
         }
         return Array(out.readableBytesView)
     }
@@ -32,7 +38,7 @@ extension DeviceList {
         func bad(_ why: String) -> BackupError { BackupError.badFormat("the device list", why) }
         var p = ByteBuffer(bytes: bytes)
         guard let version = p.readInteger(as: UInt8.self) else { throw bad("empty") }
-        guard version == formatVersion else {
+        guard version == 1 || version == formatVersion else {
             throw BackupError(.deviceRegistry, "the device list on the ring has format version \(version); this peerstore-client is too old for it: update it")
         }
         guard let count = p.readInteger(as: UInt8.self), Int(count) <= maxDevices else { throw bad("device count") }
@@ -48,6 +54,10 @@ extension DeviceList {
                 let folder = try readName(&p, what: "folder name")
                 guard let synced = p.readInteger(as: Int64.self) else { throw bad("truncated folder") }
                 device.folders.append(Folder(name: folder, lastSynced: synced))
+            }
+            if version >= 2 {
+                guard let names = p.readInteger(as: UInt8.self), Int(names) <= maxBackupNames else { throw bad("backup name count") }
+                device.backupNames = try (0..<names).map { _ in try readName(&p, what: "backup name") }
             }
             guard list[id] == nil else { throw bad("device \(id.short) listed twice") }
             list.devices.append(device)

@@ -4,6 +4,8 @@ public struct DeviceList: Equatable, Sendable {
     /// At most this many devices, and this many synced folders per device (the record must fit 4 KiB anyway).
     public static let maxDevices = 64
     public static let maxFolders = 64
+    /// At most this many backup names per device.
+    public static let maxBackupNames = 64
     /// A device or folder name in the list is at most this many bytes of UTF-8.
     public static let maxNameBytes = 255
 
@@ -25,12 +27,23 @@ public struct DeviceList: Equatable, Sendable {
         public var lastBackup: Int64?
         /// The folders it syncs, sorted by name.
         public var folders: [Folder]
+        /// Every backup name (head) it stored snapshots under, sorted: its `-device` names, and `<device>:<folder>`
+        /// for syncs. Empty in a version 1 list.
+        public var backupNames: [String]
 
-        public init(id: DeviceID, name: String, lastBackup: Int64? = nil, folders: [Folder] = []) {
+        public init(id: DeviceID, name: String, lastBackup: Int64? = nil, folders: [Folder] = [], backupNames: [String] = []) {
             self.id = id
             self.name = name
             self.lastBackup = lastBackup
             self.folders = folders
+            self.backupNames = backupNames
+        }
+
+        /// Adds a backup name (a head this device wrote) if it is not listed yet.
+        public mutating func addBackupName(_ backupName: String) {
+            guard !backupNames.contains(backupName) else { return }
+            backupNames.append(backupName)
+            backupNames.sort()
         }
 
         /// When this device last synced `folder`; nil if it never did.
@@ -49,6 +62,18 @@ public struct DeviceList: Equatable, Sendable {
 
     public init(devices: [Device] = []) {
         self.devices = devices
+    }
+
+    /// Every backup name the user's devices used (so a prune can find every head): the recorded ones, and for a
+    /// version 1 list the device names and their sync names. Sorted, each once.
+    public var allBackupNames: [String] {
+        var names = Set<String>()
+        for d in devices {
+            names.formUnion(d.backupNames)
+            if d.lastBackup != nil { names.insert(d.name) }
+            for f in d.folders { names.insert("\(d.name):\(f.name)") }
+        }
+        return names.sorted()
     }
 
     public subscript(id: DeviceID) -> Device? {
@@ -80,12 +105,14 @@ public struct DeviceList: Equatable, Sendable {
         register(id: id, name: name)
         let i = devices.firstIndex { $0.id == id }!
         devices[i].lastBackup = max(time, devices[i].lastBackup ?? time)
+        devices[i].addBackupName(name)
     }
 
     /// Registers the device and records a sync of `folder` at `time`.
     public mutating func recordSync(id: DeviceID, name: String, folder: String, at time: Int64) {
         register(id: id, name: name)
         let i = devices.firstIndex { $0.id == id }!
+        devices[i].addBackupName("\(name):\(folder)")
         if let f = devices[i].folders.firstIndex(where: { $0.name == folder }) {
             devices[i].folders[f].lastSynced = max(time, devices[i].folders[f].lastSynced)
         } else {

@@ -21,6 +21,8 @@ public enum SealedObject {
         case syncHead = 8
         /// A piece of a synced folder's state (`FolderStateCodec`).
         case syncState = 9
+        /// A piece of a backup name's snapshot index (`SnapshotIndexCodec`).
+        case snapshotIndex = 10
     }
 
     /// Seals with the given nonce (deterministic callers derive it from the content; others pass a random one).

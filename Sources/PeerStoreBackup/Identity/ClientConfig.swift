@@ -7,6 +7,8 @@ public struct ClientConfig: Codable, Equatable, Sendable {
     public var networkKeyFile: String?
     /// -exclude patterns of the last backup that gave any.
     public var excludes: [String]?
+    /// The -keep-* policy of the last forget that gave one (`forget` without them, and `snapshots`, use it).
+    public var retention: RetentionPolicy?
 
     public init(peerAddr: String? = nil, localPath: String? = nil, device: String, networkKeyFile: String? = nil) {
         self.peerAddr = peerAddr

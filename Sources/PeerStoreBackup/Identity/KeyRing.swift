@@ -21,6 +21,9 @@ public struct KeyRing: Sendable {
     public let syncState: [UInt8]
     /// Derives a state piece's nonce from its content, so an unchanged state is the same block (stored once).
     public let syncStateNonce: [UInt8]
+    /// Seals the snapshot index's pieces (`SnapshotIndexCodec`), and derives each piece's nonce from its content.
+    public let snapshotIndex: [UInt8]
+    public let snapshotIndexNonce: [UInt8]
 
     public init(masterKey: [UInt8]) {
         func derive(_ label: String) -> [UInt8] {
@@ -40,5 +43,7 @@ public struct KeyRing: Sendable {
         syncValue = derive("sync.value")
         syncState = derive("sync.state")
         syncStateNonce = derive("sync.state.nonce")
+        snapshotIndex = derive("snapshot.index")
+        snapshotIndexNonce = derive("snapshot.index.nonce")
     }
 }

@@ -2,7 +2,7 @@ import ChordRing
 import PeerStoreModel
 import PeerStoreWire
 
-/// Reads and moves a device's head, and walks its snapshot history.
+/// Reads and moves a device's head, and reads its snapshot history (the snapshot index the head names).
 public struct SnapshotCatalog: Sendable {
     public let client: any RingAccess
     public let identity: Identity
@@ -35,23 +35,6 @@ public struct SnapshotCatalog: Sendable {
         return (record, pointer)
     }
 
-    /// Moves the head to `snapshot`, with seq above `previous` and the last seen seq, and compare-and-swap on `previous`.
-    public func moveHead(device: String, to snapshot: Identifier, time: Int64, previous: SignedRecord?) async throws {
-        let value = try HeadPointer(snapshot: snapshot, time: time).sealedValue(keys: identity.keys)
-        let record = try SignedRecord(
-            signing: value, salt: HeadPointer.salt(device: device, keys: identity.keys),
-            seq: HeadRecordCheck.nextSeq(previous: previous, lastSeen: try heads?.lastSeen(headKey(device: device)) ?? 0),
-            with: identity.signing)
-        do {
-            try await client.putRecord(record, expectedSeq: previous?.seq ?? 0)
-        } catch let error as WireError where error.code == .casFailed {
-            throw BackupError(
-                .concurrentBackup,
-                "another backup of this device ('\(device)') is running or just finished; nothing was lost: run this one again to store its changes")
-        }
-        try heads?.remember(record.seq, for: record.key)
-    }
-
     public func snapshot(_ id: Identifier) async throws -> Snapshot {
         try Snapshot.open(try await fetcher.fetch(id, what: "snapshot \(id.shortHex())"), keys: identity.keys)
     }
@@ -67,24 +50,24 @@ public struct SnapshotCatalog: Sendable {
     /// The snapshot of `device` whose id starts with `prefix` (hex, as `snapshots` shows it); the latest with nil.
     public func chosen(device: String, prefix: String?) async throws -> (id: Identifier, snapshot: Snapshot) {
         guard let prefix = prefix?.lowercased() else { return try await latest(device: device) }
-        let matches = try await history(device: device).filter { $0.id.hex.hasPrefix(prefix) }
+        var retained: [SnapshotIndex.Entry] = []
+        if let head = try await head(device: device) { retained = try await index(of: head.pointer).retained }
+        let matches = retained.filter { $0.id.hex.hasPrefix(prefix) }
         guard matches.count == 1 else {
             throw BackupError(.noSnapshot, matches.isEmpty
                 ? "no snapshot of device '\(device)' has an id starting with \(prefix): see `peerstore-client -operation snapshots -device \(device)`"
                 : "\(matches.count) snapshots of device '\(device)' have ids starting with \(prefix): give more of the id")
         }
-        return matches[0]
+        return (matches[0].id, try await snapshot(matches[0].id))
     }
 
-    /// The device's snapshots, newest first (following parent links, at most `limit`).
+    /// The device's retained snapshots, newest first (from its snapshot index; a version 1 head's from the parent
+    /// chain), at most `limit`.
     public func history(device: String, limit: Int = 1000) async throws -> [(id: Identifier, snapshot: Snapshot)] {
         guard let head = try await head(device: device) else { return [] }
         var out: [(Identifier, Snapshot)] = []
-        var next: Identifier? = head.pointer.snapshot
-        while let id = next, out.count < limit {
-            let s = try await snapshot(id)
-            out.append((id, s))
-            next = s.parent
+        for entry in try await index(of: head.pointer).retained.prefix(limit) {
+            out.append((entry.id, try await snapshot(entry.id)))
         }
         return out
     }

@@ -41,4 +41,6 @@ struct ClientFlags: Sendable {
     var sync: SyncFlags
     /// -snapshot and -include.
     var browse: BrowseFlags
+    /// forget's -keep-* and -dry-run.
+    var retention: RetentionFlags = RetentionFlags()
 }

@@ -1,0 +1,76 @@
+import ChordRing
+import PeerStoreModel
+import PeerStoreWire
+
+extension SnapshotCatalog {
+    /// How often a head move is tried when a forget (or prune) rewrote the index under it.
+    public static let maxHeadAttempts = 8
+
+    /// The snapshot index `pointer` names; for a version 1 head, built from the parent chain (at most
+    /// `SnapshotIndexCodec.maxEntries` snapshots).
+    public func index(of pointer: HeadPointer) async throws -> SnapshotIndex {
+        if let pieces = pointer.index {
+            var sealed: [[UInt8]] = []
+            for (n, id) in pieces.enumerated() {
+                sealed.append(try await fetcher.fetch(id, what: "snapshot index piece \(n + 1) of \(pieces.count)"))
+            }
+            return try SnapshotIndexCodec.open(sealed, keys: identity.keys)
+        }
+        var index = SnapshotIndex()
+        var next: Identifier? = pointer.snapshot
+        var seen = Set<Identifier>()
+        while let id = next, seen.insert(id).inserted, seen.count <= SnapshotIndexCodec.maxEntries {
+            let s = try await snapshot(id)
+            index.add(.init(id: id, time: s.time))
+            next = s.parent
+        }
+        return index
+    }
+
+    /// Moves the head to the new `snapshot` (taken at `time`), adding it to the device's index, with a seq above
+    /// `previous` and the last seen seq, and compare-and-swap on `previous`. When a forget or prune rewrote the head
+    /// meanwhile (same latest snapshot, another index), the snapshot is added to that index and the move tried again;
+    /// another backup that got there first is an error (run this one again).
+    public func moveHead(device: String, to snapshot: Identifier, time: Int64, previous: SignedRecord?) async throws {
+        var base = try previous.map { (record: $0, pointer: try HeadPointer.open($0.value, keys: identity.keys)) }
+        for _ in 1...Self.maxHeadAttempts {
+            var index = SnapshotIndex()
+            if let base { index = try await self.index(of: base.pointer) }
+            index.add(.init(id: snapshot, time: time))
+            if try await publish(device: device, snapshot: snapshot, time: time, index: index, previous: base?.record) { return }
+            let now = try await head(device: device)
+            // Only a head that moved on to the same latest snapshot (a forget or prune) is merged with.
+            guard let now, let was = base, now.record.seq != was.record.seq, now.pointer.snapshot == was.pointer.snapshot else {
+                throw BackupError(
+                    .concurrentBackup,
+                    "another backup of this device ('\(device)') is running or just finished; nothing was lost: run this one again to store its changes")
+            }
+            base = now
+        }
+        throw BackupError(.concurrentBackup, "the history of device '\(device)' kept changing while this backup was stored; run it again")
+    }
+
+    /// Stores `index` and moves the head to it (compare-and-swap on `previous`); false when another writer moved the
+    /// head first.
+    public func publish(device: String, snapshot: Identifier, time: Int64, index: SnapshotIndex, previous: SignedRecord?) async throws
+        -> Bool
+    {
+        let pieces = try SnapshotIndexCodec.seal(index, keys: identity.keys)
+        let have = try await client.haveBlocks(pieces.map(\.id))
+        for (piece, present) in zip(pieces, have) where !present {
+            try await client.putBlock(id: piece.id, bytes: piece.bytes)
+        }
+        let value = try HeadPointer(snapshot: snapshot, time: time, index: pieces.map(\.id)).sealedValue(keys: identity.keys)
+        let record = try SignedRecord(
+            signing: value, salt: HeadPointer.salt(device: device, keys: identity.keys),
+            seq: HeadRecordCheck.nextSeq(previous: previous, lastSeen: try heads?.lastSeen(headKey(device: device)) ?? 0),
+            with: identity.signing)
+        do {
+            try await client.putRecord(record, expectedSeq: previous?.seq ?? 0)
+        } catch let error as WireError where error.code == .casFailed || error.code == .staleRecord {
+            return false
+        }
+        try heads?.remember(record.seq, for: record.key)
+        return true
+    }
+}

@@ -36,6 +36,8 @@ public final class BlockStore: @unchecked Sendable {
         case inboxRemoval(InboxRemoval, CheckedContinuation<PutOutcome, Error>)
         /// A tombstone for a copy found damaged; nobody waits for it.
         case drop(DropEntry)
+        /// A lease, release or tombstone already applied to `leases` (BlockStore+Leases.swift); `.stored` once durable.
+        case lease(LeaseLogEntry, CheckedContinuation<PutOutcome, Error>)
     }
 
     public let path: String
@@ -47,12 +49,14 @@ public final class BlockStore: @unchecked Sendable {
 
     // Guarded by `indexLock`.
     let indexLock = NSLock()
-    private var index: [Identifier: LogLocation] = [:]
+    var index: [Identifier: LogLocation] = [:]
     private var records: [Identifier: SignedRecord] = [:]
     /// Inboxes by inbox key.
     var inboxes: [Identifier: InboxState] = [:]
+    /// Leases and tombstones (BlockStore+Leases.swift).
+    var leases = LeaseTable()
     private var segments: [Int: SegmentFile] = [:]
-    private var blockBytes = 0
+    var blockBytes = 0
     private var syncCount = 0
     private let truncatedAtOpen: Int
 
@@ -86,6 +90,8 @@ public final class BlockStore: @unchecked Sendable {
         index = recovered.index
         records = recovered.records
         inboxes = recovered.inboxes
+        leases = recovered.leases
+        leases.assumeRenewed(at: settings.wallClock())
         segments = recovered.segments
         blockBytes = recovered.blockBytes
         truncatedAtOpen = recovered.truncated
@@ -230,7 +236,7 @@ public final class BlockStore: @unchecked Sendable {
             let error = BlockStoreError(.closed, "the block store is shutting down")
             switch write {
             case .block(_, _, let c): c.resume(throwing: error)
-            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c): c.resume(throwing: error)
+            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c), .lease(_, let c): c.resume(throwing: error)
             case .drop: break
             }
             return
@@ -265,7 +271,7 @@ public final class BlockStore: @unchecked Sendable {
         var outcomes: [Result<PutOutcome, Error>] = []
         outcomes.reserveCapacity(batch.count)
         var seen = Set<Identifier>()
-        var drops = 0
+        var otherEntries = 0  // drops and lease entries
         let batchStart = (file: current, offset: currentOffset)
         do {
             for write in batch {
@@ -293,7 +299,11 @@ public final class BlockStore: @unchecked Sendable {
                     }
                 case .drop(let drop):
                     _ = try append(kind: .drop, key: drop.key, payload: drop.encoded())
-                    drops += 1
+                    otherEntries += 1
+                    outcomes.append(.success(.stored))
+                case .lease(let entry, _):
+                    _ = try append(kind: entry.kind, key: entry.key, payload: entry.encoded())
+                    otherEntries += 1
                     outcomes.append(.success(.stored))
                 case .inboxEntry(let entry, _):
                     var inbox = newInboxes[entry.inboxKey] ?? inboxState(for: entry.owner)
@@ -322,7 +332,7 @@ public final class BlockStore: @unchecked Sendable {
                     }
                 }
             }
-            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty || drops > 0) {
+            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty || otherEntries > 0) {
                 try current.sync()
             }
         } catch {
@@ -348,6 +358,7 @@ public final class BlockStore: @unchecked Sendable {
         for (id, location) in newBlocks where index[id] == nil {
             index[id] = location
             blockBytes += location.length
+            leases.clearTombstone(id)  // the same content was stored again
         }
         for (key, record) in newRecords { records[key] = record }
         for (key, inbox) in newInboxes { inboxes[key] = inbox }
@@ -356,7 +367,7 @@ public final class BlockStore: @unchecked Sendable {
         for (write, outcome) in zip(batch, outcomes) {
             switch write {
             case .block(_, _, let c): c.resume(with: outcome)
-            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c): c.resume(with: outcome)
+            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c), .lease(_, let c): c.resume(with: outcome)
             case .drop: break
             }
         }
@@ -396,6 +407,7 @@ public final class BlockStore: @unchecked Sendable {
         var index: [Identifier: LogLocation] = [:]
         var records: [Identifier: SignedRecord] = [:]
         var inboxes: [Identifier: InboxState] = [:]
+        var leases = LeaseTable()
         var segments: [Int: SegmentFile] = [:]
         var blockBytes = 0
         var truncated = 0
@@ -418,6 +430,7 @@ public final class BlockStore: @unchecked Sendable {
                     if r.index[found.header.key] == nil {
                         r.index[found.header.key] = found.location
                         r.blockBytes += found.location.length
+                        r.leases.clearTombstone(found.header.key)
                     }
                 case .record:
                     if let record = found.record, record.seq >= (r.records[record.key]?.seq ?? 0) {
@@ -436,6 +449,12 @@ public final class BlockStore: @unchecked Sendable {
                     if let removal = found.inboxRemoval {
                         r.inboxes[removal.inboxKey, default: InboxState(owner: removal.owner, limits: settings.inboxLimits)]
                             .restore(removal)
+                    }
+                case .lease, .leaseRelease, .tombstone:
+                    guard let entry = found.leaseEntry else { break }
+                    entry.replay(into: &r.leases)
+                    if case .tombstone(let id, _) = entry, let location = r.index.removeValue(forKey: id) {
+                        r.blockBytes -= location.length
                     }
                 }
             }

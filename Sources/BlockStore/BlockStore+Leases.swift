@@ -106,7 +106,10 @@ extension BlockStore {
 
     /// Takes a block out of the index and its leases out of the table, leaving a tombstone (index lock held).
     private func dropFromIndex(_ id: Identifier, at now: UInt64) {
-        if let location = index.removeValue(forKey: id) { blockBytes -= location.length }
+        if let location = index.removeValue(forKey: id) {
+            blockBytes -= location.length
+            usage.superseded(location)
+        }
         leases.delete(id, at: now)
     }
 }

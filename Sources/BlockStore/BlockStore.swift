@@ -42,10 +42,10 @@ public final class BlockStore: @unchecked Sendable {
 
     public let path: String
     public let settings: BlockStoreSettings
-    private let logger: Logger
+    let logger: Logger
     private let metrics: StoreMetrics
     private let lock: DataPathLock
-    private let segmentsPath: String
+    let segmentsPath: String
 
     // Guarded by `indexLock`.
     let indexLock = NSLock()
@@ -55,10 +55,15 @@ public final class BlockStore: @unchecked Sendable {
     var inboxes: [Identifier: InboxState] = [:]
     /// Leases and tombstones (BlockStore+Leases.swift).
     var leases = LeaseTable()
-    private var segments: [Int: SegmentFile] = [:]
+    var segments: [Int: SegmentFile] = [:]
     var blockBytes = 0
+    /// Where each current record lies, and each segment's live and total bytes (Compaction/).
+    var recordLocations: [Identifier: LogLocation] = [:]
+    var usage = SegmentUsage()
     private var syncCount = 0
     private let truncatedAtOpen: Int
+    /// Held by a compaction, and by `close` so that none runs after it.
+    let compactionLock = NSLock()
 
     // Guarded by `queue`.
     private let queue = NSCondition()
@@ -86,6 +91,7 @@ public final class BlockStore: @unchecked Sendable {
         }
         self.lock = try DataPathLock(directory: path)
 
+        try Self.removeCompactionLeftovers(in: segmentsPath)
         let recovered = try Self.recover(segmentsPath: segmentsPath, settings: settings, logger: logger)
         index = recovered.index
         records = recovered.records
@@ -94,6 +100,8 @@ public final class BlockStore: @unchecked Sendable {
         leases.assumeRenewed(at: settings.wallClock())
         segments = recovered.segments
         blockBytes = recovered.blockBytes
+        recordLocations = recovered.recordLocations
+        usage = recovered.usage
         truncatedAtOpen = recovered.truncated
         current = recovered.current
         currentOffset = recovered.currentOffset
@@ -149,6 +157,7 @@ public final class BlockStore: @unchecked Sendable {
             if index[id] == location {
                 index[id] = nil
                 blockBytes -= location.length
+                usage.superseded(location)
                 // Queued before the index lock is released: a put of a good copy that finds the block absent queues
                 // after it, so the log has the drop before the new copy.
                 enqueue(.drop(DropEntry(key: id, segment: location.segment, offset: location.offset)))
@@ -218,6 +227,8 @@ public final class BlockStore: @unchecked Sendable {
     /// Stops the writer after the puts already queued and releases the data path lock; later puts fail with `closed`.
     /// Reads keep working on the open segments.
     public func close() {
+        compactionLock.lock()
+        defer { compactionLock.unlock() }
         queue.lock()
         closing = true
         queue.broadcast()
@@ -225,6 +236,20 @@ public final class BlockStore: @unchecked Sendable {
         queue.unlock()
         // The writer thread holds a reference to the store, and so may a caller: the lock cannot wait for deinit.
         lock.release()
+    }
+
+    /// Whether `close` was called (or writes were refused after a failure).
+    var isClosing: Bool {
+        queue.lock()
+        defer { queue.unlock() }
+        return closing
+    }
+
+    /// Writes queued and not yet taken by the writer (the compactor waits while there are any).
+    public var queuedWrites: Int {
+        queue.lock()
+        defer { queue.unlock() }
+        return pending.count
     }
 
     // MARK: Writer
@@ -267,6 +292,8 @@ public final class BlockStore: @unchecked Sendable {
     private func commit(_ batch: [PendingWrite]) {
         var newBlocks: [(Identifier, LogLocation)] = []
         var newRecords: [Identifier: SignedRecord] = [:]
+        var recordAt: [Identifier: LogLocation] = [:]
+        var written: [(location: LogLocation, live: Bool)] = []  // for `usage`; blocks and records revive when published
         var newInboxes: [Identifier: InboxState] = [:]
         var outcomes: [Result<PutOutcome, Error>] = []
         outcomes.reserveCapacity(batch.count)
@@ -282,6 +309,7 @@ public final class BlockStore: @unchecked Sendable {
                         continue
                     }
                     let location = try append(kind: .block, key: id, payload: bytes)
+                    written.append((location, false))
                     seen.insert(id)
                     newBlocks.append((id, location))
                     outcomes.append(.success(.stored))
@@ -293,16 +321,18 @@ public final class BlockStore: @unchecked Sendable {
                     case .refresh:
                         outcomes.append(.success(.alreadyPresent))
                     case .store:
-                        _ = try append(kind: .record, key: record.key, payload: record.encoded())
+                        let location = try append(kind: .record, key: record.key, payload: record.encoded())
+                        written.append((location, false))
                         newRecords[record.key] = record
+                        recordAt[record.key] = location
                         outcomes.append(.success(.stored))
                     }
                 case .drop(let drop):
-                    _ = try append(kind: .drop, key: drop.key, payload: drop.encoded())
+                    written.append((try append(kind: .drop, key: drop.key, payload: drop.encoded()), true))
                     otherEntries += 1
                     outcomes.append(.success(.stored))
                 case .lease(let entry, _):
-                    _ = try append(kind: entry.kind, key: entry.key, payload: entry.encoded())
+                    written.append((try append(kind: entry.kind, key: entry.key, payload: entry.encoded()), true))
                     otherEntries += 1
                     outcomes.append(.success(.stored))
                 case .inboxEntry(let entry, _):
@@ -313,7 +343,7 @@ public final class BlockStore: @unchecked Sendable {
                     case .duplicate:
                         outcomes.append(.success(.alreadyPresent))
                     case .store:
-                        _ = try append(kind: .inboxEntry, key: entry.inboxKey, payload: entry.encoded())
+                        written.append((try append(kind: .inboxEntry, key: entry.inboxKey, payload: entry.encoded()), true))
                         newInboxes[entry.inboxKey] = inbox
                         outcomes.append(.success(.stored))
                     }
@@ -321,7 +351,7 @@ public final class BlockStore: @unchecked Sendable {
                     var inbox = newInboxes[removal.inboxKey] ?? inboxState(for: removal.owner)
                     do {
                         if try inbox.apply(removal) > 0 {
-                            _ = try append(kind: .inboxRemoval, key: removal.inboxKey, payload: removal.encoded())
+                            written.append((try append(kind: .inboxRemoval, key: removal.inboxKey, payload: removal.encoded()), true))
                             newInboxes[removal.inboxKey] = inbox
                             outcomes.append(.success(.stored))
                         } else {
@@ -353,14 +383,22 @@ public final class BlockStore: @unchecked Sendable {
             newBlocks = []
             newRecords = [:]
             newInboxes = [:]
+            written = []
         }
         indexLock.lock()
+        for entry in written { usage.appended(entry.location, live: entry.live) }
         for (id, location) in newBlocks where index[id] == nil {
             index[id] = location
             blockBytes += location.length
+            usage.revived(location)
             leases.clearTombstone(id)  // the same content was stored again
         }
-        for (key, record) in newRecords { records[key] = record }
+        for (key, record) in newRecords {
+            records[key] = record
+            if let old = recordLocations[key] { usage.superseded(old) }
+            recordLocations[key] = recordAt[key]!
+            usage.revived(recordAt[key]!)
+        }
         for (key, inbox) in newInboxes { inboxes[key] = inbox }
         if !newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty { syncCount += 1 }
         indexLock.unlock()
@@ -410,6 +448,8 @@ public final class BlockStore: @unchecked Sendable {
         var leases = LeaseTable()
         var segments: [Int: SegmentFile] = [:]
         var blockBytes = 0
+        var recordLocations: [Identifier: LogLocation] = [:]
+        var usage = SegmentUsage()
         var truncated = 0
         var current: SegmentFile! = nil
         var currentOffset = 0
@@ -425,21 +465,27 @@ public final class BlockStore: @unchecked Sendable {
             let file = try SegmentFile(number: number, path: segmentsPath + "/" + SegmentFile.name(for: number), create: false)
             let scan = try SegmentScanner.scan(file, verifyPayloads: isLast || settings.verifyAllSegmentsOnOpen)
             for found in scan.entries {
+                r.usage.appended(found.location, live: found.header.kind != .block && found.header.kind != .record)
                 switch found.header.kind {
                 case .block:
                     if r.index[found.header.key] == nil {
                         r.index[found.header.key] = found.location
                         r.blockBytes += found.location.length
+                        r.usage.revived(found.location)
                         r.leases.clearTombstone(found.header.key)
                     }
                 case .record:
                     if let record = found.record, record.seq >= (r.records[record.key]?.seq ?? 0) {
                         r.records[record.key] = record
+                        if let old = r.recordLocations[record.key] { r.usage.superseded(old) }
+                        r.recordLocations[record.key] = found.location
+                        r.usage.revived(found.location)
                     }
                 case .drop:
                     if let drop = found.drop, let location = r.index[drop.key], drop.drops(location) {
                         r.index[drop.key] = nil
                         r.blockBytes -= location.length
+                        r.usage.superseded(location)
                     }
                 case .inboxEntry:
                     if let entry = found.inboxEntry {
@@ -455,6 +501,7 @@ public final class BlockStore: @unchecked Sendable {
                     entry.replay(into: &r.leases)
                     if case .tombstone(let id, _) = entry, let location = r.index.removeValue(forKey: id) {
                         r.blockBytes -= location.length
+                        r.usage.superseded(location)
                     }
                 }
             }

@@ -39,9 +39,9 @@ extension BlockStore {
     }
 
     /// Compacts the segment `plan` picks, if any.
-    public func compactNext(_ plan: CompactionPlan) throws -> CompactionResult? {
+    public func compactNext(_ plan: CompactionPlan, between: (() -> Void)? = nil) throws -> CompactionResult? {
         guard let next = plan.next(segmentUsage, current: currentSegment) else { return nil }
-        return try compact(segment: next.number)
+        return try compact(segment: next.number, between: between)
     }
 
     /// Rewrites one sealed segment in place with only the entries it must keep (docs/formats.md, *Compaction*):
@@ -49,9 +49,10 @@ extension BlockStore {
     /// `<segment>.compacting`; fdatasync; rename over the segment; fsync the directory; then the index moves to the new
     /// offsets where it still points at the old ones (a delete or drop meanwhile wins). Log order is unchanged, so
     /// start-up sees the same store from the old file or the new one, and a crash leaves one or the other. Extra disk:
-    /// the kept part of one segment. Throws for the current segment, an unknown one, or a closed store.
+    /// the kept part of one segment. `between` runs before each entry is copied (the node's compactor waits there
+    /// while client writes are queued). Throws for the current segment, an unknown one, or a closed store.
     @discardableResult
-    public func compact(segment number: Int) throws -> CompactionResult {
+    public func compact(segment number: Int, between: (() -> Void)? = nil) throws -> CompactionResult {
         compactionLock.lock()
         defer { compactionLock.unlock() }
         guard !isClosing else { throw BlockStoreError(.closed, "the block store is shutting down") }
@@ -82,6 +83,8 @@ extension BlockStore {
         var offset = SegmentFile.fileHeader.count
         do {
             for (found, kept) in zip(scan.entries, keep) where kept {
+                between?()
+                guard !isClosing else { throw BlockStoreError(.closed, "the block store is shutting down; compaction stopped") }
                 let payload = try old.read(at: found.location.offset, count: found.location.length)
                 if found.header.kind == .block && (payload.count != found.location.length || BlockID.of(payload) != found.header.key) {
                     corrupt.append((found.header.key, found.location))

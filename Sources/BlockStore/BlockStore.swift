@@ -227,13 +227,14 @@ public final class BlockStore: @unchecked Sendable {
     /// Stops the writer after the puts already queued and releases the data path lock; later puts fail with `closed`.
     /// Reads keep working on the open segments.
     public func close() {
-        compactionLock.lock()
-        defer { compactionLock.unlock() }
         queue.lock()
         closing = true
         queue.broadcast()
         while !writerDone { queue.wait() }
         queue.unlock()
+        // A compaction running stops before its next entry (it sees `closing`); none starts after this.
+        compactionLock.lock()
+        compactionLock.unlock()
         // The writer thread holds a reference to the store, and so may a caller: the lock cannot wait for deinit.
         lock.release()
     }

@@ -103,3 +103,36 @@ import Testing
         }
     }
 }
+
+/// Damaged blocks and drop entries around a compaction.
+@Suite struct CompactionDamageTests {
+    /// A block that fails its hash while it is copied is dropped, as a read would, and stays dropped after a reopen;
+    /// a block dropped and repaired before the compaction stays repaired.
+    @Test func damagedBlocksStayDroppedAndRepairsStay() async throws {
+        try await withDataPath { path in
+            let settings = smallSegments(4096)
+            let store = try BlockStore(path: path, settings: settings)
+            let blocks = (0..<24).map { randomBlock(400 + $0) }
+            for block in blocks { try await store.put(id: block.id, bytes: block.bytes) }
+            let first = try #require(try segmentFiles(path).first)
+            // blocks[0] and blocks[1] lie in segment 1: entries of 452 and 453 bytes after the 16-byte header.
+            try flipByte(in: first, at: segmentHeaderSize + EntryHeader.size + 10)  // blocks[0]
+            try flipByte(in: first, at: segmentHeaderSize + entrySize(400) + EntryHeader.size + 10)  // blocks[1]
+            #expect(throws: BlockStoreError.self) { try store.get(id: blocks[1].id) }  // dropped by a read...
+            try await store.put(id: blocks[1].id, bytes: blocks[1].bytes)  // ...and repaired into the newest segment
+            let deleted = blocks[2...5].map(\.id)
+            for id in deleted { try await store.delete(id, now: 1_800_000_000) }
+            let result = try store.compact(segment: 1)
+            #expect(result.entriesRemoved >= 2)
+            #expect(!store.contains(blocks[0].id))  // found damaged while copying
+            #expect(try store.get(id: blocks[1].id) == blocks[1].bytes)
+            store.close()
+            let reopened = try BlockStore(path: path, settings: settings)
+            defer { reopened.close() }
+            #expect(!reopened.contains(blocks[0].id))
+            #expect(try reopened.get(id: blocks[1].id) == blocks[1].bytes)
+            for id in deleted { #expect(!reopened.contains(id)) }
+            for block in blocks.dropFirst(6) { #expect(try reopened.get(id: block.id) == block.bytes) }
+        }
+    }
+}

@@ -107,10 +107,14 @@ extension BlockStore {
             } else {
                 guard unlink(old.path) == 0 else { throw BlockStoreError.io("unlink \(old.path)", errno) }
             }
-            try syncDirectory(segmentsPath)
         } catch {
             unlink(tempPath)
             throw error
+        }
+        // The new file is in place (or the old one gone): the index must follow even if the directory sync fails,
+        // which only leaves the rename to be made durable by the next sync of the directory.
+        do { try syncDirectory(segmentsPath) } catch {
+            logger.error("cannot sync the segments folder after a compaction", metadata: ["error": "\(error)"])
         }
         let reopened = try temp.map { _ in try SegmentFile(number: number, path: old.path, create: false) }
         switchIndex(segment: number, to: reopened, moved: moved, corrupt: corrupt)

@@ -36,25 +36,34 @@ public final class BlockStore: @unchecked Sendable {
         case inboxRemoval(InboxRemoval, CheckedContinuation<PutOutcome, Error>)
         /// A tombstone for a copy found damaged; nobody waits for it.
         case drop(DropEntry)
+        /// A lease, release or tombstone already applied to `leases` (BlockStore+Leases.swift); `.stored` once durable.
+        case lease(LeaseLogEntry, CheckedContinuation<PutOutcome, Error>)
     }
 
     public let path: String
     public let settings: BlockStoreSettings
-    private let logger: Logger
+    let logger: Logger
     private let metrics: StoreMetrics
     private let lock: DataPathLock
-    private let segmentsPath: String
+    let segmentsPath: String
 
     // Guarded by `indexLock`.
     let indexLock = NSLock()
-    private var index: [Identifier: LogLocation] = [:]
+    var index: [Identifier: LogLocation] = [:]
     private var records: [Identifier: SignedRecord] = [:]
     /// Inboxes by inbox key.
     var inboxes: [Identifier: InboxState] = [:]
-    private var segments: [Int: SegmentFile] = [:]
-    private var blockBytes = 0
+    /// Leases and tombstones (BlockStore+Leases.swift).
+    var leases = LeaseTable()
+    var segments: [Int: SegmentFile] = [:]
+    var blockBytes = 0
+    /// Where each current record lies, and each segment's live and total bytes (Compaction/).
+    var recordLocations: [Identifier: LogLocation] = [:]
+    var usage = SegmentUsage()
     private var syncCount = 0
     private let truncatedAtOpen: Int
+    /// Held by a compaction, and by `close` so that none runs after it.
+    let compactionLock = NSLock()
 
     // Guarded by `queue`.
     private let queue = NSCondition()
@@ -82,12 +91,17 @@ public final class BlockStore: @unchecked Sendable {
         }
         self.lock = try DataPathLock(directory: path)
 
+        try Self.removeCompactionLeftovers(in: segmentsPath)
         let recovered = try Self.recover(segmentsPath: segmentsPath, settings: settings, logger: logger)
         index = recovered.index
         records = recovered.records
         inboxes = recovered.inboxes
+        leases = recovered.leases
+        leases.assumeRenewed(at: settings.wallClock())
         segments = recovered.segments
         blockBytes = recovered.blockBytes
+        recordLocations = recovered.recordLocations
+        usage = recovered.usage
         truncatedAtOpen = recovered.truncated
         current = recovered.current
         currentOffset = recovered.currentOffset
@@ -143,6 +157,7 @@ public final class BlockStore: @unchecked Sendable {
             if index[id] == location {
                 index[id] = nil
                 blockBytes -= location.length
+                usage.superseded(location)
                 // Queued before the index lock is released: a put of a good copy that finds the block absent queues
                 // after it, so the log has the drop before the new copy.
                 enqueue(.drop(DropEntry(key: id, segment: location.segment, offset: location.offset)))
@@ -217,8 +232,25 @@ public final class BlockStore: @unchecked Sendable {
         queue.broadcast()
         while !writerDone { queue.wait() }
         queue.unlock()
+        // A compaction running stops before its next entry (it sees `closing`); none starts after this.
+        compactionLock.lock()
+        compactionLock.unlock()
         // The writer thread holds a reference to the store, and so may a caller: the lock cannot wait for deinit.
         lock.release()
+    }
+
+    /// Whether `close` was called (or writes were refused after a failure).
+    var isClosing: Bool {
+        queue.lock()
+        defer { queue.unlock() }
+        return closing
+    }
+
+    /// Writes queued and not yet taken by the writer (the compactor waits while there are any).
+    public var queuedWrites: Int {
+        queue.lock()
+        defer { queue.unlock() }
+        return pending.count
     }
 
     // MARK: Writer
@@ -230,7 +262,7 @@ public final class BlockStore: @unchecked Sendable {
             let error = BlockStoreError(.closed, "the block store is shutting down")
             switch write {
             case .block(_, _, let c): c.resume(throwing: error)
-            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c): c.resume(throwing: error)
+            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c), .lease(_, let c): c.resume(throwing: error)
             case .drop: break
             }
             return
@@ -261,11 +293,13 @@ public final class BlockStore: @unchecked Sendable {
     private func commit(_ batch: [PendingWrite]) {
         var newBlocks: [(Identifier, LogLocation)] = []
         var newRecords: [Identifier: SignedRecord] = [:]
+        var recordAt: [Identifier: LogLocation] = [:]
+        var written: [(location: LogLocation, live: Bool)] = []  // for `usage`; blocks and records revive when published
         var newInboxes: [Identifier: InboxState] = [:]
         var outcomes: [Result<PutOutcome, Error>] = []
         outcomes.reserveCapacity(batch.count)
         var seen = Set<Identifier>()
-        var drops = 0
+        var otherEntries = 0  // drops and lease entries
         let batchStart = (file: current, offset: currentOffset)
         do {
             for write in batch {
@@ -276,6 +310,7 @@ public final class BlockStore: @unchecked Sendable {
                         continue
                     }
                     let location = try append(kind: .block, key: id, payload: bytes)
+                    written.append((location, false))
                     seen.insert(id)
                     newBlocks.append((id, location))
                     outcomes.append(.success(.stored))
@@ -287,13 +322,19 @@ public final class BlockStore: @unchecked Sendable {
                     case .refresh:
                         outcomes.append(.success(.alreadyPresent))
                     case .store:
-                        _ = try append(kind: .record, key: record.key, payload: record.encoded())
+                        let location = try append(kind: .record, key: record.key, payload: record.encoded())
+                        written.append((location, false))
                         newRecords[record.key] = record
+                        recordAt[record.key] = location
                         outcomes.append(.success(.stored))
                     }
                 case .drop(let drop):
-                    _ = try append(kind: .drop, key: drop.key, payload: drop.encoded())
-                    drops += 1
+                    written.append((try append(kind: .drop, key: drop.key, payload: drop.encoded()), true))
+                    otherEntries += 1
+                    outcomes.append(.success(.stored))
+                case .lease(let entry, _):
+                    written.append((try append(kind: entry.kind, key: entry.key, payload: entry.encoded()), true))
+                    otherEntries += 1
                     outcomes.append(.success(.stored))
                 case .inboxEntry(let entry, _):
                     var inbox = newInboxes[entry.inboxKey] ?? inboxState(for: entry.owner)
@@ -303,7 +344,7 @@ public final class BlockStore: @unchecked Sendable {
                     case .duplicate:
                         outcomes.append(.success(.alreadyPresent))
                     case .store:
-                        _ = try append(kind: .inboxEntry, key: entry.inboxKey, payload: entry.encoded())
+                        written.append((try append(kind: .inboxEntry, key: entry.inboxKey, payload: entry.encoded()), true))
                         newInboxes[entry.inboxKey] = inbox
                         outcomes.append(.success(.stored))
                     }
@@ -311,7 +352,7 @@ public final class BlockStore: @unchecked Sendable {
                     var inbox = newInboxes[removal.inboxKey] ?? inboxState(for: removal.owner)
                     do {
                         if try inbox.apply(removal) > 0 {
-                            _ = try append(kind: .inboxRemoval, key: removal.inboxKey, payload: removal.encoded())
+                            written.append((try append(kind: .inboxRemoval, key: removal.inboxKey, payload: removal.encoded()), true))
                             newInboxes[removal.inboxKey] = inbox
                             outcomes.append(.success(.stored))
                         } else {
@@ -322,7 +363,7 @@ public final class BlockStore: @unchecked Sendable {
                     }
                 }
             }
-            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty || drops > 0) {
+            if settings.syncWrites && (!newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty || otherEntries > 0) {
                 try current.sync()
             }
         } catch {
@@ -343,20 +384,29 @@ public final class BlockStore: @unchecked Sendable {
             newBlocks = []
             newRecords = [:]
             newInboxes = [:]
+            written = []
         }
         indexLock.lock()
+        for entry in written { usage.appended(entry.location, live: entry.live) }
         for (id, location) in newBlocks where index[id] == nil {
             index[id] = location
             blockBytes += location.length
+            usage.revived(location)
+            leases.clearTombstone(id)  // the same content was stored again
         }
-        for (key, record) in newRecords { records[key] = record }
+        for (key, record) in newRecords {
+            records[key] = record
+            if let old = recordLocations[key] { usage.superseded(old) }
+            recordLocations[key] = recordAt[key]!
+            usage.revived(recordAt[key]!)
+        }
         for (key, inbox) in newInboxes { inboxes[key] = inbox }
         if !newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty { syncCount += 1 }
         indexLock.unlock()
         for (write, outcome) in zip(batch, outcomes) {
             switch write {
             case .block(_, _, let c): c.resume(with: outcome)
-            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c): c.resume(with: outcome)
+            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c), .lease(_, let c): c.resume(with: outcome)
             case .drop: break
             }
         }
@@ -396,8 +446,11 @@ public final class BlockStore: @unchecked Sendable {
         var index: [Identifier: LogLocation] = [:]
         var records: [Identifier: SignedRecord] = [:]
         var inboxes: [Identifier: InboxState] = [:]
+        var leases = LeaseTable()
         var segments: [Int: SegmentFile] = [:]
         var blockBytes = 0
+        var recordLocations: [Identifier: LogLocation] = [:]
+        var usage = SegmentUsage()
         var truncated = 0
         var current: SegmentFile! = nil
         var currentOffset = 0
@@ -413,20 +466,27 @@ public final class BlockStore: @unchecked Sendable {
             let file = try SegmentFile(number: number, path: segmentsPath + "/" + SegmentFile.name(for: number), create: false)
             let scan = try SegmentScanner.scan(file, verifyPayloads: isLast || settings.verifyAllSegmentsOnOpen)
             for found in scan.entries {
+                r.usage.appended(found.location, live: found.header.kind != .block && found.header.kind != .record)
                 switch found.header.kind {
                 case .block:
                     if r.index[found.header.key] == nil {
                         r.index[found.header.key] = found.location
                         r.blockBytes += found.location.length
+                        r.usage.revived(found.location)
+                        r.leases.clearTombstone(found.header.key)
                     }
                 case .record:
                     if let record = found.record, record.seq >= (r.records[record.key]?.seq ?? 0) {
                         r.records[record.key] = record
+                        if let old = r.recordLocations[record.key] { r.usage.superseded(old) }
+                        r.recordLocations[record.key] = found.location
+                        r.usage.revived(found.location)
                     }
                 case .drop:
                     if let drop = found.drop, let location = r.index[drop.key], drop.drops(location) {
                         r.index[drop.key] = nil
                         r.blockBytes -= location.length
+                        r.usage.superseded(location)
                     }
                 case .inboxEntry:
                     if let entry = found.inboxEntry {
@@ -436,6 +496,13 @@ public final class BlockStore: @unchecked Sendable {
                     if let removal = found.inboxRemoval {
                         r.inboxes[removal.inboxKey, default: InboxState(owner: removal.owner, limits: settings.inboxLimits)]
                             .restore(removal)
+                    }
+                case .lease, .leaseRelease, .tombstone:
+                    guard let entry = found.leaseEntry else { break }
+                    entry.replay(into: &r.leases)
+                    if case .tombstone(let id, _) = entry, let location = r.index.removeValue(forKey: id) {
+                        r.blockBytes -= location.length
+                        r.usage.superseded(location)
                     }
                 }
             }

@@ -15,6 +15,7 @@ public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendab
         case badInboxEntry
         case inboxEntryRemoved
         case inboxFull
+        case badLease
     }
 
     public let code: Code
@@ -39,6 +40,7 @@ extension BlockStoreError {
             case .badInboxEntry, .badInboxRemoval: .badInboxEntry
             case .inboxEntryRemoved: .inboxEntryRemoved
             case .inboxFull: .inboxFull
+            case .badLease: .badLease
             }
         self.init(code, error.message)
     }

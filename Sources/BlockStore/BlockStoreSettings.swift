@@ -1,3 +1,4 @@
+import Foundation
 import PeerStoreModel
 
 /// Settings of a block store, with defaults that suit a storage node.
@@ -13,6 +14,8 @@ public struct BlockStoreSettings: Sendable {
     public var verifyAllSegmentsOnOpen: Bool = false
     /// The caps of every inbox kept here.
     public var inboxLimits: InboxLimits = .standard
+    /// The wall clock in unix seconds, read once at open: every lease counts as renewed then (`LeaseTable.assumeRenewed`).
+    public var wallClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970) }
 
     public init() {}
 }

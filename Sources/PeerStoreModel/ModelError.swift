@@ -1,5 +1,5 @@
 /// Errors of the shared model (a record that is malformed, badly signed, stale or lost a compare-and-swap; an inbox
-/// entry or removal that is malformed, badly signed, removed already or over a cap), each with a stable code and a
+/// entry or removal that is malformed, badly signed, removed already or over a cap; a bad lease), each with a stable code and a
 /// message that says what happened.
 public struct ModelError: Error, Equatable, CustomStringConvertible, Sendable {
     public enum Code: String, Sendable {
@@ -14,6 +14,8 @@ public struct ModelError: Error, Equatable, CustomStringConvertible, Sendable {
         case inboxEntryRemoved
         /// A cap of the inbox was hit (entries of this poster, entries or bytes of the whole inbox); the message says which.
         case inboxFull
+        /// A lease grant or release that is malformed, badly signed or refused (issued too far ahead of the node's clock).
+        case badLease
     }
 
     public let code: Code

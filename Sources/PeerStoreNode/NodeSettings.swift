@@ -32,6 +32,10 @@ public struct NodeSettings: Sendable {
     public var replicas: Int = 3
     /// How often a node compares the range it owns with its replicas and copies what they lack.
     public var antiEntropyInterval: Duration = .seconds(10)
+    /// Compact segments whose live fraction falls below this (`-compactBelow`; 0 turns compaction off).
+    public var compactBelow: Double = 0.5
+    /// How often the compactor rewrites at most one segment.
+    public var compactionInterval: Duration = .seconds(30)
     /// While alone because the initial peer did not answer, try it again this often.
     public var rejoinInterval: Duration = .seconds(3)
     /// A peer that has not completed the handshake by then is dropped.

@@ -71,6 +71,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("antiEntropyInterval", withSingleDash: true), .customLong("antiEntropyInterval")], help: "Seconds between anti-entropy rounds (default 10).")
     var antiEntropyInterval: Double = 10
 
+    @Option(name: [.customLong("compactBelow", withSingleDash: true), .customLong("compactBelow")], help: "Rewrite a segment once less than this fraction of it is live (default 0.5; 0: never).")
+    var compactBelow: Double = 0.5
+
+    @Option(name: [.customLong("compactInterval", withSingleDash: true), .customLong("compactInterval")], help: "Seconds between compactions of one segment each (default 30).")
+    var compactInterval: Double = 30
+
     @Option(name: [.customLong("successors", withSingleDash: true), .customLong("successors")], help: "Successor-list length (default 8).")
     var successors: Int = 8
 

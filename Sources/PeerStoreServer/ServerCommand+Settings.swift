@@ -22,6 +22,8 @@ extension ServerCommand {
         settings.ring.successorListLength = max(1, successors, replicas)
         settings.replicas = max(1, replicas)
         settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
+        settings.compactBelow = min(1, max(0, compactBelow))
+        settings.compactionInterval = .milliseconds(Int64(max(0.05, compactInterval) * 1000))
         return settings
     }
 }

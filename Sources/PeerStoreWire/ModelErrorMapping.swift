@@ -11,6 +11,7 @@ extension WireError {
             case .badInboxEntry, .badInboxRemoval: .badInboxEntry
             case .inboxEntryRemoved: .inboxEntryRemoved
             case .inboxFull: .inboxFull
+            case .badLease: .badLease
             }
         self.init(code, error.message)
     }

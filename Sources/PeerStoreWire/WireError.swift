@@ -30,6 +30,8 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case badInboxEntry = 23
         /// The inbox's owner removed this entry already.
         case inboxEntryRemoved = 24
+        /// A lease grant or release that is malformed, badly signed or issued too far ahead of the node's clock.
+        case badLease = 25
         case internalError = 99
     }
 
@@ -48,7 +50,7 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
     public var isAnswer: Bool {
         switch code {
         case .notFound, .idMismatch, .tooLarge, .badRecord, .staleRecord, .casFailed, .corruptBlock, .forbidden, .frameTooLarge,
-            .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved:
+            .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved, .badLease:
             true
         case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
             .channelTampered, .timedOut, .notInRing, .internalError:

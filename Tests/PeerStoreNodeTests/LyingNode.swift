@@ -6,8 +6,8 @@ import PeerStoreWire
 
 /// A node that says what a test wants: a listener on 127.0.0.1 that completes the secure handshake with its own key
 /// (open demo network key) and answers `status` with whatever `status(me)` makes of its genuine identity, `ping` with
-/// its id, `getRecord` with none, inbox messages as a node older than inboxes does (unknown message type), anything
-/// else with an error. For testing what clients believe.
+/// its id, `getRecord` with none, `haveBlocks` with none held, inbox and lease messages as a node older than them does
+/// (unknown message type), anything else with an error. For testing what clients believe.
 final class LyingNode: @unchecked Sendable {
     let keys = SigningKeyPair()
     private let channel: Channel
@@ -63,7 +63,8 @@ final class LyingNode: @unchecked Sendable {
             case .status: answer = .statusResult(status(me()))
             case .ping: answer = .pong(nodeID: me().id)
             case .getRecord: answer = .recordResult(record: nil)
-            case .inboxPost, .inboxList, .inboxRemove, .inboxIDs:
+            case .haveBlocks(let ids): answer = .haveBlocksResult(present: ids.map { _ in false })
+            case .inboxPost, .inboxList, .inboxRemove, .inboxIDs, .haveBlocksLeased, .leaseBlocks, .releaseBlocks:
                 answer = .error(WireError(.unknownMessageType, "unknown message type 0x\(String(request.message.type.rawValue, radix: 16))"))
             default: answer = .error(WireError(.internalError, "a lying node answers only status, ping and getRecord"))
             }

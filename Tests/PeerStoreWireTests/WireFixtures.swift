@@ -33,6 +33,14 @@ enum WireFixtures {
         try! InboxRemoval(ids: ids, signingWith: inboxOwner)
     }
 
+    static func leaseGrant(_ ids: [Identifier] = [id(40), id(41)], issuedAt: UInt64 = 1_700_000_000) -> LeaseGrant {
+        try! LeaseGrant(ids: ids, issuedAt: issuedAt, expiry: issuedAt + LeaseRules.standardLength, signingWith: keys)
+    }
+
+    static func leaseRelease(_ ids: [Identifier] = [id(42)], horizon: UInt64 = 1_700_000_500) -> LeaseRelease {
+        try! LeaseRelease(ids: ids, horizon: horizon, signingWith: keys)
+    }
+
     /// Every case at least once, with a few edge values (empty, large, optional absent/present).
     static var allMessages: [WireMessage] {
         [
@@ -84,6 +92,17 @@ enum WireFixtures {
             .placedPut(role: .owner, put: .inboxPost(entry: inboxEntry())),
             .placedPut(role: .replica, put: .inboxRemove(removal: inboxRemoval())),
             .placedPut(role: .local, put: .inboxList(owner: inboxOwner.publicKey)),
+            .haveBlocksLeased(grant: leaseGrant()),
+            .haveBlocksLeased(grant: leaseGrant([id(43)], issuedAt: 0)),
+            .leaseBlocks(grant: leaseGrant((0..<40).map { id(UInt8($0)) })),
+            .leaseBlocksResult(present: []),
+            .leaseBlocksResult(present: [true, false, false]),
+            .releaseBlocks(release: leaseRelease()),
+            .releaseBlocks(release: leaseRelease([id(44), id(45), id(46)], horizon: .max)),
+            .releaseBlocksResult(ended: 0),
+            .releaseBlocksResult(ended: .max),
+            .placedPut(role: .owner, put: .leaseBlocks(grant: leaseGrant())),
+            .placedPut(role: .replica, put: .releaseBlocks(release: leaseRelease())),
             .status,
             .rangeBlocks(start: id(19), end: id(20)),
             .rangeBlocksResult(ids: []),

@@ -5,16 +5,17 @@ import PeerStoreCrypto
 ///
 /// ```
 /// 0   magic "PSE1"            4
-/// 4   kind                    1   (1 block, 2 record, 3 drop: see `DropEntry`, 4 inbox entry, 5 inbox removal)
+/// 4   kind                    1   (1 block, 2 record, 3 drop: see `DropEntry`, 4 inbox entry, 5 inbox removal,
+///                                  6 lease, 7 lease release, 8 tombstone: see `LeaseLogEntry`)
 /// 5   reserved, zero          3
 /// 8   payload length u32 BE   4
-/// 12  key                     32  (block id, record key, or inbox key)
+/// 12  key                     32  (block id, record key, inbox key, or lease holder)
 /// 44  checksum                8   first 8 bytes of BLAKE2b-128(bytes 0..<44)
 /// ```
 /// The payload follows. A block payload is verified by its id (BLAKE2b-256), a record payload by its signature, a drop
 /// by its checksum, an inbox entry by its poster's signature and a removal by its owner's, so a torn or corrupt entry
-/// is always detected. Kinds 3 to 5 came later: segments written before them hold kinds 1 and 2 (or 1 to 3) only and
-/// read unchanged.
+/// is always detected, and a lease entry by its checksum. Kinds 3 to 8 came later: segments written before them hold
+/// kinds 1 and 2 (or 1 to 3, or 1 to 5) only and read unchanged.
 public struct EntryHeader: Equatable, Sendable {
     public enum Kind: UInt8, Sendable {
         case block = 1
@@ -24,6 +25,12 @@ public struct EntryHeader: Equatable, Sendable {
         case inboxEntry = 4
         /// An `InboxRemoval` (encoded), under its inbox key.
         case inboxRemoval = 5
+        /// A lease the node applied (`LeaseLogEntry`), under the holder key.
+        case lease = 6
+        /// A release the node applied, under the holder key.
+        case leaseRelease = 7
+        /// A deleted block's tombstone, under its id.
+        case tombstone = 8
     }
 
     public static let size = 52

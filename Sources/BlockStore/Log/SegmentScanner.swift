@@ -5,10 +5,11 @@ import PeerStoreModel
 /// Rebuilds the index from segment files at start-up and finds a torn tail.
 ///
 /// Rules: an entry whose header is intact but whose payload fails its check (block hash, record signature, drop
-/// checksum, inbox signatures) is skipped and counted, and the scan goes on: bit rot in one entry must not cost the entries after it. A
-/// header that does not decode is either a torn tail (no valid header follows: the valid data ends there) or damage in
-/// the middle (a valid header follows: the scan resumes there and the bytes between are counted as lost). Drop entries
-/// are read in every segment (they are small); block payloads only with `verifyPayloads`.
+/// checksum, inbox signatures, lease checksum) is skipped and counted, and the scan goes on: bit rot in one entry must
+/// not cost the entries after it. A header that does not decode is either a torn tail (no valid header follows: the
+/// valid data ends there) or damage in the middle (a valid header follows: the scan resumes there and the bytes between
+/// are counted as lost). Drop entries are read in every segment (they are small); block payloads only with
+/// `verifyPayloads`.
 struct SegmentScanner {
     struct Found {
         var header: EntryHeader
@@ -17,6 +18,7 @@ struct SegmentScanner {
         var drop: DropEntry?
         var inboxEntry: InboxEntry?
         var inboxRemoval: InboxRemoval?
+        var leaseEntry: LeaseLogEntry?
     }
 
     struct Result {
@@ -54,6 +56,7 @@ struct SegmentScanner {
             var drop: DropEntry?
             var inboxEntry: InboxEntry?
             var inboxRemoval: InboxRemoval?
+            var leaseEntry: LeaseLogEntry?
             var intact = true
             if entry.kind != .block || verifyPayloads {
                 let payload = try file.read(at: payloadOffset, count: Int(entry.length))
@@ -79,12 +82,15 @@ struct SegmentScanner {
                         $0.inboxKey == entry.key && (!verifyPayloads || $0.hasValidSignature) ? $0 : nil
                     }
                     intact = inboxRemoval != nil
+                case .lease, .leaseRelease, .tombstone:
+                    leaseEntry = LeaseLogEntry.decode(payload, kind: entry.kind, key: entry.key)
+                    intact = leaseEntry != nil
                 }
             }
             if intact {
                 let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length))
                 result.entries.append(Found(header: entry, location: location, record: record, drop: drop,
-                                            inboxEntry: inboxEntry, inboxRemoval: inboxRemoval))
+                                            inboxEntry: inboxEntry, inboxRemoval: inboxRemoval, leaseEntry: leaseEntry))
             } else {
                 result.corruptEntries += 1
             }

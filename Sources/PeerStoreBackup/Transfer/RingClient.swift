@@ -34,7 +34,7 @@ public actor RingClient {
     private let logger: Logger
     /// Time for down marks and retry pauses.
     private let clock: any MonotonicClock
-    private var view: SortedRingPlacement
+    private(set) var view: SortedRingPlacement
     private var connections: [Identifier: Task<WireClient, Error>] = [:]
     /// Until when (on `clock`) each failed node stays out of the view.
     private var down: [Identifier: Duration] = [:]

@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import PeerStoreWire
 
-/// Answers what this node's own store does (blocks, have-blocks, records, inboxes, range listings, status), without the ring
+/// Answers what this node's own store does (blocks, have-blocks, records, inboxes, leases, range listings, status), without the ring
 /// and without access checks: the caller has decided the request may run here.
 public struct LocalStore: Sendable {
     public let store: BlockStore
@@ -49,6 +49,13 @@ public struct LocalStore: Sendable {
                 return .inboxIDsResult(ids: entries.map(\.id))
             case .inboxRemove(let removal):
                 return .inboxRemoveResult(changed: try await store.remove(removal) == .stored)
+            case .haveBlocksLeased(let grant):
+                return .haveBlocksResult(present: try await store.lease(grant, now: store.settings.wallClock()))
+            case .leaseBlocks(let grant):
+                return .leaseBlocksResult(present: try await store.lease(grant, now: store.settings.wallClock()))
+            case .releaseBlocks(let release):
+                let ended = try await store.release(release, now: store.settings.wallClock())
+                return .releaseBlocksResult(ended: UInt32(clamping: ended))
             default:
                 return .error(WireError(.unexpectedResponse, "a \(request.type) message is not a storage request"))
             }

@@ -63,6 +63,17 @@ public struct RequestProcessor: Sendable {
             return await coordinator.readInbox(owner: owner)
         case .haveBlocks, .rangeBlocks, .inboxIDs:
             return await local.handle(message)
+        case .haveBlocksLeased:
+            guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.leaseHere(message)
+        case .leaseBlocks:
+            guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.put(message)
+        case .releaseBlocks:
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.put(message)
         case .chord(let envelope):
             guard let coordinator else { return .error(WireError(.internalError, "this node does not run a ring")) }
             guard policy.mayTakePartInRing(peer) else { return .error(AccessPolicy.ringRefused) }
@@ -70,7 +81,8 @@ public struct RequestProcessor: Sendable {
         case .status:
             return local.status(await coordinator?.position() ?? .alone(node))
         case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
-            .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .inboxIDsResult, .error:
+            .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .inboxIDsResult, .leaseBlocksResult,
+            .releaseBlocksResult, .error:
             return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
         }
     }

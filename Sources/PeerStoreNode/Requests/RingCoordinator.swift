@@ -40,6 +40,8 @@ public struct RingCoordinator: Sendable {
         case .putRecord(let record, _): id = record.key
         case .inboxPost(let entry): id = entry.inboxKey
         case .inboxRemove(let removal): id = removal.inboxKey
+        case .leaseBlocks(let grant) where !grant.ids.isEmpty: id = grant.ids[0]
+        case .releaseBlocks(let release) where !release.ids.isEmpty: id = release.ids[0]
         default: return await local.handle(put)
         }
         if await ring.owns(id) { return await storeAsOwner(put) }

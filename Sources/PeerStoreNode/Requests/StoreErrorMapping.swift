@@ -15,6 +15,7 @@ extension WireError {
             case .badInboxEntry: .badInboxEntry
             case .inboxEntryRemoved: .inboxEntryRemoved
             case .inboxFull: .inboxFull
+            case .badLease: .badLease
             case .io, .locked, .closed: .storageFailure
             }
         self.init(code, error.message)

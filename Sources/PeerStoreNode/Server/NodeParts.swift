@@ -16,6 +16,7 @@ public struct NodeParts: Sendable {
     public let replicator: Replicator
     public let processor: RequestProcessor
     public let antiEntropy: AntiEntropy
+    public let compactor: Compactor
 
     /// Wires the parts together over an open store and key, for a node advertised at `advertised`.
     public init(settings: NodeSettings, store: BlockStore, nodeKey: NodeKey, advertised: PeerAddress, logger: Logger) {
@@ -35,5 +36,7 @@ public struct NodeParts: Sendable {
             local: local, policy: AccessPolicy(allowedUsers: settings.allowedUsers),
             coordinator: RingCoordinator(replicator: replicator, local: local, logger: logger))
         antiEntropy = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger)
+        compactor = Compactor(store: store, plan: CompactionPlan(threshold: settings.compactBelow),
+                              interval: settings.compactionInterval, logger: logger)
     }
 }

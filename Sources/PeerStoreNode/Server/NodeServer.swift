@@ -102,7 +102,9 @@ public final class NodeServer: Service, Sendable {
     private func acceptUntilShutdown(_ serverChannel: NIOAsyncChannel<Connection, Never>, parts: NodeParts, own: [PeerAddress]) async throws {
         let repair = parts.antiEntropy
         let repairTask = Task { await repair.run() }
-        defer { repairTask.cancel() }
+        let compactor = parts.compactor
+        let compactionTask = Task { await compactor.run() }
+        defer { repairTask.cancel(); compactionTask.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 let joiner = RingJoiner(settings: self.settings, own: own, logger: self.logger) { self.phase != .serving }
@@ -116,6 +118,7 @@ public final class NodeServer: Service, Sendable {
         } onGracefulShutdown: {
             self.logger.info("shutting down: handing the range on, leaving the ring, closing connections")
             repairTask.cancel()
+            compactionTask.cancel()
             Task {
                 // Hand everything to the successor first (bounded), then tell the neighbours, then stop serving.
                 _ = await repair.handOff(within: .seconds(60))

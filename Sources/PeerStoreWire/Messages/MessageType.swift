@@ -25,12 +25,21 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     /// "Which entries of this inbox do you hold?" (ids only, answered from the node's own store: for anti-entropy).
     case inboxIDs = 0x2A
     case inboxIDsResult = 0x2B
+    /// Lease the blocks a holder's signed grant names (those held), answered with which are held; the holder's signed
+    /// release, answered with how many leases it ended.
+    case leaseBlocks = 0x2C
+    case leaseBlocksResult = 0x2D
+    case releaseBlocks = 0x2E
+    case releaseBlocksResult = 0x2F
     /// A Chord message between nodes, and the answer to it (an envelope, or none for one-way messages).
     case chord = 0x30
     case chordReply = 0x31
     /// A node's view of the ring and what it holds (for `-operation status`).
     /// A put one node hands to another: as the owner (store, then replicate) or as a replica (store only).
     case placedPut = 0x32
+    /// Have-blocks with a lease grant: the grant's ids are the question, those held are leased; answered with
+    /// `haveBlocksResult`. A new type rather than a changed `haveBlocks`, so that older clients keep working.
+    case haveBlocksLeased = 0x33
     case status = 0x40
     case statusResult = 0x41
     case error = 0x7F

@@ -35,6 +35,15 @@ public enum WireMessage: Equatable, Sendable {
     case inboxRemove(removal: InboxRemoval)
     /// The removal is durable; `changed` is false when it removed no entry held there (it is then not kept).
     case inboxRemoveResult(changed: Bool)
+    /// "Which of the grant's ids do you hold?", leasing those held to the grant's holder; answered by `haveBlocksResult`.
+    case haveBlocksLeased(grant: LeaseGrant)
+    /// Lease the blocks of the grant that are held (after the puts of an upload window), and which are held.
+    case leaseBlocks(grant: LeaseGrant)
+    case leaseBlocksResult(present: [Bool])
+    /// The holder's signed release of its leases, and how many leases the node ended (a lease renewed since the
+    /// release's horizon less B stays).
+    case releaseBlocks(release: LeaseRelease)
+    case releaseBlocksResult(ended: UInt32)
     /// The ids of the entries of `owner`'s inbox this node holds itself (never asked of other holders).
     case inboxIDs(owner: [UInt8])
     /// At most `WireMessageCodec.maxInboxEntries` ids.
@@ -74,6 +83,11 @@ public enum WireMessage: Equatable, Sendable {
         case .inboxRemoveResult: .inboxRemoveResult
         case .inboxIDs: .inboxIDs
         case .inboxIDsResult: .inboxIDsResult
+        case .haveBlocksLeased: .haveBlocksLeased
+        case .leaseBlocks: .leaseBlocks
+        case .leaseBlocksResult: .leaseBlocksResult
+        case .releaseBlocks: .releaseBlocks
+        case .releaseBlocksResult: .releaseBlocksResult
         case .chord: .chord
         case .chordReply: .chordReply
         case .placedPut: .placedPut
@@ -93,6 +107,9 @@ extension WireMessage {
         case .haveBlocks(let ids), .rangeBlocksResult(let ids), .inboxIDsResult(let ids): ids.count * 32
         case .inboxEntries(let entries): entries.reduce(2) { $0 + $1.encodedLength }
         case .inboxPost(let entry): entry.encodedLength
+        case .haveBlocksLeased(let grant), .leaseBlocks(let grant): grant.encodedLength
+        case .releaseBlocks(let release): release.encodedLength
+        case .leaseBlocksResult(let present): present.count
         default: 0
         }
     }

@@ -75,6 +75,15 @@ public enum WireMessageCodec {
             for entry in entries { entry.encode(into: &out) }
         case .inboxRemove(let removal):
             removal.encode(into: &out)
+        case .haveBlocksLeased(let grant), .leaseBlocks(let grant):
+            grant.encode(into: &out)
+        case .leaseBlocksResult(let present):
+            out.writeInteger(UInt16(present.count))
+            for p in present { out.writeInteger(UInt8(p ? 1 : 0)) }
+        case .releaseBlocks(let release):
+            release.encode(into: &out)
+        case .releaseBlocksResult(let ended):
+            out.writeInteger(ended)
         case .chord(let envelope):
             ChordCodec.encode(envelope, into: &out)
         case .chordReply(let envelope):
@@ -176,6 +185,19 @@ public enum WireMessageCodec {
             message = .inboxRemove(removal: try readModel(&p, type) { try InboxRemoval.decode(from: &$0) })
         case .inboxRemoveResult:
             message = .inboxRemoveResult(changed: try readFlag(&p, type))
+        case .haveBlocksLeased:
+            message = .haveBlocksLeased(grant: try readModel(&p, type) { try LeaseGrant.decode(from: &$0) })
+        case .leaseBlocks:
+            message = .leaseBlocks(grant: try readModel(&p, type) { try LeaseGrant.decode(from: &$0) })
+        case .leaseBlocksResult:
+            guard let count = p.readInteger(as: UInt16.self), Int(count) <= LeaseGrant.maxIDs, p.readableBytes == Int(count)
+            else { throw malformed(type, "bad answer count") }
+            message = .leaseBlocksResult(present: p.readBytes(length: Int(count))!.map { $0 != 0 })
+        case .releaseBlocks:
+            message = .releaseBlocks(release: try readModel(&p, type) { try LeaseRelease.decode(from: &$0) })
+        case .releaseBlocksResult:
+            guard let ended = p.readInteger(as: UInt32.self) else { throw malformed(type, "truncated count") }
+            message = .releaseBlocksResult(ended: ended)
         case .chord:
             message = .chord(try ChordCodec.decode(from: &p))
         case .chordReply:
@@ -217,7 +239,7 @@ public enum WireMessageCodec {
     }
 
     /// What a placed request may carry: puts (as owner or replica) and reads (answered locally).
-    static let placedPuts: Set<MessageType> = [.putBlock, .putRecord, .inboxPost, .inboxRemove]
+    static let placedPuts: Set<MessageType> = [.putBlock, .putRecord, .inboxPost, .inboxRemove, .leaseBlocks, .releaseBlocks]
     static let placedReads: Set<MessageType> = [.getBlock, .getRecord, .inboxList]
 
     private static func readModel<T>(_ p: inout ByteBuffer, _ type: MessageType, _ read: (inout ByteBuffer) throws -> T) throws -> T {

@@ -1,0 +1,78 @@
+import BlockStore
+import ChordRing
+import Foundation
+import NIOCore
+import PeerStoreCrypto
+import PeerStoreModel
+import PeerStoreNode
+import PeerStoreWire
+import Testing
+
+/// The lease requests on one node's request processor (no ring): have-blocks with a grant, lease, release, refusals.
+@Suite struct LeaseRequestTests {
+    let holder = SigningKeyPair()
+
+    func now() -> UInt64 { UInt64(Date().timeIntervalSince1970) }
+
+    func grant(_ ids: [Identifier], issuedAt: UInt64? = nil) throws -> LeaseGrant {
+        let at = issuedAt ?? now()
+        return try LeaseGrant(ids: ids, issuedAt: at, expiry: at + LeaseRules.standardLength, signingWith: holder)
+    }
+
+    func put(_ f: ProcessorFixture, _ n: UInt8) async -> Identifier {
+        let bytes = [n, n, n]
+        _ = await f.handle(.putBlock(id: BlockID.of(bytes), bytes: ByteBuffer(bytes: bytes)))
+        return BlockID.of(bytes)
+    }
+
+    @Test func haveBlocksWithAGrantAnswersAndLeasesThoseHeld() async throws {
+        let f = try ProcessorFixture()
+        let (a, b) = (await put(f, 1), await put(f, 2))
+        let absent = BlockID.of([9])
+        #expect(await f.handle(.haveBlocksLeased(grant: try grant([a, absent, b]))) == .haveBlocksResult(present: [true, false, true]))
+        #expect(f.store.leases(of: a)?.leases.count == 1)
+        #expect(f.store.leases(of: b)?.leases.count == 1)
+        #expect(f.store.leases(of: absent) == nil)
+        // The old have-blocks leases nothing.
+        let c = await put(f, 3)
+        #expect(await f.handle(.haveBlocks(ids: [c])) == .haveBlocksResult(present: [true]))
+        #expect(f.store.leases(of: c) == nil)
+    }
+
+    @Test func leaseThenReleaseEndsOnlyAnOldRenewal() async throws {
+        let f = try ProcessorFixture()
+        let a = await put(f, 1)
+        #expect(await f.handle(.leaseBlocks(grant: try grant([a]))) == .leaseBlocksResult(present: [true]))
+        // Renewed just now: a release with a horizon of now is within B of it and ends nothing.
+        let release = try LeaseRelease(ids: [a], horizon: now(), signingWith: holder)
+        #expect(await f.handle(.releaseBlocks(release: release)) == .releaseBlocksResult(ended: 0))
+        #expect(f.store.leases(of: a)?.leases.count == 1)
+    }
+
+    @Test func badGrantsAreRefusedWithBadLease() async throws {
+        let f = try ProcessorFixture()
+        let a = await put(f, 1)
+        var forged = try grant([a])
+        forged.ids = [BlockID.of([7])]
+        #expect(errorCode(await f.handle(.haveBlocksLeased(grant: forged))) == .badLease)
+        #expect(errorCode(await f.handle(.leaseBlocks(grant: try grant([a], issuedAt: now() + 3600)))) == .badLease)
+        var release = try LeaseRelease(ids: [a], horizon: 1, signingWith: holder)
+        release.horizon = 2
+        #expect(errorCode(await f.handle(.releaseBlocks(release: release))) == .badLease)
+        #expect(f.store.leases(of: a) == nil)
+    }
+
+    @Test func aUserNotAllowedToStoreMayNotLease() async throws {
+        let f = try ProcessorFixture()
+        let a = await put(f, 1)
+        let allowed = SigningKeyPair()
+        let processor = RequestProcessor(local: f.processor.local, policy: AccessPolicy(allowedUsers: [allowed.publicKey]))
+        let stranger = Peer(key: holder.publicKey, kind: .user)
+        #expect(errorCode(await processor.handle(.haveBlocksLeased(grant: try grant([a])), from: stranger)) == .forbidden)
+        #expect(errorCode(await processor.handle(.leaseBlocks(grant: try grant([a])), from: stranger)) == .forbidden)
+        #expect(f.store.leases(of: a) == nil)
+        // A release is the holder's signed word: open to anyone who carries it.
+        let release = try LeaseRelease(ids: [a], horizon: 1, signingWith: holder)
+        #expect(await processor.handle(.releaseBlocks(release: release), from: stranger) == .releaseBlocksResult(ended: 0))
+    }
+}

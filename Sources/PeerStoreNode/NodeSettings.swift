@@ -32,6 +32,8 @@ public struct NodeSettings: Sendable {
     public var replicas: Int = 3
     /// How often a node compares the range it owns with its replicas and copies what they lack.
     public var antiEntropyInterval: Duration = .seconds(10)
+    /// Garbage collection: grace period, lease expiry, B.
+    public var leases = LeaseSettings()
     /// While alone because the initial peer did not answer, try it again this often.
     public var rejoinInterval: Duration = .seconds(3)
     /// A peer that has not completed the handshake by then is dropped.

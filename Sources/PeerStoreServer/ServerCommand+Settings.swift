@@ -22,6 +22,9 @@ extension ServerCommand {
         settings.ring.successorListLength = max(1, successors, replicas)
         settings.replicas = max(1, replicas)
         settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
+        settings.leases.grace = gracePeriod
+        settings.leases.honourExpiry = expireLeases
+        settings.leases.backupBound = leaseBackupBound
         return settings
     }
 }

@@ -99,17 +99,17 @@ public struct LeaseTable: Equatable, Sendable {
     }
 
     /// The renewal time before which a release with `horizon`, arriving at `now`, ends a lease: `min(horizon, now) - B`.
-    public static func releaseCutoff(horizon: UInt64, now: UInt64) -> UInt64 {
+    public static func releaseCutoff(horizon: UInt64, now: UInt64, backupBound: UInt64 = LeaseRules.backupBound) -> UInt64 {
         let seen = min(horizon, now)
-        return seen > LeaseRules.backupBound ? seen - LeaseRules.backupBound : 0
+        return seen > backupBound ? seen - backupBound : 0
     }
 
     /// Applies a checked release at `now`: ends the holder's lease on each id it last renewed before the cutoff
     /// (`releaseCutoff`); a lease renewed since stays, as it belongs to a backup the prune could not see. Returns the ids
     /// whose lease ended: the caller logs them (`restore(release:ids:at:)` replays that entry).
-    public mutating func apply(_ release: LeaseRelease, now: UInt64) -> [Identifier] {
+    public mutating func apply(_ release: LeaseRelease, now: UInt64, backupBound: UInt64 = LeaseRules.backupBound) -> [Identifier] {
         guard let holder = holders.index(of: release.holder) else { return [] }
-        let cutoff = Self.releaseCutoff(horizon: release.horizon, now: now)
+        let cutoff = Self.releaseCutoff(horizon: release.horizon, now: now, backupBound: backupBound)
         var ended: [Identifier] = []
         for id in release.ids {
             guard var block = blocks[id], let lease = block.lease(of: holder), lease.renewedAt < cutoff else { continue }

@@ -16,6 +16,8 @@ public struct NodeParts: Sendable {
     public let replicator: Replicator
     public let processor: RequestProcessor
     public let antiEntropy: AntiEntropy
+    /// Deletes garbage of the range this node owns (`-gracePeriod`, `-expireLeases`).
+    public let collector: LeaseCollector
 
     /// Wires the parts together over an open store and key, for a node advertised at `advertised`.
     public init(settings: NodeSettings, store: BlockStore, nodeKey: NodeKey, advertised: PeerAddress, logger: Logger) {
@@ -24,7 +26,7 @@ public struct NodeParts: Sendable {
                                       logger: logger)
         let ring = RingService(me: me, settings: settings.ring, transport: transport, logger: logger)
         let replicator = Replicator(ring: ring, transport: transport, replicas: settings.replicas, logger: logger)
-        let local = LocalStore(store: store, node: me, logger: logger)
+        let local = LocalStore(store: store, node: me, leases: settings.leases, logger: logger)
         self.store = store
         self.nodeKey = nodeKey
         self.me = me
@@ -35,5 +37,6 @@ public struct NodeParts: Sendable {
             local: local, policy: AccessPolicy(allowedUsers: settings.allowedUsers),
             coordinator: RingCoordinator(replicator: replicator, local: local, logger: logger))
         antiEntropy = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger)
+        collector = LeaseCollector(store: store, replicator: replicator, settings: settings.leases, logger: logger)
     }
 }

@@ -30,7 +30,9 @@ public final class NodeServer: Service, Sendable {
         self.onListening = onListening
         try AdvertisedAddress.check(listen: settings.listenAddress, advertise: settings.advertiseAddress, initialPeer: settings.initialPeer)
         try DataFolder.prepare(settings.dataPath)
-        self.store = try BlockStore(path: settings.dataPath, logger: logger)
+        var storeSettings = BlockStoreSettings()
+        storeSettings.leaseBackupBound = settings.leases.backupBound
+        self.store = try BlockStore(path: settings.dataPath, settings: storeSettings, logger: logger)
         self.nodeKey = try NodeKey.loadOrCreate(dataPath: settings.dataPath)
     }
 
@@ -103,6 +105,9 @@ public final class NodeServer: Service, Sendable {
         let repair = parts.antiEntropy
         let repairTask = Task { await repair.run() }
         defer { repairTask.cancel() }
+        let collector = parts.collector
+        let collectTask = Task { await collector.run() }
+        defer { collectTask.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 let joiner = RingJoiner(settings: self.settings, own: own, logger: self.logger) { self.phase != .serving }
@@ -116,6 +121,7 @@ public final class NodeServer: Service, Sendable {
         } onGracefulShutdown: {
             self.logger.info("shutting down: handing the range on, leaving the ring, closing connections")
             repairTask.cancel()
+            collectTask.cancel()
             Task {
                 // Hand everything to the successor first (bounded), then tell the neighbours, then stop serving.
                 _ = await repair.handOff(within: .seconds(60))

@@ -47,6 +47,7 @@ public struct LeaseTable: Equatable, Sendable {
     /// time becomes `now`; the expiry moves only where the renewal must be persisted. Returns those ids: the caller
     /// logs them (`restore(holder:ids:renewedAt:expiry:)` replays that entry).
     public mutating func apply(_ grant: LeaseGrant, to ids: [Identifier], now: UInt64) -> [Identifier] {
+        guard !ids.isEmpty else { return [] }  // a grant on nothing held here interns no holder
         let holder = holders.intern(grant.holder)
         var persist: [Identifier] = []
         for id in ids {

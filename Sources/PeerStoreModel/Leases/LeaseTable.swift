@@ -51,16 +51,14 @@ public struct LeaseTable: Equatable, Sendable {
         let holder = holders.intern(grant.holder)
         var persist: [Identifier] = []
         for id in ids {
-            var block = blocks[id] ?? BlockLeases()
-            let stored = block.lease(of: holder)
+            let stored = blocks[id]?.lease(of: holder)
             var lease = stored ?? BlockLeases.Lease(holder: holder, renewedAt: now, expiry: grant.expiry)
             lease.renewedAt = max(lease.renewedAt, now)
             if Self.mustPersist(stored: stored?.expiry, asked: grant.expiry, length: grant.length) {
                 lease.expiry = max(lease.expiry, grant.expiry)
                 persist.append(id)
             }
-            block.set(lease)
-            blocks[id] = block
+            blocks[id, default: BlockLeases()].set(lease)  // in place: no copy of the block's leases
         }
         return persist
     }

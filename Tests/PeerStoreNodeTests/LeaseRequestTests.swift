@@ -81,6 +81,16 @@ import Testing
         #expect(!f.store.contains(b))
     }
 
+    @Test func theCollectorLooksAFewTimesPerGracePeriod() {
+        var settings = LeaseSettings()
+        #expect(settings.grace == 7 * 24 * 3600 && !settings.honourExpiry && settings.backupBound == 24 * 3600)
+        #expect(settings.collectInterval == .seconds(60))
+        settings.grace = 2
+        #expect(settings.collectInterval == .milliseconds(500))
+        settings.grace = 0
+        #expect(settings.collectInterval == .milliseconds(250))
+    }
+
     @Test func aUserNotAllowedToStoreMayNotLease() async throws {
         let f = try ProcessorFixture()
         let a = await put(f, 1)

@@ -16,13 +16,11 @@ struct LeaseCollectionTests {
 
     func now() -> UInt64 { UInt64(Date().timeIntervalSince1970) }
 
-    /// Whether `server` itself holds the block (a placed local read: its own store only).
-    func holds(_ server: ServerProcess, _ id: Identifier) async throws -> Bool {
-        let client = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: server.port), secure: .openDemo())
-        defer { Task { await client.close() } }
+    /// Whether the node behind `client` itself holds the block (a placed local read: its own store only).
+    func holds(_ client: WireClient, _ id: Identifier) async throws -> Bool {
         do {
             guard case .block = try await client.request(.placedPut(role: .local, put: .getBlock(id: id))) else {
-                throw TestKitError("\(server.address) answered a block read with something else")
+                throw TestKitError("\(client.address) answered a block read with something else")
             }
             return true
         } catch let error as WireError where error.code == .notFound {
@@ -47,6 +45,12 @@ struct LeaseCollectionTests {
         ])
         defer { ring.stopAll() }
         try await ring.converge()
+        // One connection per node for the placed reads, so that checking is quick next to the 2 s grace.
+        var nodes: [WireClient] = []
+        for server in ring.servers {
+            nodes.append(try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: server.port), secure: .openDemo()))
+        }
+        defer { for node in nodes { Task { await node.close() } } }
         let entry = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: ring.first.port),
                                                  secure: .openDemo(identity: alice), connectTimeout: .seconds(5))
         let client = try await RingClient.start(entry: entry, secure: .openDemo(identity: alice))
@@ -73,8 +77,8 @@ struct LeaseCollectionTests {
         try await Task.sleep(for: .milliseconds(2100))
         #expect(try await client.release(gone + kept + [shared], horizon: now(), signingWith: alice) == gone.count + kept.count + 1)
         // Within the grace period every node still serves every block, and a backup leases the kept ones again.
-        for server in ring.servers {
-            for id in gone + kept { #expect(try await holds(server, id), "\(server.address)") }
+        for node in nodes {
+            for id in gone + kept { #expect(try await holds(node, id), "\(node.address)") }
         }
         #expect(try await client.haveBlocks(kept, leasing: .init(keys: alice, issuedAt: now())).allSatisfy { $0 })
 
@@ -83,34 +87,33 @@ struct LeaseCollectionTests {
         var remaining = 1
         while Date() < deadline {
             remaining = 0
-            for server in ring.servers {
-                for id in gone where try await holds(server, id) { remaining += 1 }
+            for node in nodes {
+                for id in gone where try await holds(node, id) { remaining += 1 }
             }
             if remaining == 0 { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         #expect(remaining == 0)
-        for server in ring.servers {
+        for node in nodes {
             // Leased again, or leased by another holder on one replica: kept everywhere.
-            for id in kept + [shared] { #expect(try await holds(server, id), "\(server.address)") }
-            #expect(try await holds(server, BlockID.of(neverLeased)), "\(server.address)")
+            for id in kept + [shared] { #expect(try await holds(node, id), "\(node.address)") }
+            #expect(try await holds(node, BlockID.of(neverLeased)), "\(node.address)")
         }
         #expect(try await client.getBlock(id: gone[0]) == nil)
 
         // A client's put of the same content is taken again, on every node (replicas clear their tombstone).
         #expect(try await client.putBlock(id: gone[1], bytes: goneBlocks[1]))
-        for server in ring.servers { #expect(try await holds(server, gone[1]), "\(server.address)") }
+        for node in nodes { #expect(try await holds(node, gone[1]), "\(node.address)") }
 
         // Anti-entropy never brings a deleted block back: the owner of gone[0] is handed a copy (as a node that
         // missed the deletion would hold it); over several rounds it is not copied to the replicas, which deleted it.
-        let owner = ring.servers[try ownerIndex(ring, gone[0])]
-        let node = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: owner.port), secure: .openDemo())
-        _ = try await node.request(.placedPut(role: .replica, put: .putBlock(id: gone[0], bytes: .init(bytes: goneBlocks[0]))))
-        await node.close()
+        let ownerAt = try ownerIndex(ring, gone[0])
+        let owner = nodes[ownerAt]
+        _ = try await owner.request(.placedPut(role: .replica, put: .putBlock(id: gone[0], bytes: .init(bytes: goneBlocks[0]))))
         #expect(try await holds(owner, gone[0]))
         try await Task.sleep(for: .milliseconds(1500))  // five anti-entropy rounds
-        for server in ring.servers where server !== owner {
-            #expect(try await !holds(server, gone[0]), "\(server.address)")
+        for (i, node) in nodes.enumerated() where i != ownerAt {
+            #expect(try await !holds(node, gone[0]), "\(node.address)")
         }
         await client.close()
     }

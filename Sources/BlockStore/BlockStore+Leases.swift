@@ -24,7 +24,7 @@ extension BlockStore {
     public func release(_ release: LeaseRelease, now: UInt64) async throws -> Int {
         if let error = LeaseTable.check(release) { throw BlockStoreError(error) }
         return try await applyLogged {
-            let ended = leases.apply(release, now: now)
+            let ended = leases.apply(release, now: now, backupBound: settings.leaseBackupBound)
             return (ended.count, ended.isEmpty ? nil : LeaseLogEntry.release(holder: release.holder, ids: ended, at: now))
         }
     }
@@ -49,6 +49,23 @@ extension BlockStore {
             guard index[id] != nil, leases.isGarbage(id, now: now, grace: grace, honourExpiry: honourExpiry) else {
                 return (false, nil)
             }
+            dropFromIndex(id, at: now)
+            return (true, LeaseLogEntry.tombstone(id: id, deletedAt: now))
+        }
+    }
+
+    /// For each id, whether a holder has a live lease on it here (`LeaseTable.hasLiveLease`).
+    public func hasLiveLease(_ ids: [Identifier], now: UInt64, honourExpiry: Bool) -> [Bool] {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return ids.map { leases.hasLiveLease($0, now: now, honourExpiry: honourExpiry) }
+    }
+
+    /// Deletes the block (a tombstone, as `delete`) unless a holder has a live lease on it here: what a replica does
+    /// with the owner's deletion. Returns whether it was deleted.
+    public func deleteUnlessLeased(_ id: Identifier, now: UInt64, honourExpiry: Bool) async throws -> Bool {
+        try await applyLogged {
+            guard !leases.hasLiveLease(id, now: now, honourExpiry: honourExpiry) else { return (false, nil) }
             dropFromIndex(id, at: now)
             return (true, LeaseLogEntry.tombstone(id: id, deletedAt: now))
         }

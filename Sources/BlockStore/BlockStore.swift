@@ -107,7 +107,7 @@ public final class BlockStore: @unchecked Sendable {
         currentOffset = recovered.currentOffset
         logger.info("block store open", metadata: [
             "blocks": "\(index.count)", "records": "\(records.count)", "inboxes": "\(inboxes.count)",
-            "segments": "\(segments.count)"])
+            "leased": "\(leases.blocks.count)", "tombstones": "\(leases.tombstones.count)", "segments": "\(segments.count)"])
 
         let thread = Thread { [self] in self.writerLoop() }
         thread.name = "peerstore-blockstore-writer"

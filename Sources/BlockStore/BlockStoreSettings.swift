@@ -14,6 +14,9 @@ public struct BlockStoreSettings: Sendable {
     public var verifyAllSegmentsOnOpen: Bool = false
     /// The caps of every inbox kept here.
     public var inboxLimits: InboxLimits = .standard
+    /// B: a release ends only leases renewed longer than this before its horizon (`LeaseRules.backupBound`; tests
+    /// shorten it).
+    public var leaseBackupBound: UInt64 = LeaseRules.backupBound
     /// The wall clock in unix seconds, read once at open: every lease counts as renewed then (`LeaseTable.assumeRenewed`).
     public var wallClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970) }
 

@@ -36,6 +36,8 @@ public struct NodeSettings: Sendable {
     public var compactBelow: Double = 0.5
     /// How often the compactor rewrites at most one segment.
     public var compactionInterval: Duration = .seconds(30)
+    /// Garbage collection: grace period, lease expiry, B.
+    public var leases = LeaseSettings()
     /// While alone because the initial peer did not answer, try it again this often.
     public var rejoinInterval: Duration = .seconds(3)
     /// A peer that has not completed the handshake by then is dropped.

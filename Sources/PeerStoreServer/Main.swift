@@ -77,6 +77,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("compactInterval", withSingleDash: true), .customLong("compactInterval")], help: "Seconds between compactions of one segment each (default 30).")
     var compactInterval: Double = 30
 
+    @Option(name: [.customLong("gracePeriod", withSingleDash: true), .customLong("gracePeriod")], help: "Seconds a block is kept after its last lease ended (default 604800, 7 days).")
+    var gracePeriod: UInt64 = 604_800
+
+    @Flag(name: [.customLong("expireLeases", withSingleDash: true), .customLong("expireLeases")], help: "Count a lease past its expiry as ended (off: only releases end leases).")
+    var expireLeases = false
+
+    @Option(name: [.customLong("leaseBackupBound", withSingleDash: true), .customLong("leaseBackupBound")], help: "Seconds a backup may run before it commits (default 86400): a release ends only leases renewed longer ago. Tests shorten it.")
+    var leaseBackupBound: UInt64 = 86_400
+
     @Option(name: [.customLong("successors", withSingleDash: true), .customLong("successors")], help: "Successor-list length (default 8).")
     var successors: Int = 8
 

@@ -24,6 +24,9 @@ extension ServerCommand {
         settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
         settings.compactBelow = min(1, max(0, compactBelow))
         settings.compactionInterval = .milliseconds(Int64(max(0.05, compactInterval) * 1000))
+        settings.leases.grace = gracePeriod
+        settings.leases.honourExpiry = expireLeases
+        settings.leases.backupBound = leaseBackupBound
         return settings
     }
 }

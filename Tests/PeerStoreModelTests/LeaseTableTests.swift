@@ -78,6 +78,7 @@ import Testing
         _ = table.apply(try grant(alice, ids, at: t0), to: ids, now: t0)
         _ = table.apply(try grant(alice, ids, at: t0 + 60 * day), to: ids, now: t0 + 60 * day)
         _ = table.apply(try grant(bob, [x], at: t0), to: [x], now: t0)
+        #expect(table.apply(try grant(SigningKeyPair(), [y], at: t0), to: [], now: t0) == [])  // holds none of them
         #expect(table.holders.keys == [alice.publicKey, bob.publicKey])
         #expect(table.leases(of: ids[7])?.leases.map(\.holder) == [0])
     }

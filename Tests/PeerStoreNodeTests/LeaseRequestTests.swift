@@ -62,6 +62,35 @@ import Testing
         #expect(f.store.leases(of: a) == nil)
     }
 
+    @Test func leaseStatesTombstonesAndDeletionsAreForNodesOnly() async throws {
+        let f = try ProcessorFixture()
+        let a = await put(f, 1)
+        _ = await f.handle(.leaseBlocks(grant: try grant([a])))
+        let user = Peer(key: holder.publicKey, kind: .user)
+        for request in [WireMessage.leaseState(ids: [a]), .deleteBlocks(ids: [a]), .tombstones(ids: [a])] {
+            #expect(errorCode(await f.processor.handle(request, from: user)) == .forbidden, "\(request.type)")
+        }
+        #expect(f.store.contains(a))
+        // What a node is answered, from the local store.
+        #expect(await f.processor.local.handle(.leaseState(ids: [a, BlockID.of([8])])) == .leaseStateResult(live: [true, false]))
+        #expect(await f.processor.local.handle(.deleteBlocks(ids: [a])) == .deleteBlocksResult(deleted: 0))  // leased here
+        #expect(await f.processor.local.handle(.tombstones(ids: [a])) == .tombstonesResult(deleted: [false]))
+        let b = await put(f, 2)
+        #expect(await f.processor.local.handle(.deleteBlocks(ids: [b])) == .deleteBlocksResult(deleted: 1))  // never leased
+        #expect(await f.processor.local.handle(.tombstones(ids: [a, b])) == .tombstonesResult(deleted: [false, true]))
+        #expect(!f.store.contains(b))
+    }
+
+    @Test func theCollectorLooksAFewTimesPerGracePeriod() {
+        var settings = LeaseSettings()
+        #expect(settings.grace == 7 * 24 * 3600 && !settings.honourExpiry && settings.backupBound == 24 * 3600)
+        #expect(settings.collectInterval == .seconds(60))
+        settings.grace = 2
+        #expect(settings.collectInterval == .milliseconds(500))
+        settings.grace = 0
+        #expect(settings.collectInterval == .milliseconds(250))
+    }
+
     @Test func aUserNotAllowedToStoreMayNotLease() async throws {
         let f = try ProcessorFixture()
         let a = await put(f, 1)

@@ -18,6 +18,12 @@ import Testing
         #expect(MessageType.releaseBlocks.rawValue == 0x2E)
         #expect(MessageType.releaseBlocksResult.rawValue == 0x2F)
         #expect(MessageType.haveBlocksLeased.rawValue == 0x33)
+        #expect(MessageType.leaseState.rawValue == 0x34)
+        #expect(MessageType.leaseStateResult.rawValue == 0x35)
+        #expect(MessageType.deleteBlocks.rawValue == 0x36)
+        #expect(MessageType.deleteBlocksResult.rawValue == 0x37)
+        #expect(MessageType.tombstones.rawValue == 0x38)
+        #expect(MessageType.tombstonesResult.rawValue == 0x39)
         // The old have-blocks is unchanged: older clients keep sending it.
         #expect(MessageType.haveBlocks.rawValue == 0x14)
         #expect(WireError.Code.badLease.rawValue == 25)

@@ -14,6 +14,13 @@ extension LeaseTable {
         blocks.keys.filter { isGarbage($0, now: now, grace: grace, honourExpiry: honourExpiry) }.sorted()
     }
 
+    /// Whether a holder has a live lease on the block at `now`: one not released (and, with `honourExpiry`, not
+    /// expired). What a replica tells the owner that asks before deleting.
+    public func hasLiveLease(_ id: Identifier, now: UInt64, honourExpiry: Bool) -> Bool {
+        guard let block = blocks[id] else { return false }
+        return block.lastEnded(now: now, honourExpiry: honourExpiry) == nil
+    }
+
     // MARK: Tombstones
 
     public func isTombstoned(_ id: Identifier) -> Bool { tombstones[id] != nil }

@@ -47,19 +47,18 @@ public struct LeaseTable: Equatable, Sendable {
     /// time becomes `now`; the expiry moves only where the renewal must be persisted. Returns those ids: the caller
     /// logs them (`restore(holder:ids:renewedAt:expiry:)` replays that entry).
     public mutating func apply(_ grant: LeaseGrant, to ids: [Identifier], now: UInt64) -> [Identifier] {
+        guard !ids.isEmpty else { return [] }  // a grant on nothing held here interns no holder
         let holder = holders.intern(grant.holder)
         var persist: [Identifier] = []
         for id in ids {
-            var block = blocks[id] ?? BlockLeases()
-            let stored = block.lease(of: holder)
+            let stored = blocks[id]?.lease(of: holder)
             var lease = stored ?? BlockLeases.Lease(holder: holder, renewedAt: now, expiry: grant.expiry)
             lease.renewedAt = max(lease.renewedAt, now)
             if Self.mustPersist(stored: stored?.expiry, asked: grant.expiry, length: grant.length) {
                 lease.expiry = max(lease.expiry, grant.expiry)
                 persist.append(id)
             }
-            block.set(lease)
-            blocks[id] = block
+            blocks[id, default: BlockLeases()].set(lease)  // in place: no copy of the block's leases
         }
         return persist
     }
@@ -99,17 +98,17 @@ public struct LeaseTable: Equatable, Sendable {
     }
 
     /// The renewal time before which a release with `horizon`, arriving at `now`, ends a lease: `min(horizon, now) - B`.
-    public static func releaseCutoff(horizon: UInt64, now: UInt64) -> UInt64 {
+    public static func releaseCutoff(horizon: UInt64, now: UInt64, backupBound: UInt64 = LeaseRules.backupBound) -> UInt64 {
         let seen = min(horizon, now)
-        return seen > LeaseRules.backupBound ? seen - LeaseRules.backupBound : 0
+        return seen > backupBound ? seen - backupBound : 0
     }
 
     /// Applies a checked release at `now`: ends the holder's lease on each id it last renewed before the cutoff
     /// (`releaseCutoff`); a lease renewed since stays, as it belongs to a backup the prune could not see. Returns the ids
     /// whose lease ended: the caller logs them (`restore(release:ids:at:)` replays that entry).
-    public mutating func apply(_ release: LeaseRelease, now: UInt64) -> [Identifier] {
+    public mutating func apply(_ release: LeaseRelease, now: UInt64, backupBound: UInt64 = LeaseRules.backupBound) -> [Identifier] {
         guard let holder = holders.index(of: release.holder) else { return [] }
-        let cutoff = Self.releaseCutoff(horizon: release.horizon, now: now)
+        let cutoff = Self.releaseCutoff(horizon: release.horizon, now: now, backupBound: backupBound)
         var ended: [Identifier] = []
         for id in release.ids {
             guard var block = blocks[id], let lease = block.lease(of: holder), lease.renewedAt < cutoff else { continue }

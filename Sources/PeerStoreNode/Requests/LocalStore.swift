@@ -9,11 +9,14 @@ import PeerStoreWire
 public struct LocalStore: Sendable {
     public let store: BlockStore
     public let node: NodeIdentity
+    /// Whether expired leases have ended, for the owner's questions and deletions.
+    public let leases: LeaseSettings
     let logger: Logger
 
-    public init(store: BlockStore, node: NodeIdentity, logger: Logger) {
+    public init(store: BlockStore, node: NodeIdentity, leases: LeaseSettings = .init(), logger: Logger) {
         self.store = store
         self.node = node
+        self.leases = leases
         self.logger = logger
     }
 
@@ -56,6 +59,17 @@ public struct LocalStore: Sendable {
             case .releaseBlocks(let release):
                 let ended = try await store.release(release, now: store.settings.wallClock())
                 return .releaseBlocksResult(ended: UInt32(clamping: ended))
+            case .leaseState(let ids):
+                let now = store.settings.wallClock()
+                return .leaseStateResult(live: store.hasLiveLease(ids, now: now, honourExpiry: leases.honourExpiry))
+            case .tombstones(let ids):
+                return .tombstonesResult(deleted: ids.map { store.isTombstoned($0) })
+            case .deleteBlocks(let ids):
+                var deleted: UInt32 = 0
+                for id in ids where try await store.deleteUnlessLeased(id, now: store.settings.wallClock(), honourExpiry: leases.honourExpiry) {
+                    deleted += 1
+                }
+                return .deleteBlocksResult(deleted: deleted)
             default:
                 return .error(WireError(.unexpectedResponse, "a \(request.type) message is not a storage request"))
             }

@@ -74,6 +74,9 @@ public struct RequestProcessor: Sendable {
         case .releaseBlocks:
             guard let coordinator else { return await local.handle(message) }
             return await coordinator.put(message)
+        case .leaseState, .deleteBlocks, .tombstones:
+            guard await isRingNode(peer) else { return .error(Self.nodesOnly) }
+            return await local.handle(message)
         case .chord(let envelope):
             guard let coordinator else { return .error(WireError(.internalError, "this node does not run a ring")) }
             guard policy.mayTakePartInRing(peer) else { return .error(AccessPolicy.ringRefused) }
@@ -82,10 +85,19 @@ public struct RequestProcessor: Sendable {
             return local.status(await coordinator?.position() ?? .alone(node))
         case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
             .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .inboxIDsResult, .leaseBlocksResult,
-            .releaseBlocksResult, .error:
+            .releaseBlocksResult, .leaseStateResult, .deleteBlocksResult, .tombstonesResult, .error:
             return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
         }
     }
+
+    /// Whether the peer is a node of this ring: a key whose ring id the ring knows as a member.
+    private func isRingNode(_ peer: Peer) async -> Bool {
+        guard let key = peer.key, let coordinator else { return false }
+        if peer.kind == .node { return true }
+        return await coordinator.ring.isMember(Peer.ringID(of: key))
+    }
+
+    static let nodesOnly = WireError(.forbidden, "only nodes of the ring may ask for lease states or tombstones, or delete blocks")
 
     /// The policy's answer for a placed request, asking the ring when it depends on membership.
     private func mayPlace(_ put: WireMessage, from peer: Peer) async -> Bool {

@@ -100,7 +100,7 @@ public struct AntiEntropy: Sendable {
             case .rangeBlocksResult(let ids)? = try? await replicator.transport.request(
                 .rangeBlocks(start: predecessor.id, end: ring.me.id), to: successor.address, key: successor.key)
         else { return 0 }
-        let missing = zip(ids, store.contains(ids)).filter { !$0.1 }.map(\.0)
+        let missing = zip(ids, store.contains(ids)).filter { !$0.1 && !store.isTombstoned($0.0) }.map(\.0)
         var pulled = 0
         for id in missing {
             guard case .block(let bytes)? = try? await replicator.transport.request(
@@ -112,7 +112,8 @@ public struct AntiEntropy: Sendable {
         return pulled
     }
 
-    /// The ids of `ids` that `target` does not hold (asked in batches); nil if it does not answer.
+    /// The ids of `ids` that `target` does not hold (asked in batches) and did not delete (`AntiEntropy+Tombstones`);
+    /// nil if it does not answer.
     private func lacking(_ ids: [Identifier], at target: NodeIdentity) async -> [Identifier]? {
         var missing: [Identifier] = []
         var start = 0
@@ -122,7 +123,7 @@ public struct AntiEntropy: Sendable {
             guard case .haveBlocksResult(let present)? = try? await replicator.transport.request(
                 .haveBlocks(ids: batch), to: target.address, key: target.key), present.count == batch.count
             else { return nil }
-            missing += zip(batch, present).filter { !$0.1 }.map(\.0)
+            missing += await notDeleted(zip(batch, present).filter { !$0.1 }.map(\.0), at: target)
         }
         return missing
     }

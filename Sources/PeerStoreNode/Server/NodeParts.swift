@@ -17,6 +17,8 @@ public struct NodeParts: Sendable {
     public let processor: RequestProcessor
     public let antiEntropy: AntiEntropy
     public let compactor: Compactor
+    /// Deletes garbage of the range this node owns (`-gracePeriod`, `-expireLeases`).
+    public let collector: LeaseCollector
 
     /// Wires the parts together over an open store and key, for a node advertised at `advertised`.
     public init(settings: NodeSettings, store: BlockStore, nodeKey: NodeKey, advertised: PeerAddress, logger: Logger) {
@@ -25,7 +27,7 @@ public struct NodeParts: Sendable {
                                       logger: logger)
         let ring = RingService(me: me, settings: settings.ring, transport: transport, logger: logger)
         let replicator = Replicator(ring: ring, transport: transport, replicas: settings.replicas, logger: logger)
-        let local = LocalStore(store: store, node: me, logger: logger)
+        let local = LocalStore(store: store, node: me, leases: settings.leases, logger: logger)
         self.store = store
         self.nodeKey = nodeKey
         self.me = me
@@ -38,5 +40,6 @@ public struct NodeParts: Sendable {
         antiEntropy = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger)
         compactor = Compactor(store: store, plan: CompactionPlan(threshold: settings.compactBelow),
                               interval: settings.compactionInterval, logger: logger)
+        collector = LeaseCollector(store: store, replicator: replicator, settings: settings.leases, logger: logger)
     }
 }

@@ -30,7 +30,9 @@ public final class NodeServer: Service, Sendable {
         self.onListening = onListening
         try AdvertisedAddress.check(listen: settings.listenAddress, advertise: settings.advertiseAddress, initialPeer: settings.initialPeer)
         try DataFolder.prepare(settings.dataPath)
-        self.store = try BlockStore(path: settings.dataPath, logger: logger)
+        var storeSettings = BlockStoreSettings()
+        storeSettings.leaseBackupBound = settings.leases.backupBound
+        self.store = try BlockStore(path: settings.dataPath, settings: storeSettings, logger: logger)
         self.nodeKey = try NodeKey.loadOrCreate(dataPath: settings.dataPath)
     }
 
@@ -104,7 +106,9 @@ public final class NodeServer: Service, Sendable {
         let repairTask = Task { await repair.run() }
         let compactor = parts.compactor
         let compactionTask = Task { await compactor.run() }
-        defer { repairTask.cancel(); compactionTask.cancel() }
+        let collector = parts.collector
+        let collectTask = Task { await collector.run() }
+        defer { repairTask.cancel(); compactionTask.cancel(); collectTask.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 let joiner = RingJoiner(settings: self.settings, own: own, logger: self.logger) { self.phase != .serving }
@@ -119,6 +123,7 @@ public final class NodeServer: Service, Sendable {
             self.logger.info("shutting down: handing the range on, leaving the ring, closing connections")
             repairTask.cancel()
             compactionTask.cancel()
+            collectTask.cancel()
             Task {
                 // Hand everything to the successor first (bounded), then tell the neighbours, then stop serving.
                 _ = await repair.handOff(within: .seconds(60))

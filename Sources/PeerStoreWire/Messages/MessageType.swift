@@ -40,6 +40,16 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     /// Have-blocks with a lease grant: the grant's ids are the question, those held are leased; answered with
     /// `haveBlocksResult`. A new type rather than a changed `haveBlocks`, so that older clients keep working.
     case haveBlocksLeased = 0x33
+    /// Between nodes only: "which of these blocks does a holder hold a live lease on here?" (the owner asks before it
+    /// deletes garbage), and the owner's deletion, which a replica applies unless it holds a live lease itself.
+    case leaseState = 0x34
+    case leaseStateResult = 0x35
+    case deleteBlocks = 0x36
+    case deleteBlocksResult = 0x37
+    /// Between nodes only: "which of these blocks did you delete (hold a tombstone for)?" (anti-entropy and hand-off
+    /// ask before copying, so they never bring a deleted block back).
+    case tombstones = 0x38
+    case tombstonesResult = 0x39
     case status = 0x40
     case statusResult = 0x41
     case error = 0x7F

@@ -44,6 +44,15 @@ public enum WireMessage: Equatable, Sendable {
     /// release's horizon less B stays).
     case releaseBlocks(release: LeaseRelease)
     case releaseBlocksResult(ended: UInt32)
+    /// Nodes only: for each id, whether a holder has a live lease on it at the receiver; at most `LeaseGrant.maxIDs` ids.
+    case leaseState(ids: [Identifier])
+    case leaseStateResult(live: [Bool])
+    /// Nodes only: the owner decided these blocks are garbage; the receiver deletes those it holds no live lease on.
+    case deleteBlocks(ids: [Identifier])
+    case deleteBlocksResult(deleted: UInt32)
+    /// Nodes only: for each id, whether the receiver holds a tombstone for it; at most `LeaseGrant.maxIDs` ids.
+    case tombstones(ids: [Identifier])
+    case tombstonesResult(deleted: [Bool])
     /// The ids of the entries of `owner`'s inbox this node holds itself (never asked of other holders).
     case inboxIDs(owner: [UInt8])
     /// At most `WireMessageCodec.maxInboxEntries` ids.
@@ -88,6 +97,12 @@ public enum WireMessage: Equatable, Sendable {
         case .leaseBlocksResult: .leaseBlocksResult
         case .releaseBlocks: .releaseBlocks
         case .releaseBlocksResult: .releaseBlocksResult
+        case .leaseState: .leaseState
+        case .leaseStateResult: .leaseStateResult
+        case .deleteBlocks: .deleteBlocks
+        case .deleteBlocksResult: .deleteBlocksResult
+        case .tombstones: .tombstones
+        case .tombstonesResult: .tombstonesResult
         case .chord: .chord
         case .chordReply: .chordReply
         case .placedPut: .placedPut
@@ -109,7 +124,8 @@ extension WireMessage {
         case .inboxPost(let entry): entry.encodedLength
         case .haveBlocksLeased(let grant), .leaseBlocks(let grant): grant.encodedLength
         case .releaseBlocks(let release): release.encodedLength
-        case .leaseBlocksResult(let present): present.count
+        case .leaseBlocksResult(let present), .leaseStateResult(let present), .tombstonesResult(let present): present.count
+        case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids): ids.count * 32
         default: 0
         }
     }

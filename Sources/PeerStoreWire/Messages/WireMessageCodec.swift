@@ -82,8 +82,14 @@ public enum WireMessageCodec {
             for p in present { out.writeInteger(UInt8(p ? 1 : 0)) }
         case .releaseBlocks(let release):
             release.encode(into: &out)
-        case .releaseBlocksResult(let ended):
+        case .releaseBlocksResult(let ended), .deleteBlocksResult(let ended):
             out.writeInteger(ended)
+        case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids):
+            out.writeInteger(UInt16(ids.count))
+            for id in ids { out.writeBytes(id.bytes) }
+        case .leaseStateResult(let live), .tombstonesResult(let live):
+            out.writeInteger(UInt16(live.count))
+            for p in live { out.writeInteger(UInt8(p ? 1 : 0)) }
         case .chord(let envelope):
             ChordCodec.encode(envelope, into: &out)
         case .chordReply(let envelope):
@@ -189,10 +195,27 @@ public enum WireMessageCodec {
             message = .haveBlocksLeased(grant: try readModel(&p, type) { try LeaseGrant.decode(from: &$0) })
         case .leaseBlocks:
             message = .leaseBlocks(grant: try readModel(&p, type) { try LeaseGrant.decode(from: &$0) })
-        case .leaseBlocksResult:
+        case .leaseBlocksResult, .leaseStateResult, .tombstonesResult:
             guard let count = p.readInteger(as: UInt16.self), Int(count) <= LeaseGrant.maxIDs, p.readableBytes == Int(count)
             else { throw malformed(type, "bad answer count") }
-            message = .leaseBlocksResult(present: p.readBytes(length: Int(count))!.map { $0 != 0 })
+            let flags = p.readBytes(length: Int(count))!.map { $0 != 0 }
+            message = switch type {
+            case .leaseBlocksResult: .leaseBlocksResult(present: flags)
+            case .leaseStateResult: .leaseStateResult(live: flags)
+            default: .tombstonesResult(deleted: flags)
+            }
+        case .leaseState, .deleteBlocks, .tombstones:
+            guard let count = p.readInteger(as: UInt16.self), Int(count) <= LeaseGrant.maxIDs, p.readableBytes == Int(count) * 32
+            else { throw malformed(type, "bad id count") }
+            let ids = try (0..<count).map { _ in try readID(&p, type) }
+            message = switch type {
+            case .leaseState: .leaseState(ids: ids)
+            case .deleteBlocks: .deleteBlocks(ids: ids)
+            default: .tombstones(ids: ids)
+            }
+        case .deleteBlocksResult:
+            guard let deleted = p.readInteger(as: UInt32.self) else { throw malformed(type, "truncated count") }
+            message = .deleteBlocksResult(deleted: deleted)
         case .releaseBlocks:
             message = .releaseBlocks(release: try readModel(&p, type) { try LeaseRelease.decode(from: &$0) })
         case .releaseBlocksResult:

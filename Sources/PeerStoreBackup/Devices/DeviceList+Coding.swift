@@ -2,7 +2,8 @@ import NIOCore
 
 /// The device list's bytes (sealed as the record's value by `DeviceRegistry`). Version 3:
 /// `version u8 = 3 | devices u8 | per device: id 16 | name | lastBackup i64 (0 = none) |
-/// folders u8 | per folder: name | lastSynced i64 | past names u8 | per past name: group`, nothing after it;
+/// folders u8 | per folder: name | lastSynced i64 | past names u8 | per past name: group |
+/// retired u8 | per retired name: group` (the names of devices taken off the list), nothing after it;
 /// a group (`BackupNameGroup`) is `name | bare u8 (0 or 1) | folders u8 | per folder: name`, and a name is
 /// `length u8 (1...255) | UTF-8`. Names a device's current name and folders give are not stored.
 /// Version 2 (each device's backup names as full strings after its folders) and version 1 (none) are still read.
@@ -33,6 +34,8 @@ extension DeviceList {
             }
             try Self.writeGroups(d.pastNames, into: &out)
         }
+        guard retired.count <= Self.maxRetired else { throw Self.tooMany("\(retired.count) retired names (at most \(Self.maxRetired))") }
+        try Self.writeGroups(retired, into: &out)
         return Array(out.readableBytesView)
     }
 
@@ -66,6 +69,7 @@ extension DeviceList {
             guard list[id] == nil else { throw bad("device \(id.short) listed twice") }
             list.devices.append(device)
         }
+        if version >= 3 { list.retired = try readGroups(&p, max: maxRetired) }
         guard p.readableBytes == 0 else { throw bad("trailing bytes") }
         return list
     }

@@ -6,6 +6,8 @@ public struct DeviceList: Equatable, Sendable {
     public static let maxFolders = 64
     /// At most this many groups of past backup names per device (`Device.pastNames`).
     public static let maxPastNames = 64
+    /// At most this many groups of retired backup names (those of devices taken off the list).
+    public static let maxRetired = 128
     /// A device or folder name in the list is at most this many bytes of UTF-8.
     public static let maxNameBytes = 255
 
@@ -74,13 +76,19 @@ public struct DeviceList: Equatable, Sendable {
     /// In the order they were first registered.
     public var devices: [Device]
 
-    public init(devices: [Device] = []) {
+    /// The backup names of devices taken off the list (`remove`), grouped by name: their snapshots stay restorable
+    /// with `-device`, so a prune must still find their heads. Nothing takes them off.
+    public var retired: [BackupNameGroup]
+
+    public init(devices: [Device] = [], retired: [BackupNameGroup] = []) {
         self.devices = devices
+        self.retired = retired
     }
 
-    /// Every backup name the user's devices used (so a prune can find every head). Sorted, each once.
+    /// Every backup name the user's devices used (so a prune can find every head): each listed device's, and those
+    /// of devices taken off the list. Sorted, each once.
     public var allBackupNames: [String] {
-        Array(Set(devices.flatMap(\.backupNames))).sorted()
+        Array(Set(devices.flatMap(\.backupNames) + retired.flatMap(\.backupNames))).sorted()
     }
 
     public subscript(id: DeviceID) -> Device? {
@@ -139,8 +147,15 @@ public struct DeviceList: Equatable, Sendable {
         devices[i].tidy()
     }
 
-    /// Takes the device off the list.
-    public mutating func remove(id: DeviceID) {
+    /// Takes the device off the list, its backup names into `retired`; a clear error, and no change, if they would
+    /// not fit there.
+    public mutating func remove(id: DeviceID) throws {
+        guard let device = self[id] else { return }
+        let kept = BackupNameGroup.merged(retired, [device.derivedNames] + device.pastNames)
+        guard kept.count <= Self.maxRetired else {
+            throw BackupError(.deviceRegistry, "cannot take '\(DeviceName.shown(device.name))' (id \(device.id.short)) off your device list: the list keeps the backup names of devices taken off it (so a prune keeps what their snapshots need) and would then hold \(kept.count) (at most \(Self.maxRetired)); nothing was changed, and leaving the device listed is harmless")
+        }
+        retired = kept
         devices.removeAll { $0.id == id }
     }
 

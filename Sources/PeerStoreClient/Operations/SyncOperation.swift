@@ -18,7 +18,7 @@ struct SyncOperation: ClientOperation {
         _ = try BackupRunner.canonicalRoot(path)
         let (identity, created) = try session.home.ensureInitialised()
         if created { out.say("created a new identity in \(session.home.path); to sync with another device, give both the same identity (copy \(session.home.identityPath), or export-identity / import-identity)") }
-        var config = try session.config()
+        var config = try session.deviceConfig()
         let lock = try BackupLock.sync(home: session.home, folder: folder)
         defer { lock.release() }
         let id = try DeviceID.ofHome(session.home)

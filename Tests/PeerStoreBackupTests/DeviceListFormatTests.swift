@@ -2,7 +2,7 @@ import PeerStoreBackup
 import PeerStoreCrypto
 import Testing
 
-/// The device list's encoding (version 2, and version 1 still read): round trip, pinned bytes, bounds, and the list's own rules.
+/// The device list's encoding (version 3, and versions 1 and 2 still read): round trip, pinned bytes, bounds, and the list's own rules.
 @Suite struct DeviceListFormatTests {
     static let a = DeviceID(bytes: Array(0..<16))!
     static let b = DeviceID(bytes: Array(repeating: 0xab, count: 16))!
@@ -25,26 +25,59 @@ import Testing
         #expect(list.devices(syncing: "docs").map(\.device.id) == [Self.b])
     }
 
+    static func name(_ s: String) -> String { String(format: "%02x", Array(s.utf8).count) + Hex.encode(Array(s.utf8)) }
+
     /// Version 1 as older builds wrote it: it still reads (no backup names recorded; they are inferred).
     @Test func pinnedBytesOfVersion1() throws {
         let hex = "0102" + "000102030405060708090a0b0c0d0e0f" + "03" + Hex.encode(Array("lap".utf8)) + "0000000000000102" + "00"
             + String(repeating: "ab", count: 16) + "05" + Hex.encode(Array("büro".utf8)) + "0000000000000000" + "02"
             + "03" + Hex.encode(Array("art".utf8)) + "0000000000000009" + "04" + Hex.encode(Array("docs".utf8)) + "0000000000000007"
-        var expected = Self.sample
-        for i in expected.devices.indices { expected.devices[i].backupNames = [] }
         let old = try DeviceList.decode(Hex.decode(hex)!)
-        #expect(old == expected)
+        #expect(old == Self.sample)
         #expect(old.allBackupNames == ["büro:art", "büro:docs", "lap"])
     }
 
-    /// Version 2 as written today: each device's backup names after its folders.
+    /// Version 2 as the code before version 3 wrote it: each device's backup names, whole, after its folders. It
+    /// still reads, and the names the current name and folders give are not kept again.
     @Test func pinnedBytesOfVersion2() throws {
-        func name(_ s: String) -> String { String(format: "%02x", Array(s.utf8).count) + Hex.encode(Array(s.utf8)) }
+        let name = Self.name
         let hex = "0202" + "000102030405060708090a0b0c0d0e0f" + name("lap") + "0000000000000102" + "00" + "01" + name("lap")
             + String(repeating: "ab", count: 16) + name("büro") + "0000000000000000" + "02"
             + name("art") + "0000000000000009" + name("docs") + "0000000000000007" + "02" + name("büro:art") + name("büro:docs")
-        #expect(Hex.encode(try Self.sample.encoded()) == hex)
         #expect(try DeviceList.decode(Hex.decode(hex)!) == Self.sample)
+    }
+
+    /// A version 2 entry with old names, a folder it stopped syncing and a name with ':' of its own: every name reads
+    /// again, grouped where a listed name is its start.
+    @Test func version2PastNamesAreKeptWhole() throws {
+        let name = Self.name
+        let names = ["lap", "lap:gone", "old", "old:docs", "we:ird"]
+        let hex = "0201" + "000102030405060708090a0b0c0d0e0f" + name("lap") + "0000000000000102" + "00"
+            + String(format: "%02x", names.count) + names.map(name).joined()
+        let list = try DeviceList.decode(Hex.decode(hex)!)
+        #expect(list.allBackupNames == names)
+        #expect(list[Self.a]?.pastNames == [BackupNameGroup(name: "lap", folders: ["gone"]), BackupNameGroup(name: "old", bare: true, folders: ["docs"]),
+                                            BackupNameGroup(name: "we:ird", bare: true)])
+        #expect(try DeviceList.decode(try list.encoded()) == list)
+    }
+
+    /// Version 3 as written today: only the names the current name and folders do not give, grouped by name.
+    @Test func pinnedBytesOfVersion3() throws {
+        let name = Self.name
+        var list = Self.sample
+        list.recordBackup(id: Self.a, name: "laptop", at: 9)
+        let hex = "0302" + "000102030405060708090a0b0c0d0e0f" + name("laptop") + "0000000000000102" + "00" + "01" + name("lap") + "01" + "00"
+            + String(repeating: "ab", count: 16) + name("büro") + "0000000000000000" + "02"
+            + name("art") + "0000000000000009" + name("docs") + "0000000000000007" + "00" + "00"
+        #expect(Hex.encode(try list.encoded()) == hex)
+        #expect(try DeviceList.decode(Hex.decode(hex)!) == list)
+        // Stopping a folder keeps its name; syncing it again takes it off the past names.
+        list.stopSyncing(id: Self.b, folder: "docs")
+        #expect(list[Self.b]?.pastNames == [BackupNameGroup(name: "büro", folders: ["docs"])])
+        #expect(list.allBackupNames == ["büro:art", "büro:docs", "lap", "laptop"])
+        #expect(try DeviceList.decode(try list.encoded()) == list)
+        list.recordSync(id: Self.b, name: "büro", folder: "docs", at: 10)
+        #expect(list[Self.b]?.pastNames == [])
     }
 
     /// Every backup name is kept, also after a rename (so a prune still finds the old name's head).
@@ -56,7 +89,7 @@ import Testing
         #expect(list.allBackupNames == ["büro:art", "büro:docs", "lap", "laptop"])
         #expect(try DeviceList.decode(try list.encoded()) == list)
         var full = DeviceList()
-        for n in 0...DeviceList.maxBackupNames { full.recordBackup(id: Self.a, name: "d\(n)", at: 1) }
+        for n in 0...DeviceList.maxPastNames + 1 { full.recordBackup(id: Self.a, name: "d\(n)", at: 1) }
         #expect(throws: BackupError.self) { try full.encoded() }
     }
 
@@ -67,7 +100,7 @@ import Testing
         }
         #expect(throws: BackupError.self) { try DeviceList.decode(bytes + [0]) }
         var newer = bytes
-        newer[0] = 3
+        newer[0] = 4
         #expect(throws: BackupError.self) { try DeviceList.decode(newer) }
         // The same device twice.
         var twice = DeviceList()
@@ -89,7 +122,7 @@ import Testing
         #expect(error?.message == "the device list cannot hold 65 synced folders on device 'laptop' (at most 64); stop syncing one it no longer needs (`-operation sync -folder NAME -stop` there) and try again")
     }
 
-    @Test func registerRenamesAndTimesOnlyMoveForward() {
+    @Test func registerRenamesAndTimesOnlyMoveForward() throws {
         var list = Self.sample
         list.register(id: Self.a, name: "laptop")
         list.recordBackup(id: Self.a, name: "laptop", at: 5)
@@ -103,7 +136,7 @@ import Testing
         list.register(id: Self.b, name: "laptop")
         #expect(list.namesake(of: Self.a)?.id == Self.b && list.namesake(of: Self.b)?.id == Self.a)
         #expect(list.namesake(of: .random()) == nil)
-        list.remove(id: Self.a)
+        try list.remove(id: Self.a)
         #expect(list.devices.map(\.id) == [Self.b] && list.namesake(of: Self.b) == nil)
     }
 

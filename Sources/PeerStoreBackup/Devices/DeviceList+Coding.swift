@@ -1,11 +1,15 @@
 import NIOCore
 
-/// The device list's bytes (sealed as the record's value by `DeviceRegistry`). Version 2:
-/// `version u8 = 2 | devices u8 | per device: id 16 | nameLength u8 | name | lastBackup i64 (0 = none) |
-/// folders u8 | per folder: nameLength u8 | name | lastSynced i64 | backup names u8 | per name: nameLength u8 | name`,
-/// nothing after it. Version 1 (still read) has no backup names. Every count and length is bounded.
+/// The device list's bytes (sealed as the record's value by `DeviceRegistry`). Version 3:
+/// `version u8 = 3 | devices u8 | per device: id 16 | name | lastBackup i64 (0 = none) |
+/// folders u8 | per folder: name | lastSynced i64 | past names u8 | per past name: group |
+/// retired u8 | per retired name: group` (the names of devices taken off the list), nothing after it;
+/// a group (`BackupNameGroup`) is `name | bare u8 (0 or 1) | folders u8 | per folder: name`, and a name is
+/// `length u8 (1...255) | UTF-8`. Names a device's current name and folders give are not stored.
+/// Version 2 (each device's backup names as full strings after its folders) and version 1 (none) are still read.
+/// Every count and length is bounded.
 extension DeviceList {
-    public static let formatVersion: UInt8 = 2
+    public static let formatVersion: UInt8 = 3
 
     /// The encoding; throws if a count or name is over its bound.
     public func encoded() throws -> [UInt8] {
@@ -25,12 +29,13 @@ extension DeviceList {
                 try Self.writeName(f.name, into: &out)
                 out.writeInteger(f.lastSynced)
             }
-            guard d.backupNames.count <= Self.maxBackupNames else {
-                throw Self.tooMany("\(d.backupNames.count) backup names on device '\(d.name)' (at most \(Self.maxBackupNames))")
+            guard d.pastNames.count <= Self.maxPastNames else {
+                throw Self.tooMany("\(d.pastNames.count) past names of device '\(d.name)' (at most \(Self.maxPastNames))")
             }
-            out.writeInteger(UInt8(d.backupNames.count))
-            for name in d.backupNames { try Self.writeName(name, into: &out) }
+            try Self.writeGroups(d.pastNames, into: &out)
         }
+        guard retired.count <= Self.maxRetired else { throw Self.tooMany("\(retired.count) retired names (at most \(Self.maxRetired))") }
+        try Self.writeGroups(retired, into: &out)
         return Array(out.readableBytesView)
     }
 
@@ -38,7 +43,7 @@ extension DeviceList {
         func bad(_ why: String) -> BackupError { BackupError.badFormat("the device list", why) }
         var p = ByteBuffer(bytes: bytes)
         guard let version = p.readInteger(as: UInt8.self) else { throw bad("empty") }
-        guard version == 1 || version == formatVersion else {
+        guard (1...formatVersion).contains(version) else {
             throw BackupError(.deviceRegistry, "the device list on the ring has format version \(version); this peerstore-client is too old for it: update it")
         }
         guard let count = p.readInteger(as: UInt8.self), Int(count) <= maxDevices else { throw bad("device count") }
@@ -55,15 +60,41 @@ extension DeviceList {
                 guard let synced = p.readInteger(as: Int64.self) else { throw bad("truncated folder") }
                 device.folders.append(Folder(name: folder, lastSynced: synced))
             }
-            if version >= 2 {
-                guard let names = p.readInteger(as: UInt8.self), Int(names) <= maxBackupNames else { throw bad("backup name count") }
-                device.backupNames = try (0..<names).map { _ in try readName(&p, what: "backup name") }
+            if version == 2 {
+                guard let names = p.readInteger(as: UInt8.self), Int(names) <= 64 else { throw bad("backup name count") }
+                device.pastNames = device.pastNames(fromVersion2: try (0..<names).map { _ in try readName(&p, what: "backup name") })
+            } else if version >= 3 {
+                device.pastNames = try readGroups(&p, max: maxPastNames)
             }
             guard list[id] == nil else { throw bad("device \(id.short) listed twice") }
             list.devices.append(device)
         }
+        if version >= 3 { list.retired = try readGroups(&p, max: maxRetired) }
         guard p.readableBytes == 0 else { throw bad("trailing bytes") }
         return list
+    }
+
+    static func writeGroups(_ groups: [BackupNameGroup], into out: inout ByteBuffer) throws {
+        out.writeInteger(UInt8(groups.count))
+        for g in groups {
+            try writeName(g.name, into: &out)
+            out.writeInteger(UInt8(g.bare ? 1 : 0))
+            guard g.folders.count <= Int(UInt8.max) else { throw tooMany("\(g.folders.count) past folders of '\(g.name)' (at most 255)") }
+            out.writeInteger(UInt8(g.folders.count))
+            for f in g.folders { try writeName(f, into: &out) }
+        }
+    }
+
+    static func readGroups(_ p: inout ByteBuffer, max: Int) throws -> [BackupNameGroup] {
+        func bad(_ why: String) -> BackupError { BackupError.badFormat("the device list", why) }
+        guard let count = p.readInteger(as: UInt8.self), Int(count) <= max else { throw bad("past name count") }
+        return try (0..<count).map { _ in
+            let name = try readName(&p, what: "past name")
+            guard let bare = p.readInteger(as: UInt8.self), bare <= 1, let folders = p.readInteger(as: UInt8.self) else {
+                throw bad("truncated past name")
+            }
+            return BackupNameGroup(name: name, bare: bare == 1, folders: try (0..<folders).map { _ in try readName(&p, what: "past folder") })
+        }
     }
 
     private static func writeName(_ name: String, into out: inout ByteBuffer) throws {

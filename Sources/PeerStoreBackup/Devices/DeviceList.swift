@@ -4,8 +4,10 @@ public struct DeviceList: Equatable, Sendable {
     /// At most this many devices, and this many synced folders per device (the record must fit 4 KiB anyway).
     public static let maxDevices = 64
     public static let maxFolders = 64
-    /// At most this many backup names per device.
-    public static let maxBackupNames = 64
+    /// At most this many groups of past backup names per device (`Device.pastNames`).
+    public static let maxPastNames = 64
+    /// At most this many groups of retired backup names (those of devices taken off the list).
+    public static let maxRetired = 128
     /// A device or folder name in the list is at most this many bytes of UTF-8.
     public static let maxNameBytes = 255
 
@@ -27,23 +29,37 @@ public struct DeviceList: Equatable, Sendable {
         public var lastBackup: Int64?
         /// The folders it syncs, sorted by name.
         public var folders: [Folder]
-        /// Every backup name (head) it stored snapshots under, sorted: its `-device` names, and `<device>:<folder>`
-        /// for syncs. Empty in a version 1 list.
-        public var backupNames: [String]
+        /// The backup names it used that its current name and folders do not give (its old names after a rename,
+        /// folders it stopped syncing), sorted by name. Empty in a version 1 list.
+        public var pastNames: [BackupNameGroup]
 
-        public init(id: DeviceID, name: String, lastBackup: Int64? = nil, folders: [Folder] = [], backupNames: [String] = []) {
+        public init(id: DeviceID, name: String, lastBackup: Int64? = nil, folders: [Folder] = [], pastNames: [BackupNameGroup] = []) {
             self.id = id
             self.name = name
             self.lastBackup = lastBackup
             self.folders = folders
-            self.backupNames = backupNames
+            self.pastNames = pastNames
         }
 
-        /// Adds a backup name (a head this device wrote) if it is not listed yet.
-        public mutating func addBackupName(_ backupName: String) {
-            guard !backupNames.contains(backupName) else { return }
-            backupNames.append(backupName)
-            backupNames.sort()
+        /// The names its current name and folders give: the name if it backed up, and `<name>:<folder>`.
+        public var derivedNames: BackupNameGroup {
+            BackupNameGroup(name: name, bare: lastBackup != nil, folders: folders.map(\.name))
+        }
+
+        /// Every backup name (head) it stored snapshots under, sorted, each once: its `-device` names, and
+        /// `<device>:<folder>` for syncs.
+        public var backupNames: [String] {
+            Array(Set(([derivedNames] + pastNames).flatMap(\.backupNames))).sorted()
+        }
+
+        /// Drops from `pastNames` what the current name and folders give again.
+        mutating func tidy() {
+            let derived = derivedNames
+            pastNames = BackupNameGroup.merged(pastNames.map { group in
+                guard group.name == derived.name else { return group }
+                return BackupNameGroup(name: group.name, bare: group.bare && !derived.bare,
+                                       folders: group.folders.filter { !derived.folders.contains($0) })
+            }, [])
         }
 
         /// When this device last synced `folder`; nil if it never did.
@@ -60,20 +76,19 @@ public struct DeviceList: Equatable, Sendable {
     /// In the order they were first registered.
     public var devices: [Device]
 
-    public init(devices: [Device] = []) {
+    /// The backup names of devices taken off the list (`remove`), grouped by name: their snapshots stay restorable
+    /// with `-device`, so a prune must still find their heads. Nothing takes them off.
+    public var retired: [BackupNameGroup]
+
+    public init(devices: [Device] = [], retired: [BackupNameGroup] = []) {
         self.devices = devices
+        self.retired = retired
     }
 
-    /// Every backup name the user's devices used (so a prune can find every head): the recorded ones, and for a
-    /// version 1 list the device names and their sync names. Sorted, each once.
+    /// Every backup name the user's devices used (so a prune can find every head): each listed device's, and those
+    /// of devices taken off the list. Sorted, each once.
     public var allBackupNames: [String] {
-        var names = Set<String>()
-        for d in devices {
-            names.formUnion(d.backupNames)
-            if d.lastBackup != nil { names.insert(d.name) }
-            for f in d.folders { names.insert("\(d.name):\(f.name)") }
-        }
-        return names.sorted()
+        Array(Set(devices.flatMap(\.backupNames) + retired.flatMap(\.backupNames))).sorted()
     }
 
     public subscript(id: DeviceID) -> Device? {
@@ -94,7 +109,10 @@ public struct DeviceList: Equatable, Sendable {
     /// Adds the device, or gives it its current name.
     public mutating func register(id: DeviceID, name: String) {
         if let i = devices.firstIndex(where: { $0.id == id }) {
+            guard devices[i].name != name else { return }
+            devices[i].pastNames = BackupNameGroup.merged(devices[i].pastNames, [devices[i].derivedNames])
             devices[i].name = name
+            devices[i].tidy()
         } else {
             devices.append(Device(id: id, name: name))
         }
@@ -105,30 +123,39 @@ public struct DeviceList: Equatable, Sendable {
         register(id: id, name: name)
         let i = devices.firstIndex { $0.id == id }!
         devices[i].lastBackup = max(time, devices[i].lastBackup ?? time)
-        devices[i].addBackupName(name)
+        devices[i].tidy()
     }
 
     /// Registers the device and records a sync of `folder` at `time`.
     public mutating func recordSync(id: DeviceID, name: String, folder: String, at time: Int64) {
         register(id: id, name: name)
         let i = devices.firstIndex { $0.id == id }!
-        devices[i].addBackupName("\(name):\(folder)")
         if let f = devices[i].folders.firstIndex(where: { $0.name == folder }) {
             devices[i].folders[f].lastSynced = max(time, devices[i].folders[f].lastSynced)
         } else {
             devices[i].folders.append(Folder(name: folder, lastSynced: time))
             devices[i].folders.sort { $0.name < $1.name }
         }
+        devices[i].tidy()
     }
 
     /// Takes `folder` off the device's synced folders.
     public mutating func stopSyncing(id: DeviceID, folder: String) {
-        guard let i = devices.firstIndex(where: { $0.id == id }) else { return }
+        guard let i = devices.firstIndex(where: { $0.id == id }), devices[i].lastSynced(folder) != nil else { return }
+        devices[i].pastNames = BackupNameGroup.merged(devices[i].pastNames, [BackupNameGroup(name: devices[i].name, folders: [folder])])
         devices[i].folders.removeAll { $0.name == folder }
+        devices[i].tidy()
     }
 
-    /// Takes the device off the list.
-    public mutating func remove(id: DeviceID) {
+    /// Takes the device off the list, its backup names into `retired`; a clear error, and no change, if they would
+    /// not fit there.
+    public mutating func remove(id: DeviceID) throws {
+        guard let device = self[id] else { return }
+        let kept = BackupNameGroup.merged(retired, [device.derivedNames] + device.pastNames)
+        guard kept.count <= Self.maxRetired else {
+            throw BackupError(.deviceRegistry, "cannot take '\(DeviceName.shown(device.name))' (id \(device.id.short)) off your device list: the list keeps the backup names of devices taken off it (so a prune keeps what their snapshots need) and would then hold \(kept.count) (at most \(Self.maxRetired)); nothing was changed, and leaving the device listed is harmless")
+        }
+        retired = kept
         devices.removeAll { $0.id == id }
     }
 

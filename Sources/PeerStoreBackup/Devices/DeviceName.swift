@@ -15,6 +15,17 @@ public enum DeviceName {
         return name
     }
 
+    /// `name` if it may become this device's name (init, backup, sync, import-identity): a valid name without ':',
+    /// since a synced folder's snapshots are under `<device>:<folder>` and `laptop:Docs` would share device `laptop`'s
+    /// folder `Docs`'s head. `current`, the name in use, stays allowed as it is.
+    public static func checkNew(_ name: String, current: String?) throws -> String {
+        _ = try check(name)
+        guard name == current || !name.contains(":") else {
+            throw BackupError(.usage, "-device '\(Self.shown(name))' cannot be a new device name: it contains ':', and a synced folder's snapshots are named <device>:<folder>, so it could share their head; choose a name without ':'")
+        }
+        return name
+    }
+
     static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: false

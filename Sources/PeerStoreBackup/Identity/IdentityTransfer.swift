@@ -61,7 +61,7 @@ public struct IdentityTransfer: Sendable {
         }
         try SecretFile.prepareFolderForHome(home)
         var config = try home.loadConfig()
-        if let device { config.device = try DeviceName.check(device) }
+        if let device { config.device = try DeviceName.checkNew(device, current: config.device) }
         try home.writeSecretFile(home.identityPath, identity.encoded())
         if device != nil || !FileManager.default.fileExists(atPath: home.configPath) { try home.save(config) }
         return (identity, .imported)

@@ -40,6 +40,14 @@ public struct ClientSession: Sendable {
         return config
     }
 
+    /// `config()` for an operation that acts as this device (init, backup, sync): a `-device` that is not the remembered
+    /// name is checked as a new name (`DeviceName.checkNew`: no ':').
+    public func deviceConfig() throws -> ClientConfig {
+        var config = try home.loadConfig()
+        if let device = options.device { config.device = try DeviceName.checkNew(device, current: config.device) }
+        return config
+    }
+
     /// The head memory that keeps a node from rolling this client's heads back.
     public var heads: HeadMemory { HeadMemory(home: home) }
 

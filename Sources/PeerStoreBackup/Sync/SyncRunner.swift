@@ -70,7 +70,7 @@ public final class SyncRunner: Sendable {
         if let memo, let mine = inputs.mine, memo == SyncMemo(own: mine.seq, root: summary.scan.rootTree, remotes: inputs.seqs) {
             // Nothing changed here or elsewhere since the last clean round: merging the same inputs changes nothing.
             summary.unchangedSinceLastRound = true
-            try await recordSync(id: id, name: name, folder: folder)
+            await recordSync(id: id, name: name, folder: folder, into: &summary)
             summary.seconds = Date().timeIntervalSince(started)
             return summary
         }
@@ -104,7 +104,7 @@ public final class SyncRunner: Sendable {
                                           previous: mine?.record)
             summary.published = true
         }
-        try await recordSync(id: id, name: name, folder: folder)
+        await recordSync(id: id, name: name, folder: folder, into: &summary)
         if let home {
             // Only a clean round may let the next one skip the merge: a path left undone must be tried again.
             if applied.problems.isEmpty && applied.failed.isEmpty {
@@ -120,11 +120,17 @@ public final class SyncRunner: Sendable {
         return summary
     }
 
-    /// Records in the device list that this device synced the folder now.
-    private func recordSync(id: DeviceID, name: String, folder: String) async throws {
+    /// Records in the device list that this device synced the folder now. The round's work is done by then, so a
+    /// list that cannot be updated is a note in the summary (`scan.notices`), not a failure; the next round tries again.
+    private func recordSync(id: DeviceID, name: String, folder: String, into summary: inout SyncSummary) async {
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        try await DeviceRegistry.update(ring: client, identity: identity, heads: heads) {
-            $0.recordSync(id: id, name: name, folder: folder, at: now)
+        do {
+            try await DeviceRegistry.update(ring: client, identity: identity, heads: heads) {
+                $0.recordSync(id: id, name: name, folder: folder, at: now)
+            }
+        } catch {
+            logger.notice("device list not updated after a sync round", metadata: ["error": "\(error)"])
+            summary.scan.notices.append("the sync round is done, but the device list was not updated (\(error)); the next round tries again")
         }
     }
 }

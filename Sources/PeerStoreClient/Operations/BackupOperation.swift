@@ -9,7 +9,7 @@ struct BackupOperation: ClientOperation {
         let (session, flags, out) = (context.session, context.flags, context.output)
         let (identity, created) = try session.home.ensureInitialised()
         if created { out.say("created a new identity in \(session.home.path) (keep a copy of \(session.home.identityPath) somewhere safe)") }
-        var config = try session.config()
+        var config = try session.deviceConfig()
         let lock = try BackupLock(home: session.home, device: config.device)
         defer { lock.release() }
         guard let path = flags.localPath ?? config.localPath else {

@@ -15,11 +15,11 @@ struct DevicesOperation: ClientOperation {
                 var gone: DeviceList.Device?
                 try await DeviceRegistry.update(ring: ring, identity: identity, heads: session.heads) { list in
                     gone = try list.device(idPrefix: prefix)
-                    list.remove(id: gone!.id)
+                    try list.remove(id: gone!.id)
                 }
                 return gone!
             }
-            out.say("took '\(DeviceName.shown(gone.name))' (id \(gone.id.short)) off your device list; its backups stay"
+            out.say("took '\(DeviceName.shown(gone.name))' (id \(gone.id.short)) off your device list; its backups stay (their names are kept for prune)"
                 + (gone.id == me ? " (this device: its next backup or sync lists it again)" : ""))
             return 0
         }

@@ -10,7 +10,7 @@ struct InitOperation: ClientOperation {
         // A key file that cannot be read is refused before anything is created, not remembered.
         if let file = session.options.networkKeyFile { _ = try session.networkKey(ClientConfig(device: "", networkKeyFile: file)) }
         let (identity, created) = try session.home.ensureInitialised(evenInUsedHome: true)
-        var config = try session.config()
+        var config = try session.deviceConfig()
         session.rememberRing(in: &config)
         if let localPath = context.flags.localPath { config.localPath = ClientSession.absolute(localPath) }
         try session.home.save(config)

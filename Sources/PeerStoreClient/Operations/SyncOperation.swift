@@ -18,7 +18,7 @@ struct SyncOperation: ClientOperation {
         _ = try BackupRunner.canonicalRoot(path)
         let (identity, created) = try session.home.ensureInitialised()
         if created { out.say("created a new identity in \(session.home.path); to sync with another device, give both the same identity (copy \(session.home.identityPath), or export-identity / import-identity)") }
-        var config = try session.config()
+        var config = try session.deviceConfig()
         let lock = try BackupLock.sync(home: session.home, folder: folder)
         defer { lock.release() }
         let id = try DeviceID.ofHome(session.home)
@@ -59,6 +59,7 @@ struct SyncOperation: ClientOperation {
         out.sayUnlessJSON("synced \(path) as folder '\(folder)' with \(Format.count(summary.devicesSeen, "other device")): snapshot \(summary.snapshotID.shortHex()) (device \(summary.snapshotDevice))")
         out.sayUnlessJSON("  \(Format.count(summary.downloaded, "update")) fetched (\(Format.bytes(summary.bytesDownloaded))), \(Format.count(summary.deleted, "delete")), \(Format.count(summary.renamed, "rename")), \(Format.count(summary.conflicts)) conflict \(summary.conflicts == 1 ? "copy" : "copies")")
         out.sayUnlessJSON("  \(Format.count(summary.scan.files, "file")) here, \(Format.count(summary.scan.filesRead, "file")) read, \(Format.count(summary.scan.blocksSent, "new block")) sent (\(Format.bytes(summary.scan.bytesSent))) in \(Format.seconds(summary.seconds))")
+        for notice in summary.scan.notices { out.note("note: \(notice)") }
         if !summary.problems.isEmpty {
             out.problem("sync round done, but \(Format.count(summary.problems.count, "path")) could not be updated (the next round tries again):", listing: summary.problems)
             return 3

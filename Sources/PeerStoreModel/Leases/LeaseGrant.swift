@@ -8,10 +8,10 @@ import PeerStoreCrypto
 /// 64`, 1 to `maxIDs` ids, times in unix seconds. The holder is a user's Ed25519 public key (devices of one user share
 /// it); the signature is the holder's over "peerstore-lease-grant-v1" and every byte before it, so one signature covers
 /// the whole batch. A node refuses a grant issued more than `LeaseRules.maxClockSkew` ahead of its own clock.
-public struct LeaseGrant: Equatable, Hashable, Sendable {
+public struct LeaseGrant: Equatable, Hashable, Sendable, HolderSigned {
     public static let formatVersion: UInt8 = 1
     public static let maxIDs = LeaseIDs.maxIDs
-    static let signingContext: [UInt8] = Array("peerstore-lease-grant-v1".utf8)
+    public static let signingContext: [UInt8] = Array("peerstore-lease-grant-v1".utf8)
 
     public var holder: [UInt8]
     public var issuedAt: UInt64
@@ -40,26 +40,9 @@ public struct LeaseGrant: Equatable, Hashable, Sendable {
     /// The lease length the holder asked for.
     public var length: UInt64 { expiry > issuedAt ? expiry - issuedAt : 0 }
 
-    /// The bytes the signature covers: the context, then the encoding up to the signature.
-    public var signedBytes: [UInt8] {
-        var buffer = ByteBuffer()
-        encodeUnsigned(into: &buffer)
-        return Self.signingContext + Array(buffer.readableBytesView)
-    }
-
-    public var hasValidSignature: Bool {
-        holder.count == SigningKeyPair.publicKeyLength && LeaseIDs.isValidCount(ids)
-            && SigningKeyPair.verify(signature: signature, message: signedBytes, publicKey: holder)
-    }
-
     public var encodedLength: Int { 1 + 32 + 8 + 8 + 2 + 32 * ids.count + 64 }
 
-    public func encode(into buffer: inout ByteBuffer) {
-        encodeUnsigned(into: &buffer)
-        buffer.writeBytes(signature)
-    }
-
-    private func encodeUnsigned(into buffer: inout ByteBuffer) {
+    public func encodeUnsigned(into buffer: inout ByteBuffer) {
         buffer.writeInteger(Self.formatVersion)
         buffer.writeBytes(holder)
         buffer.writeInteger(issuedAt)

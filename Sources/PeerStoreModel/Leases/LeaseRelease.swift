@@ -10,10 +10,10 @@ import PeerStoreCrypto
 /// on a block only if it last saw the holder renew it before `min(horizon, now) - B` (`LeaseRules.backupBound`), so a
 /// lease renewed by a backup the prune could not see stays. The signature is the holder's over
 /// "peerstore-lease-release-v1" and every byte before it.
-public struct LeaseRelease: Equatable, Hashable, Sendable {
+public struct LeaseRelease: Equatable, Hashable, Sendable, HolderSigned {
     public static let formatVersion: UInt8 = 1
     public static let maxIDs = LeaseIDs.maxIDs
-    static let signingContext: [UInt8] = Array("peerstore-lease-release-v1".utf8)
+    public static let signingContext: [UInt8] = Array("peerstore-lease-release-v1".utf8)
 
     public var holder: [UInt8]
     public var horizon: UInt64
@@ -36,26 +36,9 @@ public struct LeaseRelease: Equatable, Hashable, Sendable {
         signature = keys.sign(signedBytes)
     }
 
-    /// The bytes the signature covers: the context, then the encoding up to the signature.
-    public var signedBytes: [UInt8] {
-        var buffer = ByteBuffer()
-        encodeUnsigned(into: &buffer)
-        return Self.signingContext + Array(buffer.readableBytesView)
-    }
-
-    public var hasValidSignature: Bool {
-        holder.count == SigningKeyPair.publicKeyLength && LeaseIDs.isValidCount(ids)
-            && SigningKeyPair.verify(signature: signature, message: signedBytes, publicKey: holder)
-    }
-
     public var encodedLength: Int { 1 + 32 + 8 + 2 + 32 * ids.count + 64 }
 
-    public func encode(into buffer: inout ByteBuffer) {
-        encodeUnsigned(into: &buffer)
-        buffer.writeBytes(signature)
-    }
-
-    private func encodeUnsigned(into buffer: inout ByteBuffer) {
+    public func encodeUnsigned(into buffer: inout ByteBuffer) {
         buffer.writeInteger(Self.formatVersion)
         buffer.writeBytes(holder)
         buffer.writeInteger(horizon)

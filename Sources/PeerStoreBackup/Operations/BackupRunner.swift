@@ -61,6 +61,12 @@ public final class BackupRunner: Sendable {
         // With skipIfUnchanged, the head's snapshot is read while the walk runs (unreadable: a snapshot is written).
         let headSnapshot = skipIfUnchanged ? previous.map { head in Task { try? await catalog.snapshot(head.pointer.snapshot) } } : nil
         defer { headSnapshot?.cancel() }
+        // The history the new snapshot joins is read while the walk runs too, when a snapshot will surely be written or
+        // the head is version 1 (its parent chain is read one snapshot after another).
+        let previousIndex = previous.flatMap { head in
+            !skipIfUnchanged || head.pointer.index == nil ? Task { try await catalog.index(of: head.pointer) } : nil
+        }
+        defer { previousIndex?.cancel() }
 
         let uploader = BlockUploader(client: client)
         let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress,
@@ -100,7 +106,11 @@ public final class BackupRunner: Sendable {
             let sealed = try snapshot.seal(keys: identity.keys)
             try await walk.uploader.add(id: sealed.id, bytes: sealed.bytes)
             stats = try await walk.uploader.finish()
-            try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record)
+            if let notice = try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record,
+                                                       previousIndex: previousIndex) {
+                logger.warning("snapshot history not readable; head kept in version 1")
+                summary.notices.append(notice)
+            }
             snapshotID = sealed.id
         }
 

@@ -4,6 +4,8 @@ import PeerStoreBackup
 struct BackupJSON: Encodable {
     var type = "summary"
     let snapshot: String
+    /// True when -skipIfUnchanged stored no new snapshot (`snapshot` is then the latest one).
+    let unchanged: Bool
     let files, directories, symlinks: Int
     let bytes: UInt64
     let filesRead: Int
@@ -15,6 +17,7 @@ struct BackupJSON: Encodable {
 
     init(_ s: BackupSummary) {
         snapshot = "\(s.snapshotID)"
+        unchanged = s.unchanged
         (files, directories, symlinks, bytes) = (s.files, s.directories, s.symlinks, UInt64(s.bytes))
         (filesRead, bytesRead, filesUnchanged, chunksReused) = (s.filesRead, UInt64(s.bytesRead), s.filesUnchanged, s.chunksReused)
         (blocksSent, bytesSent, blocksOffered) = (s.blocksSent, UInt64(s.bytesSent), s.blocksOffered)

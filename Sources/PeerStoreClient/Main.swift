@@ -64,6 +64,9 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("noCache", withSingleDash: true), .customLong("noCache")], help: "With backup: read every file, even those the file cache says are unchanged.")
     var noCache = false
 
+    @Flag(name: [.customLong("skipIfUnchanged", withSingleDash: true), .customLong("skipIfUnchanged")], help: "With backup: store no new snapshot when the folder is as the latest snapshot stores it (nothing changed).")
+    var skipIfUnchanged = false
+
     @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "Machine-readable output: JSON progress lines and a summary (backup, restore), one JSON object (check), one per entry (ls) or change and a summary (diff).")
     var json = false
 
@@ -101,7 +104,7 @@ struct ClientCommand: AsyncParsableCommand {
             options: SessionOptions(peerAddr: peerAddr, networkKeyFile: networkKeyFile, device: device, quiet: quiet),
             logger: Logger(label: "peerstore.client"))
         let flags = ClientFlags(
-            localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache,
+            localPath: localPath, filename: filename, filedest: filedest, excludes: exclude, force: force, noCache: noCache, skipIfUnchanged: skipIfUnchanged,
             json: json, quiet: quiet, sharing: sharing,
             passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget,
             sync: syncFlags, browse: browse, retention: retention)

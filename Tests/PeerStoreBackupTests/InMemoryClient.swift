@@ -27,10 +27,11 @@ struct InMemoryClient {
 
     /// A backup of `src` (as `backup -localPath src`, or with `reuseCache: false` as `-noCache`) to `ring`, by default
     /// this client's.
-    func backup(excludes: ExcludeRules = ExcludeRules(), reuseCache: Bool = true, to other: InMemoryRing? = nil) async throws -> BackupSummary {
+    func backup(excludes: ExcludeRules = ExcludeRules(), reuseCache: Bool = true, skipIfUnchanged: Bool = false,
+                to other: (any RingAccess)? = nil) async throws -> BackupSummary {
         try await BackupRunner(client: other ?? ring, identity: identity, logger: Logger(label: "test"), heads: HeadMemory(home: home)).run(
             localPath: src, device: device, excludes: excludes, cache: FileCacheStore(home: home, device: device, keys: identity.keys),
-            reuseCache: reuseCache)
+            reuseCache: reuseCache, skipIfUnchanged: skipIfUnchanged)
     }
 
     func catalog(_ other: InMemoryRing? = nil) -> SnapshotCatalog {

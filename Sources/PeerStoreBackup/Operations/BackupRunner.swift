@@ -48,13 +48,25 @@ public final class BackupRunner: Sendable {
     /// unchanged files are taken from the cache (unless `reuseCache` is false: then every file is read) and a new cache
     /// is written after the head moved.
     /// With `scan`, the summary's `scanned` has every entry stored (a hard link's other names with the file's content).
+    /// With `skipIfUnchanged`, a backup whose snapshot would store the same folder as the head's snapshot
+    /// (`Snapshot.storesSameFolder`) writes no snapshot and leaves the head and the index as they are; the summary
+    /// then names the head's snapshot and has `unchanged` set.
     public func run(localPath: String, device: String, excludes: ExcludeRules = ExcludeRules(), cache store: FileCacheStore? = nil,
-                    reuseCache: Bool = true, scan: Bool = false) async throws -> BackupSummary {
+                    reuseCache: Bool = true, scan: Bool = false, skipIfUnchanged: Bool = false) async throws -> BackupSummary {
         let started = Date()
         let startedNanoseconds = Int64(started.timeIntervalSince1970 * 1e9)
         let root = try Self.canonicalRoot(localPath)
         let catalog = SnapshotCatalog(client: client, identity: identity, heads: heads)
         let previous = try await catalog.head(device: device)
+        // With skipIfUnchanged, the head's snapshot is read while the walk runs (unreadable: a snapshot is written).
+        let headSnapshot = skipIfUnchanged ? previous.map { head in Task { try? await catalog.snapshot(head.pointer.snapshot) } } : nil
+        defer { headSnapshot?.cancel() }
+        // The history the new snapshot joins is read while the walk runs too, when a snapshot will surely be written or
+        // the head is version 1 (its parent chain is read one snapshot after another).
+        let previousIndex = previous.flatMap { head in
+            !skipIfUnchanged || head.pointer.index == nil ? Task { try await catalog.index(of: head.pointer) } : nil
+        }
+        defer { previousIndex?.cancel() }
 
         let uploader = BlockUploader(client: client)
         let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress,
@@ -82,12 +94,26 @@ public final class BackupRunner: Sendable {
             rootMtime: rootInfo.mtime, rootTree: rootTree,
             parent: previous?.pointer.snapshot, files: UInt64(walk.summary.files), directories: UInt64(walk.summary.directories),
             bytes: walk.summary.bytes)
-        let sealed = try snapshot.seal(keys: identity.keys)
-        try await walk.uploader.add(id: sealed.id, bytes: sealed.bytes)
-        let stats = try await walk.uploader.finish()
-        try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record)
-
+        let snapshotID: Identifier
+        let stats: BlockUploader.Stats
         var summary = walk.summary
+        if let head = previous, let stored = await headSnapshot?.value, snapshot.storesSameFolder(as: stored) {
+            // The head's snapshot already stores this folder: no snapshot, no head move, the index untouched.
+            stats = try await walk.uploader.finish()
+            snapshotID = head.pointer.snapshot
+            summary.unchanged = true
+        } else {
+            let sealed = try snapshot.seal(keys: identity.keys)
+            try await walk.uploader.add(id: sealed.id, bytes: sealed.bytes)
+            stats = try await walk.uploader.finish()
+            if let notice = try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record,
+                                                       previousIndex: previousIndex) {
+                logger.warning("snapshot history not readable; head kept in version 1")
+                summary.notices.append(notice)
+            }
+            snapshotID = sealed.id
+        }
+
         summary.scanned = walk.scanned.map(Self.resolvingHardLinks)
         if let store, let writer = walk.next {
             do {
@@ -96,14 +122,14 @@ public final class BackupRunner: Sendable {
                 summary.notices.append("the file cache could not be saved (\(error)); the next backup reads every file")
             }
         }
-        summary.snapshotID = sealed.id
+        summary.snapshotID = snapshotID
         summary.rootTree = rootTree
         summary.blocksSent = stats.blocksSent
         summary.bytesSent = stats.bytesSent
         summary.blocksOffered = stats.blocksOffered
         summary.seconds = Date().timeIntervalSince(started)
-        logger.info("backup stored", metadata: [
-            "snapshot": "\(sealed.id)", "files": "\(summary.files)", "files.read": "\(summary.filesRead)",
+        logger.info(summary.unchanged ? "backup unchanged" : "backup stored", metadata: [
+            "snapshot": "\(snapshotID)", "files": "\(summary.files)", "files.read": "\(summary.filesRead)",
             "blocks.sent": "\(summary.blocksSent)"])
         return summary
     }

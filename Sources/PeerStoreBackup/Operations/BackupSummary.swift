@@ -3,6 +3,9 @@ import ChordRing
 /// What a backup did, for the line it prints and for tests.
 public struct BackupSummary: Sendable {
     public var snapshotID: Identifier
+    /// True when `-skipIfUnchanged` found the folder as the head's snapshot stores it: `snapshotID` is that snapshot,
+    /// and no snapshot was written, no head moved.
+    public var unchanged = false
     /// The snapshot's root tree (the same id for the same tree: a sync round compares it with its last one).
     public var rootTree: Identifier = .zero
     public var files = 0

@@ -39,6 +39,12 @@ public struct SnapshotCatalog: Sendable {
         try Snapshot.open(try await fetcher.fetch(id, what: "snapshot \(id.shortHex())"), keys: identity.keys)
     }
 
+    /// The snapshots `ids` names, in order, fetched a few at once.
+    public func snapshots(_ ids: [Identifier]) async throws -> [Snapshot] {
+        let sealed = try await fetcher.fetchAll(ids) { n in "snapshot \(ids[n].shortHex())" }
+        return try sealed.map { try Snapshot.open($0, keys: identity.keys) }
+    }
+
     /// The latest snapshot of `device`; a clear error if it has none.
     public func latest(device: String) async throws -> (id: Identifier, snapshot: Snapshot) {
         guard let head = try await head(device: device) else {
@@ -65,11 +71,8 @@ public struct SnapshotCatalog: Sendable {
     /// chain), at most `limit`.
     public func history(device: String, limit: Int = 1000) async throws -> [(id: Identifier, snapshot: Snapshot)] {
         guard let head = try await head(device: device) else { return [] }
-        var out: [(Identifier, Snapshot)] = []
-        for entry in try await index(of: head.pointer).retained.prefix(limit) {
-            out.append((entry.id, try await snapshot(entry.id)))
-        }
-        return out
+        let ids = try await index(of: head.pointer).retained.prefix(limit).map(\.id)
+        return Array(zip(ids, try await snapshots(ids)))
     }
 
     public func tree(_ id: Identifier, what: String) async throws -> Tree {

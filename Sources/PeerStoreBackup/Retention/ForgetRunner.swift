@@ -34,6 +34,18 @@ public struct ForgetRunner: Sendable {
         try await run(device: device, policy: policy, dryRun: true)
     }
 
+    /// What `policy` decides for the `retained` snapshots (newest first) of a history whose head names `head`: the
+    /// head's snapshot always stays (it is the newest unless a clock went back between backups).
+    public static func decisions(_ policy: RetentionPolicy, retained: [SnapshotIndex.Entry], head: Identifier, timeZone: TimeZone) throws
+        -> [RetentionPolicy.Decision]
+    {
+        var decisions = try policy.apply(to: retained, timeZone: timeZone)
+        if let i = decisions.firstIndex(where: { $0.entry.id == head && !$0.kept }) {
+            decisions[i].reasons = ["latest snapshot"]
+        }
+        return decisions
+    }
+
     public func run(device: String, policy: RetentionPolicy, dryRun: Bool) async throws -> Outcome {
         try policy.check()
         for _ in 1...SnapshotCatalog.maxHeadAttempts {
@@ -41,11 +53,7 @@ public struct ForgetRunner: Sendable {
                 throw BackupError(.noSnapshot, "no backup of device '\(device)' on this ring yet: nothing to forget")
             }
             var index = try await catalog.index(of: head.pointer)
-            var decisions = try policy.apply(to: index.retained, timeZone: timeZone)
-            // The head's snapshot always stays (it is the newest unless a clock went back between backups).
-            if let i = decisions.firstIndex(where: { $0.entry.id == head.pointer.snapshot && !$0.kept }) {
-                decisions[i].reasons = ["latest snapshot"]
-            }
+            let decisions = try Self.decisions(policy, retained: index.retained, head: head.pointer.snapshot, timeZone: timeZone)
             let gone = Set(decisions.filter { !$0.kept }.map(\.entry.id))
             var outcome = Outcome(device: device, decisions: decisions, written: false)
             if dryRun || gone.isEmpty { return outcome }

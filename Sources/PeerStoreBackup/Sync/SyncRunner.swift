@@ -5,7 +5,9 @@ import Logging
 /// file cache as a backup, and the folder as it was is a snapshot), the other devices' states read from their sync
 /// heads, `SyncMerge`, the plan carried out (`SyncApplier`), a second backup if the folder changed, then this device's
 /// head published with compare-and-swap and the sync recorded in the device list. The snapshots are those of the
-/// backup name `<device>:<folder>`, so `snapshots` and `restore` reach every synced state.
+/// backup name `<device>:<folder>`, so `snapshots` and `restore` reach every synced state. Both backups skip a
+/// snapshot that would store the folder as the last one does (`skipIfUnchanged`): a round that changed nothing here
+/// writes no snapshot, moves no backup head and leaves the snapshot index as it is.
 public final class SyncRunner: Sendable {
     public static let maxAttempts = 3
     /// What a scan leaves out: the temp files of fetches (`FileWriter`, symlinks here) an interrupted round left.
@@ -62,7 +64,8 @@ public final class SyncRunner: Sendable {
         // The heads are read while the scan runs: on two cores, fetching and decoding the states overlaps the scan.
         async let reading = SyncRoundInputs.read(
             store, id: id, name: name, devices: try await DeviceRegistry.load(ring: client, identity: identity, heads: heads), memo: memo)
-        summary.scan = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache, scan: true)
+        summary.scan = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache, scan: true,
+                                             skipIfUnchanged: true)
         summary.snapshotID = summary.scan.snapshotID
         let scan = summary.scan.scanned ?? [:]
         let inputs = try await reading
@@ -92,7 +95,8 @@ public final class SyncRunner: Sendable {
         }.count
         var rootTree = summary.scan.rootTree
         if applied.downloaded + applied.deleted + applied.renamed > 0 {
-            let again = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache)
+            let again = try await backup.run(localPath: root, device: summary.snapshotDevice, excludes: Self.scanExcludes, cache: cache,
+                                             skipIfUnchanged: true)
             (summary.snapshotID, rootTree) = (again.snapshotID, again.rootTree)
         }
         let now = Int64(Date().timeIntervalSince1970 * 1e9)

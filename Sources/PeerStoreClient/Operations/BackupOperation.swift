@@ -20,7 +20,8 @@ struct BackupOperation: ClientOperation {
                 let summary = try await BackupRunner(client: ring, identity: identity, logger: session.logger, progress: progress, heads: session.heads).run(
                     localPath: path, device: config.device,
                     excludes: ExcludeRules(patterns: flags.excludes.isEmpty ? config.excludes ?? [] : flags.excludes),
-                    cache: FileCacheStore(home: session.home, device: config.device, keys: identity.keys), reuseCache: !flags.noCache)
+                    cache: FileCacheStore(home: session.home, device: config.device, keys: identity.keys), reuseCache: !flags.noCache,
+                    skipIfUnchanged: flags.skipIfUnchanged)
                 var renewal = await LiveShareRenewal(ring: ring, identity: identity, home: session.home, logger: session.logger)
                     .renew(after: summary.snapshotID, device: config.device)
                 if let note = await DeviceRegistry.registerBackup(ring: ring, identity: identity, home: session.home, device: config.device) {
@@ -47,7 +48,9 @@ struct BackupOperation: ClientOperation {
     private func report(_ summary: BackupSummary, of path: String, _ context: OperationContext) {
         let out = context.output
         if context.flags.json { out.printJSON(BackupJSON(summary)) }
-        out.sayUnlessJSON("backup of \(path) stored as snapshot \(summary.snapshotID.shortHex())")
+        out.sayUnlessJSON(summary.unchanged
+            ? "backup of \(path) unchanged since snapshot \(summary.snapshotID.shortHex()): no new snapshot stored (-skipIfUnchanged)"
+            : "backup of \(path) stored as snapshot \(summary.snapshotID.shortHex())")
         out.sayUnlessJSON("  \(Format.count(summary.files, "file")), \(Format.count(summary.directories, "folder")), \(Format.count(summary.symlinks, "link")); \(Format.bytes(summary.bytes))"
             + (summary.excluded > 0 ? "; \(Format.count(summary.excluded, "path")) excluded" : ""))
         out.sayUnlessJSON("  \(Format.count(summary.filesRead, "file")) read (\(Format.bytes(summary.bytesRead))), \(Format.count(summary.filesUnchanged, "file")) unchanged (not read)")

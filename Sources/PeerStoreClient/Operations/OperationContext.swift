@@ -31,6 +31,8 @@ struct ClientFlags: Sendable {
     var excludes: [String] = []
     var force = false
     var noCache = false
+    /// backup -skipIfUnchanged: no new snapshot when nothing changed.
+    var skipIfUnchanged = false
     var json = false
     var quiet = false
     var sharing: SharingFlags

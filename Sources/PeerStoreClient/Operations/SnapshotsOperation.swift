@@ -8,10 +8,10 @@ struct SnapshotsOperation: ClientOperation {
     func run(_ context: OperationContext) async throws -> Int32 {
         let session = context.session
         let (identity, config) = (try session.identity(), try session.config())
-        let list = try await session.withRing(config, identity) { ring in
-            try await session.catalog(ring, identity).history(device: config.device)
+        let listing = try await session.withRing(config, identity) { ring in
+            try await SnapshotListing.read(catalog: session.catalog(ring, identity), device: config.device, policy: config.retention)
         }
-        if list.isEmpty {
+        if listing.rows.isEmpty {
             context.output.say("no snapshots of device '\(config.device)' yet")
             return 0
         }
@@ -19,18 +19,16 @@ struct SnapshotsOperation: ClientOperation {
         func row(_ cols: [String]) -> String {
             zip(cols, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined() + cols[5]
         }
-        // With a remembered policy, the snapshots the next forget would drop are marked.
-        let going = try config.retention.map { policy in
-            Set(try policy.apply(to: list.map { SnapshotIndex.Entry(id: $0.id, time: $0.snapshot.time) }).dropFirst()
-                .filter { !$0.kept }.map(\.entry.id))
-        } ?? []
         print(row(["ID", "TIME", "DEVICE", "FILES", "SIZE", "PATH"]))
-        for (id, s) in list {
+        for (id, s) in listing.rows {
             print(row([id.shortHex(), Format.date(nanoseconds: s.time), s.device, String(s.files), Format.bytes(s.bytes), s.rootPath])
-                + (going.contains(id) ? "  [forget]" : ""))
+                + (listing.going.contains(id) ? "  [forget]" : ""))
+        }
+        if listing.total > listing.rows.count {
+            context.output.say("the \(listing.rows.count) newest of \(Format.count(listing.total, "snapshot")) shown")
         }
         if let policy = config.retention {
-            context.output.say("\(Format.count(going.count, "snapshot")) marked [forget] would go at the next `-operation forget` (\(policy.description))")
+            context.output.say("\(Format.count(listing.going.count, "snapshot")) marked [forget] would go at the next `-operation forget` (\(policy.description))")
         }
         return 0
     }

@@ -96,6 +96,46 @@ struct SyncInMemoryTests {
         #expect(quiet.unchangedSinceLastRound)
     }
 
+    /// A round that changes nothing (with the memo's short path or without it) writes no snapshot of
+    /// `<device>:<folder>`: its backup is `-skipIfUnchanged`, so the history and the backup head stay as they are.
+    @Test func aRoundThatChangesNothingWritesNoSnapshot() async throws {
+        let s = try SyncDevices(prefix: "sync-no-snapshot")
+        defer { s.tmp.remove() }
+        try s.write("a", "notes.txt", "one")
+        try await s.sync("a")
+        try await s.sync("b")
+        let settled = try await s.sync("a")
+        let catalog = SnapshotCatalog(client: s.ring, identity: s.identity)
+        func state() async throws -> (ids: [Identifier], seq: UInt64) {
+            let ids = try await catalog.history(device: "a:docs").map(\.id)
+            return (ids, try await catalog.head(device: "a:docs")?.record.seq ?? 0)
+        }
+        let before = try await state()
+        #expect(before.ids.first == settled.snapshotID)
+        let quiet = try await s.sync("a")
+        #expect(quiet.unchangedSinceLastRound && quiet.scan.unchanged && quiet.snapshotID == settled.snapshotID)
+        // Without the memo the round merges, and still writes no snapshot.
+        SyncMemo.forget(home: s["a"].home, folder: s.folder)
+        let full = try await s.sync("a")
+        #expect(!full.unchangedSinceLastRound && full.scan.unchanged && !full.published && full.snapshotID == settled.snapshotID)
+        let after = try await state()
+        #expect(after.ids == before.ids && after.seq == before.seq)
+        let memoed = try await s.sync("a")
+        #expect(memoed.unchangedSinceLastRound, "the short path still works after a round that wrote no snapshot")
+
+        // A round that fetches a change writes one snapshot (the scan found nothing new here), and a round after an edit
+        // here one too.
+        try s.write("b", "notes.txt", "two")
+        try await s.sync("b")
+        let pulled = try await s.sync("a")
+        #expect(pulled.downloaded == 1 && pulled.scan.unchanged && pulled.snapshotID != settled.snapshotID)
+        try s.write("a", "more.txt", "more")
+        let edited = try await s.sync("a")
+        #expect(!edited.scan.unchanged)
+        let last = try await state()
+        #expect(last.ids == [edited.snapshotID, pulled.snapshotID] + before.ids)
+    }
+
     @Test func theMemoRoundTripsAndRefusesJunk() throws {
         let memo = SyncMemo(own: 7, root: Identifier(bytes: [UInt8](repeating: 3, count: 32))!,
                             remotes: [DeviceID(bytes: [UInt8](repeating: 1, count: 16))!: 4, DeviceID.random(): 0])

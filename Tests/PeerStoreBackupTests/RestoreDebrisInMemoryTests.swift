@@ -56,4 +56,19 @@ struct RestoreDebrisInMemoryTests {
         #expect(!exists(single + "/.a.txt.peerstore-00000000ffff") && exists(single + "/.z.txt.peerstore-00000000ffff"))
         #expect(try String(contentsOfFile: single + "/a.txt", encoding: .utf8) == "alpha")
     }
+
+    @Test func aForcedRestoreReplacesALinkWhereTheSnapshotHasAFolder() async throws {
+        let c = try InMemoryClient(prefix: "mem-link-dir")
+        defer { c.tmp.remove() }
+        try write("inside", c.src + "/sub/file.txt")
+        _ = try await c.backup()
+        let out = c.tmp.sub("out"), outside = c.tmp.sub("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: out + "/sub", withDestinationPath: outside)
+        #expect(try await c.restore(to: out, force: true).failed.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "nothing written through the link")
+        #expect(try FileInfo.lstat(out + "/sub").kind == .directory)
+        #expect(try String(contentsOfFile: out + "/sub/file.txt", encoding: .utf8) == "inside")
+    }
 }

@@ -26,9 +26,7 @@ struct PendingFolders {
             chain.append((p.entry, next, p.depth))
             next = p.parent
         }
-        for folder in chain.reversed() where folder.path.withCString({ mkdir($0, 0o700) }) != 0 && errno != EEXIST {
-            throw BackupError(.io, "cannot create folder \(folder.path): \(String(cString: strerror(errno)))")
-        }
+        for folder in chain.reversed() { try RestoreFolder.make(folder.path) }
         return chain.reversed()
     }
 }

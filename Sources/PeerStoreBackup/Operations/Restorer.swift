@@ -239,9 +239,7 @@ public final class Restorer: Sendable {
                             pending.add(path, entry: entry, parent: folder.dir, depth: foldersByLevel.count)
                             continue
                         }
-                        if path.withCString({ mkdir($0, 0o700) }) != 0 && errno != EEXIST {
-                            throw BackupError(.io, "cannot create folder \(path): \(String(cString: strerror(errno)))")
-                        }
+                        try RestoreFolder.make(path)
                         folders.append((entry, path))
                         summary.directories += 1
                     case .linkTarget(let target):

@@ -61,16 +61,6 @@ extension BlockStore {
         return ids.map { leases.hasLiveLease($0, now: now, honourExpiry: honourExpiry) }
     }
 
-    /// Deletes the block (a tombstone, as `delete`) unless a holder has a live lease on it here: what a replica does
-    /// with the owner's deletion. Returns whether it was deleted.
-    public func deleteUnlessLeased(_ id: Identifier, now: UInt64, honourExpiry: Bool) async throws -> Bool {
-        try await applyLogged {
-            guard !leases.hasLiveLease(id, now: now, honourExpiry: honourExpiry) else { return (false, nil) }
-            dropFromIndex(id, at: now)
-            return (true, LeaseLogEntry.tombstone(id: id, deletedAt: now))
-        }
-    }
-
     public func isTombstoned(_ id: Identifier) -> Bool {
         indexLock.lock()
         defer { indexLock.unlock() }

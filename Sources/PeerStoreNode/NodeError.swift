@@ -6,6 +6,8 @@ public struct NodeError: Error, Equatable, CustomStringConvertible, Sendable {
         /// The address to listen on or to advertise cannot be used as given.
         case badAddress
         case io
+        /// A flag's value is out of its range.
+        case badSetting
     }
 
     public let code: Code

@@ -22,7 +22,13 @@ extension ServerCommand {
         settings.ring.successorListLength = max(1, successors, replicas)
         settings.replicas = max(1, replicas)
         settings.antiEntropyInterval = .milliseconds(Int64(max(0.1, antiEntropyInterval) * 1000))
-        settings.compactBelow = min(1, max(0, compactBelow))
+        guard (0...1).contains(compactBelow) else {
+            throw NodeError(.badSetting, "-compactBelow is a fraction from 0 to 1 (0.5 rewrites a segment once less than half of it is live; 0 never), not \(compactBelow)")
+        }
+        guard gracePeriod >= 1 else {
+            throw NodeError(.badSetting, "-gracePeriod must be at least 1 second (default 604800, 7 days): a deleted block's tombstone lasts twice the grace, and anti-entropy must see it")
+        }
+        settings.compactBelow = compactBelow
         settings.compactionInterval = .milliseconds(Int64(max(0.05, compactInterval) * 1000))
         settings.leases.grace = gracePeriod
         settings.leases.honourExpiry = expireLeases

@@ -91,6 +91,17 @@ struct CommandLineTests {
         #expect(!second.stderr.contains("errno"), "\(second.stderr)")
     }
 
+    @Test func outOfRangeStorageFlagsAreRefusedInOneLine() throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-server-flags")
+        defer { tmp.remove() }
+        for (flags, says) in [(["-compactBelow", "50"], "-compactBelow is a fraction from 0 to 1"),
+                              (["-gracePeriod", "0"], "-gracePeriod must be at least 1 second")] {
+            let run = try CommandRunner.run("peerstore-server", ["-addr", "127.0.0.1:0", "-dataPath", tmp.sub("node")] + flags, timeout: 30)
+            #expect(run.status == 1, "\(flags)")
+            #expect(run.stderr.contains(says) && run.stderr.split(separator: "\n").filter { !$0.contains("WARNING") }.count == 1, "\(run.stderr)")
+        }
+    }
+
     /// `peerstore-server ... | head -1`: the reader of its output goes away; the node must keep serving.
     @Test func closedOutputNeverStopsANode() throws {
         let tmp = try TemporaryDirectory(prefix: "e2e-pipe")

@@ -76,9 +76,36 @@ import Testing
         #expect(await f.processor.local.handle(.deleteBlocks(ids: [a])) == .deleteBlocksResult(deleted: 0))  // leased here
         #expect(await f.processor.local.handle(.tombstones(ids: [a])) == .tombstonesResult(deleted: [false]))
         let b = await put(f, 2)
-        #expect(await f.processor.local.handle(.deleteBlocks(ids: [b])) == .deleteBlocksResult(deleted: 1))  // never leased
-        #expect(await f.processor.local.handle(.tombstones(ids: [a, b])) == .tombstonesResult(deleted: [false, true]))
-        #expect(!f.store.contains(b))
+        #expect(await f.processor.local.handle(.deleteBlocks(ids: [b])) == .deleteBlocksResult(deleted: 0))  // never leased
+        #expect(await f.processor.local.handle(.tombstones(ids: [a, b])) == .tombstonesResult(deleted: [false, false]))
+        #expect(f.store.contains(b))
+    }
+
+    /// A settable node clock, in unix seconds.
+    final class TestClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seconds: UInt64
+        init(_ seconds: UInt64) { self.seconds = seconds }
+        var now: UInt64 { lock.withLock { seconds } }
+        func advance(_ by: UInt64) { lock.withLock { seconds += by } }
+    }
+
+    @Test func aReplicaDeletesOnlyWhatIsGarbageByItsOwnView() async throws {
+        let clock = TestClock(now())
+        var leases = LeaseSettings()
+        (leases.grace, leases.backupBound) = (100, 0)
+        let f = try ProcessorFixture(leases: leases, wallClock: { clock.now })
+        let (a, never) = (await put(f, 1), await put(f, 2))
+        _ = await f.handle(.leaseBlocks(grant: try grant([a], issuedAt: clock.now)))
+        clock.advance(1)
+        #expect(await f.handle(.releaseBlocks(release: try LeaseRelease(ids: [a], horizon: clock.now, signingWith: holder)))
+            == .releaseBlocksResult(ended: 1))
+        // Released, but in its grace period: an owner (or a stray node) asking for the deletion now gets nothing.
+        clock.advance(10)
+        #expect(await f.processor.local.handle(.deleteBlocks(ids: [a, never])) == .deleteBlocksResult(deleted: 0))
+        clock.advance(100)
+        #expect(await f.processor.local.handle(.deleteBlocks(ids: [a, never])) == .deleteBlocksResult(deleted: 1))
+        #expect(!f.store.contains(a) && f.store.contains(never), "a block never leased is never deleted")
     }
 
     @Test func theCollectorLooksAFewTimesPerGracePeriod() {

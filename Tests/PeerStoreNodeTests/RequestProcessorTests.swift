@@ -16,14 +16,16 @@ final class ProcessorFixture {
     let node = NodeIdentity(id: BlockID.of(Array("node".utf8)), address: "127.0.0.1:1")
     let processor: RequestProcessor
 
-    init() throws {
+    init(leases: LeaseSettings = .init(), wallClock: (@Sendable () -> UInt64)? = nil) throws {
         dir = try TemporaryDirectory(prefix: "peerstore-processor")
         var settings = BlockStoreSettings()
         settings.syncWrites = false
+        if let wallClock { settings.wallClock = wallClock }
+        settings.leaseBackupBound = leases.backupBound
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         store = try BlockStore(path: dir.sub("data"), settings: settings, logger: logger)
-        processor = RequestProcessor(local: LocalStore(store: store, node: node, logger: logger))
+        processor = RequestProcessor(local: LocalStore(store: store, node: node, leases: leases, logger: logger))
     }
 
     deinit {

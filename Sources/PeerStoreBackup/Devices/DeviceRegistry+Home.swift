@@ -49,6 +49,6 @@ extension DeviceRegistry {
 
     /// Nanoseconds since 1970, as the list keeps times.
     public static func now() -> Int64 {
-        Int64(Date().timeIntervalSince1970 * 1e9)
+        Timestamp.nowNanoseconds()
     }
 }

@@ -73,12 +73,8 @@ public enum SnapshotIndexCodec {
             throw BackupError(.usage, "this device's history holds more than \(maxEntries) snapshots: run `peerstore-client -operation forget` with a policy to drop old ones")
         }
         let plain = encode(index)
-        return try cuts(plain.count).map { range in
-            let piece = Array(plain[range])
-            let nonce = Blake2b.hash(piece, outputLength: XChaCha20Poly1305.nonceLength, key: keys.snapshotIndexNonce)
-            let sealed = try SealedObject.seal(piece, kind: .snapshotIndex, key: keys.snapshotIndex, nonce: nonce)
-            return (BlockID.of(sealed), sealed)
-        }
+        return try SealedPieces.seal(plain, cuts: cuts(plain.count), kind: .snapshotIndex, key: keys.snapshotIndex,
+                                     nonceKey: keys.snapshotIndexNonce)
     }
 
     /// Where a plaintext of `count` bytes is cut: whole `mergedPieceSize` pieces from the start, then `pieceSize` ones.
@@ -89,8 +85,6 @@ public enum SnapshotIndexCodec {
     }
 
     public static func open(_ pieces: [[UInt8]], keys: KeyRing) throws -> SnapshotIndex {
-        var plain: [UInt8] = []
-        for piece in pieces { plain += try SealedObject.open(piece, kind: .snapshotIndex, key: keys.snapshotIndex, what: what) }
-        return try decode(plain)
+        try decode(try SealedPieces.open(pieces, kind: .snapshotIndex, key: keys.snapshotIndex, what: what))
     }
 }

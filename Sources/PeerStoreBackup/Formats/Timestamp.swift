@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in time with nanoseconds, as file systems keep it.
 public struct Timestamp: Equatable, Hashable, Sendable, Comparable {
     public var seconds: Int64
@@ -11,4 +13,7 @@ public struct Timestamp: Equatable, Hashable, Sendable, Comparable {
     public static func < (a: Timestamp, b: Timestamp) -> Bool {
         (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds)
     }
+
+    /// Nanoseconds since 1970 now: how snapshots, heads, shares and the device list keep times.
+    public static func nowNanoseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 }

@@ -88,7 +88,7 @@ public final class BackupRunner: Sendable {
         let rootInfo = try FileInfo.lstat(root)
         let rootTree = try await backupDirectory(LocalPath(root), relative: [], excludes: excludes, walk: &walk)
 
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanoseconds()
         let snapshot = Snapshot(
             time: now, device: device, hostname: ProcessInfo.processInfo.hostName, rootPath: root, rootMode: rootInfo.mode,
             rootMtime: rootInfo.mtime, rootTree: rootTree,

@@ -12,7 +12,7 @@ public struct ForgetRunner: Sendable {
     public let now: @Sendable () -> Int64
 
     public init(catalog: SnapshotCatalog, timeZone: TimeZone = .current,
-                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1e9) }) {
+                now: @escaping @Sendable () -> Int64 = { Timestamp.nowNanoseconds() }) {
         self.catalog = catalog
         self.timeZone = timeZone
         self.now = now

@@ -53,7 +53,7 @@ public struct FileSharer: Sendable {
     static func grant(of entry: TreeEntry, shareID: [UInt8], version: UInt32, from identity: Identity, to recipient: [UInt8],
                       message: String) -> ShareGrant {
         ShareGrant(shareID: shareID, version: version, sender: identity.signing.publicKey, recipient: recipient,
-                   time: Int64(Date().timeIntervalSince1970 * 1e9), name: entry.name, size: entry.size, mode: entry.mode & 0o777,
+                   time: Timestamp.nowNanoseconds(), name: entry.name, size: entry.size, mode: entry.mode & 0o777,
                    mtime: entry.mtime, message: message, content: entry.content)
     }
 

@@ -103,17 +103,11 @@ public enum FolderStateCodec {
         guard plain.count <= SyncHead.maxPieces * pieceSize else {
             throw BackupError(.localPath, "the folder has too many files to sync (its state exceeds \(SyncHead.maxPieces * pieceSize >> 20) MiB): sync a smaller folder")
         }
-        return try stride(from: 0, to: plain.count, by: pieceSize).map { start in
-            let piece = Array(plain[start..<min(start + pieceSize, plain.count)])
-            let nonce = Blake2b.hash(piece, outputLength: XChaCha20Poly1305.nonceLength, key: keys.syncStateNonce)
-            let sealed = try SealedObject.seal(piece, kind: .syncState, key: keys.syncState, nonce: nonce)
-            return (BlockID.of(sealed), sealed)
-        }
+        let cuts = stride(from: 0, to: plain.count, by: pieceSize).map { $0..<min($0 + pieceSize, plain.count) }
+        return try SealedPieces.seal(plain, cuts: cuts, kind: .syncState, key: keys.syncState, nonceKey: keys.syncStateNonce)
     }
 
     public static func open(_ pieces: [[UInt8]], keys: KeyRing) throws -> FolderState {
-        var plain: [UInt8] = []
-        for piece in pieces { plain += try SealedObject.open(piece, kind: .syncState, key: keys.syncState, what: what) }
-        return try decode(plain)
+        try decode(try SealedPieces.open(pieces, kind: .syncState, key: keys.syncState, what: what))
     }
 }

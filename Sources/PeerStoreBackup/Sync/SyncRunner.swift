@@ -70,6 +70,7 @@ public final class SyncRunner: Sendable {
         let scan = summary.scan.scanned ?? [:]
         let inputs = try await reading
         summary.devicesSeen = inputs.remotes.filter { $0.record != nil }.count
+        summary.remoteSeqs = inputs.seqs
         if let memo, let mine = inputs.mine, memo == SyncMemo(own: mine.seq, root: summary.scan.rootTree, remotes: inputs.seqs) {
             // Nothing changed here or elsewhere since the last clean round: merging the same inputs changes nothing.
             summary.unchangedSinceLastRound = true
@@ -99,7 +100,7 @@ public final class SyncRunner: Sendable {
                                              skipIfUnchanged: true)
             (summary.snapshotID, rootTree) = (again.snapshotID, again.rootTree)
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanoseconds()
         // A round that changed nothing here or elsewhere leaves the head as it is (its snapshot holds the same tree), so
         // other devices' polls see no change.
         var own = mine?.record.seq ?? 0
@@ -127,7 +128,7 @@ public final class SyncRunner: Sendable {
     /// Records in the device list that this device synced the folder now. The round's work is done by then, so a
     /// list that cannot be updated is a note in the summary (`scan.notices`), not a failure; the next round tries again.
     private func recordSync(id: DeviceID, name: String, folder: String, into summary: inout SyncSummary) async {
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanoseconds()
         do {
             try await DeviceRegistry.update(ring: client, identity: identity, heads: heads) {
                 $0.recordSync(id: id, name: name, folder: folder, at: now)

@@ -22,6 +22,8 @@ public struct SyncSummary: Sendable {
     public var published = false
     /// Whether the disk and every device's head were as the last clean round left them, so the states were not read.
     public var unchangedSinceLastRound = false
+    /// The other devices' head seqs this round merged (`-watch` compares later polls with these).
+    public var remoteSeqs: [DeviceID: UInt64] = [:]
     public var seconds: Double = 0
 
     public init() {}

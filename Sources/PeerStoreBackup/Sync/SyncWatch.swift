@@ -33,8 +33,12 @@ public struct SyncWatch: Sendable {
         if let line = watcher.takeWarning(poll: poll) { warn(line) }
         for round in 0..<rounds {
             if Task.isCancelled { return }
+            // The seqs the round merged: a head published while it ran is then a change to the first poll.
+            var merged: [DeviceID: UInt64]?
             do {
-                report(.success(try await runner.run(localPath: root, folder: folder, id: id, name: name, cache: cache)))
+                let summary = try await runner.run(localPath: root, folder: folder, id: id, name: name, cache: cache)
+                merged = summary.remoteSeqs
+                report(.success(summary))
             } catch {
                 report(.failure(error))
             }
@@ -44,7 +48,8 @@ public struct SyncWatch: Sendable {
             // Events that came during the round are kept: some may be the round's own writes, but one may be a change
             // made meanwhile, which must not wait for an unrelated event. The extra round finds the tree as the memo
             // says and costs about a no-change backup.
-            let seen = try? await runner.remoteSeqs(folder: folder, id: id)
+            var seen = merged
+            if seen == nil { seen = try? await runner.remoteSeqs(folder: folder, id: id) }
             while !Task.isCancelled {
                 if watcher.wait(seconds: poll) {
                     watcher.settle(quiet: 0.5, cap: settleCap)

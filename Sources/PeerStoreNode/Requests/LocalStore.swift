@@ -65,8 +65,12 @@ public struct LocalStore: Sendable {
             case .tombstones(let ids):
                 return .tombstonesResult(deleted: ids.map { store.isTombstoned($0) })
             case .deleteBlocks(let ids):
+                // A replica deletes only what is garbage by its own view too: leased once, no live lease, and its own
+                // grace (less a little, for the time the release took to reach it) passed. A node that asks for
+                // more (a bug, a stray member) cannot delete a block never leased or still in its grace period.
                 var deleted: UInt32 = 0
-                for id in ids where try await store.deleteUnlessLeased(id, now: store.settings.wallClock(), honourExpiry: leases.honourExpiry) {
+                let grace = leases.grace - min(leases.grace / 10, 60)
+                for id in ids where try await store.deleteIfGarbage(id, now: store.settings.wallClock(), grace: grace, honourExpiry: leases.honourExpiry) {
                     deleted += 1
                 }
                 return .deleteBlocksResult(deleted: deleted)

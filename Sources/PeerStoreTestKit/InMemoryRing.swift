@@ -1,11 +1,14 @@
+import Foundation
 import ChordRing
 import PeerStoreBackup
+import PeerStoreCrypto
 import PeerStoreModel
 import PeerStoreWire
 
 /// A ring in memory for in-process tests of backup, restore and the catalog: one holder that checks block ids and
-/// record and inbox rules as a node does and answers with the wire's errors, plus faults on request (a block missing, a
-/// block served damaged, the next head update lost to another writer, a slow node, an inbox lost).
+/// record, inbox and lease rules as a node does and answers with the wire's errors, plus faults on request (a block
+/// missing, a block served damaged, the next head update lost to another writer, a slow node, an inbox lost). Leases
+/// follow the node's `LeaseTable` on an injected clock; `collectGarbage` deletes what a node's collector would.
 public actor InMemoryRing: RingAccess {
     /// The one holder's ring id.
     public nonisolated let nodeID = BlockID.of(Array("in-memory ring".utf8))
@@ -17,13 +20,24 @@ public actor InMemoryRing: RingAccess {
     private var inboxes: [Identifier: InboxState] = [:]
     private let inboxLimits: InboxLimits
     private var delay: Duration = .zero
+    private var leases = LeaseTable()
+    /// The ring's clock (unix seconds) for leases; tests move it.
+    public private(set) var now: UInt64
+    /// B: a release ends only leases renewed before `min(horizon, now) - leaseBackupBound`.
+    public var leaseBackupBound: UInt64 = LeaseRules.backupBound
     /// Counts of what was asked, for tests that check what an operation did.
     public private(set) var puts = 0
     public private(set) var gets = 0
 
-    public init(inboxLimits: InboxLimits = .standard) {
+    public init(inboxLimits: InboxLimits = .standard, now: UInt64 = UInt64(Date().timeIntervalSince1970)) {
         self.inboxLimits = inboxLimits
+        self.now = now
     }
+
+    /// Moves the lease clock forward.
+    public func advance(seconds: UInt64) { now += seconds }
+    /// Sets B (`-leaseBackupBound` on a node).
+    public func setLeaseBackupBound(_ seconds: UInt64) { leaseBackupBound = seconds }
 
     // MARK: Faults
 
@@ -48,6 +62,22 @@ public actor InMemoryRing: RingAccess {
     // MARK: Looking in
 
     public var blockIDs: [Identifier] { Array(blocks.keys) }
+    /// The leases held on a block, if it was ever leased.
+    public func leases(of id: Identifier) -> BlockLeases? { leases.leases(of: id) }
+    /// Whether a live (unreleased) lease is held on the block.
+    public func isLeased(_ id: Identifier) -> Bool { leases.hasLiveLease(id, now: now, honourExpiry: false) }
+
+    /// What a node's collector does at `now` with `grace` seconds: deletes every garbage block (leased once, no live
+    /// lease, the last one ended `grace` or more ago) and leaves a tombstone. Returns the ids deleted.
+    @discardableResult
+    public func collectGarbage(grace: UInt64, honourExpiry: Bool = false) -> [Identifier] {
+        let garbage = leases.garbage(now: now, grace: grace, honourExpiry: honourExpiry).filter { blocks[$0] != nil }
+        for id in garbage {
+            blocks[id] = nil
+            leases.delete(id, at: now)
+        }
+        return garbage
+    }
     public func bytes(of id: Identifier) -> [UInt8]? { blocks[id] }
 
     // MARK: RingAccess
@@ -62,6 +92,7 @@ public actor InMemoryRing: RingAccess {
         try await wait()
         guard BlockID.of(bytes) == id else { throw WireError(.idMismatch, "block bytes do not hash to \(id.shortHex())") }
         puts += 1
+        leases.clearTombstone(id)
         missing.remove(id)
         damaged.remove(id)
         return blocks.updateValue(bytes, forKey: id) == nil
@@ -131,6 +162,39 @@ public actor InMemoryRing: RingAccess {
             throw WireError(error)
         }
         inboxes[removal.inboxKey] = inbox
+    }
+
+    // MARK: LeaseAccess
+
+    public func haveBlocks(_ ids: [Identifier], leasing terms: LeaseTerms) async throws -> [Bool] {
+        try await lease(ids, terms: terms)
+    }
+
+    public func lease(_ ids: [Identifier], terms: LeaseTerms) async throws -> [Bool] {
+        try await wait()
+        var present: [Bool] = []
+        for start in stride(from: 0, to: ids.count, by: LeaseGrant.maxIDs) {
+            let batch = Array(ids[start..<min(ids.count, start + LeaseGrant.maxIDs)])
+            let grant = try LeaseGrant(ids: batch, issuedAt: terms.issuedAt, expiry: terms.expiry, signingWith: terms.keys)
+            if let error = LeaseTable.check(grant, now: now) { throw WireError(error) }
+            let held = batch.map { blocks[$0] != nil && !missing.contains($0) }
+            _ = leases.apply(grant, to: zip(batch, held).filter(\.1).map(\.0), now: now)
+            present += held
+        }
+        return present
+    }
+
+    public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> Int {
+        try await wait()
+        var kept = 0
+        for start in stride(from: 0, to: ids.count, by: LeaseRelease.maxIDs) {
+            let batch = Array(ids[start..<min(ids.count, start + LeaseRelease.maxIDs)])
+            let release = try LeaseRelease(ids: batch, horizon: horizon, signingWith: keys)
+            if let error = LeaseTable.check(release) { throw WireError(error) }
+            _ = leases.apply(release, now: now, backupBound: leaseBackupBound)
+            kept += leases.heldCount(release, now: now)
+        }
+        return kept
     }
 
     private func wait() async throws {

@@ -8,8 +8,8 @@ import Testing
 /// `BlockFetcher.fetchAll`: every block in the order asked, a few at once (never more than the limit).
 @Suite struct BlockFetcherManyTests {
     /// An `InMemoryRing` whose block gets take a moment and are counted while they run.
-    actor CountingRing: RingAccess {
-        let inner = InMemoryRing()
+    actor CountingRing: ForwardingRing {
+        nonisolated let inner = InMemoryRing()
         private var running = 0
         private(set) var most = 0
 
@@ -20,16 +20,6 @@ import Testing
             running -= 1
             return try await inner.getBlock(id: id, excluding: excluding)
         }
-        func haveBlocks(_ ids: [Identifier]) async throws -> [Bool] { try await inner.haveBlocks(ids) }
-        func putBlock(id: Identifier, bytes: [UInt8]) async throws -> Bool { try await inner.putBlock(id: id, bytes: bytes) }
-        func getRecord(key: Identifier) async throws -> SignedRecord? { try await inner.getRecord(key: key) }
-        func putRecord(_ record: SignedRecord, expectedSeq: UInt64?) async throws -> Bool {
-            try await inner.putRecord(record, expectedSeq: expectedSeq)
-        }
-        func holdings(of ids: [Identifier]) async -> [NodeHolding] { await inner.holdings(of: ids) }
-        func postToInbox(_ entry: InboxEntry) async throws -> Bool { try await inner.postToInbox(entry) }
-        func inboxEntries(owner: [UInt8]) async throws -> [InboxEntry] { try await inner.inboxEntries(owner: owner) }
-        func removeFromInbox(_ removal: InboxRemoval) async throws { try await inner.removeFromInbox(removal) }
     }
 
     @Test func blocksComeInOrderAFewAtOnce() async throws {

@@ -175,17 +175,12 @@ import Testing
 }
 
 /// Forwards to an `InMemoryRing`, counting record puts refused by compare-and-swap.
-actor CountingRing: RingAccess {
-    let inner: InMemoryRing
+actor CountingRing: ForwardingRing {
+    nonisolated let inner: InMemoryRing
     private(set) var casFailures = 0
 
     init(inner: InMemoryRing) { self.inner = inner }
 
-    func haveBlocks(_ ids: [Identifier]) async throws -> [Bool] { try await inner.haveBlocks(ids) }
-    func putBlock(id: Identifier, bytes: [UInt8]) async throws -> Bool { try await inner.putBlock(id: id, bytes: bytes) }
-    func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)? {
-        try await inner.getBlock(id: id, excluding: excluding)
-    }
     func putRecord(_ record: SignedRecord, expectedSeq: UInt64?) async throws -> Bool {
         do {
             return try await inner.putRecord(record, expectedSeq: expectedSeq)
@@ -194,9 +189,4 @@ actor CountingRing: RingAccess {
             throw error
         }
     }
-    func getRecord(key: Identifier) async throws -> SignedRecord? { try await inner.getRecord(key: key) }
-    func holdings(of ids: [Identifier]) async -> [NodeHolding] { await inner.holdings(of: ids) }
-    func postToInbox(_ entry: InboxEntry) async throws -> Bool { try await inner.postToInbox(entry) }
-    func inboxEntries(owner: [UInt8]) async throws -> [InboxEntry] { try await inner.inboxEntries(owner: owner) }
-    func removeFromInbox(_ removal: InboxRemoval) async throws { try await inner.removeFromInbox(removal) }
 }

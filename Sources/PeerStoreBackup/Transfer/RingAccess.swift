@@ -4,7 +4,7 @@ import PeerStoreModel
 /// What the client's operations need of the ring: blocks by id (from any holder but those a caller found bad),
 /// have-blocks, signed records with compare-and-swap, users' inboxes, and, for `check`, what every node holds. `RingClient` is the
 /// real one; `InMemoryRing` (PeerStoreTestKit) runs backup and restore in-process, with faults on request.
-public protocol RingAccess: BlockSink {
+public protocol RingAccess: BlockSink, LeaseAccess {
     /// The block's bytes from a holder not in `excluding` and which holder sent them, or nil if no holder has it.
     func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)?
     /// Stores a record; with `expectedSeq`, only over that seq (compare-and-swap).

@@ -3,21 +3,7 @@ import PeerStoreCrypto
 import PeerStoreModel
 import PeerStoreWire
 
-extension RingClient {
-    /// What a lease asks for: the holder's key, and the grant's issue and expiry times (unix seconds).
-    public struct LeaseTerms: Sendable {
-        public var keys: SigningKeyPair
-        public var issuedAt: UInt64
-        public var expiry: UInt64
-
-        /// A lease of `LeaseRules.standardLength` from `issuedAt`.
-        public init(keys: SigningKeyPair, issuedAt: UInt64, expiry: UInt64? = nil) {
-            self.keys = keys
-            self.issuedAt = issuedAt
-            self.expiry = expiry ?? issuedAt + LeaseRules.standardLength
-        }
-    }
-
+extension RingClient: LeaseAccess {
     /// For each id, whether its owner holds it, leasing those held on the way (have-blocks with a grant): ids are
     /// grouped by owner as `haveBlocks` groups them, and each group is one signed grant per `LeaseGrant.maxIDs` ids.
     public func haveBlocks(_ ids: [Identifier], leasing terms: LeaseTerms) async throws -> [Bool] {
@@ -35,8 +21,8 @@ extension RingClient {
         }
     }
 
-    /// Releases the leases of `keys` on `ids` with `horizon` (when the releasing prune read the heads); returns how
-    /// many leases the owners ended (a lease renewed within B of the horizon stays).
+    /// Releases the leases of `keys` on `ids` with `horizon` (when the releasing prune read the heads); returns on how
+    /// many of `ids` the owners still hold the holder's lease (one renewed within B of the horizon stays).
     public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> Int {
         let ended = try await perOwner(ids) { batch, owner -> [Int] in
             let release = try LeaseRelease(ids: batch, horizon: horizon, signingWith: keys)

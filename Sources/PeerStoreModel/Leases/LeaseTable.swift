@@ -119,6 +119,13 @@ public struct LeaseTable: Equatable, Sendable {
         return ended
     }
 
+    /// How many of the release's ids its holder still holds a lease on (after applying it: those renewed since its
+    /// cutoff). A prune drops a forgotten snapshot from its history only when every release left none.
+    public func heldCount(_ release: LeaseRelease, now: UInt64) -> Int {
+        guard let holder = holders.index(of: release.holder) else { return 0 }
+        return release.ids.filter { blocks[$0]?.lease(of: holder) != nil }.count
+    }
+
     /// Replays a logged release: the holder's leases on `ids` ended at `at`.
     public mutating func restore(releaseOf key: [UInt8], ids: [Identifier], at: UInt64) {
         guard let holder = holders.index(of: key) else { return }

@@ -57,8 +57,8 @@ public struct LocalStore: Sendable {
             case .leaseBlocks(let grant):
                 return .leaseBlocksResult(present: try await store.lease(grant, now: store.settings.wallClock()))
             case .releaseBlocks(let release):
-                let ended = try await store.release(release, now: store.settings.wallClock())
-                return .releaseBlocksResult(ended: UInt32(clamping: ended))
+                let outcome = try await store.release(release, now: store.settings.wallClock())
+                return .releaseBlocksResult(kept: UInt32(clamping: outcome.kept))
             case .leaseState(let ids):
                 let now = store.settings.wallClock()
                 return .leaseStateResult(live: store.hasLiveLease(ids, now: now, honourExpiry: leases.honourExpiry))

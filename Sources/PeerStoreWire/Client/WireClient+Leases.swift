@@ -23,13 +23,13 @@ extension WireClient {
         return present
     }
 
-    /// Applies the holder's signed release; how many leases the node ended.
+    /// Applies the holder's signed release; on how many of its ids the holder still holds a lease (renewed within B).
     @discardableResult
     public func release(_ release: LeaseRelease) async throws -> Int {
-        guard case .releaseBlocksResult(let ended) = try await leaseRequest(.releaseBlocks(release: release)) else {
+        guard case .releaseBlocksResult(let kept) = try await leaseRequest(.releaseBlocks(release: release)) else {
             throw unexpectedLeaseAnswer("release blocks")
         }
-        return Int(ended)
+        return Int(kept)
     }
 
     /// A node older than leases answers their messages with `unknownMessageType`: say so plainly.

@@ -219,8 +219,8 @@ public enum WireMessageCodec {
         case .releaseBlocks:
             message = .releaseBlocks(release: try readModel(&p, type) { try LeaseRelease.decode(from: &$0) })
         case .releaseBlocksResult:
-            guard let ended = p.readInteger(as: UInt32.self) else { throw malformed(type, "truncated count") }
-            message = .releaseBlocksResult(ended: ended)
+            guard let kept = p.readInteger(as: UInt32.self) else { throw malformed(type, "truncated count") }
+            message = .releaseBlocksResult(kept: kept)
         case .chord:
             message = .chord(try ChordCodec.decode(from: &p))
         case .chordReply:

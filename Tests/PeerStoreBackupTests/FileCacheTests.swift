@@ -31,7 +31,8 @@ struct FileCacheTests {
             ("/data/docs/Überblick.txt", FileCacheEntry(info: info(size: 30, mtime: 200, ctime: 201, inode: 43),
                                                         content: .inline([ref(1, length: 10), ref(2, length: 20)]))),
             ("/data/big/random.bin", FileCacheEntry(info: info(size: 9 << 20, mtime: 300, ctime: 301, inode: 44),
-                                                    content: .manifest(id: ref(3, length: 0).blockID, sessionKey: [UInt8](repeating: 9, count: 32)))),
+                                                    content: .manifest(id: ref(3, length: 0).blockID, sessionKey: [UInt8](repeating: 9, count: 32)),
+                                                    chunks: [ref(4, length: 5 << 20), ref(5, length: 4 << 20)])),
         ]
     }
 
@@ -61,7 +62,7 @@ struct FileCacheTests {
         }
         #expect(throws: BackupError.self) { try FileCache(plaintext: plain + [0]) }
         var otherVersion = plain
-        otherVersion[4] = 2
+        otherVersion[4] = FileCacheHeader.version + 1
         #expect(throws: BackupError.self) { try FileCache(plaintext: otherVersion) }
     }
 

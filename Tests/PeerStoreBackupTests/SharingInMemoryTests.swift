@@ -207,3 +207,33 @@ extension SharingInMemoryTests {
         #expect(try LiveShares.load(from: s.aliceHome).shares.count == 1)
     }
 }
+
+extension SharingInMemoryTests {
+    /// A recipient who keeps a share leases its blocks under their own key (docs/retention.md part 3), so the sender
+    /// releasing theirs leaves the share's data in place.
+    @Test func aKeptShareHoldsTheRecipientsOwnLeases() async throws {
+        let s = try Setup()
+        defer { s.tmp.remove() }
+        _ = try await s.backup()
+        let big = try await s.share("docs/big.bin")
+        let inbox = ShareInbox(ring: s.ring, identity: s.bob)
+        let shares = try await inbox.list().shares
+        guard case .manifest(let manifestID, let key) = big.grant.content else {
+            Issue.record("expected a manifest")
+            return
+        }
+        let chunks = try FileManifest.open(try #require(await s.ring.bytes(of: manifestID)), sessionKey: key).chunks
+        let ids = [manifestID] + chunks.map(\.blockID)
+        #expect(try await inbox.leaseKept(shares) == ids.count)
+        // Alice releases everything (a prune past B): Bob's leases stay, so nothing of the share is garbage.
+        await s.ring.setLeaseBackupBound(0)
+        await s.ring.advance(seconds: 10)
+        let held = try await s.ring.release(await s.ring.blockIDs, horizon: await s.ring.now, signingWith: s.alice.signing)
+        #expect(held == 0)
+        await s.ring.advance(seconds: 10)
+        let deleted = Set(await s.ring.collectGarbage(grace: 0))
+        #expect(!deleted.isEmpty, "Alice's other blocks go")
+        #expect(deleted.isDisjoint(with: ids))
+        #expect(s.contents(try await s.restore("1", as: s.bob, to: "kept.out")) == s.contents(s.src + "/docs/big.bin"))
+    }
+}

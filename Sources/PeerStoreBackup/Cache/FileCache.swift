@@ -1,3 +1,4 @@
+import ChordRing
 import NIOCore
 
 /// The file cache a previous backup left: for each absolute path (bytes, UTF-8 or not), the metadata and content of the file that was there.
@@ -13,6 +14,8 @@ public struct FileCache: Sendable {
     public let header: FileCacheHeader
     private let records: ByteBuffer
     private var index: [LocalPath: Int32]
+    /// Manifest chunks fetched for entries of a version 1 cache (`learn`).
+    private var learned: [LocalPath: [Identifier]] = [:]
 
     /// Decodes and checks a whole cache plaintext; throws `BackupError` (bad format) if any part is wrong.
     public init(plaintext: [UInt8]) throws {
@@ -29,7 +32,7 @@ public struct FileCache: Sendable {
             let rest = try p.readShortBytes(max: Int(UInt16.max), what: "file cache")
             let bytes = Array(last[..<Int(shared)]) + rest
             index[LocalPath(bytes: bytes)] = Int32(p.readerIndex)
-            _ = try FileCacheEntry.decode(from: &p)
+            _ = try FileCacheEntry.decode(from: &p, version: header.formatVersion)
             last = bytes
         }
         guard p.readableBytes == 0 else { throw BackupError.badFormat("file cache", "bytes after the last entry") }
@@ -45,7 +48,15 @@ public struct FileCache: Sendable {
         guard let offset = index[path] else { return nil }
         var p = records
         p.moveReaderIndex(to: Int(offset))
-        return try? FileCacheEntry.decode(from: &p)
+        guard var entry = try? FileCacheEntry.decode(from: &p, version: header.formatVersion) else { return nil }
+        if entry.manifestChunks == nil, let chunks = learned[path] { entry.manifestChunks = chunks }
+        return entry
+    }
+
+    /// Records the chunks of `path`'s manifest, learned by fetching it (a version 1 cache does not list them); the
+    /// entry carries them from now on, and so does the next cache.
+    public mutating func learn(manifestChunks chunks: [Identifier], for path: LocalPath) {
+        learned[path] = chunks
     }
 
     /// The entry for `path` if the file `info` describes is the one it was made from: same size, mtime, ctime, inode

@@ -1,10 +1,15 @@
+import ChordRing
 import NIOCore
 
-/// The binary form of one cache entry after its path (version 1):
+/// The binary form of one cache entry after its path (version 2):
 /// `size u64 | mtime i64 + u32 ns | ctime i64 + u32 ns | inode u64 | device u64 | tag u8 | content`, content being
-/// nothing (0, an empty file), inline chunk refs (1: `count u8 | refs`) or a manifest (2: `id 32 | session key 32`).
-/// About 130 bytes for a small file, 121 for a big one.
+/// nothing (0, an empty file), inline chunk refs (1: `count u8 | refs`) or a manifest (2: `id 32 | session key 32 |
+/// chunks u32 | chunk ids 32 each`). About 130 bytes for a small file, 125 + 32 a chunk for a big one. Version 1 (the
+/// first builds) has no chunk ids after a manifest.
 extension FileCacheEntry {
+    /// The most chunk ids a manifest entry may list (a 64 GiB file at the smallest average chunk).
+    static let maxManifestChunks = 1 << 20
+
     func encode(into out: inout ByteBuffer) {
         out.writeInteger(size)
         out.writeInteger(mtime.seconds)
@@ -14,11 +19,16 @@ extension FileCacheEntry {
         out.writeInteger(inode)
         out.writeInteger(device)
         content.encode(into: &out)  // only file contents (tags 0-2) are ever cached
+        if case .manifest = content {
+            let ids = manifestChunks ?? []
+            out.writeInteger(UInt32(ids.count))
+            for id in ids { out.writeBytes(id.bytes) }
+        }
     }
 
     /// Reads one entry and checks that it is one the backup could have made (an empty file has no content, inline
     /// chunks add up to the size, a manifest belongs to a non-empty file).
-    static func decode(from p: inout ByteBuffer) throws -> FileCacheEntry {
+    static func decode(from p: inout ByteBuffer, version: UInt8 = FileCacheHeader.version) throws -> FileCacheEntry {
         let what = "file cache entry"
         guard let size = p.readInteger(as: UInt64.self),
             let mSec = p.readInteger(as: Int64.self), let mNsec = p.readInteger(as: UInt32.self), mNsec < 1_000_000_000,
@@ -27,8 +37,15 @@ extension FileCacheEntry {
             let tag = p.readInteger(as: UInt8.self)
         else { throw BackupError.badFormat(what, "truncated") }
         let content = try TreeEntry.Content.decodeFile(tag: tag, size: size, from: &p, what: what)
+        var chunks: [Identifier]?
+        if case .manifest = content, version >= 2 {
+            guard let count = p.readInteger(as: UInt32.self), count <= Self.maxManifestChunks, p.readableBytes >= Int(count) * 32 else {
+                throw BackupError.badFormat(what, "bad chunk list")
+            }
+            chunks = (0..<Int(count)).map { _ in Identifier(bytes: p.readBytes(length: 32)!)! }
+        }
         return FileCacheEntry(
             size: size, mtime: Timestamp(seconds: mSec, nanoseconds: mNsec), ctime: Timestamp(seconds: cSec, nanoseconds: cNsec),
-            inode: inode, device: device, content: content)
+            inode: inode, device: device, content: content, manifestChunks: chunks)
     }
 }

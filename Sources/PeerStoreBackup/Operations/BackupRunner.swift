@@ -1,6 +1,7 @@
 import ChordRing
 import Foundation
 import Logging
+import PeerStoreModel
 import PeerStoreWire
 
 /// Backs up one folder: walks it depth-first, cuts files into chunks, seals chunks, manifests and trees, sends the blocks,
@@ -19,8 +20,12 @@ public final class BackupRunner: Sendable {
     let progress: TransferProgress?
     /// The newest head seq seen per device (see `SnapshotCatalog.heads`).
     let heads: HeadMemory?
+    /// A backup that ran longer than this (seconds) leases every block of its snapshot again before it commits: a
+    /// prune's release spares only leases renewed within B (24 h) of when it read the heads (docs/retention.md part 3).
+    let renewLeasesAfter: Double
     public init(client: any RingAccess, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil,
-                heads: HeadMemory? = nil) {
+                heads: HeadMemory? = nil, renewLeasesAfter: Double = Double(LeaseRules.backupBound / 2)) {
+        self.renewLeasesAfter = renewLeasesAfter
         self.progress = progress
         self.heads = heads
         self.client = client
@@ -68,7 +73,7 @@ public final class BackupRunner: Sendable {
         }
         defer { previousIndex?.cancel() }
 
-        let uploader = BlockUploader(client: client)
+        let uploader = BlockUploader(client: client, leasing: .standard(client, identity))
         let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress,
                                 fetcher: BlockFetcher(client: client), wantsCacheEntry: store != nil)
         var walk = Walk(uploader: uploader, reader: reader, limit: FileReadLimit(permits: FileReader.permits),
@@ -83,7 +88,7 @@ public final class BackupRunner: Sendable {
         }
         defer { scan?.cancel() }
         if let store, reuseCache {
-            walk.previous = try await loadCache(store, summary: &walk.summary)
+            walk.previous = try await loadCache(store, summary: &walk.summary, leasing: uploader.leasing)
         }
         let rootInfo = try FileInfo.lstat(root)
         let rootTree = try await backupDirectory(LocalPath(root), relative: [], excludes: excludes, walk: &walk)
@@ -106,6 +111,9 @@ public final class BackupRunner: Sendable {
             let sealed = try snapshot.seal(keys: identity.keys)
             try await walk.uploader.add(id: sealed.id, bytes: sealed.bytes)
             stats = try await walk.uploader.finish()
+            if Date().timeIntervalSince(started) > renewLeasesAfter {
+                summary.leasesRenewed = try await renewLeases(of: sealed.id, snapshot, catalog: catalog)
+            }
             if let notice = try await catalog.moveHead(device: device, to: sealed.id, time: now, previous: previous?.record,
                                                        previousIndex: previousIndex) {
                 logger.warning("snapshot history not readable; head kept in version 1")
@@ -134,15 +142,26 @@ public final class BackupRunner: Sendable {
         return summary
     }
 
+    /// Leases every block of the snapshot again, with a grant issued now; returns how many blocks.
+    private func renewLeases(of id: Identifier, _ snapshot: Snapshot, catalog: SnapshotCatalog) async throws -> Int {
+        let ids = try await ReplicaCheck(catalog: catalog).blockIDs(snapshotID: id, snapshot: snapshot)
+        let leasing = BlockLeasing.standard(client, identity)
+        for start in stride(from: 0, to: ids.count, by: HaveBlocksBatch.cacheCheck) {
+            _ = try await leasing.haveBlocks(Array(ids[start..<min(ids.count, start + HaveBlocksBatch.cacheCheck)]))
+        }
+        logger.notice("a long backup leased its blocks again", metadata: ["blocks": "\(ids.count)"])
+        return ids.count
+    }
+
     /// The previous cache, its entries whose blocks the ring lacks dropped; nil (with a notice) if it cannot be used.
-    private func loadCache(_ store: FileCacheStore, summary: inout BackupSummary) async throws -> FileCache? {
+    private func loadCache(_ store: FileCacheStore, summary: inout BackupSummary, leasing: BlockLeasing?) async throws -> FileCache? {
         let loaded = store.load(chunker: chunker.settings)
         if let notice = loaded.notice {
             logger.notice("file cache not used", metadata: ["reason": "\(notice)"])
             summary.notices.append(notice)
         }
         guard var cache = loaded.cache else { return nil }
-        let dropped = try await CachedBlockCheck.dropMissing(from: &cache, client: client)
+        let dropped = try await CachedBlockCheck.dropMissing(from: &cache, client: client, leasing: leasing)
         if dropped > 0 {
             logger.notice("file cache entries whose blocks are missing on the ring", metadata: ["entries": "\(dropped)"])
         }

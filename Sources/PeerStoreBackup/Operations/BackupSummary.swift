@@ -21,6 +21,8 @@ public struct BackupSummary: Sendable {
     public var filesUnchanged = 0
     /// Chunks of changed files found unchanged in the file's previous version, and so not sealed again.
     public var chunksReused = 0
+    /// Blocks leased again before the head moved, because the backup ran long (0: none needed).
+    public var leasesRenewed = 0
     public var blocksSent = 0
     public var bytesSent = 0
     public var blocksOffered = 0

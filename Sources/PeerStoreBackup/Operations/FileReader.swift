@@ -68,7 +68,7 @@ struct FileReader: Sendable {
             }
             let content = try await content(of: refs, size: size)
             // Cached only if the file did not change while it was read: what was read is what the metadata describes.
-            let cacheEntry = wantsCacheEntry && settled ? FileCacheEntry(info: before, content: content) : nil
+            let cacheEntry = wantsCacheEntry && settled ? FileCacheEntry(info: before, content: content, chunks: refs) : nil
             return Outcome(size: size, content: content, info: settled ? before : after, cacheEntry: cacheEntry,
                            chunksReused: reused, changedWhileRead: !settled)
         }
@@ -135,7 +135,9 @@ struct FileReader: Sendable {
                 var refs = try? FileManifest.open(bytes, sessionKey: sessionKey).chunks
             else { return PreviousChunks() }
             if refs.count > 1 << 16 { refs = Array(refs.prefix(1 << 16)) }  // the have-blocks batch limit; enough for 64 GiB
-            guard let present = try? await fetcher.client.haveBlocks(refs.map(\.blockID)) else { return PreviousChunks() }
+            guard let present = try? await fetcher.client.haveBlocks(refs.map(\.blockID), leasing: uploader.leasing) else {
+                return PreviousChunks()
+            }
             return PreviousChunks(refs, present: present)
         default:
             return PreviousChunks()

@@ -33,12 +33,7 @@ public struct ReplicaCheck: Sendable {
             for entry in tree.entries {
                 switch entry.content {
                 case .subtree(let sub): trees.append(sub)
-                case .inline(let refs): ids += refs.map(\.blockID)
-                case .manifest(let id, let key):
-                    ids.append(id)
-                    let manifest = try FileManifest.open(try await catalog.fetcher.fetch(id, what: entry.name.description), sessionKey: key)
-                    ids += manifest.chunks.map(\.blockID)
-                case .none, .linkTarget, .hardLink: break
+                default: ids += try await ContentBlocks.ids(of: entry.content, fetcher: catalog.fetcher, what: entry.name.description)
                 }
             }
         }

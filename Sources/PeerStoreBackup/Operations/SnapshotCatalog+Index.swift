@@ -73,10 +73,11 @@ extension SnapshotCatalog {
         var pieceIDs: [Identifier]?
         if let index {
             let pieces = try SnapshotIndexCodec.seal(index, keys: identity.keys)
-            let have = try await client.haveBlocks(pieces.map(\.id))
-            for (piece, present) in zip(pieces, have) where !present {
-                try await client.putBlock(id: piece.id, bytes: piece.bytes)
-            }
+            let leasing = BlockLeasing.standard(client, identity)
+            let have = try await leasing.haveBlocks(pieces.map(\.id))
+            let missing = zip(pieces, have).filter { !$0.1 }.map(\.0)
+            for piece in missing { try await client.putBlock(id: piece.id, bytes: piece.bytes) }
+            try await leasing.leaseStored(missing.map(\.id))
             pieceIDs = pieces.map(\.id)
         }
         let value = try HeadPointer(snapshot: snapshot, time: time, index: pieceIDs).sealedValue(keys: identity.keys)

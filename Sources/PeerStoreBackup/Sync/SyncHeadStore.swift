@@ -68,7 +68,7 @@ public struct SyncHeadStore: Sendable {
     /// Returns the new head's seq.
     @discardableResult
     public func publish(_ device: DeviceID, snapshot: Identifier, state: FolderState, time: Int64, previous: SignedRecord?) async throws -> UInt64 {
-        let uploader = BlockUploader(client: client)
+        let uploader = BlockUploader(client: client, leasing: .standard(client, identity))
         let pieces = try FolderStateCodec.seal(state, keys: identity.keys)
         for piece in pieces { try await uploader.add(id: piece.id, bytes: piece.bytes) }
         _ = try await uploader.finish()

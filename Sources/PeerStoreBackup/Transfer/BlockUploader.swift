@@ -9,6 +9,8 @@ import PeerStoreWire
 /// Safe for many concurrent adders (files are read several at once): a window is handed to its send task without a
 /// suspension in between, every send task is kept until it is awaited, and `finish` returns only when every block
 /// added before it is durable.
+///
+/// With `leasing`, a window's have-blocks leases the blocks the ring holds, and the blocks sent are leased once stored.
 public actor BlockUploader {
     public struct Stats: Sendable, Equatable {
         public var blocksOffered = 0
@@ -35,6 +37,8 @@ public actor BlockUploader {
 
     private let sink: any BlockSink
     private let settings: Settings
+    /// The leases this upload renews (nil: none).
+    public nonisolated let leasing: BlockLeasing?
     private var window: [(Identifier, [UInt8])] = []
     private var windowBytes = 0
     private var seen = Set<Identifier>()
@@ -43,9 +47,10 @@ public actor BlockUploader {
     private var nextSerial = 0
     private var stats = Stats()
 
-    public init(client: any BlockSink, settings: Settings = .init()) {
+    public init(client: any BlockSink, settings: Settings = .init(), leasing: BlockLeasing? = nil) {
         self.sink = client
         self.settings = settings
+        self.leasing = leasing
     }
 
     /// Queues a block; returns at once unless too many windows are still on the wire.
@@ -78,8 +83,8 @@ public actor BlockUploader {
         window = []
         windowBytes = 0
         let sink = self.sink
-        let settings = self.settings
-        batches.append((nextSerial, Task { try await Self.send(batch, sink: sink, settings: settings) }))
+        let (settings, leasing) = (self.settings, self.leasing)
+        batches.append((nextSerial, Task { try await Self.send(batch, sink: sink, settings: settings, leasing: leasing) }))
         nextSerial += 1
     }
 
@@ -93,8 +98,10 @@ public actor BlockUploader {
         }
     }
 
-    private static func send(_ batch: [(Identifier, [UInt8])], sink: any BlockSink, settings: Settings) async throws -> Stats {
-        let present = try await sink.haveBlocks(batch.map(\.0))
+    private static func send(_ batch: [(Identifier, [UInt8])], sink: any BlockSink, settings: Settings, leasing: BlockLeasing?)
+        async throws -> Stats
+    {
+        let present = try await sink.haveBlocks(batch.map(\.0), leasing: leasing)
         let missing = zip(batch, present).filter { !$0.1 }.map(\.0)
         var stats = Stats()
         // Small blocks: many in flight, so that each of the node's syncs covers many; large ones: a few MiB.
@@ -107,6 +114,7 @@ public actor BlockUploader {
             stats.bytesSent += sent
             return true
         }
+        try await leasing?.leaseStored(missing.map(\.0))
         TransferMetrics.sent(blocks: stats.blocksSent, bytes: stats.bytesSent)
         return stats
     }

@@ -19,6 +19,8 @@ struct InboxOperation: ClientOperation {
             let (shares, rejected) = try await inbox.list()
             // Older versions of live shares are superseded: removed, so they do not use up the sender's allowance.
             do { _ = try await inbox.pruneSuperseded(shares) } catch { out.note("could not remove older versions of live shares: \(error)") }
+            // Kept shares hold this user's own leases, so the sender's prune cannot take their data away.
+            do { try await inbox.leaseKept(shares) } catch { out.note("could not renew the leases of your shares (\(error)); run inbox again later") }
             return (shares, rejected, nil)
         }
         if let removed {

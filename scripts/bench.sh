@@ -10,6 +10,10 @@
 # Prints medians (wall seconds, and the peak memory of the client process) and the bytes each repository stores.
 # PeerStore also syncs the mutated tree as a folder, once per run and ring, beside its backups: a first round (its
 # blocks are already on the ring from the backups), a round with no change, and a round after the small mutation.
+# Then every tool takes seven more backups, each after a round change (a new 8 MiB file in place of the last round's,
+# and the small mutation), keeps the last 5 of its 10 snapshots and reclaims the rest: the "prune" case times
+# `peerstore-client -operation prune`, `restic prune` and `borg compact` (the forget step is not timed), and its
+# peak memory is compared with the tool's own first backup.
 # Then, once, PeerStore backs up and restores a single file of -bigfile MiB (random bytes; 0 skips it) and reports
 # its peak memory against the 200 MiB bound.
 #
@@ -112,6 +116,25 @@ fresh_tree() {
     mkdir -p "$WORK" && cp -a "$BASE/." "$WORK/"
 }
 
+# The round files: 8 MiB of random bytes each, made once, the same for every tool.
+ROUNDS="$DATA/rounds"
+if [ ! -f "$ROUNDS/7.bin" ]; then
+    mkdir -p "$ROUNDS"
+    for i in $(seq 1 7); do head -c $((8 << 20)) /dev/urandom >"$ROUNDS/$i.bin"; done
+fi
+
+# more_backups TREE CMD...: seven more backups of TREE with CMD (which may use $ROUND, 1 to 7), each after a round
+# change, untimed.
+more_backups() {
+    local t="$1"
+    shift
+    for ROUND in $(seq 1 7); do
+        cp "$ROUNDS/$ROUND.bin" "$t/bench-round.bin"
+        mutate "$t"
+        ROUND=$ROUND "$@" >/dev/null 2>"$RES/stderr" || { cat "$RES/stderr" >&2; die "backup round $ROUND failed: $*"; }
+    done
+}
+
 same_tree() { diff -r --no-dereference "$WORK/" "$1/" >/dev/null || die "$2: the restored tree differs from the source"; }
 
 LARGE="big/random-0.bin"
@@ -133,6 +156,9 @@ peerstore() {
     cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "$tool: the large file restored differs"
     du -sb "$ring" | cut -f1 >>"$RES/$tool.stored"
     peerstore_sync "$tool" "${c[@]}"
+    more_backups "$WORK" "${c[@]}" -operation backup
+    "${c[@]}" -operation forget -keep-last 5 >/dev/null
+    timed "$tool" prune "${c[@]}" -operation prune
     stop_nodes
     rm -rf "$ring" "$home" "$OUT" "$SCRATCH/one-file"
 }
@@ -164,6 +190,9 @@ restic_run() {
     timed restic onefile sh -c 'restic -q --repo "$1" dump latest "$2" >"$3"' _ "$repo" "$WORK/$LARGE" "$SCRATCH/one-file"
     cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "restic: the large file restored differs"
     du -sb "$repo" | cut -f1 >>"$RES/restic.stored"
+    more_backups "$WORK" restic -q --repo "$repo" backup "$WORK"
+    restic -q --repo "$repo" forget --keep-last 5 >/dev/null
+    timed restic prune restic -q --repo "$repo" prune
     rm -rf "$repo" "$OUT" "$SCRATCH/one-file"
 }
 
@@ -181,6 +210,9 @@ borg_run() {
     timed borg onefile sh -c 'borg extract --stdout "$1::a3" "$2" >"$3"' _ "$repo" "${WORK#/}/$LARGE" "$SCRATCH/one-file"
     cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "borg: the large file restored differs"
     du -sb "$repo" | cut -f1 >>"$RES/borg.stored"
+    more_backups "$WORK" sh -c 'borg create --compression lz4 "$1::r$ROUND" "$2"' _ "$repo" "$WORK"
+    borg prune --keep-last 5 "$repo" >/dev/null 2>&1
+    timed borg prune borg compact "$repo"
     rm -rf "$repo" "$OUT" "$SCRATCH/one-file"
 }
 
@@ -236,7 +268,7 @@ json_cases() {
     done
 }
 
-CASES=(first nochange mutation restore onefile)
+CASES=(first nochange mutation restore onefile prune)
 SYNC_CASES=(syncfirst syncnochange syncmutation)
 PS_TOOLS=(peerstore1 peerstore3)
 if [ "$JSON" = 1 ]; then
@@ -288,6 +320,11 @@ for c in "${SYNC_CASES[@]}" nochange; do
     label="$c"
     [ "$c" = nochange ] && label="(backup nochange)"
     printf '| %-22s | %-16s | %-16s |\n' "$label" "${row[@]}"
+done
+printf '\nPrune after forget of 5 of 10 snapshots: peak memory beside the first backup'"'"'s (the bound: no more)\n\n'
+for t in "${TOOLS[@]}"; do
+    awk -v t="$t" -v p="$(median "$RES/$t.prune" 2)" -v b="$(median "$RES/$t.first" 2)" -v s="$(median "$RES/$t.prune" 1)" 'BEGIN {
+        printf "%-12s prune %.2f s, %.0f MiB peak; first backup %.0f MiB peak: %s\n", t, s, p / 1024, b / 1024, (p <= b) ? "within" : "OVER" }'
 done
 if [ -n "$BIG_RESULT" ]; then
     read -r bs bm rs rm_ <<<"$BIG_RESULT"

@@ -1,3 +1,4 @@
+import BlockStore
 import ChordRing
 import PeerStoreWire
 
@@ -32,6 +33,8 @@ public struct NodeSettings: Sendable {
     public var replicas: Int = 3
     /// How often a node compares the range it owns with its replicas and copies what they lack.
     public var antiEntropyInterval: Duration = .seconds(10)
+    /// A new segment file is started once one would pass this size (`-segmentMiB`).
+    public var maxSegmentSize = BlockStoreSettings().maxSegmentSize
     /// Compact segments whose live fraction falls below this (`-compactBelow`; 0 turns compaction off).
     public var compactBelow: Double = 0.5
     /// How often the compactor rewrites at most one segment.

@@ -77,6 +77,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("compactInterval", withSingleDash: true), .customLong("compactInterval")], help: "Seconds between compactions of one segment each (default 30).")
     var compactInterval: Double = 30
 
+    @Option(name: [.customLong("segmentMiB", withSingleDash: true), .customLong("segmentMiB")], help: "Start a new segment file once one would pass this many MiB (default 256; compaction rewrites whole segments).")
+    var segmentMiB: Int = 256
+
     @Option(name: [.customLong("gracePeriod", withSingleDash: true), .customLong("gracePeriod")], help: "Seconds a block is kept after its last lease ended (default 604800, 7 days).")
     var gracePeriod: UInt64 = 604_800
 

@@ -28,6 +28,10 @@ extension ServerCommand {
         guard gracePeriod >= 1 else {
             throw NodeError(.badSetting, "-gracePeriod must be at least 1 second (default 604800, 7 days): a deleted block's tombstone lasts twice the grace, and anti-entropy must see it")
         }
+        guard (1...4096).contains(segmentMiB) else {
+            throw NodeError(.badSetting, "-segmentMiB is a size from 1 to 4096 MiB (default 256), not \(segmentMiB)")
+        }
+        settings.maxSegmentSize = segmentMiB << 20
         settings.compactBelow = compactBelow
         settings.compactionInterval = .milliseconds(Int64(max(0.05, compactInterval) * 1000))
         settings.leases.grace = gracePeriod

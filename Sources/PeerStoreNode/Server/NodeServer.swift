@@ -32,6 +32,7 @@ public final class NodeServer: Service, Sendable {
         try DataFolder.prepare(settings.dataPath)
         var storeSettings = BlockStoreSettings()
         storeSettings.leaseBackupBound = settings.leases.backupBound
+        storeSettings.maxSegmentSize = settings.maxSegmentSize
         self.store = try BlockStore(path: settings.dataPath, settings: storeSettings, logger: logger)
         self.nodeKey = try NodeKey.loadOrCreate(dataPath: settings.dataPath)
     }

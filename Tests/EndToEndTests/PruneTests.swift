@@ -1,5 +1,7 @@
+import ChordRing
 import Foundation
 import PeerStoreTestKit
+import PeerStoreWire
 import Testing
 
 /// `prune` through the real client and a real node with a 2 s grace period and B of 1 s: a first prune leases
@@ -17,12 +19,12 @@ struct PruneTests {
         throw TestKitError("no \(type) object in: \(stdout)")
     }
 
-    @Test func forgetThenPruneReleasesTheForgottenDataAndTheLatestRestores() throws {
+    @Test func forgetThenPruneReleasesTheForgottenDataAndTheLatestRestores() async throws {
         let tmp = try TemporaryDirectory(prefix: "e2e-prune")
         defer { tmp.remove() }
         let src = tmp.sub("src")
         try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
-        let server = try ServerProcess(dataPath: tmp.sub("node"), extraArguments: ["-gracePeriod", "2", "-leaseBackupBound", "1"])
+        let server = try ServerProcess(dataPath: tmp.sub("node"), extraArguments: ["-gracePeriod", "2", "-leaseBackupBound", "1", "-replicas", "1"])
         defer { server.stop() }
         let client = ClientHarness(home: tmp.sub("home"))
         var random = SeededRandom(seed: 15)
@@ -42,10 +44,13 @@ struct PruneTests {
         #expect((leased["retainedBlocks"] as? Int ?? 0) >= 7 && leased["retainedMissing"] as? Int == 0, "\(leased)")
 
         // Past B the first prune's renewals no longer hold the forgotten blocks.
-        Thread.sleep(forTimeInterval: 2.5)
+        try await Task.sleep(for: .milliseconds(2500))
         let forget = try client.run(["-operation", "forget", "-keep-last", "1", "-prune", "-json"])
         #expect(forget.status == 0, "\(forget.stderr)")
         let pruned = try json(forget.stdout, type: "prune")
+        let forgot = try #require(try JSONSerialization.jsonObject(with: Data(forget.stdout.split(separator: "\n")[0].utf8)) as? [String: Any])
+        let gone = try #require(((forgot["remove"] as? [[String: Any]])?.first?["id"] as? String).flatMap { Identifier(hex: $0) })
+        let kept = try #require(((forgot["keep"] as? [[String: Any]])?.first?["id"] as? String).flatMap { Identifier(hex: $0) })
         #expect(pruned["dryRun"] as? Bool == false && pruned["forgottenSnapshots"] as? Int == 1, "\(pruned)")
         #expect((pruned["releasedBlocks"] as? Int ?? 0) >= 3, "its snapshot, root tree and a.bin's chunks: \(pruned)")
         #expect(pruned["releasedBytes"] as? Int == 300_000 && pruned["stillHeld"] as? Int == 0, "\(pruned)")
@@ -53,7 +58,11 @@ struct PruneTests {
         #expect(pruned["retainedSnapshots"] as? Int == 1, "\(pruned)")
 
         // After the grace period (and a collection round), the latest snapshot restores and every block is there.
-        Thread.sleep(forTimeInterval: 3.5)
+        try await Task.sleep(for: .milliseconds(3500))
+        let node = try await WireClient.connect(to: try PeerAddress(parsing: server.address), secure: .openDemo())
+        #expect(try await node.getBlock(id: gone) == nil, "the forgotten snapshot's block is deleted")
+        #expect(try await node.getBlock(id: kept) != nil)
+        await node.close()
         let out = tmp.sub("out")
         let restore = try client.run(["-operation", "restore", "-filedest", out])
         #expect(restore.status == 0, "\(restore.stderr)")

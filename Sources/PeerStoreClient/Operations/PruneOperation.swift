@@ -27,14 +27,19 @@ struct PruneOperation: ClientOperation {
                 Console.errorText("\r" + PruneProgress.text(progress.reading) + "\u{1B}[K")
             }
         } : nil
-        defer {
-            ticker?.cancel()
-            if live { Console.errorText("\r\u{1B}[K") }
+        let result: Result<PruneRunner.Outcome, any Error>
+        do {
+            result = .success(try await session.withRing(config, identity) { ring in
+                try await PruneRunner(catalog: session.catalog(ring, identity), progress: progress)
+                    .run(dryRun: dryRun, alsoNames: [config.device])
+            })
+        } catch {
+            result = .failure(error)
         }
-        return try await session.withRing(config, identity) { ring in
-            try await PruneRunner(catalog: session.catalog(ring, identity), progress: progress)
-                .run(dryRun: dryRun, alsoNames: [config.device])
-        }
+        ticker?.cancel()
+        await ticker?.value
+        if live { Console.errorText("\r\u{1B}[K") }
+        return try result.get()
     }
 
     static func report(_ o: PruneRunner.Outcome, _ out: Output, json: Bool) {

@@ -52,7 +52,8 @@ struct PruneOperation: ClientOperation {
             if o.dryRun {
                 out.say("dry run: would release \(freed); nothing was renewed, released or changed")
             } else {
-                out.say("released \(freed); the nodes free them after their grace period")
+                out.say("released \(freed)" + (o.stillHeld > 0
+                    ? "; \(Format.count(o.stillHeld)) of them are still leased" : "; the nodes free them after their grace period"))
                 out.say("took \(Format.count(o.droppedSnapshots, "forgotten snapshot")) off the histories")
             }
         }

@@ -27,7 +27,7 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, forget, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, forget, prune, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).")
     var operation: String = "backup"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")
@@ -110,9 +110,7 @@ struct ClientCommand: AsyncParsableCommand {
             sync: syncFlags, browse: browse, retention: retention)
         let status: Int32
         do {
-            if retention.given && operation != ForgetOperation.name {
-                throw BackupError(.usage, "-keep-* and -dry-run belong to -operation forget, not \(operation)")
-            }
+            if let misplaced = retention.misplaced(for: operation) { throw BackupError(.usage, misplaced) }
             status = try await ClientOperations.named(operation).run(
                 OperationContext(session: session, flags: flags, output: Output(quiet: quiet, json: json)))
         } catch {

@@ -30,8 +30,11 @@ struct RetentionFlags: ParsableArguments, Sendable {
     @Option(name: [.customLong("keep-yearly", withSingleDash: true), .customLong("keep-yearly")], help: "forget: the same per year. The -keep-* flags given are remembered as the policy.")
     var yearly: Count?
 
-    @Flag(name: [.customLong("dry-run", withSingleDash: true), .customLong("dry-run")], help: "forget: print what would be kept and removed; change nothing, remember nothing.")
+    @Flag(name: [.customLong("dry-run", withSingleDash: true), .customLong("dry-run")], help: "forget: print what would be kept and removed; prune: count what would be released; change nothing, remember nothing.")
     var dryRun = false
+
+    @Flag(name: [.customLong("prune", withSingleDash: true), .customLong("prune")], help: "forget: prune after forgetting (as -operation prune does).")
+    var prune = false
 
     /// The policy the flags give; nil when none is given.
     var policy: RetentionPolicy? {
@@ -41,6 +44,12 @@ struct RetentionFlags: ParsableArguments, Sendable {
         return RetentionPolicy(last: v[0], hourly: v[1], daily: v[2], weekly: v[3], monthly: v[4], yearly: v[5])
     }
 
-    /// Whether any flag of forget is given (other operations refuse them).
-    var given: Bool { policy != nil || dryRun }
+    /// The flags given that `operation` does not take (forget takes them all, prune only -dry-run), for a usage error.
+    func misplaced(for operation: String) -> String? {
+        switch operation {
+        case ForgetOperation.name: return nil
+        case PruneOperation.name: return policy != nil || prune ? "-keep-* and -prune belong to -operation forget, not prune" : nil
+        default: return policy != nil || dryRun || prune ? "-keep-*, -prune and -dry-run belong to -operation forget (-dry-run to prune too), not \(operation)" : nil
+        }
+    }
 }

@@ -24,7 +24,7 @@ enum ClientOperations {
 
     static let all: [Entry] = [
         .of(InitOperation.self), .of(WhoamiOperation.self), .of(BackupOperation.self), .of(GetfileOperation.self),
-        .of(RestoreOperation.self), .of(SnapshotsOperation.self), .of(ForgetOperation.self), .of(LsOperation.self), .of(DiffOperation.self),
+        .of(RestoreOperation.self), .of(SnapshotsOperation.self), .of(ForgetOperation.self), .of(PruneOperation.self), .of(LsOperation.self), .of(DiffOperation.self),
         .of(CheckOperation.self), .of(GenkeyOperation.self),
         .of(ShareOperation.self), .of(InboxOperation.self), .of(ContactsOperation.self), .of(RevokeOperation.self),
         .of(DevicesOperation.self), .of(ExportIdentityOperation.self), .of(ImportIdentityOperation.self),

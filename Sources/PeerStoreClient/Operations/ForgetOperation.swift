@@ -3,7 +3,7 @@ import PeerStoreBackup
 /// `forget`: applies the retention policy (the -keep-* flags, else the remembered one) to this device's history.
 struct ForgetOperation: ClientOperation {
     static let name = "forget"
-    static let help = "drop this device's snapshots that the -keep-last/-hourly/-daily/-weekly/-monthly/-yearly N policy does not keep (remembered; -dry-run only shows)"
+    static let help = "drop this device's snapshots that the -keep-last/-hourly/-daily/-weekly/-monthly/-yearly N policy does not keep (remembered; -dry-run only shows; -prune prunes after)"
 
     func run(_ context: OperationContext) async throws -> Int32 {
         let (session, flags, out) = (context.session, context.flags, context.output)
@@ -24,9 +24,21 @@ struct ForgetOperation: ClientOperation {
         }
         if flags.json {
             out.printJSON(ForgetJSON(outcome, policy: policy, dryRun: dryRun))
-            return 0
+        } else {
+            say(outcome, policy: policy, dryRun: dryRun, out)
         }
-        out.say("applying policy to device '\(config.device)': \(policy.description)")
+        if flags.retention.prune {
+            if dryRun {
+                out.note("-dry-run: prune was not run (it would release what this forget would drop only after a real forget)")
+            } else {
+                PruneOperation.report(try await PruneOperation.prune(context, dryRun: false), out, json: flags.json)
+            }
+        }
+        return 0
+    }
+
+    private func say(_ outcome: ForgetRunner.Outcome, policy: RetentionPolicy, dryRun: Bool, _ out: Output) {
+        out.say("applying policy to device '\(outcome.device)': \(policy.description)")
         out.say("keep \(Format.count(outcome.kept.count, "snapshot")):")
         for d in outcome.kept { out.say("  " + row(d) + d.reasons.joined(separator: ", ")) }
         out.say("remove \(Format.count(outcome.removed.count, "snapshot")):")
@@ -38,7 +50,6 @@ struct ForgetOperation: ClientOperation {
         } else {
             out.say("nothing to forget")
         }
-        return 0
     }
 
     private func row(_ d: RetentionPolicy.Decision) -> String {

@@ -17,15 +17,21 @@ struct PruneShrinkTests {
         }
     }
 
-    /// Whether a compaction is writing its copy right now.
+    /// Whether a compaction is writing its copy right now (a `.compacting` file beside the segments).
     static func compacting(_ path: String) -> Bool {
-        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).contains { $0.hasSuffix(".compacting") }
+        ((try? FileManager.default.contentsOfDirectory(atPath: path + "/segments")) ?? []).contains { $0.hasSuffix(".compacting") }
     }
 
-    static func writeRandom(_ dir: String, files: Int, seed: UInt64) throws {
+    /// `files` pairs of 4 MiB random files, `N-gone.bin` beside `N-keep.bin`: backed up in name order, so every
+    /// segment holds both and keeps about half its bytes once the gone ones are deleted (its compaction copies MiBs).
+    static func writePairs(_ dir: String, files: Int) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var random = SeededRandom(seed: seed)
-        for i in 0..<files { try Data(random.bytes(4 * mib)).write(to: URL(fileURLWithPath: dir + "/\(i).bin")) }
+        var random = SeededRandom(seed: 15)
+        for i in 0..<files {
+            for kind in ["gone", "keep"] {
+                try Data(random.bytes(4 * mib)).write(to: URL(fileURLWithPath: dir + "/\(i)-\(kind).bin"))
+            }
+        }
     }
 
     @Test func forgetPruneCompactionShrinksAndSurvivesKillNine() throws {
@@ -39,11 +45,10 @@ struct PruneShrinkTests {
         defer { server.stop() }
         let client = ClientHarness(home: tmp.sub("home"))
         let src = tmp.sub("src")
-        try Self.writeRandom(src + "/keep", files: 6, seed: 1)
-        try Self.writeRandom(src + "/gone", files: 6, seed: 2)
+        try Self.writePairs(src, files: 6)
         let first = try client.run(["-operation", "backup", "-peerAddr", server.address, "-localPath", src, "-quiet"])
         #expect(first.status == 0, "\(first.stderr)")
-        try FileManager.default.removeItem(atPath: src + "/gone")
+        for i in 0..<6 { try FileManager.default.removeItem(atPath: src + "/\(i)-gone.bin") }
         let second = try client.run(["-operation", "backup", "-quiet"])
         #expect(second.status == 0, "\(second.stderr)")
         let forget = try client.run(["-operation", "forget", "-keep-last", "1"])
@@ -63,7 +68,7 @@ struct PruneShrinkTests {
                 server.kill()
                 killed = true
             } else {
-                usleep(1_000)
+                usleep(500)
             }
         }
         #expect(killed, "no compaction was seen running within 60 s")

@@ -47,11 +47,14 @@ extension PruneRunner {
     }
 
     /// F: every forgotten snapshot not in R, walked past what R holds. Returns, per history, the forgotten snapshots
-    /// walked whole (those a prune may take off the list once released); one that cannot be read is counted and kept.
+    /// walked whole (those a prune may take off the list once released) and those whose own snapshot block is gone
+    /// from the ring (an earlier prune released it: nothing of it can be found again); one that cannot be read for
+    /// another reason is counted and kept.
     func walkForgotten(_ histories: [History], retained: Set<Identifier>, into walk: inout ReferenceWalk, outcome: inout Outcome) async
-        -> [String: Set<Identifier>]
+        -> (whole: [String: Set<Identifier>], missing: [String: Set<Identifier>])
     {
         var walked: [String: Set<Identifier>] = [:]
+        var missing: [String: Set<Identifier>] = [:]
         for history in histories {
             for entry in history.index.forgotten {
                 if retained.contains(entry.id) {
@@ -63,11 +66,17 @@ extension PruneRunner {
                     walked[history.name, default: []].insert(entry.id)
                     outcome.forgottenSnapshots += 1
                 } catch {
+                    if let e = error as? BackupError, e.code == .missingBlock, (try? await ring.haveBlocks([entry.id])) == [false] {
+                        missing[history.name, default: []].insert(entry.id)
+                        outcome.unreadableForgotten += 1
+                        outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' is gone from the ring already; it leaves the list")
+                        continue
+                    }
                     outcome.unreadableForgotten += 1
                     outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' could not be read (\(error)); what only it references is not released, and it stays listed")
                 }
             }
         }
-        return walked
+        return (walked, missing)
     }
 }

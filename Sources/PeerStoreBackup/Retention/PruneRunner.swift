@@ -57,14 +57,24 @@ public struct PruneRunner: Sendable {
         if outcome.retainedMissing > 0 {
             outcome.notices.append("\(outcome.retainedMissing) blocks that retained snapshots need are not on the ring: run `peerstore-client -operation check`")
         }
+        // Chunks first; the snapshots, trees and manifests that name them only once every chunk's lease ended, so a
+        // forgotten snapshot kept listed (a lease stayed) can still be walked by the next prune.
         progress?.enter(.releasing, toSend: forgotten.ids.count)
-        outcome.stillHeld = try await release(forgotten.ids, horizon: outcome.horizon)
+        let structure = forgotten.structure
+        outcome.stillHeld = try await release(forgotten.ids, horizon: outcome.horizon) { !structure.contains($0) }
+        if outcome.stillHeld == 0 {
+            outcome.stillHeld = try await release(forgotten.ids, horizon: outcome.horizon) { structure.contains($0) }
+        }
+        progress?.enter(.dropping)
+        // A forgotten snapshot whose own blocks are gone from the ring cannot be walked again: it leaves the list.
+        for (name, ids) in walked.missing where !ids.isEmpty {
+            outcome.droppedSnapshots += try await drop(ids, from: name)
+        }
         guard outcome.stillHeld == 0 else {
             outcome.notices.append("\(outcome.stillHeld) released blocks are still leased by a backup of the last lease backup bound (the nodes' -leaseBackupBound, 24 h by default); the forgotten snapshots stay listed: run prune again after that")
             return outcome
         }
-        progress?.enter(.dropping)
-        for (name, ids) in walked where !ids.isEmpty {
+        for (name, ids) in walked.whole where !ids.isEmpty {
             outcome.droppedSnapshots += try await drop(ids, from: name)
         }
         return outcome

@@ -10,6 +10,9 @@ public struct ReferenceWalk: Sendable {
     public let catalog: SnapshotCatalog
     /// What this walk found.
     public private(set) var ids = Set<Identifier>()
+    /// The part of `ids` that holds the rest together: snapshot blocks, trees and manifests (not chunks). Prune
+    /// releases these only once every chunk's lease ended, so a history it keeps listed stays readable.
+    public private(set) var structure = Set<Identifier>()
     /// Ids taken as walked already (R, when walking the forgotten snapshots): neither fetched nor added.
     public let excluded: Set<Identifier>
     /// Plaintext bytes of the chunks added (`ChunkRef.length`), each chunk once.
@@ -33,7 +36,7 @@ public struct ReferenceWalk: Sendable {
 
     /// The snapshot block `id` and everything under its root tree.
     public mutating func walkSnapshot(_ id: Identifier) async throws {
-        guard insert(id) else { return }
+        guard insertStructure(id) else { return }
         let snapshot = try await catalog.snapshot(id)
         try await walkTrees([snapshot.rootTree])
     }
@@ -54,7 +57,7 @@ public struct ReferenceWalk: Sendable {
 
     /// Trees depth first, a few fetched at once, each dropped once its entries are taken.
     mutating func walkTrees(_ roots: [Identifier]) async throws {
-        var stack = roots.filter { insert($0) }
+        var stack = roots.filter { insertStructure($0) }
         while !stack.isEmpty {
             let batch = Array(stack.suffix(BlockFetcher.concurrentFetches))
             stack.removeLast(batch.count)
@@ -64,9 +67,9 @@ public struct ReferenceWalk: Sendable {
                 var manifests: [(Identifier, [UInt8])] = []
                 for entry in tree.entries {
                     switch entry.content {
-                    case .subtree(let sub): if insert(sub) { stack.append(sub) }
+                    case .subtree(let sub): if insertStructure(sub) { stack.append(sub) }
                     case .inline(let refs): addChunks(refs)
-                    case .manifest(let id, let key): if insert(id) { manifests.append((id, key)) }
+                    case .manifest(let id, let key): if insertStructure(id) { manifests.append((id, key)) }
                     case .none, .linkTarget, .hardLink: break
                     }
                 }
@@ -78,7 +81,7 @@ public struct ReferenceWalk: Sendable {
 
     /// Manifests not walked yet, with their chunks.
     mutating func walkManifests(_ manifests: [(Identifier, [UInt8])], what: String) async throws {
-        try await readManifests(manifests.filter { insert($0.0) }, what: what)
+        try await readManifests(manifests.filter { insertStructure($0.0) }, what: what)
     }
 
     /// Fetches manifests already inserted, a few at once, and adds their chunks.
@@ -90,6 +93,13 @@ public struct ReferenceWalk: Sendable {
                 addChunks(try FileManifest.open(bytes, sessionKey: key).chunks)
             }
         }
+    }
+
+    /// `insert`, remembering the id as structure.
+    private mutating func insertStructure(_ id: Identifier) -> Bool {
+        guard insert(id) else { return false }
+        structure.insert(id)
+        return true
     }
 
     private mutating func addChunks(_ refs: [ChunkRef]) {

@@ -19,15 +19,15 @@ extension BlockStore {
     }
 
     /// Applies the holder's signed release at `now`: ends its lease on each block it last renewed before
-    /// `min(horizon, now) - B` (`LeaseTable.apply(_:now:)`). Returns how many leases ended and on how many of its ids
-    /// the holder still holds one (renewed since that cutoff), once that is durable.
+    /// `min(horizon, now) - B` (`LeaseTable.apply(_:now:)`). Returns how many leases ended and, per id, whether the
+    /// holder still holds one (renewed since that cutoff), once that is durable.
     @discardableResult
-    public func release(_ release: LeaseRelease, now: UInt64) async throws -> (ended: Int, kept: Int) {
+    public func release(_ release: LeaseRelease, now: UInt64) async throws -> (ended: Int, held: [Bool]) {
         if let error = LeaseTable.check(release) { throw BlockStoreError(error) }
         return try await applyLogged {
             let ended = leases.apply(release, now: now, backupBound: settings.leaseBackupBound)
-            let kept = leases.heldCount(release, now: now)
-            return ((ended.count, kept), ended.isEmpty ? nil : LeaseLogEntry.release(holder: release.holder, ids: ended, at: now))
+            let held = leases.held(release)
+            return ((ended.count, held), ended.isEmpty ? nil : LeaseLogEntry.release(holder: release.holder, ids: ended, at: now))
         }
     }
 

@@ -27,7 +27,7 @@ extension ForwardingRing {
         try await inner.haveBlocks(ids, leasing: terms)
     }
     public func lease(_ ids: [Identifier], terms: LeaseTerms) async throws -> [Bool] { try await inner.lease(ids, terms: terms) }
-    public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> Int {
+    public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> [Bool] {
         try await inner.release(ids, horizon: horizon, signingWith: keys)
     }
 }

@@ -184,17 +184,17 @@ public actor InMemoryRing: RingAccess {
         return present
     }
 
-    public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> Int {
+    public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> [Bool] {
         try await wait()
-        var kept = 0
+        var held: [Bool] = []
         for start in stride(from: 0, to: ids.count, by: LeaseRelease.maxIDs) {
             let batch = Array(ids[start..<min(ids.count, start + LeaseRelease.maxIDs)])
             let release = try LeaseRelease(ids: batch, horizon: horizon, signingWith: keys)
             if let error = LeaseTable.check(release) { throw WireError(error) }
             _ = leases.apply(release, now: now, backupBound: leaseBackupBound)
-            kept += leases.heldCount(release, now: now)
+            held += leases.held(release)
         }
-        return kept
+        return held
     }
 
     private func wait() async throws {

@@ -68,7 +68,7 @@ import Testing
                 blocks = try await put(store, 4)
                 _ = try await store.lease(try grant(blocks.map(\.id), at: t0), now: t0)
                 #expect(try await store.release(try LeaseRelease(ids: [blocks[0].id, blocks[1].id], horizon: released,
-                                                                 signingWith: holder), now: released) == (2, 0))
+                                                                 signingWith: holder), now: released) == (2, [false, false]))
                 try await store.delete(blocks[2].id, now: released)
                 before = store.leaseTable
                 store.close()

@@ -229,7 +229,7 @@ extension SharingInMemoryTests {
         await s.ring.setLeaseBackupBound(0)
         await s.ring.advance(seconds: 10)
         let held = try await s.ring.release(await s.ring.blockIDs, horizon: await s.ring.now, signingWith: s.alice.signing)
-        #expect(held == 0)
+        #expect(!held.contains(true))
         await s.ring.advance(seconds: 10)
         let deleted = Set(await s.ring.collectGarbage(grace: 0))
         #expect(!deleted.isEmpty, "Alice's other blocks go")

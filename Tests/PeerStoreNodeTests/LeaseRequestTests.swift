@@ -45,7 +45,7 @@ import Testing
         #expect(await f.handle(.leaseBlocks(grant: try grant([a]))) == .leaseBlocksResult(present: [true]))
         // Renewed just now: a release with a horizon of now is within B of it and ends nothing.
         let release = try LeaseRelease(ids: [a], horizon: now(), signingWith: holder)
-        #expect(await f.handle(.releaseBlocks(release: release)) == .releaseBlocksResult(kept: 1))
+        #expect(await f.handle(.releaseBlocks(release: release)) == .releaseBlocksResult(held: [true]))
         #expect(f.store.leases(of: a)?.leases.count == 1)
     }
 
@@ -99,7 +99,7 @@ import Testing
         _ = await f.handle(.leaseBlocks(grant: try grant([a], issuedAt: clock.now)))
         clock.advance(1)
         #expect(await f.handle(.releaseBlocks(release: try LeaseRelease(ids: [a], horizon: clock.now, signingWith: holder)))
-            == .releaseBlocksResult(kept: 0))
+            == .releaseBlocksResult(held: [false]))
         // Released, but in its grace period: an owner (or a stray node) asking for the deletion now gets nothing.
         clock.advance(10)
         #expect(await f.processor.local.handle(.deleteBlocks(ids: [a, never])) == .deleteBlocksResult(deleted: 0))
@@ -129,6 +129,6 @@ import Testing
         #expect(f.store.leases(of: a) == nil)
         // A release is the holder's signed word: open to anyone who carries it.
         let release = try LeaseRelease(ids: [a], horizon: 1, signingWith: holder)
-        #expect(await processor.handle(.releaseBlocks(release: release), from: stranger) == .releaseBlocksResult(kept: 0))
+        #expect(await processor.handle(.releaseBlocks(release: release), from: stranger) == .releaseBlocksResult(held: [false]))
     }
 }

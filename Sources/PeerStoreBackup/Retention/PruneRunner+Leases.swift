@@ -24,7 +24,7 @@ extension PruneRunner {
         let (ring, progress, keys) = (self.ring, self.progress, identity.signing)
         var held = 0
         try await forEachConcurrently(Self.batches(of: ids, where: isIncluded), limit: Self.batchesInFlight) { batch in
-            (batch.count, try await ring.release(batch, horizon: horizon, signingWith: keys))
+            (batch.count, try await ring.release(batch, horizon: horizon, signingWith: keys).filter { $0 }.count)
         } onResult: { (count, stillHeld) in
             held += stillHeld
             progress?.sent(count)

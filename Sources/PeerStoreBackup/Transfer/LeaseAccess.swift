@@ -29,6 +29,6 @@ public protocol LeaseAccess: Sendable {
     /// Leases `ids` (blocks just stored); which are held.
     func lease(_ ids: [Identifier], terms: LeaseTerms) async throws -> [Bool]
     /// Releases the leases of `keys` on `ids` with `horizon` (unix seconds: when the releasing prune read the heads);
-    /// returns how many of `ids` the holder still holds a lease on afterwards (one renewed within B of the horizon).
-    func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> Int
+    /// per id, whether the holder still holds a lease on it afterwards (one renewed within B of the horizon).
+    func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> [Bool]
 }

@@ -21,15 +21,13 @@ extension RingClient: LeaseAccess {
         }
     }
 
-    /// Releases the leases of `keys` on `ids` with `horizon` (when the releasing prune read the heads); returns on how
-    /// many of `ids` the owners still hold the holder's lease (one renewed within B of the horizon stays).
-    public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> Int {
-        let ended = try await perOwner(ids) { batch, owner -> [Int] in
+    /// Releases the leases of `keys` on `ids` with `horizon` (when the releasing prune read the heads); per id,
+    /// whether the owner still holds the holder's lease (one renewed within B of the horizon stays).
+    public func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> [Bool] {
+        try await perOwner(ids) { batch, owner in
             let release = try LeaseRelease(ids: batch, horizon: horizon, signingWith: keys)
-            let count = try await self.sendToOwner(about: owner) { try await $0.release(release) }
-            return [count] + [Int](repeating: 0, count: batch.count - 1)
+            return try await self.sendToOwner(about: owner) { try await $0.release(release) }
         }
-        return ended.reduce(0, +)
     }
 
     /// Runs `call` for each owner's ids in batches of at most `LeaseGrant.maxIDs`, at once, and puts the answers (one

@@ -119,11 +119,11 @@ public struct LeaseTable: Equatable, Sendable {
         return ended
     }
 
-    /// How many of the release's ids its holder still holds a lease on (after applying it: those renewed since its
-    /// cutoff). A prune drops a forgotten snapshot from its history only when every release left none.
-    public func heldCount(_ release: LeaseRelease, now: UInt64) -> Int {
-        guard let holder = holders.index(of: release.holder) else { return 0 }
-        return release.ids.filter { blocks[$0]?.lease(of: holder) != nil }.count
+    /// For each of the release's ids, whether its holder still holds a lease on it (after applying it: one renewed
+    /// since its cutoff). A prune takes a forgotten snapshot off its history only when no lease stayed.
+    public func held(_ release: LeaseRelease) -> [Bool] {
+        guard let holder = holders.index(of: release.holder) else { return release.ids.map { _ in false } }
+        return release.ids.map { blocks[$0]?.lease(of: holder) != nil }
     }
 
     /// Replays a logged release: the holder's leases on `ids` ended at `at`.

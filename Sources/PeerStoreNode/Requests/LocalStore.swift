@@ -58,7 +58,7 @@ public struct LocalStore: Sendable {
                 return .leaseBlocksResult(present: try await store.lease(grant, now: store.settings.wallClock()))
             case .releaseBlocks(let release):
                 let outcome = try await store.release(release, now: store.settings.wallClock())
-                return .releaseBlocksResult(kept: UInt32(clamping: outcome.kept))
+                return .releaseBlocksResult(held: outcome.held)
             case .leaseState(let ids):
                 let now = store.settings.wallClock()
                 return .leaseStateResult(live: store.hasLiveLease(ids, now: now, honourExpiry: leases.honourExpiry))

@@ -23,13 +23,13 @@ extension WireClient {
         return present
     }
 
-    /// Applies the holder's signed release; on how many of its ids the holder still holds a lease (renewed within B).
+    /// Applies the holder's signed release; per id, whether the holder still holds a lease (renewed within B).
     @discardableResult
-    public func release(_ release: LeaseRelease) async throws -> Int {
-        guard case .releaseBlocksResult(let kept) = try await leaseRequest(.releaseBlocks(release: release)) else {
-            throw unexpectedLeaseAnswer("release blocks")
-        }
-        return Int(kept)
+    public func release(_ release: LeaseRelease) async throws -> [Bool] {
+        guard case .releaseBlocksResult(let held) = try await leaseRequest(.releaseBlocks(release: release)),
+            held.count == release.ids.count
+        else { throw unexpectedLeaseAnswer("release blocks") }
+        return held
     }
 
     /// A node older than leases answers their messages with `unknownMessageType`: say so plainly.

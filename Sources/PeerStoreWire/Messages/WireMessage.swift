@@ -40,10 +40,10 @@ public enum WireMessage: Equatable, Sendable {
     /// Lease the blocks of the grant that are held (after the puts of an upload window), and which are held.
     case leaseBlocks(grant: LeaseGrant)
     case leaseBlocksResult(present: [Bool])
-    /// The holder's signed release of its leases, and on how many of its ids the holder still holds a lease afterwards
-    /// (a lease renewed since the release's horizon less B stays).
+    /// The holder's signed release of its leases, and for each id whether the holder still holds a lease on it
+    /// afterwards (a lease renewed since the release's horizon less B stays).
     case releaseBlocks(release: LeaseRelease)
-    case releaseBlocksResult(kept: UInt32)
+    case releaseBlocksResult(held: [Bool])
     /// Nodes only: for each id, whether a holder has a live lease on it at the receiver; at most `LeaseGrant.maxIDs` ids.
     case leaseState(ids: [Identifier])
     case leaseStateResult(live: [Bool])

@@ -77,12 +77,12 @@ public enum WireMessageCodec {
             removal.encode(into: &out)
         case .haveBlocksLeased(let grant), .leaseBlocks(let grant):
             grant.encode(into: &out)
-        case .leaseBlocksResult(let present):
+        case .leaseBlocksResult(let present), .releaseBlocksResult(let present):
             out.writeInteger(UInt16(present.count))
             for p in present { out.writeInteger(UInt8(p ? 1 : 0)) }
         case .releaseBlocks(let release):
             release.encode(into: &out)
-        case .releaseBlocksResult(let ended), .deleteBlocksResult(let ended):
+        case .deleteBlocksResult(let ended):
             out.writeInteger(ended)
         case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids):
             out.writeInteger(UInt16(ids.count))
@@ -195,12 +195,13 @@ public enum WireMessageCodec {
             message = .haveBlocksLeased(grant: try readModel(&p, type) { try LeaseGrant.decode(from: &$0) })
         case .leaseBlocks:
             message = .leaseBlocks(grant: try readModel(&p, type) { try LeaseGrant.decode(from: &$0) })
-        case .leaseBlocksResult, .leaseStateResult, .tombstonesResult:
+        case .leaseBlocksResult, .releaseBlocksResult, .leaseStateResult, .tombstonesResult:
             guard let count = p.readInteger(as: UInt16.self), Int(count) <= LeaseGrant.maxIDs, p.readableBytes == Int(count)
             else { throw malformed(type, "bad answer count") }
             let flags = p.readBytes(length: Int(count))!.map { $0 != 0 }
             message = switch type {
             case .leaseBlocksResult: .leaseBlocksResult(present: flags)
+            case .releaseBlocksResult: .releaseBlocksResult(held: flags)
             case .leaseStateResult: .leaseStateResult(live: flags)
             default: .tombstonesResult(deleted: flags)
             }
@@ -218,9 +219,6 @@ public enum WireMessageCodec {
             message = .deleteBlocksResult(deleted: deleted)
         case .releaseBlocks:
             message = .releaseBlocks(release: try readModel(&p, type) { try LeaseRelease.decode(from: &$0) })
-        case .releaseBlocksResult:
-            guard let kept = p.readInteger(as: UInt32.self) else { throw malformed(type, "truncated count") }
-            message = .releaseBlocksResult(kept: kept)
         case .chord:
             message = .chord(try ChordCodec.decode(from: &p))
         case .chordReply:

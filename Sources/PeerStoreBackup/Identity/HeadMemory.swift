@@ -37,16 +37,9 @@ public struct HeadMemory: Sendable {
     }
 
     /// Runs `body` holding an exclusive flock on `heads.lock`, so two updates (two runs, or two tasks of one run) never
-    /// lose each other's seq. Held only for a read and a write of a small file.
+    /// lose each other's seq.
     func withLock<T>(_ body: () throws -> T) throws -> T {
-        let lockPath = path + ".lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw BackupError(.io, "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw BackupError(.io, "cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
-        }
-        return try body()
+        try HomeFileLock.withLock(path, body)
     }
 
     func load() throws -> [Identifier: UInt64] {

@@ -91,6 +91,18 @@ extension SnapshotCatalog {
             return false
         }
         try heads?.remember(record.seq, for: record.key)
+        try await retire(previous: previous, current: pieceIDs ?? [])
         return true
+    }
+
+    /// After a head moved: the index pieces the previous head named and the new one does not are retired (this home
+    /// releases them once no lease stays, `RetiredPieces`), and those waiting are released now, best effort.
+    func retire(previous: SignedRecord?, current: [Identifier]) async throws {
+        guard let home = heads?.home else { return }
+        let retired = RetiredPieces(home: home)
+        if let previous, let old = try? HeadPointer.open(previous.value, keys: identity.keys).index {
+            try retired.retire(previous: old, current: current)
+        }
+        _ = try? await retired.releaseDue(ring: client, keys: identity.signing, keeping: Set(current))
     }
 }

@@ -30,6 +30,8 @@ extension PruneRunner {
         public var unreadableShares = 0
         /// Forgotten snapshots taken off their history's forgotten list (their blocks released).
         public var droppedSnapshots = 0
+        /// Superseded index and sync-state pieces of this home whose release ended its last lease.
+        public var retiredReleased = 0
         /// One line each, for the user.
         public var notices: [String] = []
 

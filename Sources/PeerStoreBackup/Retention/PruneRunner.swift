@@ -65,6 +65,11 @@ public struct PruneRunner: Sendable {
         if outcome.stillHeld == 0 {
             outcome.stillHeld = try await release(forgotten.ids, horizon: outcome.horizon) { structure.contains($0) }
         }
+        // Index and sync-state pieces this home superseded (no head names them, so no walk finds them).
+        if let home = catalog.heads?.home {
+            outcome.retiredReleased = try await RetiredPieces(home: home).releaseDue(
+                ring: ring, keys: identity.signing, keeping: retained.ids, horizon: outcome.horizon)
+        }
         progress?.enter(.dropping)
         // A forgotten snapshot whose own blocks are gone from the ring cannot be walked again: it leaves the list.
         for (name, ids) in walked.missing where !ids.isEmpty {

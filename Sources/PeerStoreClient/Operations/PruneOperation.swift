@@ -54,7 +54,8 @@ struct PruneOperation: ClientOperation {
             } else {
                 out.say("released \(freed)" + (o.stillHeld > 0
                     ? "; \(Format.count(o.stillHeld)) of them are still leased" : "; the nodes free them after their grace period"))
-                out.say("took \(Format.count(o.droppedSnapshots, "forgotten snapshot")) off the histories")
+                out.say("took \(Format.count(o.droppedSnapshots, "forgotten snapshot")) off the histories"
+                    + (o.retiredReleased > 0 ? "; released \(Format.count(o.retiredReleased, "superseded index or sync-state piece"))" : ""))
             }
         }
         for notice in o.notices { out.note(notice) }
@@ -69,13 +70,13 @@ struct PruneJSON: Encodable {
     let heads, syncHeads, shares, retainedSnapshots, forgottenSnapshots, retainedBlocks, retainedMissing: Int
     let releasedBlocks: Int
     let releasedBytes: UInt64
-    let stillHeld, unreadableForgotten, forgottenStillReferenced, unreadableShares, droppedSnapshots: Int
+    let stillHeld, unreadableForgotten, forgottenStillReferenced, unreadableShares, droppedSnapshots, retiredReleased: Int
 
     init(_ o: PruneRunner.Outcome) {
         (dryRun, horizon, heads, syncHeads, shares) = (o.dryRun, o.horizon, o.heads, o.syncHeads, o.shares)
         (retainedSnapshots, forgottenSnapshots, retainedBlocks, retainedMissing) = (o.retainedSnapshots, o.forgottenSnapshots, o.retainedBlocks, o.retainedMissing)
         (releasedBlocks, releasedBytes, stillHeld) = (o.releasedBlocks, o.releasedBytes, o.stillHeld)
-        (unreadableForgotten, forgottenStillReferenced, unreadableShares, droppedSnapshots) =
-            (o.unreadableForgotten, o.forgottenStillReferenced, o.unreadableShares, o.droppedSnapshots)
+        (unreadableForgotten, forgottenStillReferenced, unreadableShares, droppedSnapshots, retiredReleased) =
+            (o.unreadableForgotten, o.forgottenStillReferenced, o.unreadableShares, o.droppedSnapshots, o.retiredReleased)
     }
 }

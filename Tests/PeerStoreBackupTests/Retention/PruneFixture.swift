@@ -69,3 +69,19 @@ struct PruneFixture {
         return summary.failed.map { "failed: \($0)" } + TreeComparison.differences(c.src, out)
     }
 }
+
+extension InMemoryRing {
+    /// `collectGarbage`, less the superseded snapshot-index and sync-state pieces it also deletes (a home releases
+    /// those it retired, `RetiredPieces`): what a test that counts file data and snapshots compares.
+    func collectContent(grace: UInt64) async -> Set<Identifier> {
+        var pieces = Set<Identifier>()
+        for id in blockIDs {
+            if let kind = bytes(of: id).map({ $0.count > 1 ? $0[1] : 0 }),
+                kind == SealedObject.Kind.snapshotIndex.rawValue || kind == SealedObject.Kind.syncState.rawValue
+            {
+                pieces.insert(id)
+            }
+        }
+        return Set(collectGarbage(grace: grace)).subtracting(pieces)
+    }
+}

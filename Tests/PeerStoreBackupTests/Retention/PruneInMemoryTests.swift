@@ -48,7 +48,7 @@ struct PruneInMemoryTests {
 
         // Once the clock moves, a collection deletes exactly what only the forgotten snapshots referenced.
         await f.ring.advance(seconds: 1)
-        #expect(Set(await f.ring.collectGarbage(grace: 0)) == only)
+        #expect(Set(await f.ring.collectContent(grace: 0)) == only)
         #expect(try await f.restoreDifferences() == [])
         // A second prune finds nothing more to release.
         let again = try await f.prune()
@@ -68,7 +68,7 @@ struct PruneInMemoryTests {
         #expect(first.notices.contains { $0.contains("still leased") && $0.contains("run prune again") }, "\(first.notices)")
         #expect(try await f.index().forgotten.count == 2, "the forgotten list stays until the leases really end")
         for id in only { #expect(await f.ring.isLeased(id)) }
-        #expect(await f.ring.collectGarbage(grace: 0).isEmpty)
+        #expect(await f.ring.collectContent(grace: 0).isEmpty)
 
         await f.ring.advance(seconds: PruneFixture.bound + 1)
         let second = try await f.prune()
@@ -94,7 +94,7 @@ struct PruneInMemoryTests {
         #expect(outcome.releasedBlocks == forgotten.subtracting(retained).count && outcome.releasedBytes == 10)
         for id in shared { #expect(await f.ring.isLeased(id)) }
         await f.ring.advance(seconds: 1)
-        #expect(Set(await f.ring.collectGarbage(grace: 0)) == forgotten.subtracting(retained))
+        #expect(Set(await f.ring.collectContent(grace: 0)) == forgotten.subtracting(retained))
         #expect(try await f.restoreDifferences() == [])
     }
 

@@ -40,6 +40,6 @@ struct PruneSyncTests {
         let head = try #require(try await catalog.head(device: name))
         #expect(try await catalog.index(of: head.pointer).forgotten.map(\.id) == [round.snapshotID])
         await s.ring.advance(seconds: 1)
-        #expect(await s.ring.collectGarbage(grace: 0).isEmpty)
+        #expect(await s.ring.collectContent(grace: 0).isEmpty)
     }
 }

@@ -48,7 +48,10 @@ extension PruneRunner {
 
     /// F: every forgotten snapshot not in R, walked past what R holds. Returns, per history, the forgotten snapshots
     /// walked whole (those a prune may take off the list once released); one that cannot be read is counted and kept.
-    func walkForgotten(_ histories: [History], retained: Set<Identifier>, into walk: inout ReferenceWalk, outcome: inout Outcome) async
+    /// At most this many unreadable forgotten snapshots are named in the notices (the count has them all).
+    static let namedUnreadable = 5
+
+    func walkForgotten(_ histories: [History], retained: Set<Identifier>, into walk: inout ReferenceWalk, outcome: inout Outcome) async throws
         -> [String: Set<Identifier>]
     {
         var walked: [String: Set<Identifier>] = [:]
@@ -62,11 +65,18 @@ extension PruneRunner {
                     try await walk.walkSnapshot(entry.id)
                     walked[history.name, default: []].insert(entry.id)
                     outcome.forgottenSnapshots += 1
+                } catch is CancellationError {
+                    throw CancellationError()
                 } catch {
                     outcome.unreadableForgotten += 1
-                    outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' could not be read (\(error)); what only it references is not released, and it stays listed")
+                    if outcome.unreadableForgotten <= Self.namedUnreadable {
+                        outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' could not be read (\(error)); what only it references is not released, and it stays listed")
+                    }
                 }
             }
+        }
+        if outcome.unreadableForgotten > Self.namedUnreadable {
+            outcome.notices.append("\(outcome.unreadableForgotten - Self.namedUnreadable) more forgotten snapshots could not be read; they stay listed for the next prune")
         }
         return walked
     }

@@ -46,7 +46,7 @@ public struct PruneRunner: Sendable {
 
         progress?.enter(.walkingForgotten)
         var forgotten = ReferenceWalk(catalog: catalog, excluding: retained.ids, progress: progress)
-        let walked = await walkForgotten(histories, retained: retained.ids, into: &forgotten, outcome: &outcome)
+        let walked = try await walkForgotten(histories, retained: retained.ids, into: &forgotten, outcome: &outcome)
         outcome.releasedBlocks = forgotten.ids.count
         outcome.releasedBytes = forgotten.chunkBytes
         if dryRun { return outcome }

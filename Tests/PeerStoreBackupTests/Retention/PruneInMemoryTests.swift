@@ -125,6 +125,21 @@ struct PruneInMemoryTests {
         #expect(await !f.ring.isLeased(ids[1]))
     }
 
+    @Test func manyUnreadableForgottenSnapshotsAreCountedInFewLines() async throws {
+        let f = try await PruneFixture(prefix: "prune-unreadable-many")
+        defer { f.c.tmp.remove() }
+        var ids: [Identifier] = []
+        for n in 0..<8 { ids.append(try await f.backup(["a.txt": "version \(n)\n"])) }
+        try await f.forget(keepLast: 1)
+        for id in ids.dropLast() { await f.ring.hide(id) }
+
+        let outcome = try await f.prune()
+        #expect(outcome.unreadableForgotten == 7 && outcome.forgottenSnapshots == 0 && outcome.droppedSnapshots == 0)
+        #expect(outcome.notices.count == PruneRunner.namedUnreadable + 1, "\(outcome.notices)")
+        #expect(outcome.notices.last?.contains("2 more forgotten snapshots could not be read") == true)
+        #expect(try await f.index().forgotten.count == 7)
+    }
+
     @Test func aDryRunChangesNothing() async throws {
         let f = try await PruneFixture(prefix: "prune-dry")
         defer { f.c.tmp.remove() }

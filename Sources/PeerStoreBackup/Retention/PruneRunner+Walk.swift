@@ -51,7 +51,7 @@ extension PruneRunner {
     /// At most this many unreadable forgotten snapshots are named in the notices (the count has them all).
     static let namedUnreadable = 5
 
-    func walkForgotten(_ histories: [History], retained: Set<Identifier>, into walk: inout ReferenceWalk, outcome: inout Outcome) async throws
+    func walkForgotten(_ histories: [History], retained: ReferenceWalk, into walk: inout ReferenceWalk, outcome: inout Outcome) async throws
         -> [String: Set<Identifier>]
     {
         var walked: [String: Set<Identifier>] = [:]

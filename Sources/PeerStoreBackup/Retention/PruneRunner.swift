@@ -42,23 +42,30 @@ public struct PruneRunner: Sendable {
 
         progress?.enter(.walkingRetained)
         let retained = try await walkRetained(histories, devices: list, into: &outcome)
-        outcome.retainedBlocks = retained.ids.count
+        outcome.retainedBlocks = retained.count
 
         progress?.enter(.walkingForgotten)
-        var forgotten = ReferenceWalk(catalog: catalog, excluding: retained.ids, progress: progress)
-        let walked = try await walkForgotten(histories, retained: retained.ids, into: &forgotten, outcome: &outcome)
-        outcome.releasedBlocks = forgotten.ids.count
+        var forgotten = ReferenceWalk(catalog: catalog, excluding: retained, progress: progress)
+        let walked = try await walkForgotten(histories, retained: retained, into: &forgotten, outcome: &outcome)
+        outcome.releasedBlocks = forgotten.count
         outcome.releasedBytes = forgotten.chunkBytes
         if dryRun { return outcome }
 
         let terms = LeaseTerms(keys: identity.signing, issuedAt: outcome.horizon)
-        progress?.enter(.renewing, toSend: retained.ids.count)
-        outcome.retainedMissing = try await renew(retained.ids, terms: terms)
+        progress?.enter(.renewing, toSend: retained.count)
+        outcome.retainedMissing = try await renew(retained.structure, terms: terms) + renew(retained.chunks, terms: terms)
         if outcome.retainedMissing > 0 {
             outcome.notices.append("\(outcome.retainedMissing) blocks that retained snapshots need are not on the ring: run `peerstore-client -operation check`")
         }
-        progress?.enter(.releasing, toSend: forgotten.ids.count)
-        outcome.stillHeld = try await release(forgotten.ids, horizon: outcome.horizon)
+        // Chunks first: the trees and manifests that name them are released only once every chunk's lease ended, so
+        // a forgotten snapshot whose release must wait stays readable for the prune that finishes it.
+        progress?.enter(.releasing, toSend: forgotten.count)
+        outcome.stillHeld = try await release(forgotten.chunks, horizon: outcome.horizon)
+        if outcome.stillHeld == 0 {
+            outcome.stillHeld = try await release(forgotten.structure, horizon: outcome.horizon)
+        } else {
+            outcome.releasedBlocks = forgotten.chunks.count
+        }
         guard outcome.stillHeld == 0 else {
             outcome.notices.append("\(outcome.stillHeld) released blocks are still leased by a backup of the last lease backup bound (the nodes' -leaseBackupBound, 24 h by default); the forgotten snapshots stay listed: run prune again after that")
             return outcome

@@ -63,7 +63,8 @@ struct PruneInMemoryTests {
         _ = try await f.ring.haveBlocks(Array(only), leasing: await f.terms)
 
         let first = try await f.prune()
-        #expect(first.releasedBlocks == only.count && first.stillHeld == only.count && first.droppedSnapshots == 0)
+        // Only the chunks were released (all still held); the trees and snapshots that name them wait.
+        #expect(first.releasedBlocks < only.count && first.stillHeld == first.releasedBlocks && first.droppedSnapshots == 0)
         #expect(first.notices.contains { $0.contains("still leased") && $0.contains("run prune again") }, "\(first.notices)")
         #expect(try await f.index().forgotten.count == 2, "the forgotten list stays until the leases really end")
         for id in only { #expect(await f.ring.isLeased(id)) }

@@ -73,6 +73,13 @@ struct PrunePropertyTests {
             bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= 1
             try Data(bytes).write(to: URL(fileURLWithPath: d.src + "/large.bin"))
         }
+        try await store(&w, d)
+    }
+
+    /// Backs up the device's folder as it is, registers the device, leases the snapshot's blocks as the uploader will
+    /// (have-blocks with a grant at the ring's clock), and records what the snapshot holds; its id.
+    @discardableResult
+    static func store(_ w: inout World, _ d: Device) async throws -> Identifier {
         let summary = try await BackupRunner(client: w.ring, identity: w.identity, logger: Logger(label: "test"), heads: HeadMemory(home: d.home))
             .run(localPath: d.src, device: d.name, cache: FileCacheStore(home: d.home, device: d.name, keys: w.identity.keys))
         try await DeviceRegistry.recordBackup(ring: w.ring, identity: w.identity, home: d.home, device: d.name)
@@ -86,6 +93,7 @@ struct PrunePropertyTests {
         }
         w.expected[summary.snapshotID] = files
         w.indexPieces.formUnion(try await catalog.head(device: d.name)?.pointer.index ?? [])
+        return summary.snapshotID
     }
 
     @discardableResult

@@ -2,9 +2,9 @@ import ChordRing
 
 /// Walks what snapshots and file contents reference (snapshot block, trees, manifests, chunk ids) into sets of block
 /// ids, for prune (docs/retention.md part 5). The sets are shared by every walk: an id already in them (or in the
-/// excluded walk's) is not fetched again, and since blocks are content addressed its whole subtree is in it already, so
+/// excluded walk's) is not fetched again, and since blocks are content addressed its whole subtree is in them already, so
 /// walking ten snapshots of a mostly unchanged folder costs about one folder's walk. Chunks are never fetched (their
-/// ids are in the tree or manifest that names them). Memory: the set, plus a few trees and manifests while they are
+/// ids are in the tree or manifest that names them). Memory: the sets, plus a few trees and manifests while they are
 /// read (`BlockFetcher.concurrentFetches` at a time), dropped once their ids are taken.
 public struct ReferenceWalk: Sendable {
     public let catalog: SnapshotCatalog

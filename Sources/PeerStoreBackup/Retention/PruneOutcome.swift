@@ -15,7 +15,8 @@ extension PruneRunner {
         public var retainedBlocks = 0
         /// Blocks of R the ring does not hold (should be 0: `check` says more).
         public var retainedMissing = 0
-        /// Blocks only forgotten snapshots reference (F minus R): released (a dry run: would be).
+        /// Blocks only forgotten snapshots reference (F minus R): released (a dry run: would be). When some chunk
+        /// stays leased, only the chunks: the trees, manifests and snapshots wait for the prune that finishes.
         public var releasedBlocks = 0
         /// Plaintext bytes of the released chunks (`ChunkRef.length`): an estimate of the file data the nodes will
         /// free after their grace period, before compression.

@@ -16,14 +16,12 @@ extension PruneRunner {
         return missing
     }
 
-    /// Releases this user's leases on the `ids` that `isIncluded`, with `horizon`, in batches, a few at once; returns
-    /// how many leases stay (renewed within B of the horizon).
-    func release(_ ids: Set<Identifier>, horizon: UInt64, where isIncluded: @escaping (Identifier) -> Bool = { _ in true }) async throws
-        -> Int
-    {
+    /// Releases this user's leases on `ids` with `horizon`, in batches, a few at once; returns how many leases stay
+    /// (renewed within B of the horizon).
+    func release(_ ids: Set<Identifier>, horizon: UInt64) async throws -> Int {
         let (ring, progress, keys) = (self.ring, self.progress, identity.signing)
         var held = 0
-        try await forEachConcurrently(Self.batches(of: ids, where: isIncluded), limit: Self.batchesInFlight) { batch in
+        try await forEachConcurrently(Self.batches(of: ids), limit: Self.batchesInFlight) { batch in
             (batch.count, try await ring.release(batch, horizon: horizon, signingWith: keys).filter { $0 }.count)
         } onResult: { (count, stillHeld) in
             held += stillHeld
@@ -50,16 +48,12 @@ extension PruneRunner {
         throw BackupError(.concurrentBackup, "the history of '\(name)' kept changing while prune took its released snapshots off the forgotten list; their blocks are released: run prune again to finish")
     }
 
-    /// `ids` (those that `isIncluded`) in batches of `batchSize`, made as they are taken (no second copy of the set).
-    static func batches(of ids: Set<Identifier>, where isIncluded: @escaping (Identifier) -> Bool = { _ in true })
-        -> UnfoldSequence<[Identifier], Set<Identifier>.Iterator>
-    {
+    /// `ids` in batches of `batchSize`, made as they are taken (no second copy of the set).
+    static func batches(of ids: Set<Identifier>) -> UnfoldSequence<[Identifier], Set<Identifier>.Iterator> {
         sequence(state: ids.makeIterator()) { iterator in
             var batch: [Identifier] = []
             batch.reserveCapacity(batchSize)
-            while batch.count < batchSize, let id = iterator.next() {
-                if isIncluded(id) { batch.append(id) }
-            }
+            while batch.count < batchSize, let id = iterator.next() { batch.append(id) }
             return batch.isEmpty ? nil : batch
         }
     }

@@ -46,15 +46,18 @@ extension PruneRunner {
         return walk
     }
 
+    /// At most this many unreadable forgotten snapshots are named in the notices (the count has them all).
+    static let namedUnreadable = 5
+
     /// F: every forgotten snapshot not in R, walked past what R holds. Returns, per history, the forgotten snapshots
     /// walked whole (those a prune may take off the list once released) and those whose own snapshot block is gone
-    /// from the ring (an earlier prune released it: nothing of it can be found again); one that cannot be read for
-    /// another reason is counted and kept.
-    func walkForgotten(_ histories: [History], retained: Set<Identifier>, into walk: inout ReferenceWalk, outcome: inout Outcome) async
-        -> (whole: [String: Set<Identifier>], missing: [String: Set<Identifier>])
+    /// from the ring (an earlier prune released it: nothing of it can be walked again, so it leaves the list); one
+    /// that cannot be read for another reason is counted and kept.
+    func walkForgotten(_ histories: [History], retained: ReferenceWalk, into walk: inout ReferenceWalk, outcome: inout Outcome) async throws
+        -> (whole: [String: Set<Identifier>], gone: [String: Set<Identifier>])
     {
         var walked: [String: Set<Identifier>] = [:]
-        var missing: [String: Set<Identifier>] = [:]
+        var gone: [String: Set<Identifier>] = [:]
         for history in histories {
             for entry in history.index.forgotten {
                 if retained.contains(entry.id) {
@@ -65,18 +68,26 @@ extension PruneRunner {
                     try await walk.walkSnapshot(entry.id)
                     walked[history.name, default: []].insert(entry.id)
                     outcome.forgottenSnapshots += 1
+                } catch is CancellationError {
+                    throw CancellationError()
                 } catch {
+                    outcome.unreadableForgotten += 1
                     if let e = error as? BackupError, e.code == .missingBlock, (try? await ring.haveBlocks([entry.id])) == [false] {
-                        missing[history.name, default: []].insert(entry.id)
-                        outcome.unreadableForgotten += 1
-                        outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' is gone from the ring already; it leaves the list")
+                        gone[history.name, default: []].insert(entry.id)
                         continue
                     }
-                    outcome.unreadableForgotten += 1
-                    outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' could not be read (\(error)); what only it references is not released, and it stays listed")
+                    if outcome.unreadableForgotten <= Self.namedUnreadable {
+                        outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' could not be read (\(error)); what only it references is not released, and it stays listed")
+                    }
                 }
             }
         }
-        return (walked, missing)
+        if outcome.unreadableForgotten > Self.namedUnreadable {
+            outcome.notices.append("\(outcome.unreadableForgotten - Self.namedUnreadable) more forgotten snapshots could not be read; they stay listed for the next prune")
+        }
+        if !gone.isEmpty {
+            outcome.notices.append("\(Format.count(gone.values.map(\.count).reduce(0, +), "forgotten snapshot")) whose block is gone from the ring already (an earlier prune released it) left the list")
+        }
+        return (walked, gone)
     }
 }

@@ -42,37 +42,38 @@ public struct PruneRunner: Sendable {
 
         progress?.enter(.walkingRetained)
         let retained = try await walkRetained(histories, devices: list, into: &outcome)
-        outcome.retainedBlocks = retained.ids.count
+        outcome.retainedBlocks = retained.count
 
         progress?.enter(.walkingForgotten)
-        var forgotten = ReferenceWalk(catalog: catalog, excluding: retained.ids, progress: progress)
-        let walked = await walkForgotten(histories, retained: retained.ids, into: &forgotten, outcome: &outcome)
-        outcome.releasedBlocks = forgotten.ids.count
+        var forgotten = ReferenceWalk(catalog: catalog, excluding: retained, progress: progress)
+        let walked = try await walkForgotten(histories, retained: retained, into: &forgotten, outcome: &outcome)
+        outcome.releasedBlocks = forgotten.count
         outcome.releasedBytes = forgotten.chunkBytes
         if dryRun { return outcome }
 
         let terms = LeaseTerms(keys: identity.signing, issuedAt: outcome.horizon)
-        progress?.enter(.renewing, toSend: retained.ids.count)
-        outcome.retainedMissing = try await renew(retained.ids, terms: terms)
+        progress?.enter(.renewing, toSend: retained.count)
+        outcome.retainedMissing = try await renew(retained.structure, terms: terms) + renew(retained.chunks, terms: terms)
         if outcome.retainedMissing > 0 {
             outcome.notices.append("\(outcome.retainedMissing) blocks that retained snapshots need are not on the ring: run `peerstore-client -operation check`")
         }
-        // Chunks first; the snapshots, trees and manifests that name them only once every chunk's lease ended, so a
-        // forgotten snapshot kept listed (a lease stayed) can still be walked by the next prune.
-        progress?.enter(.releasing, toSend: forgotten.ids.count)
-        let structure = forgotten.structure
-        outcome.stillHeld = try await release(forgotten.ids, horizon: outcome.horizon) { !structure.contains($0) }
+        // Chunks first: the trees and manifests that name them are released only once every chunk's lease ended, so
+        // a forgotten snapshot whose release must wait stays readable for the prune that finishes it.
+        progress?.enter(.releasing, toSend: forgotten.count)
+        outcome.stillHeld = try await release(forgotten.chunks, horizon: outcome.horizon)
         if outcome.stillHeld == 0 {
-            outcome.stillHeld = try await release(forgotten.ids, horizon: outcome.horizon) { structure.contains($0) }
+            outcome.stillHeld = try await release(forgotten.structure, horizon: outcome.horizon)
+        } else {
+            outcome.releasedBlocks = forgotten.chunks.count
         }
         // Index and sync-state pieces this home superseded (no head names them, so no walk finds them).
         if let home = catalog.heads?.home {
             outcome.retiredReleased = try await RetiredPieces(home: home).releaseDue(
-                ring: ring, keys: identity.signing, keeping: retained.ids, horizon: outcome.horizon)
+                ring: ring, keys: identity.signing, keeping: retained.structure, horizon: outcome.horizon)
         }
         progress?.enter(.dropping)
-        // A forgotten snapshot whose own blocks are gone from the ring cannot be walked again: it leaves the list.
-        for (name, ids) in walked.missing where !ids.isEmpty {
+        // A forgotten snapshot whose own block is gone from the ring cannot be walked again: it leaves the list.
+        for (name, ids) in walked.gone where !ids.isEmpty {
             outcome.droppedSnapshots += try await drop(ids, from: name)
         }
         guard outcome.stillHeld == 0 else {

@@ -1,42 +1,51 @@
 import ChordRing
 
-/// Walks what snapshots and file contents reference (snapshot block, trees, manifests, chunk ids) into one set of
-/// block ids, for prune (docs/retention.md part 5). One set is shared by every walk: an id already in it (or in
-/// `excluded`) is not fetched again, and since blocks are content addressed its whole subtree is in it already, so
+/// Walks what snapshots and file contents reference (snapshot block, trees, manifests, chunk ids) into sets of block
+/// ids, for prune (docs/retention.md part 5). The sets are shared by every walk: an id already in them (or in the
+/// excluded walk's) is not fetched again, and since blocks are content addressed its whole subtree is in them already, so
 /// walking ten snapshots of a mostly unchanged folder costs about one folder's walk. Chunks are never fetched (their
-/// ids are in the tree or manifest that names them). Memory: the set, plus a few trees and manifests while they are
+/// ids are in the tree or manifest that names them). Memory: the sets, plus a few trees and manifests while they are
 /// read (`BlockFetcher.concurrentFetches` at a time), dropped once their ids are taken.
 public struct ReferenceWalk: Sendable {
     public let catalog: SnapshotCatalog
-    /// What this walk found.
-    public private(set) var ids = Set<Identifier>()
-    /// The part of `ids` that holds the rest together: snapshot blocks, trees and manifests (not chunks). Prune
-    /// releases these only once every chunk's lease ended, so a history it keeps listed stays readable.
+    /// What this walk found: snapshots, trees, manifests (and index and state pieces given it), and, apart, chunks
+    /// (so that a prune can release the chunks first and the blocks that name them only once those are released).
     public private(set) var structure = Set<Identifier>()
-    /// Ids taken as walked already (R, when walking the forgotten snapshots): neither fetched nor added.
-    public let excluded: Set<Identifier>
+    public private(set) var chunks = Set<Identifier>()
+    /// What another walk found (R, when walking the forgotten snapshots): neither fetched nor added.
+    let excludedStructure: Set<Identifier>
+    let excludedChunks: Set<Identifier>
     /// Plaintext bytes of the chunks added (`ChunkRef.length`), each chunk once.
     public private(set) var chunkBytes: UInt64 = 0
     /// Updated as blocks are added, if given.
     let progress: PruneProgress?
 
-    public init(catalog: SnapshotCatalog, excluding excluded: Set<Identifier> = [], progress: PruneProgress? = nil) {
+    public init(catalog: SnapshotCatalog, excluding other: ReferenceWalk? = nil, progress: PruneProgress? = nil) {
         self.catalog = catalog
-        self.excluded = excluded
+        self.excludedStructure = other?.structure ?? []
+        self.excludedChunks = other?.chunks ?? []
         self.progress = progress
     }
 
-    /// Adds `id` unless it is excluded or in already; true if it was new.
+    /// How many ids it found.
+    public var count: Int { structure.count + chunks.count }
+
+    /// Every id it found (a copy: for tests and small walks).
+    public var ids: Set<Identifier> { structure.union(chunks) }
+
+    public func contains(_ id: Identifier) -> Bool { structure.contains(id) || chunks.contains(id) }
+
+    /// Adds `id` (not a chunk) unless it is excluded or in already; true if it was new.
     @discardableResult
     public mutating func insert(_ id: Identifier) -> Bool {
-        guard !excluded.contains(id), ids.insert(id).inserted else { return false }
+        guard !excludedStructure.contains(id), structure.insert(id).inserted else { return false }
         progress?.addBlocks(1)
         return true
     }
 
     /// The snapshot block `id` and everything under its root tree.
     public mutating func walkSnapshot(_ id: Identifier) async throws {
-        guard insertStructure(id) else { return }
+        guard insert(id) else { return }
         let snapshot = try await catalog.snapshot(id)
         try await walkTrees([snapshot.rootTree])
     }
@@ -57,7 +66,7 @@ public struct ReferenceWalk: Sendable {
 
     /// Trees depth first, a few fetched at once, each dropped once its entries are taken.
     mutating func walkTrees(_ roots: [Identifier]) async throws {
-        var stack = roots.filter { insertStructure($0) }
+        var stack = roots.filter { insert($0) }
         while !stack.isEmpty {
             let batch = Array(stack.suffix(BlockFetcher.concurrentFetches))
             stack.removeLast(batch.count)
@@ -67,9 +76,9 @@ public struct ReferenceWalk: Sendable {
                 var manifests: [(Identifier, [UInt8])] = []
                 for entry in tree.entries {
                     switch entry.content {
-                    case .subtree(let sub): if insertStructure(sub) { stack.append(sub) }
+                    case .subtree(let sub): if insert(sub) { stack.append(sub) }
                     case .inline(let refs): addChunks(refs)
-                    case .manifest(let id, let key): if insertStructure(id) { manifests.append((id, key)) }
+                    case .manifest(let id, let key): if insert(id) { manifests.append((id, key)) }
                     case .none, .linkTarget, .hardLink: break
                     }
                 }
@@ -81,7 +90,7 @@ public struct ReferenceWalk: Sendable {
 
     /// Manifests not walked yet, with their chunks.
     mutating func walkManifests(_ manifests: [(Identifier, [UInt8])], what: String) async throws {
-        try await readManifests(manifests.filter { insertStructure($0.0) }, what: what)
+        try await readManifests(manifests.filter { insert($0.0) }, what: what)
     }
 
     /// Fetches manifests already inserted, a few at once, and adds their chunks.
@@ -95,14 +104,10 @@ public struct ReferenceWalk: Sendable {
         }
     }
 
-    /// `insert`, remembering the id as structure.
-    private mutating func insertStructure(_ id: Identifier) -> Bool {
-        guard insert(id) else { return false }
-        structure.insert(id)
-        return true
-    }
-
     private mutating func addChunks(_ refs: [ChunkRef]) {
-        for ref in refs where insert(ref.blockID) { chunkBytes += UInt64(ref.length) }
+        for ref in refs where !excludedChunks.contains(ref.blockID) && chunks.insert(ref.blockID).inserted {
+            chunkBytes += UInt64(ref.length)
+            progress?.addBlocks(1)
+        }
     }
 }

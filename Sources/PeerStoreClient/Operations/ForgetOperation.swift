@@ -13,25 +13,26 @@ struct ForgetOperation: ClientOperation {
         }
         try policy.check()
         let dryRun = flags.retention.dryRun
-        let outcome = try await session.withRing(config, identity) { ring in
-            try await ForgetRunner(catalog: session.catalog(ring, identity)).run(device: config.device, policy: policy, dryRun: dryRun)
-        }
-        if !dryRun, flags.retention.policy != nil {
-            // Remembered as given (not this run's -device, which forget only reads).
-            var saved = try session.home.loadConfig()
-            saved.retention = policy
-            try session.home.save(saved)
-        }
-        if flags.json {
-            out.printJSON(ForgetJSON(outcome, policy: policy, dryRun: dryRun))
-        } else {
-            say(outcome, policy: policy, dryRun: dryRun, out)
-        }
-        if flags.retention.prune {
+        try await session.withRing(config, identity) { ring in
+            let outcome = try await ForgetRunner(catalog: session.catalog(ring, identity)).run(device: config.device, policy: policy, dryRun: dryRun)
+            if !dryRun, flags.retention.policy != nil {
+                // Remembered as given (not this run's -device, which forget only reads).
+                var saved = try session.home.loadConfig()
+                saved.retention = policy
+                try session.home.save(saved)
+            }
+            if flags.json {
+                out.printJSON(ForgetJSON(outcome, policy: policy, dryRun: dryRun))
+            } else {
+                say(outcome, policy: policy, dryRun: dryRun, out)
+            }
+            guard flags.retention.prune else { return }
             if dryRun {
                 out.note("-dry-run: prune was not run (it would release what this forget would drop only after a real forget)")
             } else {
-                PruneOperation.report(try await PruneOperation.prune(context, dryRun: false), out, json: flags.json)
+                // On the same ring: the forget's head is the one the prune reads.
+                let pruned = try await PruneOperation.prune(context, ring: ring, identity: identity, device: config.device, dryRun: false)
+                PruneOperation.report(pruned, out, json: flags.json)
             }
         }
         return 0

@@ -18,6 +18,15 @@ struct PruneOperation: ClientOperation {
     static func prune(_ context: OperationContext, dryRun: Bool) async throws -> PruneRunner.Outcome {
         let session = context.session
         let (identity, config) = (try session.identity(), try session.config())
+        return try await session.withRing(config, identity) { ring in
+            try await prune(context, ring: ring, identity: identity, device: config.device, dryRun: dryRun)
+        }
+    }
+
+    /// The prune on a ring already open (`forget -prune`); `device` (this one's) is read even if the device list lacks it.
+    static func prune(_ context: OperationContext, ring: any RingAccess, identity: Identity, device: String, dryRun: Bool) async throws
+        -> PruneRunner.Outcome
+    {
         let progress = PruneProgress()
         let live = !context.flags.quiet && isatty(STDERR_FILENO) == 1
         let ticker: Task<Void, Never>? = live ? Task.detached {
@@ -29,10 +38,8 @@ struct PruneOperation: ClientOperation {
         } : nil
         let result: Result<PruneRunner.Outcome, any Error>
         do {
-            result = .success(try await session.withRing(config, identity) { ring in
-                try await PruneRunner(catalog: session.catalog(ring, identity), progress: progress)
-                    .run(dryRun: dryRun, alsoNames: [config.device])
-            })
+            result = .success(try await PruneRunner(catalog: context.session.catalog(ring, identity), progress: progress)
+                .run(dryRun: dryRun, alsoNames: [device]))
         } catch {
             result = .failure(error)
         }

@@ -63,8 +63,8 @@ struct PruneInMemoryTests {
         _ = try await f.ring.haveBlocks(Array(only), leasing: await f.terms)
 
         let first = try await f.prune()
-        // Chunks are released first and all stay; the snapshots and trees are then not released at all.
-        #expect(first.releasedBlocks == only.count && first.stillHeld > 0 && first.stillHeld < only.count && first.droppedSnapshots == 0)
+        // Only the chunks were released (all still held); the trees and snapshots that name them wait.
+        #expect(first.releasedBlocks < only.count && first.stillHeld == first.releasedBlocks && first.droppedSnapshots == 0)
         #expect(first.notices.contains { $0.contains("still leased") && $0.contains("run prune again") }, "\(first.notices)")
         #expect(try await f.index().forgotten.count == 2, "the forgotten list stays until the leases really end")
         for id in only { #expect(await f.ring.isLeased(id)) }
@@ -124,6 +124,38 @@ struct PruneInMemoryTests {
         #expect(outcome.notices.contains { $0.contains(ids[0].shortHex()) }, "\(outcome.notices)")
         #expect(try await f.index().forgotten.map(\.id) == [ids[0]])
         #expect(await !f.ring.isLeased(ids[1]))
+    }
+
+    @Test func manyUnreadableForgottenSnapshotsAreCountedInFewLines() async throws {
+        let f = try await PruneFixture(prefix: "prune-unreadable-many")
+        defer { f.c.tmp.remove() }
+        var ids: [Identifier] = []
+        for n in 0..<8 { ids.append(try await f.backup(["a.txt": "version \(n)\n"])) }
+        try await f.forget(keepLast: 1)
+        // Their root folders unreadable (their snapshot blocks are there: a snapshot whose block is gone leaves the
+        // list, `aForgottenSnapshotWhoseBlockIsGoneLeavesTheList`).
+        for id in ids.dropLast() { await f.ring.hide(try await f.c.catalog().snapshot(id).rootTree) }
+
+        let outcome = try await f.prune()
+        #expect(outcome.unreadableForgotten == 7 && outcome.forgottenSnapshots == 0 && outcome.droppedSnapshots == 0)
+        #expect(outcome.notices.filter { $0.contains("could not be read (") }.count == PruneRunner.namedUnreadable, "\(outcome.notices)")
+        #expect(outcome.notices.contains { $0.contains("2 more forgotten snapshots could not be read") }, "\(outcome.notices)")
+        #expect(try await f.index().forgotten.count == 7)
+    }
+
+    @Test func aForgottenSnapshotWhoseBlockIsGoneLeavesTheList() async throws {
+        let f = try await PruneFixture(prefix: "prune-gone")
+        defer { f.c.tmp.remove() }
+        let first = try await f.backup(["a.txt": "first\n"])
+        try await f.backup(["a.txt": "second\n"])
+        try await f.forget(keepLast: 1)
+        // As when an earlier prune released the snapshot block and the nodes deleted it: nothing of it can be walked.
+        await f.ring.hide(first)
+        let outcome = try await f.prune()
+        #expect(outcome.unreadableForgotten == 1 && outcome.droppedSnapshots == 1, "\(outcome)")
+        #expect(outcome.notices.contains { $0.contains("left the list") }, "\(outcome.notices)")
+        #expect(try await f.index().forgotten.isEmpty)
+        #expect(try await f.restoreDifferences() == [])
     }
 
     @Test func aDryRunChangesNothing() async throws {

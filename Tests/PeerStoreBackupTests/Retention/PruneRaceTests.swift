@@ -1,113 +1,84 @@
 import ChordRing
 import Foundation
-import Logging
+import PeerStoreCrypto
 import PeerStoreModel
 import PeerStoreTestKit
 import Testing
 
 @testable import PeerStoreBackup
 
-/// Issue 15's races, made to happen at the worst moment: a prune on one device while another device of the same
-/// user has stored and leased a backup that reuses forgotten data but not yet moved its head, and a prune while a
-/// share's recipient keeps it. Nothing is lost (docs/retention.md part 3); with B = 0 the first race would lose the
-/// block, which shows the test can see a loss.
+/// An `InMemoryRing` whose next release first runs `hook`: another device's backup landing after the prune read the
+/// heads and before it released (docs/retention.md part 3).
+actor ReleaseHookRing: ForwardingRing {
+    nonisolated let inner: InMemoryRing
+    private var hook: (@Sendable () async throws -> Void)?
+
+    init(_ inner: InMemoryRing) { self.inner = inner }
+
+    func beforeNextRelease(_ hook: @escaping @Sendable () async throws -> Void) { self.hook = hook }
+
+    func release(_ ids: [Identifier], horizon: UInt64, signingWith keys: SigningKeyPair) async throws -> [Bool] {
+        if let hook {
+            self.hook = nil
+            try await hook()
+        }
+        return try await inner.release(ids, horizon: horizon, signingWith: keys)
+    }
+}
+
+/// A prune on one device racing a backup on another that found a forgotten-only chunk stored: the backup's renewal
+/// keeps the chunk (the release of it is ignored), the prune keeps its forgotten list and does not release the
+/// forgotten snapshot's trees (so it stays readable), and the next prune, which sees the new snapshot, keeps the chunk
+/// for good and releases the rest.
 @Suite(.timeLimit(.minutes(1)))
 struct PruneRaceTests {
-    /// The laptop backs up `old.bin`, replaces it and forgets the snapshot that had it; past B. The desk (same user,
-    /// its own folder) then backs up a copy of `old.bin`, and just before its head moves, the laptop prunes, collects
-    /// past the grace period, and the desk's backup commits. Returns the desk's snapshot, its folder and whether every
-    /// block of it was still on the ring after the collection.
-    static func raceBackupAgainstPrune(bound: UInt64) async throws -> (desk: Identifier, restored: Bool, outcome: PruneRunner.Outcome) {
-        let f = try await PruneFixture(prefix: "race-backup")
-        defer { f.c.tmp.remove() }
-        await f.ring.setLeaseBackupBound(bound)
-        var random = SeededRandom(seed: 21)
-        let old = random.bytes(3 << 20)
-        try Data(old).write(to: URL(fileURLWithPath: f.c.src + "/old.bin"))
-        try await f.backup(["keep.txt": "in every snapshot\n"])
-        try FileManager.default.removeItem(atPath: f.c.src + "/old.bin")
-        try await f.backup(["new.txt": "the laptop's newer file\n"])
-        await f.ring.advance(seconds: PruneFixture.bound + 1)
-        try await f.forget(keepLast: 1)
-
-        let deskSrc = f.c.tmp.sub("desk")
-        try FileManager.default.createDirectory(atPath: deskSrc, withIntermediateDirectories: true)
-        try Data(old).write(to: URL(fileURLWithPath: deskSrc + "/copy-of-old.bin"))
-        let hooked = HookedRing(f.ring)
-        let outcome = OutcomeBox()
-        await hooked.beforeNextRecordPut {
-            // The desk's blocks are stored and leased; its head has not moved: the laptop's prune, a second later,
-            // cannot see them.
-            await f.ring.advance(seconds: 1)
-            outcome.value = try await f.prune()
-            await f.ring.advance(seconds: 10)
-            _ = await f.ring.collectGarbage(grace: 5)
+    actor Box {
+        var world: PrunePropertyTests.World
+        var snapshot: Identifier?
+        init(_ world: PrunePropertyTests.World) { self.world = world }
+        func backup(_ d: PrunePropertyTests.Device) async throws {
+            var w = world
+            snapshot = try await PrunePropertyTests.store(&w, d)
+            world = w
         }
-        let desk = try await BackupRunner(client: hooked, identity: f.c.identity, logger: Logger(label: "test")).run(
-            localPath: deskSrc, device: "desk")
-        let out = f.c.tmp.sub("desk-out")
-        let catalog = f.c.catalog()
-        let summary = try? await f.c.restorer().restoreAll(try await catalog.snapshot(desk.snapshotID), to: out, force: false)
-        let restored = summary.map { $0.failed.isEmpty } == true && TreeComparison.differences(deskSrc, out).isEmpty
-        return (desk.snapshotID, restored, try #require(outcome.value))
     }
 
-    final class OutcomeBox: @unchecked Sendable {
-        var value: PruneRunner.Outcome?
-    }
+    @Test func aBackupThatLandsBetweenTheReadAndTheReleaseLosesNothing() async throws {
+        var w = try await PrunePropertyTests.makeWorld(seed: 0)
+        defer { w.tmp.remove() }
+        let (laptop, desk) = (w.devices[0], w.devices[1])
+        let shared = "written on the laptop first, later on the desk too\n"
+        try Data(shared.utf8).write(to: URL(fileURLWithPath: laptop.src + "/a.txt"))
+        let old = try await PrunePropertyTests.store(&w, laptop)
+        try Data("the laptop's newer version\n".utf8).write(to: URL(fileURLWithPath: laptop.src + "/a.txt"))
+        try await PrunePropertyTests.store(&w, laptop)
+        _ = try await ForgetRunner(catalog: w.catalog(laptop)).run(device: laptop.name, policy: RetentionPolicy(last: 1), dryRun: false)
+        await w.ring.advance(seconds: PrunePropertyTests.bound + 1)
 
-    @Test func aPruneRacingABackupOnAnotherDeviceLosesNothing() async throws {
-        let race = try await Self.raceBackupAgainstPrune(bound: PruneFixture.bound)
-        #expect(race.restored, "the desk's snapshot restores whole after the laptop's prune and a collection")
-        // The prune did release the forgotten file's blocks, but the desk's fresh renewals kept them leased, so the
-        // forgotten list stays for the next prune.
-        #expect(race.outcome.releasedBlocks > 0 && race.outcome.stillHeld > 0 && race.outcome.droppedSnapshots == 0)
-    }
+        // The desk backs up the same content while the laptop's prune runs: found stored, renewed, committed.
+        try Data(shared.utf8).write(to: URL(fileURLWithPath: desk.src + "/copy.txt"))
+        let box = Box(w)
+        let hooked = ReleaseHookRing(w.ring)
+        await hooked.beforeNextRelease { try await box.backup(desk) }
+        let now = await w.ring.now
+        let first = try await PruneRunner(catalog: SnapshotCatalog(client: hooked, identity: w.identity, heads: HeadMemory(home: laptop.home)),
+                                          now: { now }).run()
+        w = await box.world
+        #expect(await box.snapshot != nil)
+        #expect(first.heads == 1, "the desk's head did not exist when the prune read the heads")
+        #expect(first.stillHeld == 1 && first.droppedSnapshots == 0, "only the shared chunk: \(first)")
 
-    @Test func withoutTheBackupBoundTheSameRaceWouldLoseData() async throws {
-        let race = try await Self.raceBackupAgainstPrune(bound: 0)
-        #expect(!race.restored, "B is what saves the desk's backup")
-    }
+        await w.ring.advance(seconds: PrunePropertyTests.grace + 1)
+        let deleted = Set(await w.ring.collectGarbage(grace: PrunePropertyTests.grace))
+        #expect(!deleted.contains(old), "a forgotten snapshot whose chunks are still leased stays readable for the next prune")
+        try await PrunePropertyTests.checkRetained(w, step: 1)
 
-    /// Alice prunes while Bob lists his inbox (which leases the share), in both orders and at once: Bob's leases are
-    /// his own, so after the grace period the shared file still restores, and Alice's other blocks go.
-    @Test(arguments: ["bob first", "alice first", "at once"])
-    func aPruneRacingAShareRecipientLosesNothing(order: String) async throws {
-        let s = try SharingInMemoryTests.Setup()
-        defer { s.tmp.remove() }
-        await s.ring.setLeaseBackupBound(PruneFixture.bound)
-        _ = try await s.backup()
-        _ = try await s.share("docs/big.bin")
-        let original = try #require(s.contents(s.src + "/docs/big.bin"))
-        try FileManager.default.removeItem(atPath: s.src + "/docs/big.bin")
-        _ = try await s.backup()
-        _ = try await ForgetRunner(catalog: SnapshotCatalog(client: s.ring, identity: s.alice)).run(
-            device: "d", policy: RetentionPolicy(last: 1), dryRun: false)
-        await s.ring.advance(seconds: PruneFixture.bound + 1)
-        let now = await s.ring.now
-        let alicePrune = { try await PruneRunner(catalog: SnapshotCatalog(client: s.ring, identity: s.alice), now: { now }).run(alsoNames: ["d"]) }
-        let bobKeeps = {
-            let inbox = ShareInbox(ring: s.ring, identity: s.bob)
-            return try await inbox.leaseKept(try await inbox.list().shares)
-        }
-        var released = 0
-        switch order {
-        case "bob first":
-            #expect(try await bobKeeps() > 0)
-            released = try await alicePrune().releasedBlocks
-        case "alice first":
-            released = try await alicePrune().releasedBlocks
-            #expect(try await bobKeeps() > 0)
-        default:
-            async let a = alicePrune()
-            async let b = bobKeeps()
-            released = try await a.releasedBlocks
-            #expect(try await b > 0)
-        }
-        #expect(released > 0)
-        await s.ring.advance(seconds: 10)
-        #expect(!(await s.ring.collectGarbage(grace: 5)).isEmpty, "Alice's forgotten blocks no one else keeps go")
-        let out = try await s.restore("1", as: s.bob, to: "out")
-        #expect(s.contents(out) == original)
+        // The next prune sees the desk's snapshot: the shared chunk is in R, the rest of the old snapshot goes.
+        let second = try await PruneRunner(catalog: w.catalog(laptop), now: { now + PrunePropertyTests.grace + 1 }).run()
+        #expect(second.heads == 2 && second.stillHeld == 0 && second.droppedSnapshots == 1)
+        await w.ring.advance(seconds: PrunePropertyTests.grace + 1)
+        #expect(Set(await w.ring.collectGarbage(grace: PrunePropertyTests.grace)).contains(old), "now it goes")
+        #expect(try await w.catalog(laptop).index(of: try #require(try await w.catalog(laptop).head(device: laptop.name)).pointer).forgotten.isEmpty)
+        try await PrunePropertyTests.checkRetained(w, step: 2)
     }
 }

@@ -3,9 +3,10 @@ import Foundation
 import PeerStoreCrypto
 
 /// The blocks this client superseded and has still to release: the pieces of snapshot indexes and sync states that
-/// a head it published no longer names (docs/retention.md part 5). Nothing walks to them from any head, so no prune
-/// would find them; the client that retired them releases them instead, on each publish and prune, until the nodes
-/// say no lease stays (a release ends only leases renewed more than B before, so that takes a day).
+/// a head it published no longer names (docs/retention.md part 5). Nothing walks to them from any head, so no walk
+/// would find them; this home's prune releases them, keeping every piece a head names at T0 (two devices whose sync
+/// states are alike share pieces), until the nodes say no lease stays (a release ends only leases renewed more than
+/// B before, so that takes a day).
 ///
 /// Kept in `retired` in the home (0600, written through `ClientHome.writeSecretFile`, under a flock): the line
 /// `peerstore-retired 1`, then one block id (hex) per line, oldest first, at most `maxEntries` (past that the oldest

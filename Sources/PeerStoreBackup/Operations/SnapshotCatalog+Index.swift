@@ -95,14 +95,10 @@ extension SnapshotCatalog {
         return true
     }
 
-    /// After a head moved: the index pieces the previous head named and the new one does not are retired (this home
-    /// releases them once no lease stays, `RetiredPieces`), and those waiting are released now, best effort.
+    /// After a head moved: the index pieces the previous head named and the new one does not are retired, for this
+    /// home's next prune to release (`RetiredPieces`).
     func retire(previous: SignedRecord?, current: [Identifier]) async throws {
-        guard let home = heads?.home else { return }
-        let retired = RetiredPieces(home: home)
-        if let previous, let old = try? HeadPointer.open(previous.value, keys: identity.keys).index {
-            try retired.retire(previous: old, current: current)
-        }
-        _ = try? await retired.releaseDue(ring: client, keys: identity.signing, keeping: Set(current))
+        guard let home = heads?.home, let previous, let old = try? HeadPointer.open(previous.value, keys: identity.keys).index else { return }
+        try RetiredPieces(home: home).retire(previous: old, current: current)
     }
 }

@@ -82,13 +82,10 @@ public struct SyncHeadStore: Sendable {
             throw Lost()
         }
         try heads?.remember(record.seq, for: record.key)
-        if let home = heads?.home {
-            // The state pieces the previous head named and this one does not: released once no lease stays.
-            let retired = RetiredPieces(home: home)
-            if let previous, let old = try? SyncHead.open(previous.value, keys: identity.keys) {
-                try retired.retire(previous: old.pieces, current: pieces.map(\.id))
-            }
-            _ = try? await retired.releaseDue(ring: client, keys: identity.signing, keeping: Set(pieces.map(\.id)))
+        if let home = heads?.home, let previous, let old = try? SyncHead.open(previous.value, keys: identity.keys) {
+            // The state pieces the previous head named and this one does not, for this home's next prune to release
+            // (not now: another device's head may name the same piece, when their states are alike).
+            try RetiredPieces(home: home).retire(previous: old.pieces, current: pieces.map(\.id))
         }
         return record.seq
     }

@@ -31,6 +31,15 @@ import Testing
         #expect(big.blockIDs == [FileCacheTests.ref(3, length: 0).blockID] + big.manifestChunks!)
     }
 
+    @Test func anUnknownChunkListStaysUnknown() throws {
+        var (path, entry) = FileCacheTests.sample()[2]
+        entry.manifestChunks = nil
+        var writer = FileCacheWriter()
+        writer.add(path: path, entry)
+        let cache = try FileCache(plaintext: writer.finish(device: "d", started: 0, chunker: .default))
+        #expect(cache.entry(path: path)?.manifestChunks == nil, "not read back as a known empty list")
+    }
+
     @Test func aVersion1CacheStillReads() throws {
         let sample = FileCacheTests.sample()
         let cache = try FileCache(plaintext: Self.version1(sample))

@@ -237,3 +237,22 @@ extension SharingInMemoryTests {
         #expect(s.contents(try await s.restore("1", as: s.bob, to: "kept.out")) == s.contents(s.src + "/docs/big.bin"))
     }
 }
+
+extension SharingInMemoryTests {
+    /// One share whose manifest is gone does not keep the others from being leased.
+    @Test func anUnreadableShareDoesNotStopTheOthersLeases() async throws {
+        let s = try Setup()
+        defer { s.tmp.remove() }
+        _ = try await s.backup()
+        let big = try await s.share("docs/big.bin")
+        let note = try await s.share("docs/note.txt")
+        guard case .manifest(let manifestID, _) = big.grant.content, case .inline(let refs) = note.grant.content else {
+            Issue.record("expected a manifest and an inline file")
+            return
+        }
+        await s.ring.hide(manifestID)
+        let inbox = ShareInbox(ring: s.ring, identity: s.bob)
+        #expect(try await inbox.leaseKept(try await inbox.list().shares) == refs.count)
+        for ref in refs { #expect(await s.ring.leases(of: ref.blockID)?.leases.count == 2, "Alice's and Bob's") }
+    }
+}

@@ -91,14 +91,15 @@ extension SnapshotCatalog {
             return false
         }
         try heads?.remember(record.seq, for: record.key)
-        try await retire(previous: previous, current: pieceIDs ?? [])
+        retire(previous: previous, current: pieceIDs ?? [])
         return true
     }
 
     /// After a head moved: the index pieces the previous head named and the new one does not are retired, for this
-    /// home's next prune to release (`RetiredPieces`).
-    func retire(previous: SignedRecord?, current: [Identifier]) async throws {
+    /// home's next prune to release (`RetiredPieces`). Best effort: the head has moved, and a list that cannot be
+    /// written only leaks those pieces (a prune then says what to do with the file).
+    func retire(previous: SignedRecord?, current: [Identifier]) {
         guard let home = heads?.home, let previous, let old = try? HeadPointer.open(previous.value, keys: identity.keys).index else { return }
-        try RetiredPieces(home: home).retire(previous: old, current: current)
+        try? RetiredPieces(home: home).retire(previous: old, current: current)
     }
 }

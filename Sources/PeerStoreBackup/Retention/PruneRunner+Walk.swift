@@ -77,7 +77,7 @@ extension PruneRunner {
                         continue
                     }
                     if outcome.unreadableForgotten <= Self.namedUnreadable {
-                        outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' could not be read (\(error)); what only it references is not released, and it stays listed")
+                        outcome.notices.append("forgotten snapshot \(entry.id.shortHex()) of '\(history.name)' could not be read (\((error as? BackupError)?.message ?? "\(error)")); what only it references is not released, and it stays listed")
                     }
                 }
             }

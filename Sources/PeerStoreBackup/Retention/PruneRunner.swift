@@ -77,7 +77,7 @@ public struct PruneRunner: Sendable {
             outcome.droppedSnapshots += try await drop(ids, from: name)
         }
         guard outcome.stillHeld == 0 else {
-            outcome.notices.append("\(outcome.stillHeld) released blocks are still leased by a backup of the last lease backup bound (the nodes' -leaseBackupBound, 24 h by default); the forgotten snapshots stay listed: run prune again after that")
+            outcome.notices.append("\(Format.count(outcome.stillHeld, "released block")) were renewed too recently for a release (within the nodes' -leaseBackupBound, 24 h by default: a backup may still be running); their forgotten snapshots stay listed: run prune again after that")
             return outcome
         }
         for (name, ids) in walked.whole where !ids.isEmpty {

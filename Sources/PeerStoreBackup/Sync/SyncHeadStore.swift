@@ -85,7 +85,8 @@ public struct SyncHeadStore: Sendable {
         if let home = heads?.home, let previous, let old = try? SyncHead.open(previous.value, keys: identity.keys) {
             // The state pieces the previous head named and this one does not, for this home's next prune to release
             // (not now: another device's head may name the same piece, when their states are alike).
-            try RetiredPieces(home: home).retire(previous: old.pieces, current: pieces.map(\.id))
+            // Best effort: the head has moved; a list that cannot be written only leaks those pieces.
+            try? RetiredPieces(home: home).retire(previous: old.pieces, current: pieces.map(\.id))
         }
         return record.seq
     }

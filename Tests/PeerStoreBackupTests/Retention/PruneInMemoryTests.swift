@@ -65,7 +65,7 @@ struct PruneInMemoryTests {
         let first = try await f.prune()
         // Only the chunks were released (all still held); the trees and snapshots that name them wait.
         #expect(first.releasedBlocks < only.count && first.stillHeld == first.releasedBlocks && first.droppedSnapshots == 0)
-        #expect(first.notices.contains { $0.contains("still leased") && $0.contains("run prune again") }, "\(first.notices)")
+        #expect(first.notices.contains { $0.contains("renewed too recently") && $0.contains("run prune again") }, "\(first.notices)")
         #expect(try await f.index().forgotten.count == 2, "the forgotten list stays until the leases really end")
         for id in only { #expect(await f.ring.isLeased(id)) }
         #expect(await f.ring.collectContent(grace: 0).isEmpty)

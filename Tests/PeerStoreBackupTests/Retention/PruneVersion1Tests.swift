@@ -16,12 +16,7 @@ struct PruneVersion1Tests {
         var ids: [Identifier] = []
         for n in 0..<3 { ids.append(try await f.backup(["a.txt": "version \(n)\n"])) }
         let c = f.c
-        let current = try #require(try await c.catalog().head(device: c.device))
-        let plain = ids[2].bytes + withUnsafeBytes(of: current.pointer.time.bigEndian) { Array($0) }
-        let value = try SealedObject.seal(plain, kind: .head, key: c.identity.keys.headValue, nonce: SecureRandom.bytes(24))
-        let v1 = try SignedRecord(signing: value, salt: HeadPointer.salt(device: c.device, keys: c.identity.keys),
-                                  seq: current.record.seq + 1, with: c.identity.signing)
-        try await c.ring.putRecord(v1, expectedSeq: current.record.seq)
+        try await UnreadableHistoryTests.rewriteHeadAsVersion1(c)
         #expect(try await c.catalog().head(device: c.device)?.pointer.index == nil)
         return ids
     }

@@ -114,3 +114,44 @@ extension RenewalInMemoryTests {
         #expect(await Self.allLeased(client.ring, ids, renewedSince: uploadDone))
     }
 }
+
+extension RenewalInMemoryTests {
+    /// An `InMemoryRing` that, at the first block read (the long backup's renewal walk, after its upload), takes one
+    /// block away: as if a prune released it while the backup ran and the nodes deleted it after the grace period.
+    actor DeleteAtFirstRead: ForwardingRing {
+        nonisolated let inner: InMemoryRing
+        private var victim: Identifier?
+        init(_ inner: InMemoryRing, victim: Identifier) {
+            self.inner = inner
+            self.victim = victim
+        }
+        func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)? {
+            if let v = victim {
+                victim = nil
+                await inner.hide(v)
+            }
+            return try await inner.getBlock(id: id, excluding: excluding)
+        }
+    }
+
+    @Test func aLongBackupWhoseFoundBlockWasDeletedMeanwhileStoresNothing() async throws {
+        let client = try InMemoryClient(prefix: "renew-long-gone")
+        defer { client.tmp.remove() }
+        try FileManager.default.createDirectory(atPath: client.src, withIntermediateDirectories: true)
+        var random = SeededRandom(seed: 17)
+        try Data(random.bytes(3 << 20)).write(to: URL(fileURLWithPath: client.src + "/big.bin"))
+        let first = try await BackupRunner(client: client.ring, identity: client.identity, logger: Logger(label: "test")).run(
+            localPath: client.src, device: "first")
+        let catalog = SnapshotCatalog(client: client.ring, identity: client.identity, heads: nil)
+        let firstBlocks = try await ReplicaCheck(catalog: catalog).blockIDs(
+            snapshotID: first.snapshotID, snapshot: try await catalog.snapshot(first.snapshotID))
+        var chunk: Identifier?
+        for id in firstBlocks where await client.ring.bytes(of: id)?[1] == SealedObject.Kind.chunk.rawValue { chunk = id }
+        let ring = DeleteAtFirstRead(client.ring, victim: try #require(chunk))
+        await #expect { _ = try await BackupRunner(client: ring, identity: client.identity, logger: Logger(label: "test"), renewLeasesAfter: 0)
+            .run(localPath: client.src, device: "long") } throws: { error in
+            (error as? BackupError)?.code == .missingBlock && (error as? BackupError)?.message.contains("run the backup again") == true
+        }
+        #expect(try await catalog.head(device: "long") == nil, "no snapshot names the deleted block")
+    }
+}

@@ -14,13 +14,18 @@ import Testing
     /// Three backups, then the head rewritten as older builds wrote it (version 1: the newest snapshot and its time).
     static func version1History(_ c: InMemoryClient) async throws -> [Identifier] {
         let ids = try await ForgetInMemoryTests.backups(c, 0..<3)
+        try await rewriteHeadAsVersion1(c)
+        return ids
+    }
+
+    /// Replaces the device's head with a version 1 one naming the same newest snapshot and time.
+    static func rewriteHeadAsVersion1(_ c: InMemoryClient) async throws {
         let current = try #require(try await c.catalog().head(device: c.device))
-        let plain = ids[2].bytes + withUnsafeBytes(of: current.pointer.time.bigEndian) { Array($0) }
+        let plain = current.pointer.snapshot.bytes + withUnsafeBytes(of: current.pointer.time.bigEndian) { Array($0) }
         let value = try SealedObject.seal(plain, kind: .head, key: c.identity.keys.headValue, nonce: SecureRandom.bytes(24))
         let v1 = try SignedRecord(signing: value, salt: HeadPointer.salt(device: c.device, keys: c.identity.keys),
                                   seq: current.record.seq + 1, with: c.identity.signing)
         try await c.ring.putRecord(v1, expectedSeq: current.record.seq)
-        return ids
     }
 
     @Test(arguments: ["lost", "damaged"])

@@ -27,7 +27,8 @@ struct ClientCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, forget, prune, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, forget, prune, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).",
+            completion: .list(ClientOperations.all.map(\.name)))
     var operation: String = "backup"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.")

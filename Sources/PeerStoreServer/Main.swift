@@ -29,7 +29,8 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "run (default) or status (print the ring seen from -peerAddr).")
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "run (default) or status (print the ring seen from -peerAddr).",
+            completion: .list(["run", "status"]))
     var operation: String = "run"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "With -operation status: the node to ask.")

@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C shims
@@ -82,11 +83,18 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]),
 
+        // What the executables share about their command lines: `-config FILE`.
+        .target(
+            name: "PeerStoreCommandLine",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // Executables: command lines only
         .executableTarget(
             name: "PeerStoreServer",
             dependencies: [
-                "PeerStoreNode",
+                "PeerStoreNode", "PeerStoreCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "PeerStoreClient",
             dependencies: [
-                "PeerStoreBackup",
+                "PeerStoreBackup", "PeerStoreCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -114,6 +122,7 @@ let package = Package(
         // Tests: one target per library, plus end-to-end tests against real processes
         .testTarget(name: "PeerStoreCryptoTests", dependencies: ["PeerStoreCrypto"]),
         .testTarget(name: "PeerStoreConcurrencyTests", dependencies: ["PeerStoreConcurrency"]),
+        .testTarget(name: "PeerStoreCommandLineTests", dependencies: ["PeerStoreCommandLine"]),
         .testTarget(name: "ChordRingTests", dependencies: ["ChordRing", "PeerStoreTestKit"]),
         .testTarget(name: "PeerStoreModelTests", dependencies: ["PeerStoreModel", "PeerStoreCrypto"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerStoreCommandLine
 import Foundation
 import Logging
 import PeerStoreBackup
@@ -21,11 +22,14 @@ struct ClientCommand: AsyncParsableCommand {
 
     static func main() async {
         Console.ignoreBrokenPipes()
-        await main(GoStyleCommandLine.arguments)
+        await main(ConfigArguments.resolved(GoStyleCommandLine.arguments, for: Self.self, tool: "peerstore-client"))
     }
 
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
+
+    @Option(name: [.customLong("config", withSingleDash: true), .customLong("config")], help: "A YAML file of these flags (`flag: value` a line, without the dash); a flag given here wins.")
+    var config: String?
 
     @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "init, whoami, backup, getfile, restore, snapshots, forget, prune, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).",
             completion: .list(ClientOperations.all.map(\.name)))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerStoreCommandLine
 import Foundation
 import Logging
 import PeerStoreNode
@@ -23,7 +24,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     static func main() async {
         Console.ignoreBrokenPipes()
-        await main(GoStyleCommandLine.arguments)
+        await main(ConfigArguments.resolved(GoStyleCommandLine.arguments, for: Self.self, tool: "peerstore-server"))
     }
 
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
@@ -95,6 +96,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
+
+    @Option(name: [.customLong("config", withSingleDash: true), .customLong("config")], help: "A YAML file of these flags (`flag: value` a line, without the dash); a flag given here wins.")
+    var config: String?
 
     mutating func run() async throws {
         if version {

@@ -20,7 +20,7 @@ function __peerstore-client_parse_tokens -S
     set -l unparsed_tokens (__peerstore-client_tokens -pc)
     switch $unparsed_tokens[1]
     case 'peerstore-client'
-        __peerstore-client_parse_subcommand 0 'version' 'operation=' 'peerAddr=' 'localPath=' 'filename=' 'filedest=' 'home=' 'device=' 'networkKeyFile=' 'exclude=+' 'force' 'quiet' 'noCache' 'skipIfUnchanged' 'json' 'shareWith=' 'shareWithKeyFile=' 'message=' 'follow' 'share=' 'remove=' 'add=' 'name=' 'passphraseFile=' 'forget=' 'folder=' 'watch' 'poll=' 'stop' 'snapshot=+' 'include=+' 'keep-last=' 'keep-hourly=' 'keep-daily=' 'keep-weekly=' 'keep-monthly=' 'keep-yearly=' 'dry-run' 'prune' 'logLevel=' 'help'
+        __peerstore-client_parse_subcommand 0 'version' 'config=' 'operation=' 'peerAddr=' 'localPath=' 'filename=' 'filedest=' 'home=' 'device=' 'networkKeyFile=' 'exclude=+' 'force' 'quiet' 'noCache' 'skipIfUnchanged' 'json' 'shareWith=' 'shareWithKeyFile=' 'message=' 'follow' 'share=' 'remove=' 'add=' 'name=' 'passphraseFile=' 'forget=' 'folder=' 'watch' 'poll=' 'stop' 'snapshot=+' 'include=+' 'keep-last=' 'keep-hourly=' 'keep-daily=' 'keep-weekly=' 'keep-monthly=' 'keep-yearly=' 'dry-run' 'prune' 'logLevel=' 'help'
         switch $unparsed_tokens[1]
         case 'help'
             __peerstore-client_parse_subcommand -r 1 
@@ -78,6 +78,7 @@ end
 
 complete -c 'peerstore-client' -f
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" version version' -o 'version' -l 'version' -d 'Print the version and exit.'
+complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" config config' -o 'config' -l 'config' -d 'A YAML file of these flags (`flag: value` a line, without the dash); a flag given here wins.' -rfka ''
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" operation operation' -o 'operation' -l 'operation' -d 'init, whoami, backup, getfile, restore, snapshots, forget, prune, ls, diff, check, genkey, share, inbox, contacts, revoke, devices, export-identity, import-identity or sync (default backup).' -rfka 'init whoami backup getfile restore snapshots forget prune ls diff check genkey share inbox contacts revoke devices export-identity import-identity sync'
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" peerAddr peerAddr' -o 'peerAddr' -l 'peerAddr' -d 'A node of the ring (:PORT or HOST:PORT); remembered once it worked. Given here, it must answer.' -rfka ''
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" localPath localPath' -o 'localPath' -l 'localPath' -d 'The folder to back up; remembered after a backup.' -rfka ''

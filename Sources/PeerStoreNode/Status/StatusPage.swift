@@ -4,7 +4,7 @@ import Foundation
 /// circle, each node at its id with its address, its share of the ring (an arc) and what it stores, and a table of
 /// the same. Pure: `html(_:)` of a `RingView`.
 public enum StatusPage {
-    static let size = 440.0, radius = 160.0
+    static let size = 560.0, radius = 180.0
 
     public static func html(_ view: RingView, title: String = "PeerStore ring") -> String {
         let c = size / 2

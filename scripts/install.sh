@@ -132,6 +132,14 @@ for exe in peerstore-server peerstore-client; do
     [ -x "$BIN_DIR/$exe" ] || die "no $exe in $BIN_DIR: build it (swift build -c release) or give -binDir"
 done
 
+# The binaries link the Swift runtime of the toolchain that built them (its RUNPATH): it must stay where it is, and
+# not under /home or /root, which the unit's ProtectHome hides from the node.
+if command -v ldd >/dev/null 2>&1; then
+    ! ldd "$BIN_DIR/peerstore-server" 2>/dev/null | grep -q 'not found' \
+        || die "$BIN_DIR/peerstore-server misses a library (ldd says 'not found'): install libsodium23, liblz4-1 and the Swift toolchain it was built with"
+    ldd "$BIN_DIR/peerstore-server" 2>/dev/null | grep -Eq '=> /(home|root)/' \
+        && log "warning: peerstore-server loads the Swift runtime from /home or /root, which the unit hides (ProtectHome=yes): install the toolchain under /opt or /usr"
+fi
 put "$BIN_DIR/peerstore-server" "$BIN/peerstore-server" 0755
 put "$BIN_DIR/peerstore-client" "$BIN/peerstore-client" 0755
 put_unit peerstore-server.service "$SYSTEM_UNITS"

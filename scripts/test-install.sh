@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Tests scripts/install.sh into a temporary root: the files and their modes, systemd-analyze verify on the units,
+# the node started as the unit starts it (a clean exit on SIGTERM), a second run that changes nothing and keeps an
+# edited server.env, -uninstall and -uninstall -purge. Run by scripts/test.sh; needs systemd-analyze.
+#
+#   scripts/test-install.sh BIN_DIR     BIN_DIR holds built peerstore-server and peerstore-client (any build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/common.sh
+
+BIN_DIR="${1:-${PEERSTORE_BIN_DIR:-}}"
+[ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/peerstore-server" ] || die "usage: scripts/test-install.sh BIN_DIR (with peerstore-server in it)"
+command -v systemd-analyze >/dev/null 2>&1 || die "systemd-analyze is missing: apt-get install systemd"
+
+T="$(mktemp -d /tmp/peerstore-install-test.XXXXXX)"
+SERVER_PID=""
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null || true
+    rm -rf "$T"
+}
+trap cleanup EXIT
+chmod 755 "$T"
+ROOT="$T/root"
+PREFIX="$ROOT/usr/local"
+FAILS=0
+fail() { printf 'FAIL: %s\n' "$*" >&2; FAILS=$((FAILS + 1)); }
+ok() { printf 'ok: %s\n' "$*" >&2; }
+check() { local what="$1"; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+mode_is() { [ -f "$2" ] && [ "$(stat -c %a "$2")" = "$1" ]; }
+install_into() { bash scripts/install.sh -noBuild -binDir "$BIN_DIR" -root "$ROOT" -prefix "$PREFIX" "$@" </dev/null; }
+# Every file under the root, with its mode, size, mtime and checksum: what a second run must not change.
+snapshot() { (cd "$ROOT" && find . -type f -print0 | sort -z | xargs -0 -r stat -c '%n %a %s %Y' && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
+
+log "install.sh into $ROOT"
+install_into >"$T/out1" 2>"$T/err1" || { cat "$T/err1" >&2; die "install.sh failed"; }
+SERVER_UNIT="$ROOT/etc/systemd/system/peerstore-server.service"
+USER_UNITS="$ROOT/usr/lib/systemd/user"
+ENV_FILE="$ROOT/etc/peerstore/server.env"
+
+check "binaries are 0755 copies" bash -c "[ \"\$(stat -c %a '$PREFIX/bin/peerstore-server')\" = 755 ] && [ \"\$(stat -c %a '$PREFIX/bin/peerstore-client')\" = 755 ] && cmp -s '$BIN_DIR/peerstore-server' '$PREFIX/bin/peerstore-server' && cmp -s '$BIN_DIR/peerstore-client' '$PREFIX/bin/peerstore-client'"
+check "server unit is 0644" mode_is 644 "$SERVER_UNIT"
+check "backup service is 0644" mode_is 644 "$USER_UNITS/peerstore-backup.service"
+check "backup timer is 0644" mode_is 644 "$USER_UNITS/peerstore-backup.timer"
+check "server.env is 0644" mode_is 644 "$ENV_FILE"
+check "/etc/peerstore is 0755" test "$(stat -c %a "$ROOT/etc/peerstore")" = 755
+expected="$(printf '%s\n' ./etc/peerstore/server.env ./etc/systemd/system/peerstore-server.service \
+    ./usr/lib/systemd/user/peerstore-backup.service ./usr/lib/systemd/user/peerstore-backup.timer \
+    ./usr/local/bin/peerstore-client ./usr/local/bin/peerstore-server)"
+check "no other file is written" test "$(cd "$ROOT" && find . -type f | sort)" = "$expected"
+check "server.env is the template" cmp -s dist/systemd/server.env "$ENV_FILE"
+check "server unit runs the installed binary" grep -qx "ExecStart=$PREFIX/bin/peerstore-server -dataPath /var/lib/peerstore \$PEERSTORE_SERVER_ARGS" "$SERVER_UNIT"
+check "backup service runs the installed client" grep -qx "ExecStart=$PREFIX/bin/peerstore-client -operation backup -quiet" "$USER_UNITS/peerstore-backup.service"
+for line in User=peerstore StateDirectory=peerstore EnvironmentFile=/etc/peerstore/server.env Restart=on-failure \
+    NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes ProtectKernelTunables=yes \
+    ProtectKernelModules=yes ProtectControlGroups=yes "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" LockPersonality=yes \
+    RestrictRealtime=yes SystemCallArchitectures=native ReadWritePaths=/var/lib/peerstore; do
+    check "server unit has $line" grep -qx "$line" "$SERVER_UNIT"
+done
+for line in OnCalendar=daily RandomizedDelaySec=1h Persistent=true WantedBy=timers.target; do
+    check "timer has $line" grep -qx "$line" "$USER_UNITS/peerstore-backup.timer"
+done
+check "prints how to start the node" grep -qx "  systemctl enable --now peerstore-server" "$T/out1"
+check "prints how to enable the nightly backup" grep -qx "  systemctl --user enable --now peerstore-backup.timer" "$T/out1"
+check "prints a cron line" grep -qx "  17 3 \* \* \* $PREFIX/bin/peerstore-client -operation backup -quiet" "$T/out1"
+
+# systemd-analyze verify: exit 0 and not a word (it prints warnings, such as an unknown key, yet exits 0).
+verify() { local out rc=0; out="$("$@" 2>&1)" || rc=$?; printf '%s\n' "$*: rc=$rc${out:+, said: $out}" >&2; [ "$rc" -eq 0 ] && [ -z "$out" ]; }
+mkdir -p "$T/run" && chmod 700 "$T/run"
+check "systemd-analyze verify accepts the server unit" verify systemd-analyze verify "$SERVER_UNIT"
+check "systemd-analyze --user verify accepts the backup service and timer" \
+    verify env XDG_RUNTIME_DIR="$T/run" systemd-analyze --user verify "$USER_UNITS/peerstore-backup.service" "$USER_UNITS/peerstore-backup.timer"
+mkdir -p "$T/bad"
+sed "s#^ExecStart=$PREFIX/bin/peerstore-server#ExecStart=$T/missing/peerstore-server#" "$SERVER_UNIT" >"$T/bad/peerstore-server.service"
+sed 's/^OnCalendar=/OnCalender=/' "$USER_UNITS/peerstore-backup.timer" >"$T/bad/peerstore-backup.timer"
+cp "$USER_UNITS/peerstore-backup.service" "$T/bad/"
+check "verify refuses a unit whose binary is missing" bash -c "! systemd-analyze verify '$T/bad/peerstore-server.service' >/dev/null 2>&1"
+check "verify (as used here) refuses a mistyped timer" bash -c "! env XDG_RUNTIME_DIR='$T/run' systemd-analyze --user verify '$T/bad/peerstore-backup.timer' >/dev/null 2>&1"
+
+# The node as the unit runs it: the installed binary, -dataPath, the arguments of server.env (with a free port
+# appended: a later flag wins), as a normal user when we are root; SIGTERM must end it with exit 0.
+log "starting the installed node with the arguments of server.env"
+mkdir -p "$T/data"
+AS=()
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+    chown 65534:65534 "$T/data"
+    AS=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+fi
+PEERSTORE_SERVER_ARGS="$(. "$ENV_FILE" && printf '%s' "$PEERSTORE_SERVER_ARGS")"
+# shellcheck disable=SC2086 # split like systemd splits $PEERSTORE_SERVER_ARGS
+"${AS[@]}" "$PREFIX/bin/peerstore-server" -dataPath "$T/data" $PEERSTORE_SERVER_ARGS -addr 127.0.0.1:0 \
+    >"$T/server.out" 2>"$T/server.err" </dev/null &
+SERVER_PID=$!
+for _ in $(seq 1 150); do
+    grep -q "listening on" "$T/server.out" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+check "the node listens with the template's settings and the appended -addr" bash -c "grep -q 'listening on 127.0.0.1:' '$T/server.out' && ! grep -q 'listening on 127.0.0.1:3001,' '$T/server.out'"
+kill -TERM "$SERVER_PID" 2>/dev/null || true
+rc=0
+for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SERVER_PID" 2>/dev/null; then
+    fail "the node did not stop within 30 s of SIGTERM"
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+fi
+wait "$SERVER_PID" 2>/dev/null || rc=$?
+SERVER_PID=""
+check "SIGTERM stops the node with exit 0 (was $rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat "$T/server.err" >&2
+
+log "install.sh again, with an edited server.env"
+printf 'PEERSTORE_SERVER_ARGS="-addr :3009"\n' >>"$ENV_FILE"
+cp "$ENV_FILE" "$T/edited.env"
+snapshot >"$T/before"
+sleep 1   # a rewritten file would show a later mtime
+install_into >"$T/out2" 2>"$T/err2" || { cat "$T/err2" >&2; die "the second install.sh failed"; }
+snapshot >"$T/after"
+check "a second run changes no file (mode, size, mtime, content)" cmp -s "$T/before" "$T/after"
+check "a second run keeps the edited server.env" cmp -s "$T/edited.env" "$ENV_FILE"
+check "a second run says it kept server.env" grep -q "kept $ENV_FILE" "$T/err2"
+check "a second run installs nothing" bash -c "! grep -q '^==> installed' '$T/err2'"
+
+log "bad flags"
+rc=0; bash scripts/install.sh -prefixx /opt </dev/null >"$T/out3" 2>"$T/err3" || rc=$?
+check "an unknown flag fails with one line" bash -c "[ $rc -ne 0 ] && [ \$(wc -l <'$T/err3') -eq 1 ] && grep -q \"^error: unknown flag '-prefixx'\" '$T/err3'"
+rc=0; install_into -binDir "$T/nowhere" >"$T/out4" 2>"$T/err4" || rc=$?
+check "a -binDir without binaries fails with one line" bash -c "[ $rc -ne 0 ] && [ \$(grep -c '^error:' '$T/err4') -eq 1 ] && grep -q '^error: no peerstore-server in $T/nowhere' '$T/err4'"
+rc=0; bash scripts/install.sh -root relative/dir -noBuild </dev/null >"$T/out5" 2>"$T/err5" || rc=$?
+check "a relative -root fails with one line" bash -c "[ $rc -ne 0 ] && [ \$(wc -l <'$T/err5') -eq 1 ]"
+
+log "install.sh -uninstall"
+mkdir -p "$ROOT/var/lib/peerstore" && echo data >"$ROOT/var/lib/peerstore/marker"
+bash scripts/install.sh -uninstall -root "$ROOT" -prefix "$PREFIX" </dev/null >"$T/out6" 2>"$T/err6" || { cat "$T/err6" >&2; die "-uninstall failed"; }
+check "-uninstall removes the binaries and units, keeps server.env and the data" \
+    test "$(cd "$ROOT" && find . -type f | sort)" = "$(printf '%s\n' ./etc/peerstore/server.env ./var/lib/peerstore/marker)"
+bash scripts/install.sh -uninstall -purge -root "$ROOT" -prefix "$PREFIX" </dev/null >"$T/out7" 2>"$T/err7" || { cat "$T/err7" >&2; die "-uninstall -purge failed"; }
+check "-uninstall -purge removes /etc/peerstore and the data too" test -z "$(cd "$ROOT" && find . -type f)"
+check "-uninstall -purge leaves no /etc/peerstore folder" test ! -e "$ROOT/etc/peerstore"
+
+[ "$FAILS" -eq 0 ] || die "$FAILS install.sh checks failed"
+log "install.sh: every check passed"

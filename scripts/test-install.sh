@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests scripts/install.sh into a temporary root: the files and their modes, systemd-analyze verify on the units,
 # the node started as the unit starts it (a clean exit on SIGTERM), a second run that changes nothing and keeps an
-# edited server.env, -uninstall and -uninstall -purge. Run by scripts/test.sh; needs systemd-analyze.
+# edited server.env, -uninstall and -uninstall -purge. Run by scripts/test.sh; needs systemd-analyze (and, as
+# root, unshare and setpriv: util-linux).
 #
 #   scripts/test-install.sh BIN_DIR     BIN_DIR holds built peerstore-server and peerstore-client (any build)
 set -euo pipefail
@@ -77,13 +78,18 @@ check "verify refuses a unit whose binary is missing" bash -c "! systemd-analyze
 check "verify (as used here) refuses a mistyped timer" bash -c "! env XDG_RUNTIME_DIR='$T/run' systemd-analyze --user verify '$T/bad/peerstore-backup.timer' >/dev/null 2>&1"
 
 # The node as the unit runs it: the installed binary, -dataPath, the arguments of server.env (with a free port
-# appended: a later flag wins), as a normal user when we are root; SIGTERM must end it with exit 0.
+# appended: a later flag wins). As root, also as the unit's hardening leaves it: a normal user, no new privileges,
+# every mount read-only but the data path, /home and /root empty (scripts/lib/readonly-system.sh, in its own mount
+# namespace). A backup and a restore through it must work, and SIGTERM must end it with exit 0.
 log "starting the installed node with the arguments of server.env"
-mkdir -p "$T/data"
+mkdir -p "$T/data" "$T/src/sub"
+head -c 300000 /dev/urandom >"$T/src/sub/random.bin"
+echo "installed node" >"$T/src/hello.txt"
 AS=()
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+if [ "$(id -u)" -eq 0 ]; then
     chown 65534:65534 "$T/data"
-    AS=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+    AS=(unshare -m --propagation private scripts/lib/readonly-system.sh "$T/data"
+        setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs --)
 fi
 PEERSTORE_SERVER_ARGS="$(. "$ENV_FILE" && printf '%s' "$PEERSTORE_SERVER_ARGS")"
 # shellcheck disable=SC2086 # split like systemd splits $PEERSTORE_SERVER_ARGS
@@ -96,6 +102,11 @@ for _ in $(seq 1 150); do
     sleep 0.1
 done
 check "the node listens with the template's settings and the appended -addr" bash -c "grep -q 'listening on 127.0.0.1:' '$T/server.out' && ! grep -q 'listening on 127.0.0.1:3001,' '$T/server.out'"
+ADDR="$(sed -n 's/.*listening on \(127\.0\.0\.1:[0-9]*\).*/\1/p' "$T/server.out" | head -1)"
+CLIENT=(timeout 120 "$PREFIX/bin/peerstore-client" -home "$T/home")
+check "a backup through the node works" "${CLIENT[@]}" -operation backup -quiet -peerAddr "${ADDR:-127.0.0.1:1}" -localPath "$T/src"
+check "a restore through the node gives the folder back" bash -c "$(printf '%q ' "${CLIENT[@]}") -operation restore -quiet -filedest '$T/restored' && diff -r '$T/src' '$T/restored'"
+check "the node stored the backup in its data path" test -n "$(find "$T/data" -type f -size +100k 2>/dev/null)"
 kill -TERM "$SERVER_PID" 2>/dev/null || true
 rc=0
 for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Tests scripts/install.sh into a temporary root: the files and their modes, systemd-analyze verify on the units,
-# the node started as the unit starts it (a clean exit on SIGTERM), a second run that changes nothing and keeps an
-# edited server.env, -uninstall and -uninstall -purge. Run by scripts/test.sh; needs systemd-analyze (and, as
-# root, unshare and setpriv: util-linux).
+# the node started as the unit starts it (hardened file system, a backup, the nightly command, a clean exit on
+# SIGTERM), a second run that changes nothing and keeps an edited server.env, -uninstall and -uninstall -purge; as
+# root also an install into / on scratch copies (the system user). Run by scripts/test.sh; needs systemd-analyze
+# (and, as root, unshare and setpriv: util-linux).
 #
 #   scripts/test-install.sh BIN_DIR     BIN_DIR holds built peerstore-server and peerstore-client (any build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
+LIVE=0
+[ "${1:-}" = -live ] && LIVE=1 && shift    # inside scratch-system.sh: the checks of an install into /
 BIN_DIR="${1:-${PEERSTORE_BIN_DIR:-}}"
 [ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/peerstore-server" ] || die "usage: scripts/test-install.sh BIN_DIR (with peerstore-server in it)"
 command -v systemd-analyze >/dev/null 2>&1 || die "systemd-analyze is missing: apt-get install systemd"
@@ -31,6 +34,34 @@ mode_is() { [ -f "$2" ] && [ "$(stat -c %a "$2")" = "$1" ]; }
 install_into() { bash scripts/install.sh -noBuild -binDir "$BIN_DIR" -root "$ROOT" -prefix "$PREFIX" "$@" </dev/null; }
 # Every file under the root, with its mode, size, mtime and checksum: what a second run must not change.
 snapshot() { (cd "$ROOT" && find . -type f -print0 | sort -z | xargs -0 -r stat -c '%n %a %s %Y' && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
+
+# systemd-analyze verify: exit 0 and not a word (it prints warnings, such as an unknown key, yet exits 0).
+verify() { local out rc=0; out="$("$@" 2>&1)" || rc=$?; printf '%s\n' "$*: rc=$rc${out:+, said: $out}" >&2; [ "$rc" -eq 0 ] && [ -z "$out" ]; }
+# An install into / itself (as root only), with /etc, /usr/local, /usr/lib/systemd/user and /var/log scratch copies
+# in a mount namespace (scripts/lib/scratch-system.sh): the system user, the default paths, a second run, -purge.
+if [ "$LIVE" -eq 1 ]; then
+    live() { bash scripts/install.sh -noBuild -binDir "$BIN_DIR" "$@" </dev/null; }
+    rc=0; live >"$T/live1.out" 2>"$T/live1.err" || rc=$?
+    check "install.sh into / succeeds (was $rc)" test "$rc" -eq 0
+    [ "$rc" -eq 0 ] || cat "$T/live1.err" >&2
+    check "it creates the system user peerstore" grep -q "created the system user peerstore" "$T/live1.err"
+    entry="$(getent passwd peerstore || true)"
+    IFS=: read -r _ _ uid gid _ home shell <<<"${entry:-x:x:99999:0::x:x}"
+    check "peerstore is a system user (uid $uid < 1000) with no login" bash -c "[ $uid -lt 1000 ] && [ '$shell' = /usr/sbin/nologin ] && [ '$home' = /var/lib/peerstore ]"
+    check "peerstore has its own group" test "$(getent group peerstore | cut -d: -f3)" = "$gid"
+    check "the binaries are in /usr/local/bin" test -x /usr/local/bin/peerstore-server -a -x /usr/local/bin/peerstore-client
+    check "the server unit runs /usr/local/bin/peerstore-server" grep -q "^ExecStart=/usr/local/bin/peerstore-server " /etc/systemd/system/peerstore-server.service
+    check "the user units are in /usr/lib/systemd/user" test -f /usr/lib/systemd/user/peerstore-backup.service -a -f /usr/lib/systemd/user/peerstore-backup.timer
+    check "systemd-analyze verify accepts the unit as installed" verify systemd-analyze verify /etc/systemd/system/peerstore-server.service
+    check "server.env is in /etc/peerstore" cmp -s dist/systemd/server.env /etc/peerstore/server.env
+    check "no daemon-reload without a running systemd" grep -q "systemd is not running here" "$T/live1.err"
+    rc=0; live >"$T/live2.out" 2>"$T/live2.err" || rc=$?
+    check "a second install into / changes nothing" bash -c "[ $rc -eq 0 ] && ! grep -q -e '^==> installed' -e 'created the system user' '$T/live2.err'"
+    rc=0; live -uninstall -purge >"$T/live3.out" 2>"$T/live3.err" || rc=$?
+    check "-uninstall -purge removes the user, the files and /etc/peerstore" bash -c "[ $rc -eq 0 ] && ! getent passwd peerstore >/dev/null && ! getent group peerstore >/dev/null && [ ! -e /usr/local/bin/peerstore-server ] && [ ! -e /etc/systemd/system/peerstore-server.service ] && [ ! -e /usr/lib/systemd/user/peerstore-backup.timer ] && [ ! -e /etc/peerstore ]"
+    [ "$FAILS" -eq 0 ] || die "$FAILS checks of the install into / failed"
+    exit 0
+fi
 
 log "install.sh into $ROOT"
 install_into >"$T/out1" 2>"$T/err1" || { cat "$T/err1" >&2; die "install.sh failed"; }
@@ -64,8 +95,6 @@ check "prints how to start the node" grep -qx "  systemctl enable --now peerstor
 check "prints how to enable the nightly backup" grep -qx "  systemctl --user enable --now peerstore-backup.timer" "$T/out1"
 check "prints a cron line" grep -qx "  17 3 \* \* \* $PREFIX/bin/peerstore-client -operation backup -quiet" "$T/out1"
 
-# systemd-analyze verify: exit 0 and not a word (it prints warnings, such as an unknown key, yet exits 0).
-verify() { local out rc=0; out="$("$@" 2>&1)" || rc=$?; printf '%s\n' "$*: rc=$rc${out:+, said: $out}" >&2; [ "$rc" -eq 0 ] && [ -z "$out" ]; }
 mkdir -p "$T/run" && chmod 700 "$T/run"
 check "systemd-analyze verify accepts the server unit" verify systemd-analyze verify "$SERVER_UNIT"
 check "systemd-analyze --user verify accepts the backup service and timer" \
@@ -103,9 +132,20 @@ for _ in $(seq 1 150); do
 done
 check "the node listens with the template's settings and the appended -addr" bash -c "grep -q 'listening on 127.0.0.1:' '$T/server.out' && ! grep -q 'listening on 127.0.0.1:3001,' '$T/server.out'"
 ADDR="$(sed -n 's/.*listening on \(127\.0\.0\.1:[0-9]*\).*/\1/p' "$T/server.out" | head -1)"
-CLIENT=(timeout 120 "$PREFIX/bin/peerstore-client" -home "$T/home")
+CLIENT=(timeout 120 "$PREFIX/bin/peerstore-client" -home "$T/user/.peerstore")
 check "a backup through the node works" "${CLIENT[@]}" -operation backup -quiet -peerAddr "${ADDR:-127.0.0.1:1}" -localPath "$T/src"
 check "a restore through the node gives the folder back" bash -c "$(printf '%q ' "${CLIENT[@]}") -operation restore -quiet -filedest '$T/restored' && diff -r '$T/src' '$T/restored'"
+# The nightly run: the installed backup service's ExecStart as a user manager runs it (HOME set, no flags but its
+# own): it must back up the remembered folder to the remembered node, and say nothing.
+NIGHTLY="$(sed -n 's/^ExecStart=//p' "$USER_UNITS/peerstore-backup.service")"
+before="$("${CLIENT[@]}" -operation snapshots 2>&1 | wc -l)"
+echo "changed" >>"$T/src/hello.txt"
+rc=0
+# shellcheck disable=SC2086 # systemd splits ExecStart into words
+(cd / && env -u PEERSTORE_HOME HOME="$T/user" timeout 120 $NIGHTLY >"$T/nightly.out" 2>&1) || rc=$?
+check "the nightly command backs up with the remembered flags (exit $rc)" test "$rc" -eq 0
+check "the nightly command is quiet" test ! -s "$T/nightly.out"
+check "the nightly command added a snapshot" test "$("${CLIENT[@]}" -operation snapshots 2>&1 | wc -l)" -gt "$before"
 check "the node stored the backup in its data path" test -n "$(find "$T/data" -type f -size +100k 2>/dev/null)"
 kill -TERM "$SERVER_PID" 2>/dev/null || true
 rc=0
@@ -147,6 +187,12 @@ check "-uninstall removes the binaries and units, keeps server.env and the data"
 bash scripts/install.sh -uninstall -purge -root "$ROOT" -prefix "$PREFIX" </dev/null >"$T/out7" 2>"$T/err7" || { cat "$T/err7" >&2; die "-uninstall -purge failed"; }
 check "-uninstall -purge removes /etc/peerstore and the data too" test -z "$(cd "$ROOT" && find . -type f)"
 check "-uninstall -purge leaves no /etc/peerstore folder" test ! -e "$ROOT/etc/peerstore"
+
+if [ "$(id -u)" -eq 0 ]; then
+    log "install.sh into / (scratch copies of /etc, /usr/local, /usr/lib/systemd/user, /var/log in a mount namespace)"
+    unshare -m --propagation private scripts/lib/scratch-system.sh "$T/scratch" bash scripts/test-install.sh -live "$BIN_DIR" \
+        || fail "the install into / (see above)"
+fi
 
 [ "$FAILS" -eq 0 ] || die "$FAILS install.sh checks failed"
 log "install.sh: every check passed"

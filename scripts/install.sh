@@ -6,6 +6,7 @@
 #   scripts/install.sh [-prefix DIR] [-root DIR] [-binDir DIR] [-noBuild]
 #   scripts/install.sh -uninstall [-purge] [-prefix DIR] [-root DIR]
 set -euo pipefail
+START="$PWD"                          # a relative -binDir is relative to where it was called from
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
@@ -68,13 +69,13 @@ if [ "$LIVE" -eq 1 ] && [ "$(id -u)" -ne 0 ]; then
     die "installing into / needs root: run sudo scripts/install.sh (or -root DIR to stage into a folder)"
 fi
 
-# Writes SRC to DEST with MODE only if its content or mode differ, so a second run changes nothing.
+# Writes SRC to DEST with MODE only if its content or mode differ, so a second run changes nothing; 0 if it wrote.
 put() {
     local src="$1" dest="$2" mode="$3"
     mkdir -p "$(dirname "$dest")" 2>/dev/null || die "cannot create $(dirname "$dest"): check -prefix and -root"
     if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c %a "$dest")" = "${mode#0}" ]; then
         log "unchanged $dest"
-        return 0
+        return 1
     fi
     install -m "$mode" "$src" "$dest" 2>/dev/null || die "cannot write $dest: check -prefix and -root"
     log "installed $dest"
@@ -85,7 +86,7 @@ put_unit() {
     local name="$1" dir="$2" tmp
     tmp="$(mktemp)"
     sed "s#/usr/local/bin/#$BIN/#g" "dist/systemd/$name" >"$tmp"
-    put "$tmp" "$dir/$name" 0644
+    put "$tmp" "$dir/$name" 0644 || true
     rm -f "$tmp"
 }
 
@@ -127,7 +128,8 @@ if [ "$BUILD" -eq 1 ]; then
     swift build -c release --product peerstore-client >/dev/null || die "the release build failed: run swift build -c release to see why"
     BIN_DIR="$(swift build -c release --show-bin-path)"
 fi
-[ -n "$BIN_DIR" ] || BIN_DIR=.build/release
+[ -n "$BIN_DIR" ] || BIN_DIR="$PWD/.build/release"
+case "$BIN_DIR" in /*) ;; *) BIN_DIR="$START/$BIN_DIR" ;; esac
 for exe in peerstore-server peerstore-client; do
     [ -x "$BIN_DIR/$exe" ] || die "no $exe in $BIN_DIR: build it (swift build -c release) or give -binDir"
 done
@@ -140,16 +142,17 @@ if command -v ldd >/dev/null 2>&1; then
     ldd "$BIN_DIR/peerstore-server" 2>/dev/null | grep -Eq '=> /(home|root)/' \
         && log "warning: peerstore-server loads the Swift runtime from /home or /root, which the unit hides (ProtectHome=yes): install the toolchain under /opt or /usr"
 fi
-put "$BIN_DIR/peerstore-server" "$BIN/peerstore-server" 0755
-put "$BIN_DIR/peerstore-client" "$BIN/peerstore-client" 0755
+SERVER_CHANGED=0
+put "$BIN_DIR/peerstore-server" "$BIN/peerstore-server" 0755 && SERVER_CHANGED=1
+put "$BIN_DIR/peerstore-client" "$BIN/peerstore-client" 0755 || true
 put_unit peerstore-server.service "$SYSTEM_UNITS"
 put_unit peerstore-backup.service "$USER_UNITS"
 put_unit peerstore-backup.timer "$USER_UNITS"
-mkdir -p "$CONF" && chmod 755 "$CONF"
+{ mkdir -p "$CONF" && chmod 755 "$CONF"; } 2>/dev/null || die "cannot create $CONF: check -root"
 if [ -e "$CONF/server.env" ]; then
     log "kept $CONF/server.env"
 else
-    put dist/systemd/server.env "$CONF/server.env" 0644
+    put dist/systemd/server.env "$CONF/server.env" 0644 || true
 fi
 
 if [ "$LIVE" -eq 1 ] && ! id peerstore >/dev/null 2>&1; then
@@ -159,6 +162,9 @@ if [ "$LIVE" -eq 1 ] && ! id peerstore >/dev/null 2>&1; then
 fi
 if [ "$SYSTEMD" -eq 1 ]; then
     systemctl daemon-reload
+    if [ "$SERVER_CHANGED" -eq 1 ] && systemctl is-active -q peerstore-server.service; then
+        log "the node still runs the binary it started with: systemctl restart peerstore-server"
+    fi
 else
     log "systemd is not running here (or -root was given): no daemon-reload"
 fi

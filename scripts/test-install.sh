@@ -159,12 +159,15 @@ SERVER_PID=""
 check "SIGTERM stops the node with exit 0 (was $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$T/server.err" >&2
 
-log "install.sh again, with an edited server.env"
+log "install.sh again, with an edited server.env, from another folder with a relative -binDir"
 printf 'PEERSTORE_SERVER_ARGS="-addr :3009"\n' >>"$ENV_FILE"
 cp "$ENV_FILE" "$T/edited.env"
 snapshot >"$T/before"
 sleep 1   # a rewritten file would show a later mtime
-install_into >"$T/out2" 2>"$T/err2" || { cat "$T/err2" >&2; die "the second install.sh failed"; }
+# From another folder, with -binDir relative to it.
+REPO="$PWD"
+(cd "$BIN_DIR/.." && bash "$REPO/scripts/install.sh" -noBuild -binDir "$(basename "$BIN_DIR")" -root "$ROOT" -prefix "$PREFIX" \
+    </dev/null >"$T/out2" 2>"$T/err2") || { cat "$T/err2" >&2; die "the second install.sh failed"; }
 snapshot >"$T/after"
 check "a second run changes no file (mode, size, mtime, content)" cmp -s "$T/before" "$T/after"
 check "a second run keeps the edited server.env" cmp -s "$T/edited.env" "$ENV_FILE"

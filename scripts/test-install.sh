@@ -88,6 +88,9 @@ for line in User=peerstore StateDirectory=peerstore EnvironmentFile=/etc/peersto
     RestrictRealtime=yes SystemCallArchitectures=native ReadWritePaths=/var/lib/peerstore; do
     check "server unit has $line" grep -qx "$line" "$SERVER_UNIT"
 done
+for line in Type=oneshot Restart=on-failure RestartSec=15min "RestartPreventExitStatus=3 64" StandardOutput=journal; do
+    check "backup service has $line" grep -qx "$line" "$USER_UNITS/peerstore-backup.service"
+done
 for line in OnCalendar=daily RandomizedDelaySec=1h Persistent=true WantedBy=timers.target; do
     check "timer has $line" grep -qx "$line" "$USER_UNITS/peerstore-backup.timer"
 done

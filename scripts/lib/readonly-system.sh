@@ -14,9 +14,13 @@ mount --bind "$writable" "$writable"
 for home in /home /root; do
     [ -d "$home" ] && mount -t tmpfs -o ro,mode=0755 tmpfs "$home"
 done
-awk '{print $2}' /proc/self/mounts | sort -u | while read -r point; do
+# Mounts already read-only are left alone; a remount keeps nosuid, nodev and noexec (the kernel may insist).
+awk '{print $2, $4}' /proc/self/mounts | sort -u | while read -r point opts; do
     case "$point" in "$writable" | /home | /root | /proc | /proc/* | /sys | /sys/* | /dev | /dev/*) continue ;; esac
-    mount -o remount,bind,ro "$point" 2>/dev/null || { echo "error: cannot make $point read-only" >&2; exit 1; }
+    case ",$opts," in *,ro,*) continue ;; esac
+    keep=""
+    for flag in nosuid nodev noexec; do case ",$opts," in *,$flag,*) keep="$keep,$flag" ;; esac; done
+    mount -o "remount,bind,ro$keep" "$point" 2>/dev/null || { echo "error: cannot make $point read-only" >&2; exit 1; }
 done
 if touch /usr/.peerstore-rw-probe 2>/dev/null; then rm -f /usr/.peerstore-rw-probe; echo "error: /usr is still writable" >&2; exit 1; fi
 exec "$@"

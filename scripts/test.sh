@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
 ensure_swift
-ensure_system_packages util-linux iproute2  # setpriv: the normal-user pass; ip netns: the multi-host test
+ensure_system_packages util-linux iproute2 systemd  # setpriv: the normal-user pass; ip netns: the multi-host test; systemd-analyze: install.sh
 
 log "building (debug, with tests)"
 swift build --build-tests
@@ -15,6 +15,9 @@ log "running the tests"
 # One test at a time: several suites start rings of real server processes, and the crash-safety test measures how
 # many kill cycles fit in its time budget; on 2 cores, running them side by side makes them starve each other.
 swift test --skip-build --no-parallel
+
+log "testing scripts/install.sh into a temporary root"
+scripts/test-install.sh "$PEERSTORE_BIN_DIR"
 
 # The end-to-end suite once more as a normal user (uid 65534), as a real deployment runs node and client: root may do
 # what such a user may not (set SO_DEBUG, write anywhere), and a suite that only ever runs as root hides it. The test

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Installs PeerStore as a service: the release binaries, the node's systemd unit (its own user, data in
+# /var/lib/peerstore, settings in /etc/peerstore/server.env) and the user timer of the nightly backup.
+# Never asks a question; running it again changes nothing and keeps an edited server.env.
+#
+#   scripts/install.sh [-prefix DIR] [-root DIR] [-binDir DIR] [-noBuild]
+#   scripts/install.sh -uninstall [-purge] [-prefix DIR] [-root DIR]
+set -euo pipefail
+START="$PWD"                          # a relative -binDir is relative to where it was called from
+cd "$(dirname "$0")/.."
+. scripts/lib/common.sh
+
+usage() {
+    cat <<'USAGE'
+usage: scripts/install.sh [-prefix DIR] [-root DIR] [-binDir DIR] [-noBuild] [-uninstall [-purge]]
+  -prefix DIR   binaries go to DIR/bin, and the units run them from there (default /usr/local)
+  -root DIR     units and /etc/peerstore go under DIR (default /; tests install into a temporary root)
+  -binDir DIR   copy peerstore-server and peerstore-client from DIR (implies -noBuild)
+  -noBuild      do not build; copy the binaries of .build/release (or -binDir)
+  -uninstall    remove the binaries and units; keeps /etc/peerstore and /var/lib/peerstore
+  -purge        with -uninstall: remove /etc/peerstore and the node's data in /var/lib/peerstore too
+USAGE
+}
+
+PREFIX=/usr/local
+ROOT=/
+BIN_DIR=""
+BUILD=1
+UNINSTALL=0
+PURGE=0
+while [ $# -gt 0 ]; do
+    flag="${1#-}"; flag="${flag#-}"
+    case "$flag" in
+        prefix|root|binDir)
+            [ $# -ge 2 ] || die "-$flag needs a folder: see scripts/install.sh -help"
+            case "$flag" in prefix) PREFIX="$2" ;; root) ROOT="$2" ;; binDir) BIN_DIR="$2"; BUILD=0 ;; esac
+            shift 2 ;;
+        noBuild) BUILD=0; shift ;;
+        uninstall) UNINSTALL=1; shift ;;
+        purge) PURGE=1; shift ;;
+        help|h) usage; exit 0 ;;
+        *) die "unknown flag '$1': see scripts/install.sh -help" ;;
+    esac
+done
+[ "$PURGE" -eq 0 ] || [ "$UNINSTALL" -eq 1 ] || die "-purge goes with -uninstall"
+
+# Absolute paths with no characters a unit's ExecStart or the sed below would misread.
+absolute() {
+    case "$1" in /*) ;; *) die "-$2 must be an absolute path, not '$1'" ;; esac
+    case "$1" in *[[:space:]\#\%\$\\]*) die "-$2 '$1' has a space or one of # % \$ \\: pick another folder" ;; esac
+    local p="$1"
+    while [ "${p%/}" != "$p" ] && [ "$p" != / ]; do p="${p%/}"; done
+    printf '%s' "$p"
+}
+PREFIX="$(absolute "$PREFIX" prefix)"
+ROOT="$(absolute "$ROOT" root)"
+R="${ROOT%/}"                         # "" for /, so "$R/etc" is /etc
+BIN="$PREFIX/bin"
+SYSTEM_UNITS="$R/etc/systemd/system"
+USER_UNITS="$R/usr/lib/systemd/user"
+CONF="$R/etc/peerstore"
+STATE="$R/var/lib/peerstore"
+LIVE=0                                # installing into the running system (not a staging root)
+[ "$ROOT" = / ] && LIVE=1
+SYSTEMD=0
+[ "$LIVE" -eq 1 ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 && SYSTEMD=1
+
+if [ "$LIVE" -eq 1 ] && [ "$(id -u)" -ne 0 ]; then
+    die "installing into / needs root: run sudo scripts/install.sh (or -root DIR to stage into a folder)"
+fi
+
+# Writes SRC to DEST with MODE only if its content or mode differ, so a second run changes nothing; 0 if it wrote.
+put() {
+    local src="$1" dest="$2" mode="$3"
+    mkdir -p "$(dirname "$dest")" 2>/dev/null || die "cannot create $(dirname "$dest"): check -prefix and -root"
+    if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c %a "$dest")" = "${mode#0}" ]; then
+        log "unchanged $dest"
+        return 1
+    fi
+    install -m "$mode" "$src" "$dest" 2>/dev/null || die "cannot write $dest: check -prefix and -root"
+    log "installed $dest"
+}
+
+# A unit from dist/systemd with its ExecStart pointing at PREFIX/bin.
+put_unit() {
+    local name="$1" dir="$2" tmp
+    tmp="$(mktemp)"
+    sed "s#/usr/local/bin/#$BIN/#g" "dist/systemd/$name" >"$tmp"
+    put "$tmp" "$dir/$name" 0644 || true
+    rm -f "$tmp"
+}
+
+remove() {
+    local path
+    for path in "$@"; do
+        if [ -e "$path" ] || [ -L "$path" ]; then
+            rm -rf "$path" || die "cannot remove $path"
+            log "removed $path"
+        fi
+    done
+}
+
+if [ "$UNINSTALL" -eq 1 ]; then
+    if [ "$SYSTEMD" -eq 1 ]; then
+        systemctl disable --now peerstore-server.service >/dev/null 2>&1 || true
+    fi
+    remove "$BIN/peerstore-server" "$BIN/peerstore-client" "$SYSTEM_UNITS/peerstore-server.service" \
+        "$USER_UNITS/peerstore-backup.service" "$USER_UNITS/peerstore-backup.timer"
+    if [ "$PURGE" -eq 1 ]; then
+        remove "$CONF" "$STATE"
+        if [ "$LIVE" -eq 1 ] && id peerstore >/dev/null 2>&1; then
+            userdel peerstore || die "cannot remove the user peerstore: userdel peerstore"
+            log "removed the user peerstore"
+        fi
+    else
+        log "kept $CONF and $STATE (scripts/install.sh -uninstall -purge removes them)"
+    fi
+    [ "$SYSTEMD" -eq 1 ] && systemctl daemon-reload
+    echo "Each user who enabled the nightly backup: systemctl --user disable peerstore-backup.timer"
+    exit 0
+fi
+
+ensure_system_packages
+if [ "$BUILD" -eq 1 ]; then
+    ensure_swift
+    log "building (release)"
+    swift build -c release --product peerstore-server >/dev/null || die "the release build failed: run swift build -c release to see why"
+    swift build -c release --product peerstore-client >/dev/null || die "the release build failed: run swift build -c release to see why"
+    BIN_DIR="$(swift build -c release --show-bin-path)"
+fi
+[ -n "$BIN_DIR" ] || BIN_DIR="$PWD/.build/release"
+case "$BIN_DIR" in /*) ;; *) BIN_DIR="$START/$BIN_DIR" ;; esac
+for exe in peerstore-server peerstore-client; do
+    [ -x "$BIN_DIR/$exe" ] || die "no $exe in $BIN_DIR: build it (swift build -c release) or give -binDir"
+done
+
+# The binaries link the Swift runtime of the toolchain that built them (its RUNPATH): it must stay where it is, and
+# not under /home or /root, which the unit's ProtectHome hides from the node.
+if command -v ldd >/dev/null 2>&1; then
+    ! ldd "$BIN_DIR/peerstore-server" 2>/dev/null | grep -q 'not found' \
+        || die "$BIN_DIR/peerstore-server misses a library (ldd says 'not found'): install libsodium23, liblz4-1 and the Swift toolchain it was built with"
+    ldd "$BIN_DIR/peerstore-server" 2>/dev/null | grep -Eq '=> /(home|root)/' \
+        && log "warning: peerstore-server loads the Swift runtime from /home or /root, which the unit hides (ProtectHome=yes): install the toolchain under /opt or /usr"
+fi
+SERVER_CHANGED=0
+put "$BIN_DIR/peerstore-server" "$BIN/peerstore-server" 0755 && SERVER_CHANGED=1
+put "$BIN_DIR/peerstore-client" "$BIN/peerstore-client" 0755 || true
+put_unit peerstore-server.service "$SYSTEM_UNITS"
+put_unit peerstore-backup.service "$USER_UNITS"
+put_unit peerstore-backup.timer "$USER_UNITS"
+{ mkdir -p "$CONF" && chmod 755 "$CONF"; } 2>/dev/null || die "cannot create $CONF: check -root"
+if [ -e "$CONF/server.env" ]; then
+    log "kept $CONF/server.env"
+else
+    put dist/systemd/server.env "$CONF/server.env" 0644 || true
+fi
+
+if [ "$LIVE" -eq 1 ] && ! id peerstore >/dev/null 2>&1; then
+    useradd --system --user-group --home-dir /var/lib/peerstore --no-create-home --shell /usr/sbin/nologin \
+        --comment "PeerStore storage node" peerstore || die "cannot create the system user peerstore (useradd --system)"
+    log "created the system user peerstore"
+fi
+if [ "$SYSTEMD" -eq 1 ]; then
+    systemctl daemon-reload
+    if [ "$SERVER_CHANGED" -eq 1 ] && systemctl is-active -q peerstore-server.service; then
+        log "the node still runs the binary it started with: systemctl restart peerstore-server"
+    fi
+else
+    log "systemd is not running here (or -root was given): no daemon-reload"
+fi
+
+cat <<MSG
+
+Installed. The node's settings: $CONF/server.env (PEERSTORE_SERVER_ARGS); then start it, now and at every boot:
+  systemctl enable --now peerstore-server
+The nightly backup (as yourself, once your first backup remembered -peerAddr and -localPath):
+  systemctl --user enable --now peerstore-backup.timer
+Without systemd, a cron line (crontab -e) does the same:
+  17 3 * * * $BIN/peerstore-client -operation backup -quiet
+Old snapshots are not forgotten by the timer: set a policy once (peerstore-client -operation forget -keep-daily 7
+-keep-weekly 5 -keep-monthly 12 -prune remembers it), then add ExecStartPost=$BIN/peerstore-client -operation forget
+-prune -quiet with systemctl --user edit peerstore-backup.service.
+MSG

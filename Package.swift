@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // No default traits: keeps swift-configuration and full Foundation out of the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         // C shims
@@ -66,6 +69,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
+        // The node's Prometheus exporter: the swift-metrics backend and the HTTP endpoint that serves it.
+        .target(
+            name: "PeerStoreMetricsHTTP",
+            dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "PeerStoreBackup",
             dependencies: [
@@ -86,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "PeerStoreServer",
             dependencies: [
-                "PeerStoreNode",
+                "PeerStoreNode", "PeerStoreMetricsHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -143,6 +158,14 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreModel", "ChordRing", "PeerStoreTestKit", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "PeerStoreMetricsHTTPTests",
+            dependencies: [
+                "PeerStoreMetricsHTTP", "PeerStoreTestKit",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PeerStoreBackup", "PeerStoreWire", "PeerStoreTestKit", "PeerStoreModel"]),

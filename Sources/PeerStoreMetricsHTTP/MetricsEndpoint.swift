@@ -44,6 +44,10 @@ public struct MetricsEndpoint: Service {
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "peerstore"),
             onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.run()
+        do {
+            try await app.run()
+        } catch {
+            throw MetricsEndpointError.serveFailed("\(host):\(port)", error)
+        }
     }
 }

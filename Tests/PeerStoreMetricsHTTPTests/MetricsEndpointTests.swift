@@ -50,3 +50,26 @@ struct MetricsEndpointTests {
         return (String(decoding: data, as: UTF8.self), try #require(response as? HTTPURLResponse))
     }
 }
+
+/// An address that is taken fails with one line naming it and what to do.
+@Suite(.timeLimit(.minutes(1)))
+struct MetricsEndpointBusyTests {
+    @Test func aTakenPortIsSaidPlainly() async throws {
+        let registry = PrometheusCollectorRegistry()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let port = AsyncStream<Int>.makeStream()
+        let first = MetricsEndpoint(host: "127.0.0.1", port: 0, registry: registry, logger: logger,
+                                    onListening: { _, bound in port.continuation.yield(bound) })
+        let group = ServiceGroup(services: [first], logger: logger)
+        let running = Task { try await group.run() }
+        var ports = port.stream.makeAsyncIterator()
+        let bound = try #require(await ports.next())
+        let second = MetricsEndpoint(host: "127.0.0.1", port: bound, registry: registry, logger: logger)
+        let error = await #expect(throws: MetricsEndpointError.self) { try await second.run() }
+        #expect(error?.code == .serveFailed)
+        #expect(error?.description.contains("127.0.0.1:\(bound)") == true && error?.description.contains("-metricsAddr") == true)
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+}

@@ -67,6 +67,32 @@ struct MetricsTests {
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    @Test func aRingOfTwoShowsInTheRingGaugesAndAntiEntropyReportsItsDeficit() async throws {
+        let tmp = try TemporaryDirectory(prefix: "e2e-metrics-ring")
+        defer { tmp.remove() }
+        let metricsPort = try FreePort.loopback()
+        let timing = ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.5", "-replicas", "2"]
+        let first = try ServerProcess(dataPath: tmp.sub("n0"), extraArguments: timing + ["-metricsAddr", "127.0.0.1:\(metricsPort)"])
+        defer { first.stop() }
+        let second = try ServerProcess(dataPath: tmp.sub("n1"), extraArguments: timing + ["-initialPeerAddr", first.address])
+        defer { second.stop() }
+        let url = "http://127.0.0.1:\(metricsPort)/metrics"
+        let deadline = ContinuousClock.now + .seconds(30)
+        var seen = try await Self.scrape(url)
+        while ContinuousClock.now < deadline, seen.value("peerstore_ring_known_nodes") != 2
+            || seen.value("peerstore_ring_successors") != 1 || seen.value("peerstore_repair_backlog_blocks") == nil {
+            try await Task.sleep(for: .milliseconds(200))
+            seen = try await Self.scrape(url)
+        }
+        #expect(seen.value("peerstore_ring_known_nodes") == 2)
+        #expect(seen.value("peerstore_ring_successors") == 1)
+        #expect(seen.value("peerstore_repair_rounds_total") ?? 0 >= 1)
+        // Nothing stored, so nothing missing: the gauges are there and at zero.
+        #expect(seen.value("peerstore_repair_replica_deficit_blocks") == 0)
+        #expect(seen.value("peerstore_repair_backlog_blocks") == 0)
+        #expect(seen.value("peerstore_handshakes_total", ["result": "ok"]) ?? 0 >= 1, "ring connections are handshakes too")
+    }
+
     @Test func aMetricsFileIsOnlyForBackup() throws {
         let tmp = try TemporaryDirectory(prefix: "e2e-metrics-usage")
         defer { tmp.remove() }

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // No default traits: keeps swift-configuration and full Foundation out of the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         // C shims
@@ -67,6 +70,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
+        // The node's Prometheus exporter: the swift-metrics backend and the HTTP endpoint that serves it.
+        .target(
+            name: "PeerStoreMetricsHTTP",
+            dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "PeerStoreBackup",
             dependencies: [
@@ -94,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "PeerStoreServer",
             dependencies: [
-                "PeerStoreNode", "PeerStoreCommandLine",
+                "PeerStoreNode", "PeerStoreCommandLine", "PeerStoreMetricsHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,6 +167,14 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreModel", "ChordRing", "PeerStoreTestKit", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "PeerStoreMetricsHTTPTests",
+            dependencies: [
+                "PeerStoreMetricsHTTP", "PeerStoreTestKit",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PeerStoreBackup", "PeerStoreWire", "PeerStoreTestKit", "PeerStoreModel"]),

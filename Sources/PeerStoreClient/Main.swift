@@ -90,6 +90,9 @@ struct ClientCommand: AsyncParsableCommand {
     @OptionGroup(title: "Forget")
     var retention: RetentionFlags
 
+    @Option(name: [.customLong("metricsFile", withSingleDash: true), .customLong("metricsFile")], help: "With backup: after the run, write a summary for node-exporter's textfile collector here (PATH.prom; replaced atomically).")
+    var metricsFile: String?
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "Log level for diagnostics on stderr (default warning).")
     var logLevel: String = "warning"
 
@@ -114,14 +117,18 @@ struct ClientCommand: AsyncParsableCommand {
             passphrase: PassphraseSource(file: devices.passphraseFile, terminal: TerminalPassphrase.ask), forget: devices.forget,
             sync: syncFlags, browse: browse, retention: retention)
         let status: Int32
+        let context = OperationContext(session: session, flags: flags, output: Output(quiet: quiet, json: json))
+        var metrics: MetricsFileWriter?
         do {
             if let misplaced = retention.misplaced(for: operation) { throw BackupError(.usage, misplaced) }
-            status = try await ClientOperations.named(operation).run(
-                OperationContext(session: session, flags: flags, output: Output(quiet: quiet, json: json)))
+            metrics = try MetricsFileWriter(path: metricsFile, operation: operation)
+            status = try await ClientOperations.named(operation).run(context)
         } catch {
             Console.error("peerstore-client: \(error)")
+            metrics?.finish(exitCode: ExitCode.failure.rawValue, report: context.report)
             throw ExitCode.failure
         }
+        metrics?.finish(exitCode: status, report: context.report)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -94,6 +94,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("successors", withSingleDash: true), .customLong("successors")], help: "Successor-list length (default 8).")
     var successors: Int = 8
 
+    @Option(name: [.customLong("metricsAddr", withSingleDash: true), .customLong("metricsAddr")], help: "Serve Prometheus metrics on http://HOST:PORT/metrics (:PORT: 127.0.0.1 only; off by default).")
+    var metricsAddr: String?
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -125,6 +128,7 @@ struct ServerCommand: AsyncParsableCommand {
             let path = dataPath ?? ".peerstore/\(listen.port)"
             let absolutePath = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             let settings = try nodeSettings(listen: listen, dataPath: path)
+            let metrics = try prepareMetrics()
             let server = try NodeServer(settings: settings, logger: logger) { bound, advertised in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
                 let reached = advertised == bound ? "" : ", reached at \(advertised)"
@@ -133,7 +137,7 @@ struct ServerCommand: AsyncParsableCommand {
             let nodeKey = PublicKeyText.encode(server.nodeKey.keys.publicKey, prefix: "pn")
             Console.output("peerstore-server node key \(nodeKey) (clients may pin it: -peerAddr \(nodeKey)@HOST:PORT)\n")
             let group = ServiceGroup(
-                configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: [server] + metricsServices(metrics, for: server, logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             Console.error("peerstore-server: \(error)")

@@ -35,6 +35,7 @@ struct BackupOperation: ClientOperation {
         session.rememberRing(in: &config)
         if !flags.excludes.isEmpty { config.excludes = flags.excludes }
         try session.home.save(config)
+        context.report.backedUp(summary)
         report(summary, of: config.localPath!, context)
         if renewal.posted > 0 { out.sayUnlessJSON("  shared the new version of \(Format.count(renewal.posted, "followed file")) (live shares)") }
         for note in renewal.notes { out.note("note: \(note)") }

@@ -7,6 +7,8 @@ struct OperationContext: Sendable {
     let session: ClientSession
     let flags: ClientFlags
     let output: Output
+    /// What the run's `-metricsFile` is told.
+    let report = RunReport()
 
     /// Runs `body` with a progress line (terminal), JSON progress lines (-json) or nothing (-quiet), stopped at the end.
     func withProgress<T>(_ verb: String, _ body: (TransferProgress) async throws -> T) async throws -> T {

@@ -1,6 +1,7 @@
 import BlockStore
 import ChordRing
 import Logging
+import Metrics
 import PeerStoreWire
 
 /// Answers one request of wire v1. Knows nothing of sockets. Every request takes one path: the access policy decides
@@ -11,6 +12,8 @@ public struct RequestProcessor: Sendable {
     public let policy: AccessPolicy
     /// The live ring this node takes part in, if any.
     public let coordinator: RingCoordinator?
+    /// Where the request counters and timers go (nil: the process's bootstrapped backend).
+    public var metrics: (any MetricsFactory)?
 
     public init(local: LocalStore, policy: AccessPolicy = AccessPolicy(), coordinator: RingCoordinator? = nil) {
         self.local = local
@@ -21,8 +24,13 @@ public struct RequestProcessor: Sendable {
     public var node: NodeIdentity { local.node }
     public var store: BlockStore { local.store }
 
+    /// Answers one request and counts it (`RequestMetrics`).
     public func handle(_ envelope: Envelope, from peer: Peer = Peer(key: nil, kind: .user)) async -> Envelope {
-        Envelope(requestID: envelope.requestID, message: await handle(envelope.message, from: peer))
+        let started = ContinuousClock.now
+        let reply = await handle(envelope.message, from: peer)
+        RequestMetrics.answered(op: RequestMetrics.op(of: envelope.message), after: ContinuousClock.now - started,
+                                factory: metrics ?? MetricsSystem.factory)
+        return Envelope(requestID: envelope.requestID, message: reply)
     }
 
     /// Who a proved key belongs to: a node if the ring reached it itself, a user otherwise. The ring is asked only when

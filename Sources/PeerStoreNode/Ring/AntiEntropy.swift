@@ -50,14 +50,19 @@ public struct AntiEntropy: Sendable {
         let records = store.allRecords().filter { $0.key.isBetweenRightInclusive(predecessor.id, me) }
         let ownedInboxes = inboxes(in: predecessor.id, me)
         var copied = await pullOwnedRange(predecessor: predecessor)
+        var deficit = ReplicaDeficit()
         for target in await replicator.replicaTargets() {
-            copied += await copy(await lacking(owned, at: target) ?? [], to: target)
+            let missing = await lacking(owned, at: target) ?? []
+            let sent = await copy(missing, to: target)
+            deficit.add(missing: missing.count, sent: sent)
+            copied += sent
             for record in records {
                 _ = try? await replicator.transport.request(
                     .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
             }
             for inbox in ownedInboxes { copied += await push(inbox, to: target) }
         }
+        RepairMetrics.deficit(deficit, factory: metrics ?? MetricsSystem.factory)
         return copied
     }
 

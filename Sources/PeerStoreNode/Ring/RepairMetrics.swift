@@ -14,4 +14,10 @@ enum RepairMetrics {
     static func handOff(copies: Int, factory: any MetricsFactory) {
         Counter(label: "peerstore_repair_copies_total", dimensions: [("kind", "handoff")], factory: factory).increment(by: copies)
     }
+
+    /// What the last round found missing at its replica targets, and what it could not send.
+    static func deficit(_ deficit: ReplicaDeficit, factory: any MetricsFactory) {
+        Gauge(label: "peerstore_repair_replica_deficit_blocks", factory: factory).record(deficit.missing)
+        Gauge(label: "peerstore_repair_backlog_blocks", factory: factory).record(deficit.backlog)
+    }
 }

@@ -20,7 +20,7 @@ function __peerstore-client_parse_tokens -S
     set -l unparsed_tokens (__peerstore-client_tokens -pc)
     switch $unparsed_tokens[1]
     case 'peerstore-client'
-        __peerstore-client_parse_subcommand 0 'version' 'config=' 'operation=' 'peerAddr=' 'localPath=' 'filename=' 'filedest=' 'home=' 'device=' 'networkKeyFile=' 'exclude=+' 'force' 'quiet' 'noCache' 'skipIfUnchanged' 'json' 'shareWith=' 'shareWithKeyFile=' 'message=' 'follow' 'share=' 'remove=' 'add=' 'name=' 'passphraseFile=' 'forget=' 'folder=' 'watch' 'poll=' 'stop' 'snapshot=+' 'include=+' 'keep-last=' 'keep-hourly=' 'keep-daily=' 'keep-weekly=' 'keep-monthly=' 'keep-yearly=' 'dry-run' 'prune' 'logLevel=' 'help'
+        __peerstore-client_parse_subcommand 0 'version' 'config=' 'operation=' 'peerAddr=' 'localPath=' 'filename=' 'filedest=' 'home=' 'device=' 'networkKeyFile=' 'exclude=+' 'force' 'quiet' 'noCache' 'skipIfUnchanged' 'json' 'shareWith=' 'shareWithKeyFile=' 'message=' 'follow' 'share=' 'remove=' 'add=' 'name=' 'passphraseFile=' 'forget=' 'folder=' 'watch' 'poll=' 'stop' 'snapshot=+' 'include=+' 'keep-last=' 'keep-hourly=' 'keep-daily=' 'keep-weekly=' 'keep-monthly=' 'keep-yearly=' 'dry-run' 'prune' 'metricsFile=' 'logLevel=' 'help'
         switch $unparsed_tokens[1]
         case 'help'
             __peerstore-client_parse_subcommand -r 1 
@@ -117,6 +117,7 @@ complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_f
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" keep-yearly keep-yearly' -o 'keep-yearly' -l 'keep-yearly' -d 'forget: the same per year. The -keep-* flags given are remembered as the policy.' -rfka ''
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" dry-run dry-run' -o 'dry-run' -l 'dry-run' -d 'forget: print what would be kept and removed; prune: count what would be released; change nothing, remember nothing.'
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" prune prune' -o 'prune' -l 'prune' -d 'forget: prune after forgetting (as -operation prune does).'
+complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" metricsFile metricsFile' -o 'metricsFile' -l 'metricsFile' -d 'With backup: after the run, write a summary for node-exporter\'s textfile collector here (PATH.prom; replaced atomically).' -rfka ''
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" logLevel logLevel' -o 'logLevel' -l 'logLevel' -d 'Log level for diagnostics on stderr (default warning).' -rfka ''
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_flags_or_options "peerstore-client" help help' -o 'help' -l 'help' -d 'Show help information.'
 complete -c 'peerstore-client' -n '__peerstore-client_should_offer_completions_for_positional "peerstore-client" -eq 1' -fa 'help' -d 'Show subcommand help information.'

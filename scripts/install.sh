@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 usage() {
     cat <<'USAGE'
 usage: scripts/install.sh [-prefix DIR] [-root DIR] [-binDir DIR] [-noBuild] [-uninstall [-purge]]
-  -prefix DIR   binaries go to DIR/bin, and the units run them from there (default /usr/local)
+  -prefix DIR   binaries go to DIR/bin, and the units run them from there (default /usr/local; with -root,
+                ROOT/usr/local: a staged install never touches the running system)
   -root DIR     units and /etc/peerstore go under DIR (default /; tests install into a temporary root)
   -binDir DIR   copy peerstore-server and peerstore-client from DIR (implies -noBuild)
   -noBuild      do not build; copy the binaries of .build/release (or -binDir)
@@ -22,7 +23,7 @@ usage: scripts/install.sh [-prefix DIR] [-root DIR] [-binDir DIR] [-noBuild] [-u
 USAGE
 }
 
-PREFIX=/usr/local
+PREFIX=""
 ROOT=/
 BIN_DIR=""
 BUILD=1
@@ -52,9 +53,14 @@ absolute() {
     while [ "${p%/}" != "$p" ] && [ "$p" != / ]; do p="${p%/}"; done
     printf '%s' "$p"
 }
-PREFIX="$(absolute "$PREFIX" prefix)"
 ROOT="$(absolute "$ROOT" root)"
 R="${ROOT%/}"                         # "" for /, so "$R/etc" is /etc
+# The binaries go to PREFIX/bin and the units run them from there. Staged into a -root, they stay inside it: a
+# staging install or uninstall must never touch the running system's binaries.
+PREFIX="$(absolute "${PREFIX:-$R/usr/local}" prefix)"
+if [ -n "$R" ]; then
+    case "$PREFIX/" in "$R"/*) ;; *) die "-prefix $PREFIX is outside -root $ROOT: give one inside it (default $R/usr/local)" ;; esac
+fi
 BIN="$PREFIX/bin"
 SYSTEM_UNITS="$R/etc/systemd/system"
 USER_UNITS="$R/usr/lib/systemd/user"

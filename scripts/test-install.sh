@@ -214,6 +214,9 @@ check "an unknown flag fails with one line" one_line_error "$rc" "$T/err3" "unkn
 rc=0; install_into -binDir "$T/nowhere" >"$T/out4" 2>"$T/err4" || rc=$?
 grep -v '^==> ' "$T/err4" >"$T/err4.errors" || true    # ensure_system_packages may say what it installs
 check "a -binDir without binaries fails with one line" one_line_error "$rc" "$T/err4.errors" "no peerstore-server in $T/nowhere"
+rc=0; bash scripts/install.sh -root "$T/stage" -prefix /usr/local -uninstall </dev/null >"$T/out6" 2>"$T/err6" || rc=$?
+check "a -prefix outside -root fails with one line (a staging run never touches the system)" \
+    one_line_error "$rc" "$T/err6" "-prefix /usr/local is outside -root"
 rc=0; bash scripts/install.sh -root relative/dir -noBuild </dev/null >"$T/out5" 2>"$T/err5" || rc=$?
 check "a relative -root fails with one line" one_line_error "$rc" "$T/err5" "-root must be an absolute path"
 

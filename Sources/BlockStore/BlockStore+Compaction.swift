@@ -102,7 +102,8 @@ extension BlockStore {
                 offset += EntryHeader.size + payload.count
             }
             if let temp {
-                if settings.syncWrites { try temp.sync() }
+                // Always, whatever syncWrites says: the rename replaces a segment that is on disk already.
+                try temp.sync()
                 guard rename(tempPath, old.path) == 0 else { throw BlockStoreError.io("rename \(tempPath)", errno) }
             } else {
                 guard unlink(old.path) == 0 else { throw BlockStoreError.io("unlink \(old.path)", errno) }

@@ -1,9 +1,11 @@
 import Foundation
 import PeerStoreBackup
+import PeerStoreCrypto
 import PeerStoreWire
 
 /// `-metricsFile PATH` (backup only): after the run, writes `BackupMetricsFile` for node-exporter's textfile
-/// collector, atomically (a temporary file in the same folder, renamed over the old one).
+/// collector, atomically and durably (`SecretFile.write`: a new file never opened through a planted name, fsynced,
+/// renamed over the old one), mode 0644 so the collector can read it.
 struct MetricsFileWriter {
     let path: String
     let started = Date()
@@ -25,15 +27,9 @@ struct MetricsFileWriter {
         let file = BackupMetricsFile.after(
             run: now.timeIntervalSince1970, exitCode: exitCode, duration: now.timeIntervalSince(started),
             stored: success, previous: try? String(contentsOfFile: path, encoding: .utf8))
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
-            try Data(file.text.utf8).write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw BackupError(.io, String(cString: strerror(errno)))
-            }
+            try SecretFile.write(Array(file.text.utf8), to: path, mode: 0o644)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
             Console.error("peerstore-client: could not write -metricsFile \(path): \(error) (check the folder exists and is writable)")
         }
     }

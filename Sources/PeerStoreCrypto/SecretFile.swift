@@ -7,8 +7,8 @@ import Glibc
 public enum SecretFile {
     /// Writes `bytes` to `path`: a new file under a random name next to it (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600, so a
     /// planted file or symlink is never opened), fsync, then rename over `path` (a symlink there is replaced, not
-    /// followed) and fsync of the folder.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    /// followed) and fsync of the folder. `mode` is 0600 unless a file meant for others to read says otherwise.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
         var fd: Int32 = -1
         var tmp = ""
         for _ in 0..<8 {
@@ -17,7 +17,7 @@ public enum SecretFile {
             if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else { throw CryptoError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
-        var ok = fchmod(fd, 0o600) == 0
+        var ok = fchmod(fd, mode) == 0
         ok = ok && bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) == $0.count }
         ok = ok && fsync(fd) == 0
         let failure = errno

@@ -9,7 +9,15 @@ extension ServerCommand {
     /// node is built, since the block store takes its counters from the backend at open.
     func prepareMetrics() throws -> PeerAddress? {
         guard let metricsAddr, !metricsAddr.isEmpty else { return nil }
-        let address = try PeerAddress(parsing: metricsAddr)
+        let address: PeerAddress
+        do {
+            address = try PeerAddress(parsing: metricsAddr)
+        } catch {
+            throw NodeError(.badSetting, "-metricsAddr: \(error)")
+        }
+        guard address.key == nil else {
+            throw NodeError(.badSetting, "-metricsAddr \(metricsAddr): a metrics address takes no node key: give :PORT or HOST:PORT")
+        }
         _ = PrometheusBackend.bootstrapOnce()
         return address
     }

@@ -25,6 +25,9 @@ extension ServerCommand {
         guard (0...1).contains(compactBelow) else {
             throw NodeError(.badSetting, "-compactBelow is a fraction from 0 to 1 (0.5 rewrites a segment once less than half of it is live; 0 never), not \(compactBelow)")
         }
+        guard compactInterval > 0 else {
+            throw NodeError(.badSetting, "-compactInterval is seconds between compactions, more than 0 (default 30), not \(compactInterval)")
+        }
         guard gracePeriod >= 1 else {
             throw NodeError(.badSetting, "-gracePeriod must be at least 1 second (default 604800, 7 days): a deleted block's tombstone lasts twice the grace, and anti-entropy must see it")
         }
@@ -33,7 +36,7 @@ extension ServerCommand {
         }
         settings.maxSegmentSize = segmentMiB << 20
         settings.compactBelow = compactBelow
-        settings.compactionInterval = .milliseconds(Int64(max(0.05, compactInterval) * 1000))
+        settings.compactionInterval = .milliseconds(Int64(max(0.05, compactInterval) * 1000))  // at most 20 a second
         settings.leases.grace = gracePeriod
         settings.leases.honourExpiry = expireLeases
         settings.leases.backupBound = leaseBackupBound

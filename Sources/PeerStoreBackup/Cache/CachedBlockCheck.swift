@@ -49,8 +49,14 @@ enum CachedBlockCheck {
         let fetcher = BlockFetcher(client: client)
         var learned: [(LocalPath, [Identifier]?)] = []
         try await forEachConcurrently(unknown, limit: batchesInFlight * 2) { (path, id, key) in
-            let bytes = try? await fetcher.fetch(id, what: "a file's manifest")
-            return (path, try bytes.map { try FileManifest.open($0, sessionKey: key).chunks.map(\.blockID) })
+            // A manifest that cannot be had drops its entry (the file is read); a cancelled backup stops.
+            do {
+                return (path, try FileManifest.open(try await fetcher.fetch(id, what: "a file's manifest"), sessionKey: key).chunks.map(\.blockID))
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                return (path, nil)
+            }
         } onResult: { learned.append($0) }
         var dropped = 0
         for (path, chunks) in learned {

@@ -59,13 +59,9 @@ public struct RetiredPieces: Sendable {
         let waiting = try load().filter { !keeping.contains($0) }
         guard !waiting.isEmpty else { return 0 }
         let horizon = horizon ?? UInt64(max(0, Timestamp.nowNanoseconds() / 1_000_000_000))
-        var done = Set<Identifier>()
-        for start in stride(from: 0, to: waiting.count, by: 16_384) {
-            let batch = Array(waiting[start..<min(waiting.count, start + 16_384)])
-            for (id, held) in zip(batch, try await ring.release(batch, horizon: horizon, signingWith: keys)) where !held {
-                done.insert(id)
-            }
-        }
+        // The ring client batches the release per owner.
+        let held = try await ring.release(waiting, horizon: horizon, signingWith: keys)
+        let done = Set(zip(waiting, held).filter { !$0.1 }.map(\.0))
         try update { ids in ids.removeAll { done.contains($0) } }
         return done.count
     }

@@ -147,11 +147,8 @@ public final class BackupRunner: Sendable {
     /// than B and the grace period) fails the backup before its head moves, so no snapshot names a missing block.
     private func renewLeases(of id: Identifier, _ snapshot: Snapshot, catalog: SnapshotCatalog) async throws -> Int {
         let ids = try await ReplicaCheck(catalog: catalog).blockIDs(snapshotID: id, snapshot: snapshot)
-        let leasing = BlockLeasing.standard(client, identity)
-        var absent = 0
-        for start in stride(from: 0, to: ids.count, by: HaveBlocksBatch.cacheCheck) {
-            absent += try await leasing.haveBlocks(Array(ids[start..<min(ids.count, start + HaveBlocksBatch.cacheCheck)])).filter { !$0 }.count
-        }
+        // The ring client batches the grant per owner.
+        let absent = try await BlockLeasing.standard(client, identity).haveBlocks(ids).filter { !$0 }.count
         guard absent == 0 else {
             throw BackupError(.missingBlock, "this backup ran so long that \(Format.count(absent, "block")) it found on the ring were pruned meanwhile; nothing was stored: run the backup again (it reads those files anew)")
         }

@@ -23,21 +23,13 @@ public struct ReplicaCheck: Sendable {
         self.catalog = catalog
     }
 
-    /// Every block id the snapshot needs: itself, its trees, manifests and chunks.
+    /// Every block id the snapshot needs: itself, its trees, manifests and chunks (`ReferenceWalk`: a subtree that
+    /// appears twice is read once, a few trees at a time).
     public func blockIDs(snapshotID: Identifier, snapshot: Snapshot) async throws -> [Identifier] {
-        var ids: [Identifier] = [snapshotID]
-        var trees: [Identifier] = [snapshot.rootTree]
-        while let treeID = trees.popLast() {
-            ids.append(treeID)
-            let tree = try await catalog.tree(treeID, what: "a folder")
-            for entry in tree.entries {
-                switch entry.content {
-                case .subtree(let sub): trees.append(sub)
-                default: ids += try await ContentBlocks.ids(of: entry.content, fetcher: catalog.fetcher, what: entry.name.description)
-                }
-            }
-        }
-        return Array(Set(ids))
+        var walk = ReferenceWalk(catalog: catalog)
+        walk.insert(snapshotID)
+        try await walk.walkTrees([snapshot.rootTree])
+        return Array(walk.ids)
     }
 
     /// Asks every node of the ring (as `ring` learned it) which of `ids` it holds.

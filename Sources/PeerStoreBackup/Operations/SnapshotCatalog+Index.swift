@@ -18,7 +18,11 @@ extension SnapshotCatalog {
         var index = SnapshotIndex()
         var next: Identifier? = pointer.snapshot
         var seen = Set<Identifier>()
-        while let id = next, seen.insert(id).inserted, seen.count <= SnapshotIndexCodec.maxEntries {
+        while let id = next {
+            guard seen.insert(id).inserted, seen.count <= SnapshotIndexCodec.maxEntries else {
+                // A history cut short here would lose its older snapshots at the next forget: refuse instead.
+                throw BackupError(.badFormat, "the history of this device (an older format, read through each snapshot's parent) loops or is longer than \(SnapshotIndexCodec.maxEntries) snapshots; nothing was changed: run a backup with this build first, or report it")
+            }
             let s = try await snapshot(id)
             index.add(.init(id: id, time: s.time))
             next = s.parent
@@ -88,6 +92,9 @@ extension SnapshotCatalog {
         do {
             try await client.putRecord(record, expectedSeq: previous?.seq ?? 0)
         } catch let error as WireError where error.code == .casFailed || error.code == .staleRecord {
+            // Pieces stored and leased for a head that never moved: retired, for prune to release (it keeps any a
+            // head names).
+            if let home = heads?.home { try? RetiredPieces(home: home).retire(previous: pieceIDs ?? [], current: []) }
             return false
         }
         try heads?.remember(record.seq, for: record.key)

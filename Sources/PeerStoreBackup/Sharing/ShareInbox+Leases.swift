@@ -1,5 +1,4 @@
 import ChordRing
-import PeerStoreWire
 
 extension ShareInbox {
     /// Leases, under this user's key, every block the shares' newest versions need (a manifest is fetched for its
@@ -8,21 +7,15 @@ extension ShareInbox {
     /// read (the others are leased all the same).
     @discardableResult
     public func leaseKept(_ shares: [Received]) async throws -> Int {
-        let fetcher = BlockFetcher(client: ring)
+        let catalog = SnapshotCatalog(client: ring, identity: identity)
         var ids = Set<Identifier>()
         for share in shares {
-            guard let found = try? await ContentBlocks.ids(of: share.grant.content, fetcher: fetcher, what: share.grant.shownName) else {
-                continue
-            }
-            ids.formUnion(found)
+            // One walk per share, so that one whose manifest is gone leaves the others' ids whole.
+            var walk = ReferenceWalk(catalog: catalog)
+            guard (try? await walk.walkContent(share.grant.content, what: share.grant.shownName)) != nil else { continue }
+            ids.formUnion(walk.ids)
         }
-        let all = Array(ids)
-        let leasing = BlockLeasing.standard(ring, identity)
-        var held = 0
-        for start in stride(from: 0, to: all.count, by: HaveBlocksBatch.cacheCheck) {
-            let batch = Array(all[start..<min(all.count, start + HaveBlocksBatch.cacheCheck)])
-            held += try await leasing.haveBlocks(batch).filter { $0 }.count
-        }
-        return held
+        // The ring client batches the grant per owner.
+        return try await BlockLeasing.standard(ring, identity).haveBlocks(Array(ids)).filter { $0 }.count
     }
 }

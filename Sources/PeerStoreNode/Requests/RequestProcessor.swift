@@ -14,6 +14,7 @@ public struct RequestProcessor: Sendable {
     public let coordinator: RingCoordinator?
     /// Where the request counters and timers go (nil: the process's bootstrapped backend).
     public var metrics: (any MetricsFactory)?
+    private let requestMetrics = RequestMetrics()
 
     public init(local: LocalStore, policy: AccessPolicy = AccessPolicy(), coordinator: RingCoordinator? = nil) {
         self.local = local
@@ -28,7 +29,7 @@ public struct RequestProcessor: Sendable {
     public func handle(_ envelope: Envelope, from peer: Peer = Peer(key: nil, kind: .user)) async -> Envelope {
         let started = ContinuousClock.now
         let reply = await handle(envelope.message, from: peer)
-        RequestMetrics.answered(op: RequestMetrics.op(of: envelope.message), after: ContinuousClock.now - started,
+        requestMetrics.answered(op: RequestMetrics.op(of: envelope.message), after: ContinuousClock.now - started,
                                 factory: metrics ?? MetricsSystem.factory)
         return Envelope(requestID: envelope.requestID, message: reply)
     }

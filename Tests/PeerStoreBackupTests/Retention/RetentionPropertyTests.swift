@@ -135,10 +135,11 @@ struct RetentionPropertyTests {
                     ids.formUnion(try await ReplicaCheck(catalog: catalog(d)).blockIDs(snapshotID: entry.id, snapshot: try await catalog(d).snapshot(entry.id)))
                 }
             }
-            let fetcher = BlockFetcher(client: ring)
+            var walk = ReferenceWalk(catalog: SnapshotCatalog(client: ring, identity: bob))
             for share in try await ShareInbox(ring: ring, identity: bob).list().shares {
-                ids.formUnion(try await ContentBlocks.ids(of: share.grant.content, fetcher: fetcher, what: "share"))
+                try await walk.walkContent(share.grant.content, what: "share")
             }
+            ids.formUnion(walk.ids)
             return ids
         }
     }

@@ -72,7 +72,7 @@ let package = Package(
             ]),
         // The node's Prometheus exporter: the swift-metrics backend and the HTTP endpoint that serves it.
         .target(
-            name: "PeerStoreMetricsHTTP",
+            name: "PeerStoreHTTP",
             dependencies: [
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "PeerStoreServer",
             dependencies: [
-                "PeerStoreNode", "PeerStoreCommandLine", "PeerStoreMetricsHTTP",
+                "PeerStoreNode", "PeerStoreCommandLine", "PeerStoreHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -168,9 +168,9 @@ let package = Package(
             ]),
         .testTarget(name: "PeerStoreBackupTests", dependencies: ["PeerStoreBackup", "PeerStoreModel", "ChordRing", "PeerStoreTestKit", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
-            name: "PeerStoreMetricsHTTPTests",
+            name: "PeerStoreHTTPTests",
             dependencies: [
-                "PeerStoreMetricsHTTP", "PeerStoreTestKit",
+                "PeerStoreHTTP", "PeerStoreTestKit",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

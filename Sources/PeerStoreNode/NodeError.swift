@@ -8,6 +8,8 @@ public struct NodeError: Error, Equatable, CustomStringConvertible, Sendable {
         case io
         /// A flag's value is out of its range.
         case badSetting
+        /// The node does not listen yet, so what needs its address cannot run.
+        case notListening
     }
 
     public let code: Code

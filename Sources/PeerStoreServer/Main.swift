@@ -97,6 +97,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("metricsAddr", withSingleDash: true), .customLong("metricsAddr")], help: "Serve Prometheus metrics on http://HOST:PORT/metrics (:PORT: 127.0.0.1 only; off by default).")
     var metricsAddr: String?
 
+    @Option(name: [.customLong("httpAddr", withSingleDash: true), .customLong("httpAddr")], help: "Serve the status page (the ring drawn, /status.json) on http://HOST:PORT/ (:PORT: 127.0.0.1 only; off by default).")
+    var httpAddr: String?
+
     @Option(name: [.customLong("logLevel", withSingleDash: true), .customLong("logLevel")], help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -129,6 +132,7 @@ struct ServerCommand: AsyncParsableCommand {
             let absolutePath = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             let settings = try nodeSettings(listen: listen, dataPath: path)
             let metrics = try prepareMetrics()
+            let status = try httpAddress("-httpAddr", httpAddr)
             let server = try NodeServer(settings: settings, logger: logger) { bound, advertised in
                 // Unbuffered, so that a supervisor or test reading our stdout sees it at once.
                 let reached = advertised == bound ? "" : ", reached at \(advertised)"
@@ -136,8 +140,10 @@ struct ServerCommand: AsyncParsableCommand {
             }
             let nodeKey = PublicKeyText.encode(server.nodeKey.keys.publicKey, prefix: "pn")
             Console.output("peerstore-server node key \(nodeKey) (clients may pin it: -peerAddr \(nodeKey)@HOST:PORT)\n")
+            let services = [server] + metricsServices(metrics, for: server, logger: logger)
+                + statusServices(status, for: server, networkKey: settings.networkKey, logger: logger)
             let group = ServiceGroup(
-                configuration: .init(services: [server] + metricsServices(metrics, for: server, logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             Console.error("peerstore-server: \(error)")

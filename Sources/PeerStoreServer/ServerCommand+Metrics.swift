@@ -1,5 +1,5 @@
 import Logging
-import PeerStoreMetricsHTTP
+import PeerStoreHTTP
 import PeerStoreNode
 import PeerStoreWire
 import ServiceLifecycle
@@ -8,16 +8,7 @@ extension ServerCommand {
     /// With -metricsAddr: checks the address and bootstraps the process's metrics (nil without it). Called before the
     /// node is built, since the block store takes its counters from the backend at open.
     func prepareMetrics() throws -> PeerAddress? {
-        guard let metricsAddr, !metricsAddr.isEmpty else { return nil }
-        let address: PeerAddress
-        do {
-            address = try PeerAddress(parsing: metricsAddr)
-        } catch {
-            throw NodeError(.badSetting, "-metricsAddr: \(error)")
-        }
-        guard address.key == nil else {
-            throw NodeError(.badSetting, "-metricsAddr \(metricsAddr): a metrics address takes no node key: give :PORT or HOST:PORT")
-        }
+        guard let address = try httpAddress("-metricsAddr", metricsAddr) else { return nil }
         _ = PrometheusBackend.bootstrapOnce()
         return address
     }

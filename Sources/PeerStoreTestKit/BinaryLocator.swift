@@ -1,11 +1,16 @@
 import Foundation
 
-/// Finds the built executables (`peerstore-server`, `peerstore-client`) for tests that start real processes.
+/// Finds the built executables (`peerstore-server`, `peerstore-client`) for tests that start real processes; an
+/// absolute path is taken as it is.
 ///
 /// Order: `$PEERSTORE_BIN_DIR`, then the folder of the running test bundle's build products, then `.build/debug`
 /// under the package root.
 public enum BinaryLocator {
     public static func path(of name: String, file: StaticString = #filePath) throws -> String {
+        if name.hasPrefix("/") {
+            guard FileManager.default.isExecutableFile(atPath: name) else { throw TestKitError("\(name) is not an executable") }
+            return name
+        }
         var candidates: [String] = []
         if let dir = ProcessInfo.processInfo.environment["PEERSTORE_BIN_DIR"] { candidates.append(dir) }
         candidates.append(Bundle.main.bundleURL.path)

@@ -100,6 +100,31 @@ struct WireMessageCodecTests {
         #expect(try Self.decode(.statusResult(new), payload: oldBytes + [3, 0xAB, 0xCD]) == .statusResult(new))
     }
 
+    @Test func statusActivityFollowsReplicasAndLaterFieldsAreSkipped() throws {
+        let key = [UInt8](repeating: 4, count: 32)
+        let node = NodeIdentity(id: BlockID.of(key), address: "127.0.0.1:9", key: key)
+        let withReplicas = NodeStatus(node: node, predecessor: nil, successors: [node], blocks: 2, bytes: 3, replicas: 3)
+        var new = withReplicas
+        new.activity = NodeActivity(uptime: 77, putsLastMinute: 5, getsLastMinute: 6, requests: 1 << 40,
+                                    lastRepairAgo: nil, replicaDeficit: 9, repairBacklog: 1)
+        let bytes = Self.encoded(.statusResult(new))
+        let before = Self.encoded(.statusResult(withReplicas))
+        #expect(bytes.count == before.count + 33)
+        #expect(Array(bytes.prefix(before.count)) == before, "what builds before the activity read comes first, unchanged")
+        #expect(try Self.decode(.statusResult(new), payload: bytes) == .statusResult(new))
+        #expect(try Self.decode(.statusResult(new), payload: bytes + [0xEE, 0xFF]) == .statusResult(new))
+        #expect(try Self.decode(.statusResult(withReplicas), payload: before) == .statusResult(withReplicas))
+        new.activity?.lastRepairAgo = 12
+        #expect(try Self.decode(.statusResult(new), payload: Self.encoded(.statusResult(new))) == .statusResult(new))
+        // Without replicas there is nowhere to put it: it is not sent.
+        var noReplicas = new
+        noReplicas.replicas = nil
+        noReplicas.activity = nil
+        var sent = new
+        sent.replicas = nil
+        #expect(try Self.decode(.statusResult(noReplicas), payload: Self.encoded(.statusResult(sent))) == .statusResult(noReplicas))
+    }
+
     @Test func unknownMessageTypesAreRejected() {
         let known = Set(MessageType.allCases.map(\.rawValue))
         for raw in UInt8.min...UInt8.max where !known.contains(raw) {

@@ -11,12 +11,16 @@ public struct LocalStore: Sendable {
     public let node: NodeIdentity
     /// Whether expired leases have ended, for the owner's questions and deletions.
     public let leases: LeaseSettings
+    /// What the node did lately, told in its status.
+    public let activity: ActivityLog
     let logger: Logger
 
-    public init(store: BlockStore, node: NodeIdentity, leases: LeaseSettings = .init(), logger: Logger) {
+    public init(store: BlockStore, node: NodeIdentity, leases: LeaseSettings = .init(), activity: ActivityLog = ActivityLog(),
+                logger: Logger) {
         self.store = store
         self.node = node
         self.leases = leases
+        self.activity = activity
         self.logger = logger
     }
 
@@ -92,6 +96,6 @@ public struct LocalStore: Sendable {
         let stats = store.stats
         return .statusResult(NodeStatus(node: node, predecessor: position.predecessor, successors: position.successors,
                                         blocks: UInt64(stats.blocks), bytes: UInt64(stats.blockBytes),
-                                        replicas: position.replicas))
+                                        replicas: position.replicas, activity: activity.snapshot()))
     }
 }

@@ -25,12 +25,13 @@ public struct RequestProcessor: Sendable {
     public var node: NodeIdentity { local.node }
     public var store: BlockStore { local.store }
 
-    /// Answers one request and counts it (`RequestMetrics`).
+    /// Answers one request and counts it (`RequestMetrics`, the local store's `ActivityLog`).
     public func handle(_ envelope: Envelope, from peer: Peer = Peer(key: nil, kind: .user)) async -> Envelope {
         let started = ContinuousClock.now
         let reply = await handle(envelope.message, from: peer)
-        requestMetrics.answered(op: RequestMetrics.op(of: envelope.message), after: ContinuousClock.now - started,
-                                factory: metrics ?? MetricsSystem.factory)
+        let op = RequestMetrics.op(of: envelope.message)
+        requestMetrics.answered(op: op, after: ContinuousClock.now - started, factory: metrics ?? MetricsSystem.factory)
+        local.activity.answered(op: op)
         return Envelope(requestID: envelope.requestID, message: reply)
     }
 

@@ -19,8 +19,12 @@ public struct AntiEntropy: Sendable {
     let pace = 4
     /// Where the repair metrics go (nil: the process's bootstrapped backend).
     let metrics: (any MetricsFactory)?
+    /// Where each round's findings are told, for the node's status.
+    let activity: ActivityLog
 
-    public init(store: BlockStore, replicator: Replicator, interval: Duration, logger: Logger, metrics: (any MetricsFactory)? = nil) {
+    public init(store: BlockStore, replicator: Replicator, interval: Duration, logger: Logger, metrics: (any MetricsFactory)? = nil,
+                activity: ActivityLog = ActivityLog()) {
+        self.activity = activity
         self.store = store
         self.replicator = replicator
         self.interval = interval
@@ -63,6 +67,7 @@ public struct AntiEntropy: Sendable {
             for inbox in ownedInboxes { copied += await push(inbox, to: target) }
         }
         RepairMetrics.deficit(deficit, factory: metrics ?? MetricsSystem.factory)
+        activity.repaired(deficit)
         return copied
     }
 

@@ -27,7 +27,8 @@ public struct NodeParts: Sendable {
                                       logger: logger)
         let ring = RingService(me: me, settings: settings.ring, transport: transport, logger: logger)
         let replicator = Replicator(ring: ring, transport: transport, replicas: settings.replicas, logger: logger)
-        let local = LocalStore(store: store, node: me, leases: settings.leases, logger: logger)
+        let activity = ActivityLog()
+        let local = LocalStore(store: store, node: me, leases: settings.leases, activity: activity, logger: logger)
         self.store = store
         self.nodeKey = nodeKey
         self.me = me
@@ -37,7 +38,8 @@ public struct NodeParts: Sendable {
         processor = RequestProcessor(
             local: local, policy: AccessPolicy(allowedUsers: settings.allowedUsers),
             coordinator: RingCoordinator(replicator: replicator, local: local, logger: logger))
-        antiEntropy = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger)
+        antiEntropy = AntiEntropy(store: store, replicator: replicator, interval: settings.antiEntropyInterval, logger: logger,
+                                  activity: activity)
         compactor = Compactor(store: store, plan: CompactionPlan(threshold: settings.compactBelow),
                               interval: settings.compactionInterval, logger: logger)
         collector = LeaseCollector(store: store, replicator: replicator, settings: settings.leases, logger: logger)

@@ -17,7 +17,10 @@ public struct RingView: Codable, Equatable, Sendable {
         public var bytes: UInt64
         public var replicas: Int?
         public var successorsKnown: Int
-        /// Why it looks unwell, if it does: no predecessor, fewer successors than copies, not the walk's next.
+        /// What it did lately (nil from a build before nodes told it).
+        public var activity: NodeActivity?
+        /// Why it looks unwell, if it does: no predecessor, fewer successors than copies, not the walk's next, copies
+        /// its last repair round could not send.
         public var problems: [String]
     }
 
@@ -39,6 +42,9 @@ public struct RingView: Codable, Equatable, Sendable {
             if statuses.count > 1, s.successors.first?.id != statuses[(i + 1) % statuses.count].node.id, complete {
                 problems.append("its successor is not the next node of the walk")
             }
+            if let backlog = s.activity?.repairBacklog, backlog > 0 {
+                problems.append("\(backlog) replica cop\(backlog == 1 ? "y" : "ies") not yet repaired")
+            }
             let here = Self.fraction(s.node.id)
             let share: Double
             if let p = s.predecessor, p.id != s.node.id {
@@ -48,7 +54,7 @@ public struct RingView: Codable, Equatable, Sendable {
                 share = 1
             }
             return Node(id: s.node.id.hex, address: s.node.address, position: here, share: share, blocks: s.blocks, bytes: s.bytes,
-                        replicas: s.replicas, successorsKnown: s.successors.count, problems: problems)
+                        replicas: s.replicas, successorsKnown: s.successors.count, activity: s.activity, problems: problems)
         }
     }
 

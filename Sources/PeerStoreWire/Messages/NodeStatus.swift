@@ -11,12 +11,15 @@ public struct NodeStatus: Equatable, Sendable {
     public var bytes: UInt64
     /// The copies this node keeps of every block (its `-replicas`); nil from builds before it was sent.
     public var replicas: Int?
+    /// What the node did lately; nil from builds before it was sent. Sent only with `replicas`.
+    public var activity: NodeActivity?
 
     public init(
         node: NodeIdentity, predecessor: NodeIdentity?, successors: [NodeIdentity], blocks: UInt64, bytes: UInt64,
-        replicas: Int? = nil
+        replicas: Int? = nil, activity: NodeActivity? = nil
     ) {
         self.replicas = replicas
+        self.activity = activity
         self.node = node
         self.predecessor = predecessor
         self.successors = successors
@@ -30,7 +33,10 @@ public struct NodeStatus: Equatable, Sendable {
         ChordCodec.writeNodes(successors, &out)
         out.writeInteger(blocks)
         out.writeInteger(bytes)
-        if let replicas { out.writeInteger(UInt8(clamping: replicas)) }
+        if let replicas {
+            out.writeInteger(UInt8(clamping: replicas))
+            activity?.encode(into: &out)
+        }
     }
 
     static func decode(from p: inout ByteBuffer) throws -> NodeStatus {
@@ -43,8 +49,10 @@ public struct NodeStatus: Equatable, Sendable {
         // Optional fields follow, each added at the end: builds before them stop above, later builds may add more,
         // which this one skips.
         let replicas = p.readInteger(as: UInt8.self).map(Int.init)
+        let activity = replicas == nil ? nil : try NodeActivity.decodeIfPresent(from: &p)
         p.moveReaderIndex(forwardBy: p.readableBytes)
         return NodeStatus(
-            node: node, predecessor: predecessor, successors: successors, blocks: blocks, bytes: bytes, replicas: replicas)
+            node: node, predecessor: predecessor, successors: successors, blocks: blocks, bytes: bytes, replicas: replicas,
+            activity: activity)
     }
 }

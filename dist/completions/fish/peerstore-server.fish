@@ -20,7 +20,7 @@ function __peerstore-server_parse_tokens -S
     set -l unparsed_tokens (__peerstore-server_tokens -pc)
     switch $unparsed_tokens[1]
     case 'peerstore-server'
-        __peerstore-server_parse_subcommand 0 'version' 'operation=' 'peerAddr=' 'addr=' 'dataPath=' 'advertiseAddr=' 'initialPeerAddr=' 'startRingIfAlone' 'networkKeyFile=' 'allowUsers=' 'handshakeTimeout=' 'peerTimeout=' 'stabilizeInterval=' 'replicas=' 'antiEntropyInterval=' 'compactBelow=' 'compactInterval=' 'segmentMiB=' 'gracePeriod=' 'expireLeases' 'leaseBackupBound=' 'successors=' 'metricsAddr=' 'logLevel=' 'config=' 'help'
+        __peerstore-server_parse_subcommand 0 'version' 'operation=' 'peerAddr=' 'addr=' 'dataPath=' 'advertiseAddr=' 'initialPeerAddr=' 'startRingIfAlone' 'networkKeyFile=' 'allowUsers=' 'handshakeTimeout=' 'peerTimeout=' 'stabilizeInterval=' 'replicas=' 'antiEntropyInterval=' 'compactBelow=' 'compactInterval=' 'segmentMiB=' 'gracePeriod=' 'expireLeases' 'leaseBackupBound=' 'successors=' 'metricsAddr=' 'httpAddr=' 'logLevel=' 'config=' 'help'
         switch $unparsed_tokens[1]
         case 'help'
             __peerstore-server_parse_subcommand -r 1 
@@ -100,6 +100,7 @@ complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_f
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" leaseBackupBound leaseBackupBound' -o 'leaseBackupBound' -l 'leaseBackupBound' -d 'Seconds a backup may run before it commits (default 86400): a release ends only leases renewed longer ago. Tests shorten it.' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" successors successors' -o 'successors' -l 'successors' -d 'Successor-list length (default 8).' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" metricsAddr metricsAddr' -o 'metricsAddr' -l 'metricsAddr' -d 'Serve Prometheus metrics on http://HOST:PORT/metrics (:PORT: 127.0.0.1 only; off by default).' -rfka ''
+complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" httpAddr httpAddr' -o 'httpAddr' -l 'httpAddr' -d 'Serve the status page (the ring drawn, /status.json) on http://HOST:PORT/ (:PORT: 127.0.0.1 only; off by default).' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" logLevel logLevel' -o 'logLevel' -l 'logLevel' -d 'trace, debug, info, notice, warning, error or critical.' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" config config' -o 'config' -l 'config' -d 'A YAML file of these flags (`flag: value` a line, without the dash); a flag given here wins.' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" help help' -o 'help' -l 'help' -d 'Show help information.'

@@ -1,5 +1,5 @@
 import Metrics
-import PeerStoreMetricsHTTP
+import PeerStoreHTTP
 import PeerStoreTestKit
 import Prometheus
 import Testing

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Metrics
-import PeerStoreMetricsHTTP
+import PeerStoreHTTP
 import PeerStoreTestKit
 import Prometheus
 import ServiceLifecycle
@@ -66,7 +66,7 @@ struct MetricsEndpointBusyTests {
         var ports = port.stream.makeAsyncIterator()
         let bound = try #require(await ports.next())
         let second = MetricsEndpoint(host: "127.0.0.1", port: bound, registry: registry, logger: logger)
-        let error = await #expect(throws: MetricsEndpointError.self) { try await second.run() }
+        let error = await #expect(throws: HTTPEndpointError.self) { try await second.run() }
         #expect(error?.code == .serveFailed)
         #expect(error?.description.contains("127.0.0.1:\(bound)") == true && error?.description.contains("-metricsAddr") == true)
         await group.triggerGracefulShutdown()

@@ -89,7 +89,8 @@ put() {
     log "installed $dest"
 }
 
-# A unit from dist/systemd with its ExecStart (and the paths its comments name) under PREFIX; 0 if it wrote.
+# A file of dist/systemd (a unit, the example backup.yaml) with the paths it names under /usr/local moved to PREFIX,
+# so its ExecStart runs PREFIX/bin; 0 if it wrote.
 put_unit() {
     local name="$1" dir="$2" tmp rc=0
     tmp="$(mktemp)"
@@ -99,15 +100,14 @@ put_unit() {
     return "$rc"
 }
 
-# The man pages and shell completions of dist/, where man, bash-completion, zsh and fish look under PREFIX/share, and
-# the example backup.yaml: "SOURCE DESTINATION" a line.
+# The man pages and shell completions of dist/, where man, bash-completion, zsh and fish look under PREFIX/share:
+# "SOURCE DESTINATION" a line.
 docs() {
     local f
     for f in dist/man/*.1; do printf '%s %s\n' "$f" "$SHARE/man/man1/${f##*/}"; done
     for f in dist/completions/bash/*; do printf '%s %s\n' "$f" "$SHARE/bash-completion/completions/${f##*/}"; done
     for f in dist/completions/zsh/_*; do printf '%s %s\n' "$f" "$SHARE/zsh/site-functions/${f##*/}"; done
     for f in dist/completions/fish/*.fish; do printf '%s %s\n' "$f" "$SHARE/fish/vendor_completions.d/${f##*/}"; done
-    printf '%s %s\n' dist/systemd/backup.yaml "$DOC/backup.yaml"
 }
 
 # The group peerstore's id in ROOT's group file (the system's, through getent, when installing into /); empty if none.
@@ -136,6 +136,7 @@ if [ "$UNINSTALL" -eq 1 ]; then
     remove "$BIN/peerstore-server" "$BIN/peerstore-client" "$SYSTEM_UNITS/peerstore-server.service" \
         "$USER_UNITS/peerstore-backup.service" "$USER_UNITS/peerstore-backup.timer"
     while read -r _ dest; do remove "$dest"; done < <(docs)
+    remove "$DOC/backup.yaml"
     rmdir "$DOC" 2>/dev/null || true
     if [ "$PURGE" -eq 1 ]; then
         remove "$CONF" "$STATE"
@@ -180,6 +181,7 @@ put_unit peerstore-server.service "$SYSTEM_UNITS" && SERVER_CHANGED=1
 put_unit peerstore-backup.service "$USER_UNITS" || true
 put_unit peerstore-backup.timer "$USER_UNITS" || true
 while read -r src dest; do put "$src" "$dest" 0644 || true; done < <(docs)
+put_unit backup.yaml "$DOC" || true
 
 if [ "$LIVE" -eq 1 ] && ! id peerstore >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/peerstore --no-create-home --shell /usr/sbin/nologin \

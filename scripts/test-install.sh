@@ -114,8 +114,8 @@ dist/completions/bash/peerstore-client $SHARE/bash-completion/completions/peerst
 dist/completions/zsh/_peerstore-server $SHARE/zsh/site-functions/_peerstore-server
 dist/completions/zsh/_peerstore-client $SHARE/zsh/site-functions/_peerstore-client
 dist/completions/fish/peerstore-server.fish $SHARE/fish/vendor_completions.d/peerstore-server.fish
-dist/completions/fish/peerstore-client.fish $SHARE/fish/vendor_completions.d/peerstore-client.fish
-dist/systemd/backup.yaml $SHARE/doc/peerstore/backup.yaml"
+dist/completions/fish/peerstore-client.fish $SHARE/fish/vendor_completions.d/peerstore-client.fish"
+EXAMPLE="$SHARE/doc/peerstore/backup.yaml"
 
 for exe in peerstore-server peerstore-client; do
     check "$exe is 0755" mode_is 755 "$PREFIX/bin/$exe"
@@ -131,9 +131,11 @@ check "/etc/peerstore is 0755" mode_is 755 "$ROOT/etc/peerstore"
 while read -r src dest; do
     check "${dest#"$PREFIX"/} is $src, 0644" eval 'same_files "$src" "$dest" && mode_is 644 "$dest"'
 done <<<"$DOCS"
+check "the example backup.yaml is installed, 0644, its paths under PREFIX" \
+    eval 'mode_is 644 "$EXAMPLE" && sed "s#/usr/local/#$PREFIX/#g" dist/systemd/backup.yaml | cmp -s - "$EXAMPLE"'
 expected="$( (printf '%s\n' ./etc/peerstore/server.yaml ./etc/systemd/system/peerstore-server.service \
     ./usr/lib/systemd/user/peerstore-backup.service ./usr/lib/systemd/user/peerstore-backup.timer \
-    ./usr/local/bin/peerstore-client ./usr/local/bin/peerstore-server
+    ./usr/local/bin/peerstore-client ./usr/local/bin/peerstore-server ./usr/local/share/doc/peerstore/backup.yaml
     while read -r _ dest; do printf '.%s\n' "${dest#"$ROOT"}"; done <<<"$DOCS") | sort)"
 check "no other file is written" test "$(cd "$ROOT" && find . -type f | sort)" = "$expected"
 check "server.yaml is the template" same_files dist/systemd/server.yaml "$CONFIG"
@@ -248,6 +250,26 @@ rc=0
 check "the nightly command backs up with the remembered flags (exit $rc)" test "$rc" -eq 0
 check "the nightly command is quiet" test ! -s "$T/nightly.out"
 check "the nightly command added a snapshot" test "$("${CLIENT[@]}" -operation snapshots 2>&1 | wc -l)" -gt "$before"
+# The drop-in the example backup.yaml shows: the same run with -config ~/.config/peerstore/backup.yaml (%h), whose
+# keys must apply (skipIfUnchanged: nothing changed, no new snapshot; metricsFile written) along with the remembered
+# folder and node. systemd-analyze --user verify must accept the unit with that ExecStart.
+DROPIN="$(sed -n 's/^#  *ExecStart=\(.*-config .*\)$/\1/p' "$EXAMPLE")"
+check "the example shows a drop-in ExecStart with -config %h/.config/peerstore/backup.yaml" \
+    test "$DROPIN" = "$PREFIX/bin/peerstore-client -config %h/.config/peerstore/backup.yaml -operation backup -quiet"
+mkdir -p "$T/dropin" "$T/user/.config/peerstore"
+sed "s#^ExecStart=.*#ExecStart=$DROPIN#" "$USER_UNITS/peerstore-backup.service" >"$T/dropin/peerstore-backup.service"
+check "systemd-analyze --user verify accepts the backup service with the drop-in's ExecStart" \
+    verify user_verify "$T/dropin/peerstore-backup.service"
+printf 'metricsFile: %s\nskipIfUnchanged: true\n' "$T/user/backup.prom" >"$T/user/.config/peerstore/backup.yaml"
+before="$("${CLIENT[@]}" -operation snapshots 2>&1 | wc -l)"
+rc=0
+# shellcheck disable=SC2086 # systemd splits ExecStart into words
+(cd / && env -u PEERSTORE_HOME HOME="$T/user" timeout 120 ${DROPIN//%h/$T/user} >"$T/dropin.out" 2>&1) || rc=$?
+check "the drop-in's command backs up with backup.yaml and the remembered flags (exit $rc)" test "$rc" -eq 0
+check "the drop-in's command is quiet" test ! -s "$T/dropin.out"
+check "backup.yaml's skipIfUnchanged applied (no new snapshot)" \
+    test "$("${CLIENT[@]}" -operation snapshots 2>&1 | wc -l)" -eq "$before"
+check "backup.yaml's metricsFile was written" grep -qx "peerstore_backup_last_exit_code 0" "$T/user/backup.prom"
 check "the node stored the backup in its data path" test -n "$(find "$T/data" -type f -size +100k 2>/dev/null)"
 kill -TERM "$SERVER_PID" 2>/dev/null || true
 rc=0
@@ -342,7 +364,7 @@ uninstall >"$T/out6" 2>"$T/err6" || { cat "$T/err6" >&2; die "-uninstall failed"
 check "-uninstall removes the binaries and units, keeps server.yaml and the data" \
     test "$(cd "$ROOT" && find . -type f | sort)" = "$(printf '%s\n' ./etc/peerstore/server.yaml ./var/lib/peerstore/marker)"
 check "-uninstall removes the man pages, completions and backup.yaml" \
-    absent $(while read -r _ dest; do printf '%s ' "$dest"; done <<<"$DOCS") "$SHARE/doc/peerstore"
+    absent $(while read -r _ dest; do printf '%s ' "$dest"; done <<<"$DOCS") "$EXAMPLE" "$SHARE/doc/peerstore"
 uninstall -purge >"$T/out7" 2>"$T/err7" || { cat "$T/err7" >&2; die "-uninstall -purge failed"; }
 check "-uninstall -purge removes /etc/peerstore and the data too" test -z "$(cd "$ROOT" && find . -type f)"
 check "-uninstall -purge leaves no /etc/peerstore folder" test ! -e "$ROOT/etc/peerstore"

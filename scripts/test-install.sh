@@ -150,7 +150,8 @@ check "the bash completion defines a completion for peerstore-client" \
     bash -c '. "$1" && complete -p peerstore-client >/dev/null' _ "$SHARE/bash-completion/completions/peerstore-client"
 check "backup service runs the installed client" \
     grep -qx "ExecStart=$PREFIX/bin/peerstore-client -operation backup -quiet" "$USER_UNITS/peerstore-backup.service"
-for line in User=peerstore StateDirectory=peerstore EnvironmentFile=-/etc/peerstore/server.env Restart=on-failure \
+for line in User=peerstore StateDirectory=peerstore Environment=PEERSTORE_SERVER_ARGS= \
+    EnvironmentFile=-/etc/peerstore/server.env Restart=on-failure \
     NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes \
     ProtectKernelTunables=yes ProtectKernelModules=yes ProtectControlGroups=yes \
     "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" LockPersonality=yes RestrictRealtime=yes \

@@ -208,9 +208,10 @@ check "verify (as used here) refuses a mistyped timer" refused user_verify "$T/b
 
 # The node as the unit runs it: the installed unit's ExecStart, with the installed server.yaml and a data path under
 # $T for /etc/peerstore and /var/lib/peerstore, no server.env (so $PEERSTORE_SERVER_ARGS adds nothing) and a free
-# port appended (the command line wins over the file's addr). As root, also as the unit's hardening leaves it: a normal user, no new privileges,
-# every mount read-only but the data path, /home and /root empty (scripts/lib/readonly-system.sh, in its own mount
-# namespace). A backup and a restore through it must work, and SIGTERM must end it with exit 0.
+# port appended (the command line wins over the file's addr). As root, also as the unit's hardening leaves it:
+# a normal user, no new privileges, every mount read-only but the data path, /home and /root empty
+# (scripts/lib/readonly-system.sh, in its own mount namespace). A backup and a restore through it must work, and
+# SIGTERM must end it with exit 0.
 log "starting the installed node as its unit's ExecStart runs it, with the installed server.yaml"
 mkdir -p "$T/data" "$T/src/sub"
 head -c 300000 /dev/urandom >"$T/src/sub/random.bin"
@@ -314,8 +315,9 @@ check "install.sh over an old server.env succeeds (was $rc)" test "$rc" -eq 0
 check "it installs server.yaml 0640, group peerstore of the root's etc/group" \
     test "$(stat -c %a:%g "$OLD/etc/peerstore/server.yaml" 2>/dev/null)" = "640:$(id -g)"
 check "it leaves server.env as it was" same_files "$T/old.env" "$OLD/etc/peerstore/server.env"
+NOTE="^==> note: $OLD/etc/peerstore/server.env .*still applies.*move its flags into $OLD/etc/peerstore/server.yaml"
 check "it says, in one line, that server.env still applies and where to move it" \
-    test "$(grep -c "server.env" "$T/err8")" -eq 1 -a "$(grep -c "note: $OLD/etc/peerstore/server.env .*still applies.*move its flags into $OLD/etc/peerstore/server.yaml" "$T/err8")" -eq 1
+    eval 'test "$(grep -c server.env "$T/err8")" -eq 1 && grep -q "$NOTE" "$T/err8"'
 # The unit's ExecStart as systemd runs it with the old file: $PEERSTORE_SERVER_ARGS split into words after -config,
 # so the old -addr wins over server.yaml's addr (127.0.0.1:3001) and the old -logLevel applies.
 OLD_ARGS="$(. "$OLD/etc/peerstore/server.env" && printf '%s' "$PEERSTORE_SERVER_ARGS")"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs PeerStore as a service: the release binaries, the node's systemd unit (its own user, data in
-# /var/lib/peerstore, settings in /etc/peerstore/server.env) and the user timer of the nightly backup.
-# Never asks a question; running it again changes nothing and keeps an edited server.env.
+# Installs PeerStore as a service: the release binaries, their man pages and shell completions, the node's systemd
+# unit (its own user, data in /var/lib/peerstore, settings in /etc/peerstore/server.yaml) and the user timer of the
+# nightly backup. Never asks a question; running it again changes nothing and keeps an edited server.yaml.
 #
 #   scripts/install.sh [-prefix DIR] [-root DIR] [-binDir DIR] [-noBuild]
 #   scripts/install.sh -uninstall [-purge] [-prefix DIR] [-root DIR]
@@ -13,12 +13,12 @@ cd "$(dirname "$0")/.."
 usage() {
     cat <<'USAGE'
 usage: scripts/install.sh [-prefix DIR] [-root DIR] [-binDir DIR] [-noBuild] [-uninstall [-purge]]
-  -prefix DIR   binaries go to DIR/bin, and the units run them from there (default /usr/local; with -root,
-                ROOT/usr/local: a staged install never touches the running system)
+  -prefix DIR   binaries go to DIR/bin (man pages, completions: DIR/share), and the units run them from there
+                (default /usr/local; with -root, ROOT/usr/local: a staged install never touches the running system)
   -root DIR     units and /etc/peerstore go under DIR (default /; tests install into a temporary root)
   -binDir DIR   copy peerstore-server and peerstore-client from DIR (implies -noBuild)
   -noBuild      do not build; copy the binaries of .build/release (or -binDir)
-  -uninstall    remove the binaries and units; keeps /etc/peerstore and /var/lib/peerstore
+  -uninstall    remove the binaries, man pages, completions and units; keeps /etc/peerstore and /var/lib/peerstore
   -purge        with -uninstall: remove /etc/peerstore and the node's data in /var/lib/peerstore too
 USAGE
 }
@@ -62,6 +62,8 @@ if [ -n "$R" ]; then
     case "$PREFIX/" in "$R"/*) ;; *) die "-prefix $PREFIX is outside -root $ROOT: give one inside it (default $R/usr/local)" ;; esac
 fi
 BIN="$PREFIX/bin"
+SHARE="$PREFIX/share"
+DOC="$SHARE/doc/peerstore"
 SYSTEM_UNITS="$R/etc/systemd/system"
 USER_UNITS="$R/usr/lib/systemd/user"
 CONF="$R/etc/peerstore"
@@ -87,13 +89,34 @@ put() {
     log "installed $dest"
 }
 
-# A unit from dist/systemd with its ExecStart pointing at PREFIX/bin.
+# A file of dist/systemd (a unit, the example backup.yaml) with the paths it names under /usr/local moved to PREFIX,
+# so its ExecStart runs PREFIX/bin; 0 if it wrote.
 put_unit() {
-    local name="$1" dir="$2" tmp
+    local name="$1" dir="$2" tmp rc=0
     tmp="$(mktemp)"
-    sed "s#/usr/local/bin/#$BIN/#g" "dist/systemd/$name" >"$tmp"
-    put "$tmp" "$dir/$name" 0644 || true
+    sed "s#/usr/local/#$PREFIX/#g" "dist/systemd/$name" >"$tmp"
+    put "$tmp" "$dir/$name" 0644 || rc=$?
     rm -f "$tmp"
+    return "$rc"
+}
+
+# The man pages and shell completions of dist/, where man, bash-completion, zsh and fish look under PREFIX/share:
+# "SOURCE DESTINATION" a line.
+docs() {
+    local f
+    for f in dist/man/*.1; do printf '%s %s\n' "$f" "$SHARE/man/man1/${f##*/}"; done
+    for f in dist/completions/bash/*; do printf '%s %s\n' "$f" "$SHARE/bash-completion/completions/${f##*/}"; done
+    for f in dist/completions/zsh/_*; do printf '%s %s\n' "$f" "$SHARE/zsh/site-functions/${f##*/}"; done
+    for f in dist/completions/fish/*.fish; do printf '%s %s\n' "$f" "$SHARE/fish/vendor_completions.d/${f##*/}"; done
+}
+
+# The group peerstore's id in ROOT's group file (the system's, through getent, when installing into /); empty if none.
+peerstore_gid() {
+    if [ "$LIVE" -eq 1 ]; then
+        getent group peerstore | cut -d: -f3
+    elif [ -f "$R/etc/group" ]; then
+        awk -F: '$1 == "peerstore" { print $3; exit }' "$R/etc/group"
+    fi
 }
 
 remove() {
@@ -112,6 +135,9 @@ if [ "$UNINSTALL" -eq 1 ]; then
     fi
     remove "$BIN/peerstore-server" "$BIN/peerstore-client" "$SYSTEM_UNITS/peerstore-server.service" \
         "$USER_UNITS/peerstore-backup.service" "$USER_UNITS/peerstore-backup.timer"
+    while read -r _ dest; do remove "$dest"; done < <(docs)
+    remove "$DOC/backup.yaml"
+    rmdir "$DOC" 2>/dev/null || true
     if [ "$PURGE" -eq 1 ]; then
         remove "$CONF" "$STATE"
         if [ "$LIVE" -eq 1 ] && id peerstore >/dev/null 2>&1; then
@@ -151,25 +177,46 @@ fi
 SERVER_CHANGED=0
 put "$BIN_DIR/peerstore-server" "$BIN/peerstore-server" 0755 && SERVER_CHANGED=1
 put "$BIN_DIR/peerstore-client" "$BIN/peerstore-client" 0755 || true
-put_unit peerstore-server.service "$SYSTEM_UNITS"
-put_unit peerstore-backup.service "$USER_UNITS"
-put_unit peerstore-backup.timer "$USER_UNITS"
-{ mkdir -p "$CONF" && chmod 755 "$CONF"; } 2>/dev/null || die "cannot create $CONF: check -root"
-if [ -e "$CONF/server.env" ]; then
-    log "kept $CONF/server.env"
-else
-    put dist/systemd/server.env "$CONF/server.env" 0644 || true
-fi
+put_unit peerstore-server.service "$SYSTEM_UNITS" && SERVER_CHANGED=1
+put_unit peerstore-backup.service "$USER_UNITS" || true
+put_unit peerstore-backup.timer "$USER_UNITS" || true
+while read -r src dest; do put "$src" "$dest" 0644 || true; done < <(docs)
+put_unit backup.yaml "$DOC" || true
 
 if [ "$LIVE" -eq 1 ] && ! id peerstore >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/peerstore --no-create-home --shell /usr/sbin/nologin \
         --comment "PeerStore storage node" peerstore || die "cannot create the system user peerstore (useradd --system)"
     log "created the system user peerstore"
 fi
+
+# The node's settings, read by the node itself (-config), so by its group: 0640 root:peerstore. A staged root without
+# a group peerstore in its etc/group gets 0644 (the file holds no secret; the network key is a file of its own), so
+# the node can still read it. An existing server.yaml is the user's and is kept as it is.
+{ mkdir -p "$CONF" && chmod 755 "$CONF"; } 2>/dev/null || die "cannot create $CONF: check -root"
+if [ -e "$CONF/server.yaml" ]; then
+    log "kept $CONF/server.yaml"
+else
+    gid="$(peerstore_gid)"
+    if [ -n "$gid" ]; then
+        install -m 0640 -g "$gid" dist/systemd/server.yaml "$CONF/server.yaml" 2>/dev/null \
+            || die "cannot write $CONF/server.yaml with the group peerstore (gid $gid): run as root"
+    else
+        install -m 0644 dist/systemd/server.yaml "$CONF/server.yaml" 2>/dev/null \
+            || die "cannot write $CONF/server.yaml: check -root"
+        log "no group peerstore in $R/etc/group: $CONF/server.yaml is 0644, for the node to read"
+    fi
+    log "installed $CONF/server.yaml"
+fi
+# Upgrades: the install.sh before server.yaml kept the settings in server.env (PEERSTORE_SERVER_ARGS="-addr ...").
+# The unit still reads it, after -config, so its flags still win and the node runs as before; nothing is converted
+# (a shell line is not YAML, and a guess would silently change a running node): say so until it is gone.
+if [ -e "$CONF/server.env" ]; then
+    log "note: $CONF/server.env (PEERSTORE_SERVER_ARGS) still applies and wins over server.yaml: move its flags into $CONF/server.yaml (flag: value a line), delete server.env, systemctl restart peerstore-server"
+fi
 if [ "$SYSTEMD" -eq 1 ]; then
     systemctl daemon-reload
     if [ "$SERVER_CHANGED" -eq 1 ] && systemctl is-active -q peerstore-server.service; then
-        log "the node still runs the binary it started with: systemctl restart peerstore-server"
+        log "the node still runs the binary and unit it started with: systemctl restart peerstore-server"
     fi
 else
     log "systemd is not running here (or -root was given): no daemon-reload"
@@ -177,7 +224,7 @@ fi
 
 cat <<MSG
 
-Installed. The node's settings: $CONF/server.env (PEERSTORE_SERVER_ARGS); then start it, now and at every boot:
+Installed. The node's settings: $CONF/server.yaml (flag: value a line); then start it, now and at every boot:
   systemctl enable --now peerstore-server
 The nightly backup (as yourself, once your first backup remembered -peerAddr and -localPath):
   systemctl --user enable --now peerstore-backup.timer

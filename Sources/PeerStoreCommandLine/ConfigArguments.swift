@@ -28,42 +28,66 @@ public struct ConfigArguments: Equatable, Sendable {
         return ConfigArguments(fromFile: try flags(yaml: text, path: path, given: arguments), given: arguments, path: path)
     }
 
-    /// The flags a YAML mapping stands for, leaving out the keys `given` has.
+    /// The flags a YAML mapping stands for, leaving out the keys `given` has. Values are taken as written (YAML 1.2's
+    /// core schema, not 1.1's): `addr: 1:30` is the text `1:30`, not the sexagesimal 90, and `device: no` the text `no`.
+    /// Only a plain `true` or `false` is a switch; a plain `null`, `~` or nothing leaves the key out; a quoted value
+    /// is always text.
     public static func flags(yaml text: String, path: String, given: [String]) throws -> [String] {
-        let loaded: Any?
+        let root: Node?
         do {
-            loaded = try Yams.load(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch {
             throw ConfigError("\(path) is not YAML: \(String(describing: error).split(separator: "\n").first ?? ""); write one `flag: value` a line")
         }
-        guard let loaded else { return [] }
-        guard let mapping = loaded as? [String: Any] else {
+        guard let root else { return [] }
+        guard let mapping = root.mapping else {
             throw ConfigError("\(path) is not a mapping of flags to values: write one `flag: value` a line")
         }
+        var values: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string else {
+                throw ConfigError("\(path): a key that is not a flag name: write one `flag: value` a line")
+            }
+            values[key] = value  // a key given twice is refused by the parser
+        }
         var out: [String] = []
-        for key in mapping.keys.sorted() where key != "config" && !names(given).contains(key) {
-            switch mapping[key] {
-            case let list as [Any]:
+        for key in values.keys.sorted() where key != "config" && !names(given).contains(key) {
+            let value = values[key]!
+            if let list = value.sequence {
                 for item in list { out += ["-" + key, try scalar(item, key: key, path: path)] }
-            case let flag as Bool:
-                if flag { out.append("-" + key) }
-            case let value?:
-                out += ["-" + key, try scalar(value, key: key, path: path)]
-            case nil:
-                break
+                continue
+            }
+            switch try word(value, key: key, path: path) {
+            case .switch(let on): if on { out.append("-" + key) }
+            case .absent: break
+            case .text(let t): out += ["-" + key, t]
             }
         }
         return out
     }
 
-    static func scalar(_ value: Any, key: String, path: String) throws -> String {
-        switch value {
-        case let s as String: return s
-        case let n as Int: return String(n)
-        case let d as Double: return String(d)
-        case let b as Bool: return b ? "true" : "false"
-        default: throw ConfigError("\(path): the value of '\(key)' is not a string, number or list of them")
+    enum Word: Equatable { case text(String), `switch`(Bool), absent }
+
+    /// A value as the file means it: a plain true/false, a plain null, or text.
+    static func word(_ node: Node, key: String, path: String) throws -> Word {
+        guard let scalar = node.scalar else {
+            throw ConfigError("\(path): the value of '\(key)' is not a string, number or list of them")
         }
+        guard scalar.style == .plain else { return .text(scalar.string) }
+        switch scalar.string {
+        case "true", "True", "TRUE": return .switch(true)
+        case "false", "False", "FALSE": return .switch(false)
+        case "", "~", "null", "Null", "NULL": return .absent
+        default: return .text(scalar.string)
+        }
+    }
+
+    /// An item of a list: text, whatever it looks like.
+    static func scalar(_ node: Node, key: String, path: String) throws -> String {
+        guard let scalar = node.scalar else {
+            throw ConfigError("\(path): the value of '\(key)' is not a string, number or list of them")
+        }
+        return scalar.string
     }
 
     /// The flag names a command line gives (`-name`, `--name`, `-name=value`).

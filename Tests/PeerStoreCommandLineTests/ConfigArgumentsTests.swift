@@ -50,4 +50,29 @@ import Testing
         #expect(try ConfigArguments.expand(["-addr", ":1"]).all == ["-addr", ":1"])
         #expect(throws: ConfigError.self) { try ConfigArguments.expand(["-config", tmp + ".missing"]) }
     }
+
+    @Test func valuesAreTakenAsWrittenNotAsYAML11Reads() throws {
+        // YAML 1.1 (Yams.load) reads 1:30 as 90 (base 60), 0o17 and 017 as numbers, yes/no/off as switches.
+        let yaml = """
+            addr: 1:30
+            port: 017
+            device: no
+            label: off
+            quoted: "true"
+            expireLeases: TRUE
+            startRingIfAlone: False
+            dataPath: ~
+            exclude: [yes, 1:2, "x"]
+            """
+        #expect(try ConfigArguments.flags(yaml: yaml, path: "f", given: []) == [
+            "-addr", "1:30", "-device", "no", "-exclude", "yes", "-exclude", "1:2", "-exclude", "x", "-expireLeases",
+            "-label", "off", "-port", "017", "-quoted", "true",
+        ])
+    }
+
+    @Test func aKeyGivenTwiceIsRefused() {
+        #expect {
+            try ConfigArguments.flags(yaml: "addr: :1\naddr: :2\n", path: "f.yaml", given: [])
+        } throws: { "\($0)".contains("duplicated key(s): 'addr'") && "\($0)".contains("f.yaml") && !"\($0)".contains("\n") }
+    }
 }

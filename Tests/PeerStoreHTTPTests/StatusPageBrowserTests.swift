@@ -59,7 +59,7 @@ struct StatusPageBrowserTests {
         #expect(dom.contains("all copies in place") || dom.contains("missing"), "the last repair round is shown")
 
         let png = tmp.sub("status.png")
-        try browser.screenshot(base + "/", to: png, width: 1280, height: 820)
+        try browser.screenshot(base + "/", to: png, width: 1280, height: 920)
         let image = try Data(contentsOf: URL(fileURLWithPath: png))
         #expect(Array(image.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
         #expect(image.count > 20_000, "a drawn page, not a blank one: \(image.count) bytes")

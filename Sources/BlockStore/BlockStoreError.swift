@@ -16,6 +16,8 @@ public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendab
         case inboxEntryRemoved
         case inboxFull
         case badLease
+        /// The data path's filesystem is full (ENOSPC, EDQUOT): nothing of the write was acknowledged.
+        case noSpace
     }
 
     public let code: Code

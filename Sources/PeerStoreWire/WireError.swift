@@ -32,6 +32,8 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case inboxEntryRemoved = 24
         /// A lease grant or release that is malformed, badly signed or issued too far ahead of the node's clock.
         case badLease = 25
+        /// The node's disk is full: it stores nothing more until it has room (it still serves what it holds).
+        case noSpace = 26
         case internalError = 99
     }
 
@@ -50,7 +52,7 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
     public var isAnswer: Bool {
         switch code {
         case .notFound, .idMismatch, .tooLarge, .badRecord, .staleRecord, .casFailed, .corruptBlock, .forbidden, .frameTooLarge,
-            .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved, .badLease:
+            .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved, .badLease, .noSpace:
             true
         case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
             .channelTampered, .timedOut, .notInRing, .internalError:

@@ -10,13 +10,14 @@ import Testing
 /// SIGKILL a real peerstore-server at random moments under concurrent writers: every acknowledged block survives whole,
 /// and a block in flight at the crash is either whole or absent.
 @Suite struct CrashSafetyTests {
-    static let cycles = 20
-    static let budget: TimeInterval = 45  // for the kill cycles; the final check comes after
+    /// 20 cycles in 45 s in the short subset; `scripts/faults.sh`: 100 in 400 s.
+    static let cycles = FaultBudget().runs(short: 20, long: 100)
+    static let budget: TimeInterval = FaultBudget().seconds(short: 45, long: 400)  // for the kill cycles; the final check comes after
     static let writers = 4
     static let maxPutsPerWriter = 300
     static let maxBytesSent = 150 << 20  // past this, writers send small blocks only
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func acknowledgedBlocksSurviveSigkill() async throws {
         let dir = try TemporaryDirectory(prefix: "crash-test")
         defer { dir.remove() }
@@ -26,6 +27,7 @@ import Testing
         var cyclesRun = 0
         var checked: Set<Identifier> = []  // acknowledged blocks already verified after some restart
         var tornTails = 0  // restarts that found and truncated a torn tail (for the summary line)
+        var damage = (lost: 0, torn: 0)
 
         for cycle in 0..<Self.cycles where Date().timeIntervalSince(started) < Self.budget {
             let server = try ServerProcess(dataPath: dataPath)
@@ -37,7 +39,8 @@ import Testing
             let state = ledger.snapshot
             let fresh = state.acknowledged.keys.filter { !checked.contains($0) }
             let sample = Array(checked.shuffled().prefix(50))
-            try await verify(address, expected: state, ids: fresh + sample, ledger: ledger, context: "cycle \(cycle)")
+            let found = try await verify(address, expected: state, ids: fresh + sample, ledger: ledger, context: "cycle \(cycle)")
+            damage = (damage.lost + found.lost, damage.torn + found.torn)
             checked.formUnion(fresh)
 
             // Writers until a SIGKILL at a random moment (sometimes almost at once).
@@ -59,7 +62,8 @@ import Testing
         defer { server.kill() }
         let address = PeerAddress(host: "127.0.0.1", port: server.port)
         let state = ledger.snapshot
-        try await verify(address, expected: state, ids: Array(state.acknowledged.keys), ledger: ledger, context: "final")
+        let found = try await verify(address, expected: state, ids: Array(state.acknowledged.keys), ledger: ledger, context: "final")
+        damage = (damage.lost + found.lost, damage.torn + found.torn)
         let finalState = ledger.snapshot
         #expect(cyclesRun >= 10, "only \(cyclesRun) crash cycles ran")
         #expect(tornTails >= 3, "start-up found only \(tornTails) torn tails")
@@ -68,13 +72,24 @@ import Testing
         print("crash test: \(cyclesRun) cycles, \(tornTails) torn tails, \(ledger.inDoubtSeen) in doubt at a crash "
               + "(\(ledger.inDoubtPresent) found whole), \(finalState.acknowledged.count) blocks acknowledged or settled, "
               + "\(ledger.bytesSent >> 20) MiB sent, \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        var figures = FaultFigures("kill -9 of a node under block writes", runs: cyclesRun)
+        figures.set("acknowledged", finalState.acknowledged.count)
+        figures.set("inDoubt", ledger.inDoubtSeen)
+        figures.set("tornTails", tornTails)
+        figures.set("lost", damage.lost)
+        figures.set("torn", damage.torn)
+        figures.set("seconds", Int(Date().timeIntervalSince(started)))
+        figures.record()
     }
 
-    /// Reads `ids` (acknowledged) and every in-doubt block back from a restarted server and compares bytes.
+    /// Reads `ids` (acknowledged) and every in-doubt block back from a restarted server and compares bytes; returns
+    /// the acknowledged blocks missing or different (`lost`) and the in-doubt ones served but not whole (`torn`).
+    @discardableResult
     func verify(
         _ address: PeerAddress, expected: (acknowledged: [Identifier: [UInt8]], inDoubt: [Identifier: [UInt8]]),
         ids: [Identifier], ledger: CrashLedger, context: String
-    ) async throws {
+    ) async throws -> (lost: Int, torn: Int) {
+        var lost = 0, torn = 0
         let client = try await withDeadline(10) { try await WireClient.connect(to: address, secure: .openDemo()) }
         var present = Set<Identifier>()
         for id in ids {
@@ -82,14 +97,16 @@ import Testing
             let wanted = expected.acknowledged[id]!
             #expect(bytes != nil, "\(context): acknowledged block \(id) of \(wanted.count) bytes is missing")
             if let bytes { #expect(bytes == wanted, "\(context): acknowledged block \(id) differs") }
+            if bytes != wanted { lost += 1 }
         }
         for (id, wanted) in expected.inDoubt {
             guard let bytes = try await withDeadline(10, { try await client.getBlock(id: id) }) else { continue }
             #expect(bytes == wanted, "\(context): unacknowledged block \(id) is present but not whole")
-            if bytes == wanted { present.insert(id) }
+            if bytes == wanted { present.insert(id) } else { torn += 1 }
         }
         ledger.settle(present: present)
         await client.close()
+        return (lost, torn)
     }
 
     /// Appends a header and half the payload of a new block to the newest segment; the block is in doubt.

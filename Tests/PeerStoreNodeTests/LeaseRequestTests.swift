@@ -62,12 +62,13 @@ import Testing
         #expect(f.store.leases(of: a) == nil)
     }
 
-    @Test func leaseStatesTombstonesAndDeletionsAreForNodesOnly() async throws {
+    @Test func leaseStatesTombstonesRangesAndDeletionsAreForNodesOnly() async throws {
         let f = try ProcessorFixture()
         let a = await put(f, 1)
         _ = await f.handle(.leaseBlocks(grant: try grant([a])))
         let user = Peer(key: holder.publicKey, kind: .user)
-        for request in [WireMessage.leaseState(ids: [a]), .deleteBlocks(ids: [a]), .tombstones(ids: [a])] {
+        for request in [WireMessage.leaseState(ids: [a]), .deleteBlocks(ids: [a]), .tombstones(ids: [a]),
+                        .rangeBlocks(start: a, end: a)] {
             #expect(errorCode(await f.processor.handle(request, from: user)) == .forbidden, "\(request.type)")
         }
         #expect(f.store.contains(a))

@@ -78,8 +78,9 @@ final class SegmentFile: @unchecked Sendable {
 }
 
 extension BlockStoreError {
+    /// The error of a failed system call: `noSpace` when the filesystem is full, else `io`.
     static func io(_ what: String, _ code: Int32) -> BlockStoreError {
-        BlockStoreError(.io, "\(what): \(String(cString: strerror(code)))")
+        BlockStoreError(code == ENOSPC || code == EDQUOT ? .noSpace : .io, "\(what): \(String(cString: strerror(code)))")
     }
 }
 

@@ -226,7 +226,10 @@ public actor RingClient {
             do {
                 return (try await call(try await connection(to: node)), node.id)
             } catch let error as WireError where error.isAnswer {
-                throw error
+                throw error.naming(node)
+            } catch let error as WireError {
+                markDown(node, error)
+                lastError = error.naming(node)
             } catch {
                 markDown(node, error)
                 lastError = error

@@ -71,7 +71,7 @@ public struct RequestProcessor: Sendable {
         case .inboxList(let owner):
             guard let coordinator else { return await local.handle(message) }
             return await coordinator.readInbox(owner: owner)
-        case .haveBlocks, .rangeBlocks, .inboxIDs:
+        case .haveBlocks, .inboxIDs:
             return await local.handle(message)
         case .haveBlocksLeased:
             guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
@@ -84,7 +84,9 @@ public struct RequestProcessor: Sendable {
         case .releaseBlocks:
             guard let coordinator else { return await local.handle(message) }
             return await coordinator.put(message)
-        case .leaseState, .deleteBlocks, .tombstones:
+        case .leaseState, .deleteBlocks, .tombstones, .rangeBlocks:
+            // A range listing is every user's block ids and sizes, and a scan and sort of the whole index: for the
+            // anti-entropy of ring members only.
             guard await isRingNode(peer) else { return .error(Self.nodesOnly) }
             return await local.handle(message)
         case .chord(let envelope):
@@ -107,7 +109,7 @@ public struct RequestProcessor: Sendable {
         return await coordinator.ring.isMember(Peer.ringID(of: key))
     }
 
-    static let nodesOnly = WireError(.forbidden, "only nodes of the ring may ask for lease states or tombstones, or delete blocks")
+    static let nodesOnly = WireError(.forbidden, "only nodes of the ring may ask for lease states, tombstones or range listings, or delete blocks")
 
     /// The policy's answer for a placed request, asking the ring when it depends on membership.
     private func mayPlace(_ put: WireMessage, from peer: Peer) async -> Bool {

@@ -17,7 +17,13 @@ extension WireError {
             case .inboxFull: .inboxFull
             case .badLease: .badLease
             case .io, .locked, .closed: .storageFailure
+            case .noSpace: .noSpace
             }
-        self.init(code, error.message)
+        // What failed on the node's disk (paths, system errors) stays in its log; the peer is told what it means.
+        switch error.code {
+        case .noSpace: self.init(code, "its disk is full: free space there (or add nodes to the ring), then run again")
+        case .io: self.init(code, "its store failed to read or write (its log says why)")
+        default: self.init(code, error.message)
+        }
     }
 }

@@ -19,6 +19,10 @@ public struct NodeSettings: Sendable {
     public var maxFrameSize: Int = Frame.defaultMaxSize
     /// Requests of one connection handled at once; further frames wait in the socket (backpressure).
     public var maxInFlightPerConnection: Int = 64
+    /// Bytes of frames begun and not yet complete that all connections may hold together (each at most a frame), and
+    /// how long a frame may take to arrive once begun: peers that stall mid-frame are disconnected.
+    public var partialFrameBudget: Int = 512 << 20
+    public var partialFrameDeadline = PartialFrameGuard.Deadline()
     /// The ring's network key; the open demo key when none is given.
     public var networkKey: NetworkKey = .openDemo
     /// With a list, only these users (Ed25519 public keys) may store; anyone with the network key may still read.

@@ -74,6 +74,8 @@ public final class NodeServer: Service, Sendable {
     /// Binds the listener with the wire handlers on every accepted channel; closes the store if it cannot.
     private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
         let maxFrame = settings.maxFrameSize
+        let partialFrames = PartialFrameBudget(capacity: settings.partialFrameBudget)
+        let partialFrameDeadline = settings.partialFrameDeadline
         let listen = settings.listenAddress
         let secure = SecureChannelSettings(
             networkKey: settings.networkKey, identity: nodeKey.keys,
@@ -89,7 +91,8 @@ public final class NodeServer: Service, Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         let outcome = SecureChannelOutcome(eventLoop: channel.eventLoop)
                         try channel.pipeline.syncOperations.addWireHandlers(
-                            role: .server, security: .server(secure, outcome), maxFrameSize: maxFrame, logger: logger)
+                            role: .server, security: .server(secure, outcome), maxFrameSize: maxFrame,
+                            partialFrames: partialFrames, partialFrameDeadline: partialFrameDeadline, logger: logger)
                         return Connection(
                             channel: try NIOAsyncChannel<Envelope, Envelope>(wrappingChannelSynchronously: channel), outcome: outcome)
                     }

@@ -1,10 +1,13 @@
 import NIOCore
 
-/// Cuts the inbound byte stream into `Frame`s; a length over the limit is an error that closes the connection.
+/// Cuts the inbound byte stream into `Frame`s; a length over the limit is an error that closes the connection. A frame
+/// whose bytes have begun to arrive but are not all there is announced to the next handlers (`PartialFrame`).
 public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     public typealias InboundOut = Frame
 
     public let maxFrameSize: Int
+    /// Whether `PartialFrame.started` was told of the frame being received.
+    private var announced = false
 
     public init(maxFrameSize: Int = Frame.defaultMaxSize) {
         self.maxFrameSize = maxFrameSize
@@ -18,12 +21,22 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
         guard Int(length) <= maxFrameSize else {
             throw WireError(.frameTooLarge, "frame of \(length) bytes exceeds the \(maxFrameSize)-byte limit")
         }
-        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        guard buffer.readableBytes >= 4 + Int(length) else {
+            if !announced {
+                announced = true
+                context.fireUserInboundEventTriggered(PartialFrame.started(length: Int(length)))
+            }
+            return .needMoreData
+        }
         buffer.moveReaderIndex(forwardBy: 4)
         let type = buffer.readInteger(as: UInt8.self)!
         let requestID = buffer.readInteger(as: UInt64.self)!
         let payload = buffer.readSlice(length: Int(length) - 9)!
         context.fireChannelRead(Self.wrapInboundOut(Frame(type: type, requestID: requestID, payload: payload)))
+        if announced {
+            announced = false
+            context.fireUserInboundEventTriggered(PartialFrame.completed)
+        }
         return .continue
     }
 

@@ -11,9 +11,11 @@ public enum ChannelSecurity: Sendable {
 }
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Adds the wire v1 handlers: [secure channel] -> frame decoder -> envelope codec (which writes frame bytes).
+    /// Adds the wire v1 handlers: [secure channel] -> frame decoder -> [partial-frame guard] -> envelope codec (which
+    /// writes frame bytes). With a `partialFrames` budget, frames begun are held to it and to `partialFrameDeadline`.
     public func addWireHandlers(
         role: EnvelopeCodec.Role, security: ChannelSecurity = .plaintext, maxFrameSize: Int = Frame.defaultMaxSize,
+        partialFrames: PartialFrameBudget? = nil, partialFrameDeadline: PartialFrameGuard.Deadline = .init(),
         logger: Logger = Logger(label: "peerstore.wire")
     ) throws {
         switch security {
@@ -25,6 +27,9 @@ extension ChannelPipeline.SynchronousOperations {
             try addHandler(SecureChannelHandler(server: settings, outcome: outcome, logger: logger))
         }
         try addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
+        if let partialFrames {
+            try addHandler(PartialFrameGuard(budget: partialFrames, deadline: partialFrameDeadline, logger: logger))
+        }
         try addHandler(EnvelopeCodec(role: role))
     }
 }

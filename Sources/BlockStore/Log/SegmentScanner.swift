@@ -9,7 +9,9 @@ import PeerStoreModel
 /// not cost the entries after it. A header that does not decode is either a torn tail (no valid header follows: the
 /// valid data ends there) or damage in the middle (a valid header follows: the scan resumes there and the bytes between
 /// are counted as lost). Drop entries are read in every segment (they are small); block payloads only with
-/// `verifyPayloads`.
+/// `verifyPayloads`, and after a re-sync: entry headers carry an unkeyed checksum, so the magic found after damage may
+/// lie inside a block's bytes, where anyone who may store could have put a forged entry. Signatures of records, inbox
+/// entries and removals are always checked, in every segment: an older segment is trusted no more than the newest.
 struct SegmentScanner {
     struct Found {
         var header: EntryHeader
@@ -32,7 +34,7 @@ struct SegmentScanner {
         var skippedBytes = 0
     }
 
-    /// Scans one segment. With `verifyPayloads`, every block is re-hashed and every record's signature checked.
+    /// Scans one segment. With `verifyPayloads`, every block is re-hashed (and after a re-sync, in any case).
     static func scan(_ file: SegmentFile, verifyPayloads: Bool) throws -> Result {
         let size = try file.size()
         let header = SegmentFile.fileHeader
@@ -40,6 +42,7 @@ struct SegmentScanner {
         guard start == header else { return Result(validEnd: 0, fileSize: size) }
         var result = Result(validEnd: header.count, fileSize: size)
         var offset = header.count
+        var verifyBlocks = verifyPayloads
         while offset + EntryHeader.size <= size {
             let headerBytes = try file.read(at: offset, count: EntryHeader.size)
             guard let entry = headerBytes.withUnsafeBytes({ EntryHeader.decode($0) }),
@@ -48,6 +51,7 @@ struct SegmentScanner {
                 guard let next = try nextValidHeader(in: file, after: offset, size: size) else { break }
                 result.skippedBytes += next - offset
                 offset = next
+                verifyBlocks = true
                 continue
             }
             let payloadOffset = offset + EntryHeader.size
@@ -58,13 +62,13 @@ struct SegmentScanner {
             var inboxRemoval: InboxRemoval?
             var leaseEntry: LeaseLogEntry?
             var intact = true
-            if entry.kind != .block || verifyPayloads {
+            if entry.kind != .block || verifyBlocks {
                 let payload = try file.read(at: payloadOffset, count: Int(entry.length))
                 switch entry.kind {
                 case .block:
                     intact = BlockID.of(payload) == entry.key
                 case .record:
-                    if let r = try? SignedRecord.decode(payload), r.key == entry.key, !verifyPayloads || r.hasValidSignature {
+                    if let r = try? SignedRecord.decode(payload), r.key == entry.key, r.hasValidSignature {
                         record = r
                     } else {
                         intact = false
@@ -74,12 +78,12 @@ struct SegmentScanner {
                     intact = drop != nil
                 case .inboxEntry:
                     inboxEntry = (try? InboxEntry.decode(payload)).flatMap {
-                        $0.inboxKey == entry.key && (!verifyPayloads || $0.hasValidSignature) ? $0 : nil
+                        $0.inboxKey == entry.key && $0.hasValidSignature ? $0 : nil
                     }
                     intact = inboxEntry != nil
                 case .inboxRemoval:
                     inboxRemoval = (try? InboxRemoval.decode(payload)).flatMap {
-                        $0.inboxKey == entry.key && (!verifyPayloads || $0.hasValidSignature) ? $0 : nil
+                        $0.inboxKey == entry.key && $0.hasValidSignature ? $0 : nil
                     }
                     intact = inboxRemoval != nil
                 case .lease, .leaseRelease, .tombstone:

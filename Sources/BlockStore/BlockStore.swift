@@ -51,6 +51,8 @@ public final class BlockStore: @unchecked Sendable {
     let indexLock = NSLock()
     var index: [Identifier: LogLocation] = [:]
     private var records: [Identifier: SignedRecord] = [:]
+    /// How many record keys each owner has here (`BlockStoreSettings.maxRecordsPerOwner`).
+    private var recordsPerOwner: [[UInt8]: Int] = [:]
     /// Inboxes by inbox key.
     var inboxes: [Identifier: InboxState] = [:]
     /// Leases and tombstones (BlockStore+Leases.swift).
@@ -95,6 +97,7 @@ public final class BlockStore: @unchecked Sendable {
         let recovered = try Self.recover(segmentsPath: segmentsPath, settings: settings, logger: logger)
         index = recovered.index
         records = recovered.records
+        for record in records.values { recordsPerOwner[record.ownerKey, default: 0] += 1 }
         inboxes = recovered.inboxes
         leases = recovered.leases
         leases.assumeRenewed(at: settings.wallClock())
@@ -203,12 +206,23 @@ public final class BlockStore: @unchecked Sendable {
     /// Stores a record under the BEP 44 rules (`RecordRules`); returns once durable.
     @discardableResult
     public func put(record: SignedRecord, expectedSeq: UInt64? = nil) async throws -> PutOutcome {
-        if case .reject(let error) = RecordRules.decide(new: record, stored: self.record(for: record.key), expectedSeq: expectedSeq) {
+        let stored = self.record(for: record.key)
+        if case .reject(let error) = RecordRules.decide(new: record, stored: stored, expectedSeq: expectedSeq) {
             throw BlockStoreError(error)
+        }
+        if stored == nil, recordCount(of: record.ownerKey) >= settings.maxRecordsPerOwner {
+            throw BlockStoreError(.tooManyRecords, "its owner has \(settings.maxRecordsPerOwner) records here already, the most a node keeps for one user")
         }
         return try await withCheckedThrowingContinuation { continuation in
             enqueue(.record(record, expectedSeq, continuation))
         }
+    }
+
+    /// How many record keys `owner` has here.
+    public func recordCount(of owner: [UInt8]) -> Int {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        return recordsPerOwner[owner] ?? 0
     }
 
     public func record(for key: Identifier) -> SignedRecord? {
@@ -395,6 +409,7 @@ public final class BlockStore: @unchecked Sendable {
             leases.clearTombstone(id)  // the same content was stored again
         }
         for (key, record) in newRecords {
+            if records[key] == nil { recordsPerOwner[record.ownerKey, default: 0] += 1 }
             records[key] = record
             if let old = recordLocations[key] { usage.superseded(old) }
             recordLocations[key] = recordAt[key]!

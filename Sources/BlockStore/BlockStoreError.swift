@@ -18,6 +18,8 @@ public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendab
         case badLease
         /// The data path's filesystem is full (ENOSPC, EDQUOT): nothing of the write was acknowledged.
         case noSpace
+        /// The record's owner has `BlockStoreSettings.maxRecordsPerOwner` record keys here already.
+        case tooManyRecords
     }
 
     public let code: Code

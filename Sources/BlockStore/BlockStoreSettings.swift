@@ -12,6 +12,9 @@ public struct BlockStoreSettings: Sendable {
     /// Verify every payload of every segment at start-up (slow on big stores); by default only the newest segment,
     /// the only one a crash can leave torn, is verified in full.
     public var verifyAllSegmentsOnOpen: Bool = false
+    /// Record keys one owner may have here (a record is at most 4 KiB, so also a bound on their bytes): every record is
+    /// kept in memory and pushed to the replicas, so a user who may store cannot fill a node or flood the ring with them.
+    public var maxRecordsPerOwner: Int = 20_000
     /// The caps of every inbox kept here.
     public var inboxLimits: InboxLimits = .standard
     /// B: a release ends only leases renewed longer than this before its horizon (`LeaseRules.backupBound`; tests

@@ -34,6 +34,8 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case badLease = 25
         /// The node's disk is full: it stores nothing more until it has room (it still serves what it holds).
         case noSpace = 26
+        /// The record's owner has as many records on the node as it keeps for one user.
+        case tooManyRecords = 27
         case internalError = 99
     }
 
@@ -52,7 +54,7 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
     public var isAnswer: Bool {
         switch code {
         case .notFound, .idMismatch, .tooLarge, .badRecord, .staleRecord, .casFailed, .corruptBlock, .forbidden, .frameTooLarge,
-            .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved, .badLease, .noSpace:
+            .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved, .badLease, .noSpace, .tooManyRecords:
             true
         case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
             .channelTampered, .timedOut, .notInRing, .internalError:

@@ -18,6 +18,7 @@ extension WireError {
             case .badLease: .badLease
             case .io, .locked, .closed: .storageFailure
             case .noSpace: .noSpace
+            case .tooManyRecords: .tooManyRecords
             }
         // What failed on the node's disk (paths, system errors) stays in its log; the peer is told what it means.
         switch error.code {

@@ -52,9 +52,9 @@ struct ScrubCommandTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("holds no node data"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: tmp.sub("nothing-here")))
-        let rate = try scrub(tmp.sub("nothing-here"), ["-scrubRate", "-1"])
+        let rate = try scrub(tmp.sub("nothing-here"), ["-scrubRate=-1"])
         #expect(rate.status == 1 && rate.stderr.contains("-scrubRate"), "\(rate.stderr)")
-        let interval = try CommandRunner.run("peerstore-server", ["-addr", "127.0.0.1:0", "-dataPath", tmp.sub("n"), "-scrubInterval", "-5"], timeout: 30)
+        let interval = try CommandRunner.run("peerstore-server", ["-addr", "127.0.0.1:0", "-dataPath", tmp.sub("n"), "-scrubInterval=-5"], timeout: 30)
         #expect(interval.status == 1 && interval.stderr.contains("-scrubInterval"), "\(interval.stderr)")
     }
 }

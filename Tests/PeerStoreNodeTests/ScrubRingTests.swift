@@ -48,6 +48,7 @@ struct ScrubRingTests {
         let owned = try #require(entries.first { owner($0.id) == mine })
         let replica = try #require(entries.first { owner($0.id) != mine })
         for entry in [owned, replica] { try flipByte(entry.segment, at: entry.offset + entry.length / 2) }
+        let damagedAt = Date()
 
         // The scrubber finds both (nothing else reads them: anti-entropy only reads blocks a target lacks).
         let deadline = Date().addingTimeInterval(60)
@@ -57,6 +58,7 @@ struct ScrubRingTests {
             if log.contains("scrub pass found damaged copies") { break }
             try await Task.sleep(for: .milliseconds(200))
         }
+        let foundAfter = Date().timeIntervalSince(damagedAt)
         let found = try #require(log.split(separator: "\n").first { $0.contains("scrub pass found damaged copies") })
         #expect(found.contains("damagedBlocks=2") && found.contains("dropped=2"), "\(found)")
         #expect(!found.contains(owned.id.description) && !found.contains(replica.id.description))  // counts only at info
@@ -70,6 +72,8 @@ struct ScrubRingTests {
         }
         #expect(back[owned.id].map(BlockID.of) == owned.id, "the owned block did not come back within 60 s")
         #expect(back[replica.id].map(BlockID.of) == replica.id, "the replica's block did not come back within 60 s")
+        print("scrub ring: damage found after \(String(format: "%.1f", foundAfter)) s, both copies back after "
+            + String(format: "%.1f", Date().timeIntervalSince(damagedAt)) + " s (-scrubInterval 1, -antiEntropyInterval 0.5)")
 
         // The other two nodes die; node 1 alone restores the tree.
         for other in ring.servers where other !== node { other.kill() }

@@ -46,6 +46,6 @@ public struct NodeParts: Sendable {
                               interval: settings.compactionInterval, logger: logger)
         collector = LeaseCollector(store: store, replicator: replicator, settings: settings.leases, logger: logger)
         scrubber = Scrubber(store: store, interval: settings.scrubInterval, pace: ScrubPace(bytesPerSecond: settings.scrubBytesPerSecond),
-                            logger: logger)
+                            logger: logger, stamp: ScrubStamp(dataPath: settings.dataPath))
     }
 }

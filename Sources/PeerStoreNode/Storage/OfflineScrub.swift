@@ -24,6 +24,7 @@ public enum OfflineScrub {
         let pace = ScrubPace(bytesPerSecond: bytesPerSecond)
         var report = await Scrubber(store: store, interval: nil, pace: pace, logger: logger, metrics: metrics).pass()
         report.damagedAtOpen = store.damagedEntriesAtOpen
+        if report.complete { ScrubStamp(dataPath: dataPath).save(ScrubStamp.now()) }  // the node's next pass counts from here
         return report
     }
 }

@@ -16,23 +16,41 @@ public struct Scrubber: Sendable {
     let logger: Logger
     /// Where the metrics go (nil: the process's bootstrapped backend).
     let metrics: (any MetricsFactory)?
+    /// Where the schedule's last point is kept (nil: nowhere, each start waits a whole interval).
+    let stamp: ScrubStamp?
+    /// The wall clock, unix milliseconds.
+    let clock: @Sendable () -> UInt64
 
-    public init(store: BlockStore, interval: Duration?, pace: ScrubPace, logger: Logger, metrics: (any MetricsFactory)? = nil) {
+    public init(store: BlockStore, interval: Duration?, pace: ScrubPace, logger: Logger, metrics: (any MetricsFactory)? = nil,
+                stamp: ScrubStamp? = nil, clock: @escaping @Sendable () -> UInt64 = ScrubStamp.now) {
         self.store = store
         self.interval = interval
         self.pace = pace
         self.logger = logger
         self.metrics = metrics
+        self.stamp = stamp
+        self.clock = clock
     }
 
-    /// Runs passes until cancelled; does nothing when off.
+    /// Runs passes until cancelled; does nothing when off. The first waits what is left of the interval since the
+    /// last complete pass (or the first start), so that restarts do not put scrubbing off for ever.
     public func run() async {
         guard let interval else { return }
+        let last = stamp?.load()
+        if last == nil { save(clock()) }
+        var wait = ScrubSchedule(interval: interval).delay(last: last, now: clock())
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            try? await Task.sleep(for: wait)
             if Task.isCancelled { return }
-            await pass()
+            if await pass().complete { save(clock()) }
+            wait = interval
         }
+    }
+
+    private func save(_ millis: UInt64) {
+        guard let stamp, !stamp.save(millis) else { return }
+        logger.warning("cannot write the scrub schedule; after a restart the next pass waits a whole -scrubInterval",
+                       metadata: ["file": "\(stamp.path)"])
     }
 
     /// One pass over what the store holds now; stops early (report not `complete`) when cancelled or the store closes.

@@ -38,12 +38,16 @@ struct ScrubRingTests {
         let backup = try ring.client(["-operation", "backup", "-peerAddr", ring.first.address, "-localPath", src])
         #expect(backup.status == 0, "\(backup.stderr)")
 
-        // On node 1: the largest block it owns (the owner pulls it back from its successor) and the largest it holds
-        // as a replica (its owner pushes it again).
-        let node = ring.servers[1]
+        // On the node that owns the most blocks (every node holds all of them: 3 replicas of 3 nodes): the largest
+        // block it owns (the owner pulls it back from its successor) and the largest it holds as a replica (its owner
+        // pushes it again).
         let sorted = try ring.ids().sorted()
-        let mine = try LiveRingTests().nodeID(node)
         func owner(_ id: Identifier) -> Identifier { sorted.first { $0 >= id } ?? sorted[0] }
+        let owners = blockEntries(ring.first.dataPath).map { owner($0.id) }
+        let node = try #require(try ring.servers.max { a, b in
+            try owners.filter { $0 == (try LiveRingTests().nodeID(a)) }.count < owners.filter { $0 == (try LiveRingTests().nodeID(b)) }.count
+        })
+        let mine = try LiveRingTests().nodeID(node)
         let entries = blockEntries(node.dataPath).sorted { $0.length > $1.length }
         let owned = try #require(entries.first { owner($0.id) == mine })
         let replica = try #require(entries.first { owner($0.id) != mine })

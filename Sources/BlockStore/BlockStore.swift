@@ -50,9 +50,9 @@ public final class BlockStore: @unchecked Sendable {
     // Guarded by `indexLock`.
     let indexLock = NSLock()
     var index: [Identifier: LogLocation] = [:]
-    private var records: [Identifier: SignedRecord] = [:]
+    var records: [Identifier: SignedRecord] = [:]
     /// How many record keys each owner has here (`BlockStoreSettings.maxRecordsPerOwner`).
-    private var recordsPerOwner: [[UInt8]: Int] = [:]
+    var recordsPerOwner: [[UInt8]: Int] = [:]
     /// Inboxes by inbox key.
     var inboxes: [Identifier: InboxState] = [:]
     /// Leases and tombstones (BlockStore+Leases.swift).
@@ -64,6 +64,8 @@ public final class BlockStore: @unchecked Sendable {
     var usage = SegmentUsage()
     private var syncCount = 0
     private let truncatedAtOpen: Int
+    /// Entries start-up skipped because they failed their check (they are not held; `-operation scrub` reports them).
+    public let damagedEntriesAtOpen: Int
     /// Held by a compaction, and by `close` so that none runs after it.
     let compactionLock = NSLock()
 
@@ -106,6 +108,7 @@ public final class BlockStore: @unchecked Sendable {
         recordLocations = recovered.recordLocations
         usage = recovered.usage
         truncatedAtOpen = recovered.truncated
+        damagedEntriesAtOpen = recovered.damaged
         current = recovered.current
         currentOffset = recovered.currentOffset
         logger.info("block store open", metadata: [
@@ -156,22 +159,28 @@ public final class BlockStore: @unchecked Sendable {
         guard let location, let file else { return nil }
         let bytes = try file.read(at: location.offset, count: location.length)
         guard bytes.count == location.length, BlockID.of(bytes) == id else {
-            indexLock.lock()
-            if index[id] == location {
-                index[id] = nil
-                blockBytes -= location.length
-                usage.superseded(location)
-                // Queued before the index lock is released: a put of a good copy that finds the block absent queues
-                // after it, so the log has the drop before the new copy.
-                enqueue(.drop(DropEntry(key: id, segment: location.segment, offset: location.offset)))
-            }
-            indexLock.unlock()
+            dropBlock(id, at: location)
             logger.error("block failed its hash on read; dropped", metadata: ["block": "\(id)"])
             throw BlockStoreError(.corruptBlock, "stored block \(id.shortHex()) is corrupt on disk and was dropped")
         }
         metrics.gets.increment()
         metrics.bytesOut.increment(by: bytes.count)
         return bytes
+    }
+
+    /// Drops the copy of block `id` at `location`, if the index still points there; returns whether it did.
+    @discardableResult
+    func dropBlock(_ id: Identifier, at location: LogLocation) -> Bool {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        guard index[id] == location else { return false }
+        index[id] = nil
+        blockBytes -= location.length
+        usage.superseded(location)
+        // Queued before the index lock is released: a put of a good copy that finds the block absent queues
+        // after it, so the log has the drop before the new copy.
+        enqueue(.drop(DropEntry(key: id, segment: location.segment, offset: location.offset)))
+        return true
     }
 
     public func contains(_ id: Identifier) -> Bool {
@@ -467,6 +476,7 @@ public final class BlockStore: @unchecked Sendable {
         var recordLocations: [Identifier: LogLocation] = [:]
         var usage = SegmentUsage()
         var truncated = 0
+        var damaged = 0
         var current: SegmentFile! = nil
         var currentOffset = 0
     }
@@ -502,6 +512,11 @@ public final class BlockStore: @unchecked Sendable {
                         r.index[drop.key] = nil
                         r.blockBytes -= location.length
                         r.usage.superseded(location)
+                    } else if let drop = found.drop, let location = r.recordLocations[drop.key], drop.drops(location) {
+                        // A record the scrubber found damaged (BlockStore+Scrub.swift); older logs drop blocks only.
+                        r.records[drop.key] = nil
+                        r.recordLocations[drop.key] = nil
+                        r.usage.superseded(location)
                     }
                 case .inboxEntry:
                     if let entry = found.inboxEntry {
@@ -521,6 +536,7 @@ public final class BlockStore: @unchecked Sendable {
                     }
                 }
             }
+            r.damaged += scan.corruptEntries
             if scan.corruptEntries > 0 || scan.skippedBytes > 0 {
                 logger.error("damaged entries skipped at start-up; replicas can supply them again", metadata: [
                     "segment": "\(number)", "entries": "\(scan.corruptEntries)", "bytes": "\(scan.skippedBytes)"])

@@ -43,6 +43,10 @@ public struct NodeSettings: Sendable {
     public var compactBelow: Double = 0.5
     /// How often the compactor rewrites at most one segment.
     public var compactionInterval: Duration = .seconds(30)
+    /// Time between scrub passes (`-scrubInterval`; nil: no scrubbing).
+    public var scrubInterval: Duration? = .seconds(86_400)
+    /// The scrubber reads at most this many bytes a second on average (`-scrubRate`; 0: no limit).
+    public var scrubBytesPerSecond: Int = 16 << 20
     /// Garbage collection: grace period, lease expiry, B.
     public var leases = LeaseSettings()
     /// While alone because the initial peer did not answer, try it again this often.

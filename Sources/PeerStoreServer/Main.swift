@@ -30,8 +30,8 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("version", withSingleDash: true), .customLong("version")], help: "Print the version and exit.")
     var version = false
 
-    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "run (default) or status (print the ring seen from -peerAddr).",
-            completion: .list(["run", "status"]))
+    @Option(name: [.customLong("operation", withSingleDash: true), .customLong("operation")], help: "run (default), status (print the ring seen from -peerAddr) or scrub (check the stopped node's -dataPath once; exit 3 if damaged).",
+            completion: .list(["run", "status", "scrub"]))
     var operation: String = "run"
 
     @Option(name: [.customLong("peerAddr", withSingleDash: true), .customLong("peerAddr")], help: "With -operation status: the node to ask.")
@@ -94,6 +94,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("successors", withSingleDash: true), .customLong("successors")], help: "Successor-list length (default 8).")
     var successors: Int = 8
 
+    @Option(name: [.customLong("scrubInterval", withSingleDash: true), .customLong("scrubInterval")], help: "Seconds between scrub passes, which read and check every stored block and record and drop damaged copies for replicas to replace (default 86400; 0: off).")
+    var scrubInterval: Double = 86_400
+
+    @Option(name: [.customLong("scrubRate", withSingleDash: true), .customLong("scrubRate")], help: "MiB a second a scrub pass reads at most, on average (default 16; 0: no limit; with -operation scrub: default no limit).")
+    var scrubRate: Double?
+
     @Option(name: [.customLong("metricsAddr", withSingleDash: true), .customLong("metricsAddr")], help: "Serve Prometheus metrics on http://HOST:PORT/metrics (:PORT: 127.0.0.1 only; off by default).")
     var metricsAddr: String?
 
@@ -122,8 +128,9 @@ struct ServerCommand: AsyncParsableCommand {
             try await RingStatusCommand.run(peerAddr: peerAddr, networkKeyFile: networkKeyFile)
             return
         }
+        if operation == "scrub" { return try await ScrubCommand.run(self, logger: logger) }
         guard operation == "run" else {
-            Console.error("peerstore-server: unknown -operation '\(operation)': use run or status")
+            Console.error("peerstore-server: unknown -operation '\(operation)': use run, status or scrub")
             throw ExitCode.failure
         }
         do {

@@ -40,6 +40,8 @@ extension ServerCommand {
         settings.leases.grace = gracePeriod
         settings.leases.honourExpiry = expireLeases
         settings.leases.backupBound = leaseBackupBound
+        settings.scrubInterval = try scrubIntervalSetting()
+        settings.scrubBytesPerSecond = try scrubBytesPerSecond(offline: false)
         return settings
     }
 }

@@ -3,7 +3,9 @@ import PeerStoreCrypto
 
 /// The payload of a drop entry (kind 3, added after v1 segments held only blocks and records): the block whose key the
 /// header names, stored at `location`, failed its hash on read and is no longer held. Start-up applies it in log order,
-/// so the damaged copy stays dropped after a restart and a later copy of the same block (a repair) is kept.
+/// so the damaged copy stays dropped after a restart and a later copy of the same block (a repair) is kept. The
+/// scrubber also drops a record whose copy fails its signature: the same entry then names the record's key and place
+/// (logs written before the scrubber hold block drops only, and read as before).
 ///
 /// ```
 /// 0   segment of the dropped payload u64 BE   8

@@ -19,6 +19,8 @@ public struct NodeParts: Sendable {
     public let compactor: Compactor
     /// Deletes garbage of the range this node owns (`-gracePeriod`, `-expireLeases`).
     public let collector: LeaseCollector
+    /// Reads and checks every stored entry now and then, dropping damaged copies (`-scrubInterval`, `-scrubRate`).
+    public let scrubber: Scrubber
 
     /// Wires the parts together over an open store and key, for a node advertised at `advertised`.
     public init(settings: NodeSettings, store: BlockStore, nodeKey: NodeKey, advertised: PeerAddress, logger: Logger) {
@@ -43,5 +45,7 @@ public struct NodeParts: Sendable {
         compactor = Compactor(store: store, plan: CompactionPlan(threshold: settings.compactBelow),
                               interval: settings.compactionInterval, logger: logger)
         collector = LeaseCollector(store: store, replicator: replicator, settings: settings.leases, logger: logger)
+        scrubber = Scrubber(store: store, interval: settings.scrubInterval, pace: ScrubPace(bytesPerSecond: settings.scrubBytesPerSecond),
+                            logger: logger, stamp: ScrubStamp(dataPath: settings.dataPath))
     }
 }

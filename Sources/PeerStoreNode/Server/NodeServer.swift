@@ -112,7 +112,9 @@ public final class NodeServer: Service, Sendable {
         let compactionTask = Task { await compactor.run() }
         let collector = parts.collector
         let collectTask = Task { await collector.run() }
-        defer { repairTask.cancel(); compactionTask.cancel(); collectTask.cancel() }
+        let scrubber = parts.scrubber
+        let scrubTask = Task { await scrubber.run() }
+        defer { repairTask.cancel(); compactionTask.cancel(); collectTask.cancel(); scrubTask.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 let joiner = RingJoiner(settings: self.settings, own: own, logger: self.logger) { self.phase != .serving }
@@ -128,6 +130,7 @@ public final class NodeServer: Service, Sendable {
             repairTask.cancel()
             compactionTask.cancel()
             collectTask.cancel()
+            scrubTask.cancel()
             Task {
                 // Hand everything to the successor first (bounded), then tell the neighbours, then stop serving.
                 _ = await repair.handOff(within: .seconds(60))

@@ -20,7 +20,7 @@ function __peerstore-server_parse_tokens -S
     set -l unparsed_tokens (__peerstore-server_tokens -pc)
     switch $unparsed_tokens[1]
     case 'peerstore-server'
-        __peerstore-server_parse_subcommand 0 'version' 'operation=' 'peerAddr=' 'addr=' 'dataPath=' 'advertiseAddr=' 'initialPeerAddr=' 'startRingIfAlone' 'networkKeyFile=' 'allowUsers=' 'handshakeTimeout=' 'peerTimeout=' 'stabilizeInterval=' 'replicas=' 'antiEntropyInterval=' 'compactBelow=' 'compactInterval=' 'segmentMiB=' 'gracePeriod=' 'expireLeases' 'leaseBackupBound=' 'successors=' 'metricsAddr=' 'httpAddr=' 'logLevel=' 'config=' 'help'
+        __peerstore-server_parse_subcommand 0 'version' 'operation=' 'peerAddr=' 'addr=' 'dataPath=' 'advertiseAddr=' 'initialPeerAddr=' 'startRingIfAlone' 'networkKeyFile=' 'allowUsers=' 'handshakeTimeout=' 'peerTimeout=' 'stabilizeInterval=' 'replicas=' 'antiEntropyInterval=' 'compactBelow=' 'compactInterval=' 'segmentMiB=' 'gracePeriod=' 'expireLeases' 'leaseBackupBound=' 'successors=' 'scrubInterval=' 'scrubRate=' 'metricsAddr=' 'httpAddr=' 'logLevel=' 'config=' 'help'
         switch $unparsed_tokens[1]
         case 'help'
             __peerstore-server_parse_subcommand -r 1 
@@ -78,7 +78,7 @@ end
 
 complete -c 'peerstore-server' -f
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" version version' -o 'version' -l 'version' -d 'Print the version and exit.'
-complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" operation operation' -o 'operation' -l 'operation' -d 'run (default) or status (print the ring seen from -peerAddr).' -rfka 'run status'
+complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" operation operation' -o 'operation' -l 'operation' -d 'run (default), status (print the ring seen from -peerAddr) or scrub (check the stopped node\'s -dataPath once; exit 3 if damaged).' -rfka 'run status scrub'
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" peerAddr peerAddr' -o 'peerAddr' -l 'peerAddr' -d 'With -operation status: the node to ask.' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" addr addr' -o 'addr' -l 'addr' -d 'Address to listen on (:PORT or HOST:PORT; port 0 picks a free port).' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" dataPath dataPath' -o 'dataPath' -l 'dataPath' -d 'Folder for the node\'s blocks, records and key (default .peerstore/PORT under the current folder).' -rfka ''
@@ -99,6 +99,8 @@ complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_f
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" expireLeases expireLeases' -o 'expireLeases' -l 'expireLeases' -d 'Count a lease past its expiry as ended (off: only releases end leases).'
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" leaseBackupBound leaseBackupBound' -o 'leaseBackupBound' -l 'leaseBackupBound' -d 'Seconds a backup may run before it commits (default 86400): a release ends only leases renewed longer ago. Tests shorten it.' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" successors successors' -o 'successors' -l 'successors' -d 'Successor-list length (default 8).' -rfka ''
+complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" scrubInterval scrubInterval' -o 'scrubInterval' -l 'scrubInterval' -d 'Seconds between scrub passes, which read and check every stored block and record and drop damaged copies for replicas to replace (default 86400; 0: off).' -rfka ''
+complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" scrubRate scrubRate' -o 'scrubRate' -l 'scrubRate' -d 'MiB a second a scrub pass reads at most, on average (default 16; 0: no limit; with -operation scrub: default no limit).' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" metricsAddr metricsAddr' -o 'metricsAddr' -l 'metricsAddr' -d 'Serve Prometheus metrics on http://HOST:PORT/metrics (:PORT: 127.0.0.1 only; off by default).' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" httpAddr httpAddr' -o 'httpAddr' -l 'httpAddr' -d 'Serve the status page (the ring drawn, /status.json) on http://HOST:PORT/ (:PORT: 127.0.0.1 only; off by default).' -rfka ''
 complete -c 'peerstore-server' -n '__peerstore-server_should_offer_completions_for_flags_or_options "peerstore-server" logLevel logLevel' -o 'logLevel' -l 'logLevel' -d 'trace, debug, info, notice, warning, error or critical.' -rfka ''

@@ -68,6 +68,8 @@ public struct LocalStore: Sendable {
                 return .leaseStateResult(live: store.hasLiveLease(ids, now: now, honourExpiry: leases.honourExpiry))
             case .tombstones(let ids):
                 return .tombstonesResult(deleted: ids.map { store.isTombstoned($0) })
+            case .recordSeqs(let keys):
+                return .recordSeqsResult(seqs: keys.map { store.record(for: $0)?.seq })
             case .deleteBlocks(let ids):
                 // A replica deletes only what is garbage by its own view too: leased once, no live lease, and its own
                 // grace (less a little, for the time the release took to reach it) passed. A node that asks for

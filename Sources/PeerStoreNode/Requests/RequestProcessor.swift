@@ -71,7 +71,7 @@ public struct RequestProcessor: Sendable {
         case .inboxList(let owner):
             guard let coordinator else { return await local.handle(message) }
             return await coordinator.readInbox(owner: owner)
-        case .haveBlocks, .inboxIDs:
+        case .haveBlocks, .inboxIDs, .recordSeqs:
             return await local.handle(message)
         case .haveBlocksLeased:
             guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
@@ -97,7 +97,7 @@ public struct RequestProcessor: Sendable {
             return local.status(await coordinator?.position() ?? .alone(node))
         case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
             .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .inboxIDsResult, .leaseBlocksResult,
-            .releaseBlocksResult, .leaseStateResult, .deleteBlocksResult, .tombstonesResult, .error:
+            .releaseBlocksResult, .leaseStateResult, .deleteBlocksResult, .tombstonesResult, .recordSeqsResult, .error:
             return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
         }
     }

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import NIOCore
 import PeerStoreConcurrency
+import PeerStoreModel
 import PeerStoreWire
 
 /// Repairs replicas without anyone asking: every round, a node takes the blocks, records and inboxes of the range it
@@ -60,15 +61,29 @@ public struct AntiEntropy: Sendable {
             let sent = await copy(missing, to: target)
             deficit.add(missing: missing.count, sent: sent)
             copied += sent
-            for record in records {
-                _ = try? await replicator.transport.request(
-                    .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
-            }
+            await pushRecords(records, to: target)
             for inbox in ownedInboxes { copied += await push(inbox, to: target) }
         }
         RepairMetrics.deficit(deficit, factory: metrics ?? MetricsSystem.factory)
         activity.repaired(deficit)
         return copied
+    }
+
+    /// Pushes to `target` the owned records it lacks or holds older: asks their seqs in batches first, so that a
+    /// round costs a request per batch, not one per record, and sends only differences (`RecordDiff`).
+    func pushRecords(_ records: [SignedRecord], to target: NodeIdentity) async {
+        var start = 0
+        while start < records.count {
+            let batch = Array(records[start..<min(start + LeaseGrant.maxIDs, records.count)])
+            start += batch.count
+            let answer = try? await replicator.transport.request(.recordSeqs(keys: batch.map(\.key)), to: target.address, key: target.key)
+            var seqs: [UInt64?]?
+            if case .recordSeqsResult(let told)? = answer { seqs = told }
+            for record in RecordDiff.toPush(batch, seqsThere: seqs) {
+                _ = try? await replicator.transport.request(
+                    .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)), to: target.address, key: target.key)
+            }
+        }
     }
 
     /// Before a graceful leave: makes sure every replica set this node belongs to is whole without it. When it leaves,

@@ -50,6 +50,10 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     /// ask before copying, so they never bring a deleted block back).
     case tombstones = 0x38
     case tombstonesResult = 0x39
+    /// "Which seq do you hold of each of these records?" (anti-entropy asks before it pushes, and pushes only the
+    /// records a replica lacks or holds older); nodes that predate it answer unknownMessageType.
+    case recordSeqs = 0x3A
+    case recordSeqsResult = 0x3B
     case status = 0x40
     case statusResult = 0x41
     case error = 0x7F

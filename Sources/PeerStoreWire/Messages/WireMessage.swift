@@ -53,6 +53,9 @@ public enum WireMessage: Equatable, Sendable {
     /// Nodes only: for each id, whether the receiver holds a tombstone for it; at most `LeaseGrant.maxIDs` ids.
     case tombstones(ids: [Identifier])
     case tombstonesResult(deleted: [Bool])
+    /// For each record key, the seq of the record the receiver holds (nil: none); at most `LeaseGrant.maxIDs` keys.
+    case recordSeqs(keys: [Identifier])
+    case recordSeqsResult(seqs: [UInt64?])
     /// The ids of the entries of `owner`'s inbox this node holds itself (never asked of other holders).
     case inboxIDs(owner: [UInt8])
     /// At most `WireMessageCodec.maxInboxEntries` ids.
@@ -103,6 +106,8 @@ public enum WireMessage: Equatable, Sendable {
         case .deleteBlocksResult: .deleteBlocksResult
         case .tombstones: .tombstones
         case .tombstonesResult: .tombstonesResult
+        case .recordSeqs: .recordSeqs
+        case .recordSeqsResult: .recordSeqsResult
         case .chord: .chord
         case .chordReply: .chordReply
         case .placedPut: .placedPut
@@ -125,7 +130,8 @@ extension WireMessage {
         case .haveBlocksLeased(let grant), .leaseBlocks(let grant): grant.encodedLength
         case .releaseBlocks(let release): release.encodedLength
         case .leaseBlocksResult(let present), .leaseStateResult(let present), .tombstonesResult(let present): present.count
-        case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids): ids.count * 32
+        case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids), .recordSeqs(let ids): ids.count * 32
+        case .recordSeqsResult(let seqs): seqs.count * 9
         default: 0
         }
     }

@@ -84,9 +84,15 @@ public enum WireMessageCodec {
             release.encode(into: &out)
         case .deleteBlocksResult(let ended):
             out.writeInteger(ended)
-        case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids):
+        case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids), .recordSeqs(let ids):
             out.writeInteger(UInt16(ids.count))
             for id in ids { out.writeBytes(id.bytes) }
+        case .recordSeqsResult(let seqs):
+            out.writeInteger(UInt16(seqs.count))
+            for seq in seqs {
+                out.writeInteger(UInt8(seq == nil ? 0 : 1))
+                out.writeInteger(seq ?? 0)
+            }
         case .leaseStateResult(let live), .tombstonesResult(let live):
             out.writeInteger(UInt16(live.count))
             for p in live { out.writeInteger(UInt8(p ? 1 : 0)) }
@@ -205,15 +211,24 @@ public enum WireMessageCodec {
             case .leaseStateResult: .leaseStateResult(live: flags)
             default: .tombstonesResult(deleted: flags)
             }
-        case .leaseState, .deleteBlocks, .tombstones:
+        case .leaseState, .deleteBlocks, .tombstones, .recordSeqs:
             guard let count = p.readInteger(as: UInt16.self), Int(count) <= LeaseGrant.maxIDs, p.readableBytes == Int(count) * 32
             else { throw malformed(type, "bad id count") }
             let ids = try (0..<count).map { _ in try readID(&p, type) }
             message = switch type {
             case .leaseState: .leaseState(ids: ids)
             case .deleteBlocks: .deleteBlocks(ids: ids)
+            case .recordSeqs: .recordSeqs(keys: ids)
             default: .tombstones(ids: ids)
             }
+        case .recordSeqsResult:
+            guard let count = p.readInteger(as: UInt16.self), Int(count) <= LeaseGrant.maxIDs, p.readableBytes == Int(count) * 9
+            else { throw malformed(type, "bad answer count") }
+            message = .recordSeqsResult(seqs: try (0..<count).map { _ in
+                let present = try readFlag(&p, type)
+                let seq = p.readInteger(as: UInt64.self)!
+                return present ? seq : nil
+            })
         case .deleteBlocksResult:
             guard let deleted = p.readInteger(as: UInt32.self) else { throw malformed(type, "truncated count") }
             message = .deleteBlocksResult(deleted: deleted)

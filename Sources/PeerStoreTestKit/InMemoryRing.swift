@@ -20,6 +20,8 @@ public actor InMemoryRing: RingAccess {
     private var inboxes: [Identifier: InboxState] = [:]
     private let inboxLimits: InboxLimits
     private var delay: Duration = .zero
+    /// Block puts still accepted before the ring "goes away" (nil: no limit).
+    private var putsLeft: Int?
     private var leases = LeaseTable()
     /// The ring's clock (unix seconds) for leases; tests move it.
     public private(set) var now: UInt64
@@ -49,6 +51,8 @@ public actor InMemoryRing: RingAccess {
     public func loseNextRecordUpdate() { loseNextRecordPut = true }
     /// Every answer waits this long first (a slow node).
     public func slowDown(by delay: Duration) { self.delay = delay }
+    /// After `count` more block puts, every put fails as if the network were lost (nil: they work again).
+    public func failBlockPuts(after count: Int?) { putsLeft = count }
     /// Forgets `owner`'s inbox, entries and removals (as if every holder lost it).
     public func dropInbox(owner: [UInt8]) { inboxes[InboxKey.of(owner: owner)] = nil }
     /// Fault: the ring no longer serves the record under `key` (a stale or restarted holder).
@@ -91,6 +95,10 @@ public actor InMemoryRing: RingAccess {
     public func putBlock(id: Identifier, bytes: [UInt8]) async throws -> Bool {
         try await wait()
         guard BlockID.of(bytes) == id else { throw WireError(.idMismatch, "block bytes do not hash to \(id.shortHex())") }
+        if let left = putsLeft {
+            guard left > 0 else { throw WireError(.connectionFailed, "the ring went away (a test's failBlockPuts)") }
+            putsLeft = left - 1
+        }
         puts += 1
         leases.clearTombstone(id)
         missing.remove(id)

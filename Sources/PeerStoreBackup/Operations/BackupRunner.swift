@@ -23,9 +23,12 @@ public final class BackupRunner: Sendable {
     /// A backup that ran longer than this (seconds) leases every block of its snapshot again before it commits: a
     /// prune's release spares only leases renewed within B (24 h) of when it read the heads (docs/retention.md part 3).
     let renewLeasesAfter: Double
+    /// Seconds between checkpoints of the file cache of a backup without a previous cache (`FileCacheCheckpoint`).
+    let checkpointEvery: TimeInterval
     public init(client: any RingAccess, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil,
-                heads: HeadMemory? = nil, renewLeasesAfter: Double = Double(LeaseRules.backupBound / 2)) {
+                heads: HeadMemory? = nil, renewLeasesAfter: Double = Double(LeaseRules.backupBound / 2), checkpointEvery: TimeInterval = 60) {
         self.renewLeasesAfter = renewLeasesAfter
+        self.checkpointEvery = checkpointEvery
         self.progress = progress
         self.heads = heads
         self.client = client
@@ -43,6 +46,8 @@ public final class BackupRunner: Sendable {
         var previous: FileCache?
         /// The cache this backup writes (nil: none).
         var next: FileCacheWriter?
+        /// Checkpoints of `next` while the walk goes on (nil: none, as when a previous cache is in use).
+        var checkpoint: FileCacheCheckpoint?
         /// Files with several links stored so far: a later name of one becomes a hard-link entry.
         var hardLinks = HardLinkIndex()
         /// Every entry stored, by path, when a sync asks for the scan (nil: not kept).
@@ -89,6 +94,10 @@ public final class BackupRunner: Sendable {
         defer { scan?.cancel() }
         if let store, reuseCache {
             walk.previous = try await loadCache(store, summary: &walk.summary, leasing: uploader.leasing)
+        }
+        if let store, walk.previous == nil {
+            walk.checkpoint = FileCacheCheckpoint(store: store, device: device, started: startedNanoseconds, chunker: chunker.settings,
+                                                  every: checkpointEvery)
         }
         let rootInfo = try FileInfo.lstat(root)
         let rootTree = try await backupDirectory(LocalPath(root), relative: [], excludes: excludes, walk: &walk)
@@ -212,7 +221,10 @@ public final class BackupRunner: Sendable {
                     walk.summary.bytes += outcome.size
                     walk.summary.files += 1
                     progress?.fileDone()
-                    if let cached = outcome.cacheEntry { walk.next?.add(path: path.appending(name), cached) }
+                    if let cached = outcome.cacheEntry {
+                        walk.next?.add(path: path.appending(name), cached)
+                        walk.checkpoint?.saveIfDue(walk.next)
+                    }
                     if outcome.changedWhileRead { walk.summary.changedWhileRead.append((relative + [name]).shown) }
                     slots[index] = TreeEntry(file: name, info: outcome.info, size: outcome.size, content: outcome.content)
                 case .failure(let error):

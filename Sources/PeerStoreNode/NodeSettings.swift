@@ -23,6 +23,10 @@ public struct NodeSettings: Sendable {
     /// how long a frame may take to arrive once begun: peers that stall mid-frame are disconnected.
     public var partialFrameBudget: Int = 512 << 20
     public var partialFrameDeadline = PartialFrameGuard.Deadline()
+    /// Connections still in the secure handshake kept at once (past it, the oldest is closed), and authenticated
+    /// connections of one key (past it, that key's oldest is closed): a flood of connections cannot keep others out.
+    public var maxHandshakingConnections = 256
+    public var maxConnectionsPerKey = 32
     /// The ring's network key; the open demo key when none is given.
     public var networkKey: NetworkKey = .openDemo
     /// With a list, only these users (Ed25519 public keys) may store; anyone with the network key may still read.

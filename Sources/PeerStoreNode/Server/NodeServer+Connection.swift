@@ -3,6 +3,22 @@ import NIOCore
 import PeerStoreWire
 
 extension NodeServer {
+    /// Takes a new connection into `admission`, and its key once its handshake is done; closes the connections that
+    /// must make room.
+    private func admit(_ key: ObjectIdentifier, _ accepted: Connection) {
+        close(admission.withLockedValue { $0.accepted(key) }, why: "too many connections in the handshake")
+        accepted.outcome.established.futureResult.whenSuccess { [self] remoteKey in
+            close(admission.withLockedValue { $0.authenticated(key, key: remoteKey) }, why: "too many connections of one key")
+        }
+    }
+
+    private func close(_ keys: [ObjectIdentifier], why: String) {
+        guard !keys.isEmpty else { return }
+        logger.notice("closing the oldest connections to make room", metadata: ["reason": "\(why)", "count": "\(keys.count)"])
+        let channels = state.withLockedValue { state in keys.compactMap { state.open[$0] } }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
     /// Serves one connection: requests are handled concurrently up to a limit, responses go out as they finish.
     func serve(_ accepted: Connection, processor: RequestProcessor) async {
         let connection = accepted.channel
@@ -14,6 +30,8 @@ extension NodeServer {
             return
         }
         defer { state.withLockedValue { $0.remove(key) } }
+        admit(key, accepted)
+        defer { admission.withLockedValue { $0.closed(key) } }
         let limit = settings.maxInFlightPerConnection
         do {
             try await connection.executeThenClose { inbound, outbound in

@@ -16,6 +16,8 @@ public final class NodeServer: Service, Sendable {
     private let store: BlockStore
     public let nodeKey: NodeKey
     let state = NIOLockedValueBox(ServerState<ObjectIdentifier, any Channel>())
+    /// Which connections to keep under a flood of them (`ConnectionAdmission`).
+    let admission: NIOLockedValueBox<ConnectionAdmission<ObjectIdentifier>>
     private let built = NIOLockedValueBox<(bound: PeerAddress, parts: NodeParts)?>(nil)
     private let onListening: @Sendable (_ bound: PeerAddress, _ advertised: PeerAddress) -> Void
 
@@ -27,6 +29,8 @@ public final class NodeServer: Service, Sendable {
         self.settings = settings
         self.logger = logger
         self.group = group
+        admission = NIOLockedValueBox(ConnectionAdmission(
+            maxHandshaking: settings.maxHandshakingConnections, maxPerKey: settings.maxConnectionsPerKey))
         self.onListening = onListening
         try AdvertisedAddress.check(listen: settings.listenAddress, advertise: settings.advertiseAddress, initialPeer: settings.initialPeer)
         try DataFolder.prepare(settings.dataPath)

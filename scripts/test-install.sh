@@ -175,7 +175,7 @@ check "prints a cron line" grep -qx "  17 3 \* \* \* $PREFIX/bin/peerstore-clien
 examples() { sed -n 's/^#\([A-Za-z]\{1,\}: \)/\1/p' "$1"; }
 examples dist/systemd/server.yaml >"$T/server-examples.yaml"
 examples dist/systemd/backup.yaml >"$T/backup-examples.yaml"
-check "server.yaml has its commented examples (6 keys)" test "$(wc -l <"$T/server-examples.yaml")" -eq 6
+check "server.yaml has its commented examples (8 keys)" test "$(wc -l <"$T/server-examples.yaml")" -eq 8
 check "backup.yaml has its commented examples (6 keys)" test "$(wc -l <"$T/backup-examples.yaml")" -eq 6
 for file in dist/systemd/server.yaml "$T/server-examples.yaml"; do
     check "peerstore-server accepts -config $file" quietly "$BIN_DIR/peerstore-server" -config "$file" -version

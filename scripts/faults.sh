@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
 MODE=long
-ONLY='Fault[A-Z][A-Za-z]*Tests|CrashSafetyTests'
+ONLY='Fault[A-Z][A-Za-z]*Tests|CrashSafetyTests|FrozenNodeTests|ConnectionFloodTests'
 while [ $# -gt 0 ]; do
     case "${1#-}" in
         short|-short) MODE=short; shift ;;

@@ -112,6 +112,11 @@ struct FrozenNodeTests {
         let differences = TreeComparison.differences(src, out)
         #expect(differences.isEmpty, "\(differences.prefix(5))")
         other.thaw()
+        var figures = FaultFigures("a node frozen (SIGSTOP) mid-backup and mid-restore", runs: 2)
+        figures.set("backupAfterFreeze", String(format: "%.1fs", afterFreeze))
+        figures.set("restoreAfterFreeze", String(format: "%.1fs", afterSecondFreeze))
+        figures.set("lost", differences.count)
+        figures.record()
         print("frozen: backup \(String(format: "%.1f", backupSeconds)) s (\(String(format: "%.1f", afterFreeze)) s after the freeze), restore \(String(format: "%.1f", restoreSeconds)) s (\(String(format: "%.1f", afterSecondFreeze)) s after), test \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }

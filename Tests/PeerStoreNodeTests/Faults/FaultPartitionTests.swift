@@ -6,7 +6,7 @@ import Testing
 /// becomes a ring of 3 and takes backups; after the link is back the lost-node probes merge the two rings into one of
 /// 6 (docs/ring.md, "Partitions and merging"), every snapshot of either side restores identically from the other side,
 /// a head moved on one side is the head everywhere (the highest seq wins), and every block is back on 3 nodes.
-/// Needs root (network namespaces). Short subset: 1 run; `scripts/faults.sh`: 3.
+/// Needs root (network namespaces). Short subset: 1 run (about 15 s); `scripts/faults.sh`: 5.
 @Suite(.serialized, .timeLimit(.minutes(12)))
 struct FaultPartitionTests {
     static let arguments = ["-stabilizeInterval", "0.2", "-replicas", "3", "-antiEntropyInterval", "1", "-peerTimeout", "2"]
@@ -24,13 +24,14 @@ struct FaultPartitionTests {
 
     @Test func aRingCutThreePlusThreeMergesAgainAndLosesNothing() async throws {
         let budget = FaultBudget()
-        let runs = budget.runs(short: 1, long: 3)
+        let runs = budget.runs(short: 1, long: 5)
         var results: [Run] = []
         for run in 0..<runs { results.append(try await Self.partitionOnce(seed: UInt64(61 + run))) }
 
         var figures = FaultFigures("partition 3 + 3, healed (6 nodes)", runs: results.count)
         figures.set("splitSeconds", String(format: "%.1f", results.map(\.splitSeconds).max() ?? 0))
         figures.set("healSeconds", String(format: "%.1f", results.map(\.healSeconds).max() ?? 0))
+        figures.set("healSecondsEach", results.map { String(format: "%.1f", $0.healSeconds) }.joined(separator: ","))
         figures.set("restored", results.map(\.restored).reduce(0, +))
         figures.set("lost", results.map(\.lost).reduce(0, +))
         figures.set("belowK", results.map(\.belowK).reduce(0, +))

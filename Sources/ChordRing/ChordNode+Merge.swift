@@ -20,7 +20,7 @@ extension ChordNode {
 
     /// Remembers a node dropped as failed (once; the newest at the end; the oldest dropped beyond the bound).
     mutating func rememberLost(_ n: NodeIdentity) {
-        guard n != me, settings.lostNodesKept > 0 else { return }
+        guard n.id != me.id, settings.lostNodesKept > 0 else { return }
         lost.removeAll { $0.node.id == n.id }
         lost.append(LostNode(node: n, round: rounds))
         if lost.count > settings.lostNodesKept { lost.removeFirst(lost.count - settings.lostNodesKept) }
@@ -37,7 +37,7 @@ extension ChordNode {
     mutating func probeLost() -> [ChordDirective] {
         guard isJoined else { return [] }
         // A node back in our own view needs no probe.
-        lost.removeAll { entry in entry.node == predecessor || successors.contains(entry.node) }
+        lost.removeAll { entry in entry.node.id == predecessor?.id || successors.contains { $0.id == entry.node.id } }
         guard !lost.isEmpty, !lookups.values.contains(where: { if case .merge = $0.purpose { true } else { false } }) else {
             return []
         }
@@ -50,7 +50,7 @@ extension ChordNode {
     /// A probe's lookup finished: `owner` is the successor of our id in the lost node's ring (nil: no answer).
     mutating func onProbeResult(lost q: NodeIdentity, owner: NodeIdentity?) -> [ChordDirective] {
         guard let owner else { return [] }  // still unreachable: keep it
-        if owner == me {
+        if owner.id == me.id {
             // Its ring routes our id to us: it is our ring.
             if let i = lost.firstIndex(where: { $0.node.id == q.id }) {
                 lost.remove(at: i)
@@ -65,7 +65,7 @@ extension ChordNode {
 
     /// The owner of our id in the other ring answered with its state.
     mutating func onMergeState(from o: NodeIdentity, successors list: [NodeIdentity]) -> [ChordDirective] {
-        guard isJoined, o != me else { return [] }
+        guard isJoined, o.id != me.id else { return [] }
         var out: [ChordDirective] = [.send(envelope(to: o, requestID: nil, .rectify))]
         if let s = successor, s == me || o.id.isBetween(me.id, s.id) {
             successors = SuccessorList.build(first: o, rest: list, me: me, length: settings.successorListLength)

@@ -14,8 +14,10 @@ struct PartitionSimulationTests {
 
     /// Builds a ring of `nodes`, cuts it into `parts` random parts until each is a correct ring of its own, heals it
     /// and runs until it is one correct ring again (at most `limit` seconds).
-    func partitionAndHeal(nodes n: Int, seed: UInt64, parts: Int = 2, mergeEveryRounds: Int = 5, limit: Int = 60) -> Outcome {
+    func partitionAndHeal(nodes n: Int, seed: UInt64, parts: Int = 2, mergeEveryRounds: Int = 5, loss: Double = 0,
+                          limit: Int = 60) -> Outcome {
         var s = SimulationSettings(seed: seed)
+        s.lossRate = loss
         s.chord.successorListLength = ChordSettings.successorListLength(forRingOf: n)
         s.chord.mergeEveryRounds = mergeEveryRounds
         let sim = ChordSimulator(settings: s)
@@ -63,6 +65,14 @@ struct PartitionSimulationTests {
     func threePartsMergeAgain(nodes: Int, seed: UInt64) {
         let outcome = partitionAndHeal(nodes: nodes, seed: seed, parts: 3)
         print("partition-sim parts=3 nodes=\(nodes) seed=\(seed) split=\(outcome.secondsToSplit)s merge=\(outcome.secondsToMerge.map { "\($0)s" } ?? "never")")
+        #expect(outcome.secondsToMerge != nil, "\(outcome.problems)")
+    }
+
+    /// With 5% of messages lost (probes and their answers among them) the halves still merge.
+    @Test(arguments: [(24, 41), (30, 42)] as [(Int, UInt64)])
+    func twoHalvesMergeDespiteMessageLoss(nodes: Int, seed: UInt64) {
+        let outcome = partitionAndHeal(nodes: nodes, seed: seed, loss: 0.05, limit: 120)
+        print("partition-sim parts=2 loss=5% nodes=\(nodes) seed=\(seed) split=\(outcome.secondsToSplit)s merge=\(outcome.secondsToMerge.map { "\($0)s" } ?? "never")")
         #expect(outcome.secondsToMerge != nil, "\(outcome.problems)")
     }
 

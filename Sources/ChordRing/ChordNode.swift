@@ -13,6 +13,8 @@
 ///   does not answer a ping;
 /// - fingers are an optimisation, fixed one per tick; lookups route by fingers and successors and fall back to the
 ///   next candidate when a hop times out.
+/// - nodes dropped as failed are remembered and probed now and then, so rings split by a partition merge again
+///   (`ChordNode+Merge`).
 public struct ChordNode: Sendable {
     public let me: NodeIdentity
     public let settings: ChordSettings

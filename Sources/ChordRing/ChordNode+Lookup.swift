@@ -5,6 +5,8 @@ extension ChordNode {
         case external(tag: UInt64)
         case finger(Int)
         case join
+        /// A probe of a lost node: our own id looked up through it, in its ring (one attempt, never rerouted).
+        case merge(NodeIdentity)
     }
 
     struct LookupState: Sendable {
@@ -94,6 +96,10 @@ extension ChordNode {
             return request(next, .findSuccessor(key: state.key), for: .lookupStep(lookup: id, node: next))
         }
         lookups[id] = state
+        if case .merge = state.purpose {
+            lookups[id] = nil
+            return complete(state, owner: nil)
+        }
         if state.attempts < settings.lookupAttempts {
             return [.schedule(.retryLookup(id), after: settings.retryDelay)]
         }
@@ -195,6 +201,8 @@ extension ChordNode {
             fingerLookupInFlight = false
             if let owner { setFinger(i, owner) }
             return []
+        case .merge(let q):
+            return onProbeResult(lost: q, owner: owner)
         case .join:
             guard let owner else { return [.schedule(.retryJoin, after: settings.retryDelay)] }
             if owner == me {

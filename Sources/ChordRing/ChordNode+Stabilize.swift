@@ -44,6 +44,7 @@ extension ChordNode {
             successors.removeFirst()
             successors.removeAll { $0 == s }
             forget(s)
+            rememberLost(s)
             successorFailures = 0
             if successors.isEmpty {
                 // Every successor is gone: we are a ring of one until someone finds us.

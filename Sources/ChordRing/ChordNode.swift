@@ -13,6 +13,8 @@
 ///   does not answer a ping;
 /// - fingers are an optimisation, fixed one per tick; lookups route by fingers and successors and fall back to the
 ///   next candidate when a hop times out.
+/// - nodes dropped as failed are remembered and probed now and then, so rings split by a partition merge again
+///   (`ChordNode+Merge`).
 public struct ChordNode: Sendable {
     public let me: NodeIdentity
     public let settings: ChordSettings
@@ -33,6 +35,11 @@ public struct ChordNode: Sendable {
     var successorFailures = 0
     var joinVia: NodeIdentity?
     var fingerLookupInFlight = false
+    /// Nodes dropped as failed, oldest first, probed to merge rings after a partition (`ChordNode+Merge`).
+    public internal(set) var lost: [LostNode] = []
+    /// Stabilize rounds so far (the clock of `lost`).
+    public internal(set) var rounds: UInt64 = 0
+    var probeCursor = 0
 
     public init(me: NodeIdentity, settings: ChordSettings = .init()) {
         self.me = me
@@ -47,6 +54,7 @@ public struct ChordNode: Sendable {
         case lookupStep(lookup: UInt64, node: NodeIdentity)
         case confirmOwner(lookup: UInt64, node: NodeIdentity)
         case checkPredecessor(old: NodeIdentity, candidate: NodeIdentity)
+        case mergeState(NodeIdentity)
     }
 
     /// The first successor, if the node has joined.
@@ -94,7 +102,7 @@ public struct ChordNode: Sendable {
         switch timer {
         case .stabilize:
             guard isJoined else { return [] }
-            return [.schedule(.stabilize, after: settings.stabilizeInterval)] + stabilize()
+            return [.schedule(.stabilize, after: settings.stabilizeInterval)] + stabilize() + probeLostIfDue()
         case .fixFinger:
             guard isJoined else { return [] }
             return [.schedule(.fixFinger, after: settings.fixFingerInterval)] + fixNextFinger()
@@ -145,6 +153,8 @@ public struct ChordNode: Sendable {
             return onOwnerState(lookup, owner: node, predecessor: predecessor)
         case (.checkPredecessor, .pong):
             return []
+        case (.mergeState(let o), .state(_, let list)):
+            return onMergeState(from: o, successors: list)
         default:
             return []
         }
@@ -174,8 +184,13 @@ public struct ChordNode: Sendable {
             lookups[lookup] = state
             return confirmNext(lookup)
         case .checkPredecessor(let old, let candidate):
-            if predecessor == old { predecessor = candidate }
+            if predecessor == old {
+                predecessor = candidate
+                rememberLost(old)
+            }
             return []
+        case .mergeState:
+            return []  // the probe comes round again
         }
     }
 

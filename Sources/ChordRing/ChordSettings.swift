@@ -21,6 +21,10 @@ public struct ChordSettings: Sendable, Equatable {
     public var confirmOwner: Bool = true
     /// Virtual nodes per physical node (used by the shell that creates the instances).
     public var virtualNodes: Int = 1
+    /// Nodes dropped as failed that a node remembers, to probe them after a partition (oldest dropped first).
+    public var lostNodesKept: Int = 32
+    /// Probe one remembered lost node every this many stabilize rounds (0: never), to merge rings after a partition.
+    public var mergeEveryRounds: Int = 5
 
     public init() {}
 

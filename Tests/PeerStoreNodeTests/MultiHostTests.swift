@@ -38,6 +38,11 @@ final class TwoHosts {
     /// The launcher that runs a program on host `i`.
     func on(_ i: Int) -> [String] { [ip, "netns", "exec", names[i]] }
 
+    /// Takes host `i`'s end of the link down (a partition: nothing passes either way) or up again.
+    func setLink(_ i: Int, up: Bool) throws {
+        try run(["-n", names[i], "link", "set", links[i], up ? "up" : "down"])
+    }
+
     /// Removes the namespaces (and with them the veth pair); a veth still in this namespace goes too. Processes must be
     /// stopped first.
     func remove() {

@@ -9,6 +9,9 @@ public final class ChordSimulator {
     public private(set) var messagesSent = 0
     public private(set) var messagesLost = 0
     public private(set) var eventsProcessed = 0
+    /// A partition: the side of each node; a message between nodes on different sides is dropped. Empty: none.
+    public var sides: [Identifier: Int] = [:]
+    public private(set) var messagesCut = 0
 
     private var queue = Heap<SimulationEvent>()
     private var sequence: UInt64 = 0
@@ -121,6 +124,10 @@ public final class ChordSimulator {
             switch directive {
             case .send(let envelope):
                 messagesSent += 1
+                if let a = sides[id], let b = sides[envelope.to.id], a != b {
+                    messagesCut += 1
+                    continue
+                }
                 if settings.lossRate > 0 && Double(rng.next() % 1_000_000) / 1_000_000 < settings.lossRate {
                     messagesLost += 1
                     continue

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The fault cases, long: kill -9 at random moments (block writes; backups on a ring), a torn data path as a power loss
+# The fault cases, long: kill -9 at random moments (block writes; backups on a ring), a partition of a 6-node ring
+# across two network namespaces and its heal, a torn data path as a power loss
 # leaves it, a full disk. Each case runs real peerstore-server processes on 127.0.0.1 (and a tmpfs it mounts), every
 # loop bounded in count and time, and records a row of figures; the table is printed at the end. The short subset of
 # the same cases runs in every scripts/test.sh.
@@ -24,7 +25,7 @@ done
 [ "$(id -u)" -eq 0 ] || die "the fault cases mount a small filesystem and need root: sudo scripts/faults.sh"
 
 ensure_swift
-ensure_system_packages util-linux
+ensure_system_packages util-linux iproute2  # mount: the disk-full case; ip netns: the partition case
 log "building (debug, with tests)"
 swift build --build-tests
 export PEERSTORE_BIN_DIR="$(swift build --show-bin-path)"

@@ -60,16 +60,18 @@ if [ "$what" = seeds ]; then
 fi
 
 work="$(mktemp -d /tmp/peerstore-fuzz.XXXXXX)"
+# Files a target writes per input (the segment scanner's) go to memory where there is some.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then scratch_files="$(mktemp -d /dev/shm/peerstore-fuzz.XXXXXX)"; else scratch_files="$work/tmp"; fi
 kept=0
-cleanup() { [ "$kept" -eq 1 ] || rm -rf "$work"; }
+cleanup() { rm -rf "$scratch_files"; [ "$kept" -eq 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
 
 run_target() {
     local target="$1" dir="$work/$1"
-    mkdir -p "$dir/corpus" "$dir/artifacts" "$dir/tmp"
+    mkdir -p "$dir/corpus" "$dir/artifacts" "$scratch_files/$target"
     cp Fuzz/corpus/"$target"/* "$dir/corpus/" 2>/dev/null || true
     local rc=0 started=$SECONDS
-    (cd "$dir" && PEERSTORE_FUZZ_TARGET="$target" TMPDIR="$dir/tmp" "$binary" "${limit[@]}" \
+    (cd "$dir" && PEERSTORE_FUZZ_TARGET="$target" TMPDIR="$scratch_files/$target" "$binary" "${limit[@]}" \
         -artifact_prefix="$dir/artifacts/" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
         ${FUZZ_FLAGS:-} corpus >"$dir/log" 2>&1) || rc=$?
     local runs seconds rate crashes

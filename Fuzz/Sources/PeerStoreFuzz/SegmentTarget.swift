@@ -7,12 +7,14 @@ import PeerStoreCrypto
 /// The segment scanner start-up runs (`SegmentScanSummary.scan`) on the input written as a segment file. Byte 0's
 /// bits: 1, verify payloads (as after a damaged header); 2, keep the input's own first bytes instead of the segment
 /// file header; 4, repair the checksum of every entry header ("PSE1" ...) in the input, so that mutated headers are
-/// read and the payload decoders behind them (record, drop, inbox, lease entries) are reached.
+/// read and the payload decoders behind them (record, drop, inbox, lease entries) are reached. The file is in
+/// `TMPDIR` (scripts/fuzz.sh puts it in memory, /dev/shm, where it can).
 enum SegmentTarget {
     static let fileHeader = Array("PEERSTORE-SEG-v1".utf8)
     static let magic = Array("PSE1".utf8)
     static let path: String = {
-        var template = Array("/tmp/peerstore-fuzz-segment.XXXXXX".utf8CString)
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(base)/peerstore-fuzz-segment.XXXXXX".utf8CString)
         guard let folder = mkdtemp(&template) else { fatalError("cannot make a temp folder") }
         return String(cString: folder) + "/0000000001.seg"
     }()

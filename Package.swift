@@ -9,6 +9,10 @@ let package = Package(
         .executable(name: "peerstore-client", targets: ["PeerStoreClient"]),
         .executable(name: "peerstore-gen", targets: ["PeerStoreGen"]),
         .executable(name: "chord-sim", targets: ["ChordSim"]),
+        // For the fuzz package (Fuzz/, built only by scripts/fuzz.sh): the modules whose decoders it feeds.
+        .library(name: "PeerStoreWire", targets: ["PeerStoreWire"]),
+        .library(name: "PeerStoreBackup", targets: ["PeerStoreBackup"]),
+        .library(name: "BlockStore", targets: ["BlockStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

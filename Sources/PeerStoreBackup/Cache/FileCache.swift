@@ -17,13 +17,24 @@ public struct FileCache: Sendable {
     /// Manifest chunks fetched for entries of a version 1 cache (`learn`).
     private var learned: [LocalPath: [Identifier]] = [:]
 
+    /// The fewest bytes one path record takes: shared prefix u16, rest of the path (u16 + bytes), and an entry's fixed
+    /// fields (size, mtime, ctime, inode, device, content tag).
+    static let minimumRecordSize = 2 + 2 + (8 + 8 + 4 + 8 + 4 + 8 + 8 + 1)
+
+    /// Index slots to reserve for a cache whose header claims `count` entries with `bytesLeft` bytes after it: never
+    /// more than those bytes can hold, so a short or damaged cache cannot make a large reservation (found by fuzzing:
+    /// a 37-byte cache claiming 4 million entries reserved them all).
+    static func reservation(count: UInt32, bytesLeft: Int) -> Int {
+        min(Int(count), 1 << 22, bytesLeft / minimumRecordSize)
+    }
+
     /// Decodes and checks a whole cache plaintext; throws `BackupError` (bad format) if any part is wrong.
     public init(plaintext: [UInt8]) throws {
         guard plaintext.count < Int(Int32.max) else { throw BackupError.badFormat("file cache", "too large") }
         var p = ByteBuffer(bytes: plaintext)
         header = try FileCacheHeader.decode(from: &p)
         var index: [LocalPath: Int32] = [:]
-        index.reserveCapacity(Int(min(header.count, 1 << 22)))
+        index.reserveCapacity(Self.reservation(count: header.count, bytesLeft: p.readableBytes))
         var last: [UInt8] = []
         for _ in 0..<header.count {
             guard let shared = p.readInteger(as: UInt16.self), Int(shared) <= last.count else {

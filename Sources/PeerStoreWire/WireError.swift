@@ -36,6 +36,8 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
         case noSpace = 26
         /// The record's owner has as many records on the node as it keeps for one user.
         case tooManyRecords = 27
+        /// The peer sent more of a costly kind of request than the node takes a second: try again a little later.
+        case busy = 28
         case internalError = 99
     }
 
@@ -57,7 +59,7 @@ public struct WireError: Error, Equatable, CustomStringConvertible, Sendable {
             .malformedFrame, .unknownMessageType, .malformedMessage, .inboxFull, .badInboxEntry, .inboxEntryRemoved, .badLease, .noSpace, .tooManyRecords:
             true
         case .storageFailure, .unexpectedResponse, .connectionFailed, .connectionClosed, .handshakeFailed, .serverKeyChanged,
-            .channelTampered, .timedOut, .notInRing, .internalError:
+            .channelTampered, .timedOut, .notInRing, .busy, .internalError:
             false
         }
     }

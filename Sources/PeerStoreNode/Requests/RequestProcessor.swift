@@ -15,6 +15,8 @@ public struct RequestProcessor: Sendable {
     /// Where the request counters and timers go (nil: the process's bootstrapped backend).
     public var metrics: (any MetricsFactory)?
     private let requestMetrics = RequestMetrics()
+    /// Fan-out reads (records, inbox listings) a user key may make a second (`FanOutLimiter`).
+    var fanOut = FanOutLimiter()
 
     public init(local: LocalStore, policy: AccessPolicy = AccessPolicy(), coordinator: RingCoordinator? = nil) {
         self.local = local
@@ -59,6 +61,7 @@ public struct RequestProcessor: Sendable {
             return await coordinator.readBlock(id)
         case .getRecord(let key):
             guard let coordinator else { return await local.handle(message) }
+            guard await mayFanOut(peer) else { return .error(Self.slowDown) }
             return .recordResult(record: await coordinator.newestRecord(key))
         case .inboxPost(let entry):
             guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
@@ -70,6 +73,7 @@ public struct RequestProcessor: Sendable {
             return await coordinator.put(message)
         case .inboxList(let owner):
             guard let coordinator else { return await local.handle(message) }
+            guard await mayFanOut(peer) else { return .error(Self.slowDown) }
             return await coordinator.readInbox(owner: owner)
         case .haveBlocks, .inboxIDs, .recordSeqs:
             return await local.handle(message)
@@ -107,6 +111,15 @@ public struct RequestProcessor: Sendable {
         guard let key = peer.key, let coordinator else { return false }
         if peer.kind == .node { return true }
         return await coordinator.ring.isMember(Peer.ringID(of: key))
+    }
+
+    static let slowDown = WireError(.busy, "too many record or inbox reads from this key at once: slow down and try again")
+
+    /// Whether `peer` may make a read that asks every holder: ring nodes always; a user key within its rate.
+    private func mayFanOut(_ peer: Peer) async -> Bool {
+        guard let key = peer.key else { return true }
+        if fanOut.allow(key) { return true }
+        return await isRingNode(peer)
     }
 
     static let nodesOnly = WireError(.forbidden, "only nodes of the ring may ask for lease states, tombstones or range listings, or delete blocks")

@@ -16,7 +16,7 @@ public struct RequestProcessor: Sendable {
     public var metrics: (any MetricsFactory)?
     private let requestMetrics = RequestMetrics()
     /// Fan-out reads (records, inbox listings) a user key may make a second (`FanOutLimiter`).
-    var fanOut = FanOutLimiter()
+    let fanOut = FanOutLimiter()
 
     public init(local: LocalStore, policy: AccessPolicy = AccessPolicy(), coordinator: RingCoordinator? = nil) {
         self.local = local

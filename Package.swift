@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Only for the cipher comparison in the test kit (`peerstore-gen -cryptoBench`); already built for Hummingbird.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // No default traits: keeps swift-configuration and full Foundation out of the build.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -35,9 +37,13 @@ let package = Package(
         .systemLibrary(
             name: "CLZ4", pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
+        // The system's OpenSSL libcrypto: AES-256-GCM and ChaCha20-Poly1305 with the CPU's vector instructions.
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
         // Libraries, lowest first
-        .target(name: "PeerStoreCrypto", dependencies: ["CSodium"]),
+        .target(name: "PeerStoreCrypto", dependencies: ["CSodium", "COpenSSL"]),
         .target(name: "PeerStoreConcurrency"),
         .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Value types shared by the node, the wire and the client: block ids, signed records and their rules.
@@ -99,7 +105,9 @@ let package = Package(
             name: "PeerStoreTestKit",
             dependencies: [
                 "PeerStoreCrypto", "ChordRing", "PeerStoreModel", "PeerStoreWire", "PeerStoreBackup", "PeerStoreConcurrency",
+                "COpenSSL",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // What the executables share about their command lines: `-config FILE`.
@@ -134,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "PeerStoreGen",
             dependencies: [
-                "PeerStoreTestKit",
+                "PeerStoreTestKit", "PeerStoreCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

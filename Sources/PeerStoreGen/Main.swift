@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PeerStoreCrypto
 import PeerStoreTestKit
 
 /// `peerstore-gen`: writes the deterministic test/benchmark corpus.
@@ -9,7 +10,7 @@ struct GenCommand: ParsableCommand {
         commandName: "peerstore-gen", abstract: "Generate a deterministic corpus for tests and benchmarks.")
 
     @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")], help: "Folder to create.")
-    var out: String
+    var out: String?
 
     @Option(name: [.customLong("size", withSingleDash: true), .customLong("size")], help: "Approximate total size in MiB (default 1024).")
     var sizeMiB: Int = 1024
@@ -17,7 +18,19 @@ struct GenCommand: ParsableCommand {
     @Option(name: [.customLong("seed", withSingleDash: true), .customLong("seed")], help: "Random seed.")
     var seed: UInt64 = 1
 
+    @Flag(name: [.customLong("cryptoBench", withSingleDash: true), .customLong("cryptoBench")],
+          help: "Measure the cipher and hash candidates on this CPU instead (MB/s).")
+    var cryptoBench = false
+
     func run() throws {
+        if cryptoBench {
+            print("CPU: AES instructions \(CPUFeatures.current.hasAESInstructions ? "yes" : "no")")
+            for row in CryptoBench().run() {
+                print("\(row.job.padding(toLength: 28, withPad: " ", startingAt: 0)) \(row.candidate.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%6.0f", row.megabytesPerSecond)) MB/s")
+            }
+            return
+        }
+        guard let out else { throw ValidationError("-out FOLDER is required (or -cryptoBench)") }
         if FileManager.default.fileExists(atPath: out) {
             throw ValidationError("\(out) already exists; remove it or pick another -out")
         }

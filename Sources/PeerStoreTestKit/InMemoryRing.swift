@@ -84,6 +84,9 @@ public actor InMemoryRing: RingAccess {
     }
     public func bytes(of id: Identifier) -> [UInt8]? { blocks[id] }
 
+    /// Every block stored, in no order.
+    public func allBlocks() -> [[UInt8]] { Array(blocks.values) }
+
     // MARK: RingAccess
 
     public func haveBlocks(_ ids: [Identifier]) async throws -> [Bool] {

@@ -52,14 +52,14 @@ struct FormatTests {
         #expect(try ChunkBlock.open(sealed.bytes, ref: sealed.ref) == noise)
     }
 
-    /// The block layout, built here from its definition: `1 | 1 (chunk) | AEAD(0 | data)` or `AEAD(1 | length | lz4)`,
+    /// The version 1 block layout, built here from its definition: `1 | 1 (chunk) | AEAD(0 | data)` or `AEAD(1 | length | lz4)`,
     /// keyed and nonced from the plaintext. Sealing in place must give exactly these bytes.
     @Test func chunkBlockBytesFollowTheLayout() throws {
         var rng = SeededRandom(seed: 6)
         let noise = rng.bytes(300_000)
         let text = [UInt8](String(repeating: "a line of a log file, number 12345\n", count: 9000).utf8)
         for (plaintext, compressed) in [(noise, false), (text, true)] {
-            let sealed = try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence)
+            let sealed = try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence, format: .version1)
             let key = ChunkBlock.key(for: plaintext, convergenceKey: keys.convergence)
             let body: [UInt8] = compressed
                 ? [1] + withUnsafeBytes(of: UInt32(plaintext.count).bigEndian) { Array($0) } + lz4(plaintext)

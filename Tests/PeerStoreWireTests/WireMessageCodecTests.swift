@@ -1,5 +1,6 @@
 import ChordRing
 import NIOCore
+import PeerStoreCrypto
 import PeerStoreModel
 import PeerStoreTestKit
 import PeerStoreWire
@@ -88,7 +89,7 @@ struct WireMessageCodecTests {
     /// fields a later build adds after it are skipped.
     @Test func statusReplicasAreOptionalAndLaterFieldsAreSkipped() throws {
         let key = [UInt8](repeating: 3, count: 32)
-        let node = NodeIdentity(id: BlockID.of(key), address: "127.0.0.1:9", key: key)
+        let node = NodeIdentity(id: Identifier(bytes: Blake2b.hash(key, outputLength: 32))!, address: "127.0.0.1:9", key: key)
         #expect(node.isGenuine)
         let old = NodeStatus(node: node, predecessor: nil, successors: [node], blocks: 2, bytes: 3)
         var new = old
@@ -102,7 +103,7 @@ struct WireMessageCodecTests {
 
     @Test func statusActivityFollowsReplicasAndLaterFieldsAreSkipped() throws {
         let key = [UInt8](repeating: 4, count: 32)
-        let node = NodeIdentity(id: BlockID.of(key), address: "127.0.0.1:9", key: key)
+        let node = NodeIdentity(id: Identifier(bytes: Blake2b.hash(key, outputLength: 32))!, address: "127.0.0.1:9", key: key)
         let withReplicas = NodeStatus(node: node, predecessor: nil, successors: [node], blocks: 2, bytes: 3, replicas: 3)
         var new = withReplicas
         new.activity = NodeActivity(uptime: 77, putsLastMinute: 5, getsLastMinute: 6, requests: 1 << 40,

@@ -6,8 +6,10 @@ import PeerStoreModel
 ///
 /// chunk key = keyed BLAKE2b-256(convergence key, plaintext); the nonce is derived from the chunk key (one key seals
 /// exactly one plaintext), so equal plaintext of one user gives an equal block, while users with different
-/// convergence keys never produce equal blocks. Block layout: `version u8 | kind u8 (chunk) | AEAD(body)` with body
-/// `0 | data` (stored) or `1 | rawLength u32 | lz4(data)` (compressed, only when smaller).
+/// convergence keys never produce equal blocks. Block layout: `version u8 | kind u8 (chunk) | AEAD(body) | tag 16`
+/// with body `0 | data` (stored) or `1 | rawLength u32 | lz4(data)` (compressed, only when smaller). The version says
+/// the AEAD: 1 XChaCha20-Poly1305 (libsodium; written by older builds, still read), 2 AES-256-GCM and
+/// 3 ChaCha20-Poly1305 (OpenSSL, 12-byte nonce; a sealer writes 2 where the CPU has AES instructions, else 3).
 public enum ChunkBlock {
     public struct Sealed: Sendable {
         public var ref: ChunkRef
@@ -22,8 +24,13 @@ public enum ChunkBlock {
         Blake2b.hash(Array("peerstore.v1.chunk.nonce".utf8), outputLength: XChaCha20Poly1305.nonceLength, key: chunkKey)
     }
 
-    public static func seal(_ plaintext: [UInt8], convergenceKey: [UInt8]) throws -> Sealed {
-        try plaintext.withUnsafeBytes { try seal($0, convergenceKey: convergenceKey) }
+    /// The 12-byte nonce of a version 2 or 3 chunk: the first 12 bytes of a keyed BLAKE2b-128 (its shortest output).
+    static func shortNonce(for chunkKey: [UInt8]) -> [UInt8] {
+        Array(Blake2b.hash(Array("peerstore.v2.chunk.nonce".utf8), outputLength: 16, key: chunkKey).prefix(AEADAlgorithm.nonceLength))
+    }
+
+    public static func seal(_ plaintext: [UInt8], convergenceKey: [UInt8], format: ChunkFormat = .preferred) throws -> Sealed {
+        try plaintext.withUnsafeBytes { try seal($0, convergenceKey: convergenceKey, format: format) }
     }
 
     /// The chunk key of plaintext in a buffer.
@@ -33,39 +40,56 @@ public enum ChunkBlock {
 
     /// Seals straight from the reader's buffer: the block is built in one allocation and encrypted in place. LZ4 is
     /// tried only when a sample says the data compresses, and kept only when it saves space.
-    public static func seal(_ plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8]) throws -> Sealed {
-        try seal(plaintext, chunkKey: key(for: plaintext, convergenceKey: convergenceKey))
+    public static func seal(_ plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8], format: ChunkFormat = .preferred) throws -> Sealed {
+        try seal(plaintext, chunkKey: key(for: plaintext, convergenceKey: convergenceKey), format: format)
     }
 
-    /// Seals plaintext whose chunk key is already known (`key(for:convergenceKey:)`).
-    public static func seal(_ plaintext: UnsafeRawBufferPointer, chunkKey: [UInt8]) throws -> Sealed {
-        var compressed: [UInt8] = []
-        if plaintext.count > 64, LZ4.looksCompressible(plaintext) {
-            compressed = [UInt8](unsafeUninitializedCapacity: LZ4.bound(plaintext.count)) { out, count in
-                count = LZ4.compress(plaintext, into: UnsafeMutableRawBufferPointer(out)) ?? 0
-            }
-        }
-        let useCompressed = !compressed.isEmpty && compressed.count + 4 < plaintext.count
-        let bodyCount = useCompressed ? 5 + compressed.count : 1 + plaintext.count
-        let total = 2 + bodyCount + XChaCha20Poly1305.tagLength
-        let nonce = nonce(for: chunkKey)
-        let bytes = try [UInt8](unsafeUninitializedCapacity: total) { out, count in
+    /// Seals plaintext whose chunk key is already known (`key(for:convergenceKey:)`), as `format` says (by default the
+    /// CPU's fastest AEAD).
+    public static func seal(_ plaintext: UnsafeRawBufferPointer, chunkKey: [UInt8], format: ChunkFormat = .preferred) throws -> Sealed {
+        let compressed = compressedIfSmaller(plaintext)
+        guard case .aead(let algorithm) = format else { return try sealVersion1(plaintext, compressed: compressed, chunkKey: chunkKey) }
+        let useCompressed = compressed != nil
+        let bodyCount = compressed.map { 5 + $0.count } ?? 1 + plaintext.count
+        let total = 2 + bodyCount + AEADAlgorithm.tagLength
+        let context = try AEADContext(algorithm, key: chunkKey, sealing: true)
+        let nonce = shortNonce(for: chunkKey)
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, count in
             let raw = UnsafeMutableRawBufferPointer(out)
-            raw[0] = SealedObject.version
+            raw[0] = algorithm.rawValue
             raw[1] = SealedObject.Kind.chunk.rawValue
             if useCompressed {
                 raw[2] = 1
                 raw.storeBytes(of: UInt32(plaintext.count).bigEndian, toByteOffset: 3, as: UInt32.self)
-                compressed.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[7...]).copyMemory(from: $0) }
+                compressed!.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[7...]).copyMemory(from: $0) }
             } else {
                 raw[2] = 0
                 if plaintext.count > 0 { UnsafeMutableRawBufferPointer(rebasing: raw[3...]).copyMemory(from: plaintext) }
             }
-            try XChaCha20Poly1305.sealInPlace(
-                UnsafeMutableRawBufferPointer(rebasing: raw[2...]), count: bodyCount, key: chunkKey, nonce: nonce,
-                associatedData: UnsafeRawBufferPointer(rebasing: raw[0..<2]))
+            let body = UnsafeMutableRawBufferPointer(rebasing: raw[2..<(2 + bodyCount)])
+            nonce.withUnsafeBytes { n in
+                context.seal(UnsafeRawBufferPointer(body), into: body, tag: UnsafeMutableRawBufferPointer(rebasing: raw[(2 + bodyCount)...]),
+                             nonce: n, associatedData: UnsafeRawBufferPointer(rebasing: raw[0..<2]))
+            }
             count = total
         }
+        return Sealed(ref: ChunkRef(blockID: BlockID.of(bytes), key: chunkKey, length: plaintext.count), bytes: bytes)
+    }
+
+    /// LZ4 of the plaintext, tried only when a sample says the data compresses and kept only when it saves space.
+    private static func compressedIfSmaller(_ plaintext: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard plaintext.count > 64, LZ4.looksCompressible(plaintext) else { return nil }
+        let compressed = [UInt8](unsafeUninitializedCapacity: LZ4.bound(plaintext.count)) { out, count in
+            count = LZ4.compress(plaintext, into: UnsafeMutableRawBufferPointer(out)) ?? 0
+        }
+        return !compressed.isEmpty && compressed.count + 4 < plaintext.count ? compressed : nil
+    }
+
+    /// A version 1 chunk (XChaCha20-Poly1305), as builds before version 2 sealed them.
+    private static func sealVersion1(_ plaintext: UnsafeRawBufferPointer, compressed: [UInt8]?, chunkKey: [UInt8]) throws -> Sealed {
+        let header: [UInt8] = [1, SealedObject.Kind.chunk.rawValue]
+        let body = compressed.map { [1] + withUnsafeBytes(of: UInt32(plaintext.count).bigEndian) { Array($0) } + $0 } ?? [0] + Array(plaintext)
+        let bytes = header + (try XChaCha20Poly1305.seal(body, key: chunkKey, nonce: nonce(for: chunkKey), associatedData: header))
         return Sealed(ref: ChunkRef(blockID: BlockID.of(bytes), key: chunkKey, length: plaintext.count), bytes: bytes)
     }
 
@@ -75,16 +99,11 @@ public enum ChunkBlock {
     /// proves the bytes are the block that was sealed, and any change to them fails it. Only when the tag fails is the id
     /// hashed, to say whether the node sent other bytes than the block or the block does not belong to this key.
     public static func open(_ bytes: [UInt8], ref: ChunkRef, maxSize: Int = 8 << 20) throws -> [UInt8] {
-        guard bytes.count >= 2 + XChaCha20Poly1305.tagLength, bytes[0] == SealedObject.version,
-            bytes[1] == SealedObject.Kind.chunk.rawValue
-        else { throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "not a version-1 chunk block") }
-        let header = Array(bytes[0..<2])
         let body: [UInt8]
         do {
-            body = try bytes.withUnsafeBytes {
-                try XChaCha20Poly1305.open(
-                    UnsafeRawBufferPointer(rebasing: $0[2...]), key: ref.key, nonce: nonce(for: ref.key), associatedData: header)
-            }
+            body = try decrypt(bytes, ref: ref)
+        } catch let error as BackupError {
+            throw error
         } catch {
             guard BlockID.of(bytes) == ref.blockID else {
                 throw BackupError(.corruptBlock, "block \(ref.blockID.shortHex()) failed its hash check (corrupt data from the node)")
@@ -109,5 +128,38 @@ public enum ChunkBlock {
             throw BackupError(.corruptBlock, "chunk \(ref.blockID.shortHex()) has the wrong length")
         }
         return plaintext
+    }
+
+    /// The body of a chunk block of any version; throws `BackupError` for an unknown layout, `CryptoError` for a
+    /// failed tag.
+    private static func decrypt(_ bytes: [UInt8], ref: ChunkRef) throws -> [UInt8] {
+        guard bytes.count >= 2 + AEADAlgorithm.tagLength, bytes[1] == SealedObject.Kind.chunk.rawValue else {
+            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "not a chunk block")
+        }
+        let header = Array(bytes[0..<2])
+        if bytes[0] == 1 {
+            return try bytes.withUnsafeBytes {
+                try XChaCha20Poly1305.open(UnsafeRawBufferPointer(rebasing: $0[2...]), key: ref.key, nonce: nonce(for: ref.key),
+                                           associatedData: header)
+            }
+        }
+        guard let algorithm = AEADAlgorithm(rawValue: bytes[0]) else {
+            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "unknown chunk version \(bytes[0]) (made by a newer PeerStore?)")
+        }
+        let context = try AEADContext(algorithm, key: ref.key, sealing: false)
+        let nonce12 = shortNonce(for: ref.key)
+        let bodyCount = bytes.count - 2 - AEADAlgorithm.tagLength
+        return try [UInt8](unsafeUninitializedCapacity: max(bodyCount, 1)) { out, count in
+            try bytes.withUnsafeBytes { all in
+                try nonce12.withUnsafeBytes { n in
+                    try header.withUnsafeBytes { ad in
+                        try context.open(UnsafeRawBufferPointer(rebasing: all[2..<(2 + bodyCount)]),
+                                         into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[0..<bodyCount]),
+                                         tag: UnsafeRawBufferPointer(rebasing: all[(2 + bodyCount)...]), nonce: n, associatedData: ad)
+                    }
+                }
+            }
+            count = bodyCount
+        }
     }
 }

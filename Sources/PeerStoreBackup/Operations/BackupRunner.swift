@@ -25,8 +25,12 @@ public final class BackupRunner: Sendable {
     let renewLeasesAfter: Double
     /// Seconds between checkpoints of the file cache of a backup without a previous cache (`FileCacheCheckpoint`).
     let checkpointEvery: TimeInterval
+    /// The chunk block version new chunks get (tests make version 1 blocks, as older builds wrote).
+    let chunkFormat: ChunkFormat
     public init(client: any RingAccess, identity: Identity, logger: Logger, chunker: FastCDC = FastCDC(), progress: TransferProgress? = nil,
-                heads: HeadMemory? = nil, renewLeasesAfter: Double = Double(LeaseRules.backupBound / 2), checkpointEvery: TimeInterval = 60) {
+                heads: HeadMemory? = nil, renewLeasesAfter: Double = Double(LeaseRules.backupBound / 2), checkpointEvery: TimeInterval = 60,
+                chunkFormat: ChunkFormat = .preferred) {
+        self.chunkFormat = chunkFormat
         self.renewLeasesAfter = renewLeasesAfter
         self.checkpointEvery = checkpointEvery
         self.progress = progress
@@ -80,7 +84,7 @@ public final class BackupRunner: Sendable {
 
         let uploader = BlockUploader(client: client, leasing: .standard(client, identity))
         let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress,
-                                fetcher: BlockFetcher(client: client), wantsCacheEntry: store != nil)
+                                fetcher: BlockFetcher(client: client), wantsCacheEntry: store != nil, chunkFormat: chunkFormat)
         var walk = Walk(uploader: uploader, reader: reader, limit: FileReadLimit(permits: FileReader.permits),
                         next: store == nil ? nil : FileCacheWriter())
         if scan { walk.scanned = [:] }

@@ -32,6 +32,8 @@ struct FileReader: Sendable {
     let fetcher: BlockFetcher?
     /// Whether to check, after reading, that the file is still as `lstat` described it (only needed for a cache).
     let wantsCacheEntry: Bool
+    /// The chunk block version new chunks are sealed with.
+    var chunkFormat: ChunkFormat = .preferred
     /// A test's hook, called after each chunk of a read with the attempt's number (0, then 1 for a re-read).
     var afterChunk: (@Sendable (Int) -> Void)? = nil
 
@@ -94,7 +96,7 @@ struct FileReader: Sendable {
                 next = try reader.withNextChunk { chunk in
                     let key = ChunkBlock.key(for: chunk, convergenceKey: convergence)
                     if let ref = previous.ref(forKey: key, length: chunk.count) { return (ref, nil) }
-                    let sealed = try ChunkBlock.seal(chunk, chunkKey: key)
+                    let sealed = try ChunkBlock.seal(chunk, chunkKey: key, format: chunkFormat)
                     return (sealed.ref, sealed.bytes)
                 }
             } catch let error as BackupError where error.code == .io {

@@ -4,11 +4,13 @@ import PeerStoreCrypto
 /// Box-stream framing after the handshake (as in Secure Scuttlebutt, with bodies up to 64 KiB - 1):
 ///
 /// ```
-/// header  34 bytes   secretbox(key, nonce n)(bodyLength u16 BE | bodyTag 16)
-/// body    bodyLength secretbox_detached(key, nonce n + 1)(plaintext)     (its tag travels in the header)
+/// header  34 bytes   box(key, nonce n)(bodyLength u16 BE | bodyTag 16)
+/// body    bodyLength box_detached(key, nonce n + 1)(plaintext)     (its tag travels in the header)
 /// ```
 /// The nonce is a 24-byte big-endian counter that grows by 2 per message, so no nonce ever repeats under one key.
 /// Lengths are encrypted too. A header of 18 zero bytes says goodbye (a clean close); any failed MAC is fatal.
+/// The box is secretbox until both sides have offered their suites, then the agreed one (`StreamSuite`,
+/// `BoxStreamCipher`); the counter goes on across the switch.
 public enum BoxStream {
     public static let headerLength = 34
     public static let maxBodyLength = 65_535
@@ -28,10 +30,19 @@ public enum BoxStream {
 public struct BoxStreamSealer: Sendable {
     let key: [UInt8]
     var nonce: [UInt8]
+    var cipher: BoxStreamCipher
 
-    public init(key: [UInt8], nonce: [UInt8]) {
+    public init(key: [UInt8], nonce: [UInt8], suite: StreamSuite = .secretBox) {
         self.key = key
         self.nonce = nonce
+        cipher = BoxStreamCipher(suite: suite, key: key, sealing: true)
+    }
+
+    public var suite: StreamSuite { cipher.suite }
+
+    /// Seals every later message with `suite` (the nonce counter goes on).
+    public mutating func use(_ suite: StreamSuite) {
+        cipher = BoxStreamCipher(suite: suite, key: key, sealing: true)
     }
 
     /// Appends the messages for `plaintext` (split into bodies of at most 64 KiB - 1) to `out`. Each body is encrypted
@@ -51,10 +62,10 @@ public struct BoxStreamSealer: Sendable {
             let start = bodyAt - out.readerIndex
             let tag = body.withUnsafeReadableBytes { plain in
                 out.withUnsafeMutableReadableBytes { all in
-                    SecretBox.sealDetached(plain, into: UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + n)]), nonce: bodyNonce, key: key)
+                    cipher.sealDetached(plain, into: UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + n)]), nonce: bodyNonce)
                 }
             }
-            let header = SecretBox.seal([UInt8(n >> 8), UInt8(n & 0xff)] + tag, nonce: nonce, key: key)
+            let header = cipher.seal([UInt8(n >> 8), UInt8(n & 0xff)] + tag, nonce: nonce)
             out.setBytes(header, at: headerAt)
             BoxStream.increment(&nonce)
             BoxStream.increment(&nonce)
@@ -63,7 +74,7 @@ public struct BoxStreamSealer: Sendable {
 
     /// The goodbye message that ends the stream cleanly.
     public mutating func goodbye() -> [UInt8] {
-        let header = SecretBox.seal(BoxStream.goodbyePlaintext, nonce: nonce, key: key)
+        let header = cipher.seal(BoxStream.goodbyePlaintext, nonce: nonce)
         BoxStream.increment(&nonce)
         BoxStream.increment(&nonce)
         return header
@@ -79,12 +90,21 @@ public struct BoxStreamOpener: Sendable {
 
     let key: [UInt8]
     var nonce: [UInt8]
+    var cipher: BoxStreamCipher
     /// The body length and tag of a header already opened, while its body is still arriving.
     var pendingBody: (length: Int, tag: [UInt8])?
 
-    public init(key: [UInt8], nonce: [UInt8]) {
+    public init(key: [UInt8], nonce: [UInt8], suite: StreamSuite = .secretBox) {
         self.key = key
         self.nonce = nonce
+        cipher = BoxStreamCipher(suite: suite, key: key, sealing: false)
+    }
+
+    public var suite: StreamSuite { cipher.suite }
+
+    /// Opens every later message with `suite` (the nonce counter goes on).
+    public mutating func use(_ suite: StreamSuite) {
+        cipher = BoxStreamCipher(suite: suite, key: key, sealing: false)
     }
 
     /// Opens the next whole message in `buffer`, consuming it; nil if more bytes are needed.
@@ -92,7 +112,7 @@ public struct BoxStreamOpener: Sendable {
     public mutating func next(from buffer: inout ByteBuffer) throws -> Item? {
         if pendingBody == nil {
             guard let header = buffer.readBytes(length: BoxStream.headerLength) else { return nil }
-            guard let plain = try? SecretBox.open(header, nonce: nonce, key: key) else {
+            guard let plain = try? cipher.open(header, nonce: nonce) else {
                 throw WireError(.channelTampered, "a box-stream header failed its authentication")
             }
             if plain == BoxStream.goodbyePlaintext { return .goodbye }
@@ -110,7 +130,7 @@ public struct BoxStreamOpener: Sendable {
         do {
             try sealed.withUnsafeReadableBytes { box in
                 _ = try body.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
-                    try SecretBox.openDetached(box, into: UnsafeMutableRawBufferPointer(rebasing: out[0..<length]), tag: tag, nonce: bodyNonce, key: key)
+                    try cipher.openDetached(box, into: UnsafeMutableRawBufferPointer(rebasing: out[0..<length]), tag: tag, nonce: bodyNonce)
                     return length
                 }
             }

@@ -16,6 +16,8 @@ public struct SecureChannelSettings: Sendable {
     public var handshakeTimeout: TimeAmount
     /// Where the handshake metrics go (nil: the process's bootstrapped backend).
     public var metrics: (any MetricsFactory)?
+    /// The box-stream suites this side offers after the handshake, best first (tests change it).
+    public var suites: [StreamSuite] = StreamSuite.preference()
 
     public init(networkKey: NetworkKey, identity: SigningKeyPair, expectedServerKey: [UInt8]? = nil,
                 allow: @escaping @Sendable ([UInt8]) -> Bool = { _ in true }, handshakeTimeout: TimeAmount = .seconds(10),
@@ -39,6 +41,7 @@ extension SecureChannelSettings {
 /// Where a connection's outcome is published: the other side's proved key, or why the handshake failed.
 public final class SecureChannelOutcome: Sendable {
     private let state = NIOLockedValueBox<Result<SessionKeys, Error>?>(nil)
+    private let agreed = NIOLockedValueBox<StreamSuite?>(nil)
     public let established: EventLoopPromise<[UInt8]>
 
     public init(eventLoop: EventLoop) {
@@ -55,8 +58,12 @@ public final class SecureChannelOutcome: Sendable {
         state.withLockedValue { if case .success(let keys)? = $0 { keys.remoteKey } else { nil } }
     }
 
+    /// The box-stream suite both sides agreed on, once established.
+    public var suite: StreamSuite? { agreed.withLockedValue { $0 } }
+
     /// First outcome wins (the queued writes that precede it could close the channel).
-    func succeed(_ keys: SessionKeys) {
+    func succeed(_ keys: SessionKeys, suite: StreamSuite) {
+        agreed.withLockedValue { $0 = $0 ?? suite }
         let first = state.withLockedValue { current -> Bool in
             guard current == nil else { return false }
             current = .success(keys)
@@ -75,8 +82,9 @@ public final class SecureChannelOutcome: Sendable {
     }
 }
 
-/// The secure channel as a NIO handler, lowest in the pipeline: runs the handshake, then turns plaintext into
-/// box-stream messages and back. Writes made before the handshake completes wait for it. Any failed MAC, a wrong
+/// The secure channel as a NIO handler, lowest in the pipeline: runs the handshake, exchanges the suite offers
+/// (`SuiteOffer`: the first message each way, in secretbox), then turns plaintext into box-stream messages of the
+/// agreed suite and back. Writes made before the handshake completes wait for it. Any failed MAC, a wrong
 /// network key, garbage or a timeout closes the connection with one log line and nothing reaches the handlers above.
 public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = ByteBuffer
@@ -91,6 +99,8 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
 
     enum State {
         case handshaking(Side)
+        /// Our offer is sent; the peer's is awaited before anything else goes either way.
+        case negotiating(SessionKeys, client: Bool)
         case established
         case closed
     }
@@ -141,8 +151,11 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         timeout = context.eventLoop.scheduleTask(in: settings.handshakeTimeout) {
             let (handler, context) = loopBound.value
-            if case .handshaking = handler.state {
+            switch handler.state {
+            case .handshaking, .negotiating:
                 handler.fail(context, HandshakeError(.timedOut, "the peer did not finish the handshake in time"))
+            case .established, .closed:
+                break
             }
         }
         if case .handshaking(.client(var hs)) = state {
@@ -165,6 +178,8 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
                 return
             case .handshaking(let side):
                 guard step(side, context) else { return }
+            case .negotiating(let keys, let client):
+                guard negotiate(keys, client: client, context) else { return }
             case .established:
                 do {
                     while case .established = state, let item = try opener!.next(from: &inbound) {
@@ -195,14 +210,53 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
                 let (send, session) = try hs.receive(message)
                 state = .handshaking(.client(hs))
                 if let send { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: send)), promise: nil) }
-                if let session { establish(session, context) }
+                if let session { offer(session, client: true, context) }
             case .server(var hs):
                 guard hs.expectedLength > 0, let message = inbound.readBytes(length: hs.expectedLength) else { return false }
                 let (send, session) = try hs.receive(message, allow: settings.allow)
                 state = .handshaking(.server(hs))
                 context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: send)), promise: nil)
-                if let session { establish(session, context) }
+                if let session { offer(session, client: false, context) }
             }
+            return true
+        } catch {
+            fail(context, error)
+            return false
+        }
+    }
+
+    /// The handshake is done: send our suite offer (the server's goes out with its last handshake message).
+    private func offer(_ keys: SessionKeys, client: Bool, _ context: ChannelHandlerContext) {
+        recordHandshake(succeeded: true)
+        sealer = BoxStreamSealer(key: keys.sendKey, nonce: keys.sendNonce)
+        opener = BoxStreamOpener(key: keys.receiveKey, nonce: keys.receiveNonce)
+        state = .negotiating(keys, client: client)
+        var out = context.channel.allocator.buffer(capacity: 64)
+        sealer!.seal(ByteBuffer(bytes: SuiteOffer(suites: settings.suites).encoded), into: &out)
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+    }
+
+    /// Reads the peer's offer once it has arrived and switches both directions to the agreed suite; returns whether
+    /// to keep going.
+    private func negotiate(_ keys: SessionKeys, client: Bool, _ context: ChannelHandlerContext) -> Bool {
+        do {
+            guard let item = try opener!.next(from: &inbound) else { return false }
+            if case .goodbye = item {
+                state = .closed
+                context.close(promise: nil)
+                return false
+            }
+            guard case .plaintext(let body) = item, let theirs = SuiteOffer(decoding: Array(body.readableBytesView)) else {
+                throw HandshakeError(.protocolViolation, "the peer sent no cipher offer after the handshake: it runs an older PeerStore; upgrade it")
+            }
+            let mine = settings.suites
+            guard let suite = client ? StreamSuite.agreed(client: mine, server: theirs.suites)
+                                     : StreamSuite.agreed(client: theirs.suites, server: mine) else {
+                throw HandshakeError(.protocolViolation, "the peer offers no cipher this build has")
+            }
+            sealer!.use(suite)
+            opener!.use(suite)
+            establish(keys, context)
             return true
         } catch {
             fail(context, error)
@@ -212,9 +266,6 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
 
     private func establish(_ keys: SessionKeys, _ context: ChannelHandlerContext) {
         timeout?.cancel()
-        recordHandshake(succeeded: true)
-        sealer = BoxStreamSealer(key: keys.sendKey, nonce: keys.sendNonce)
-        opener = BoxStreamOpener(key: keys.receiveKey, nonce: keys.receiveNonce)
         state = .established
         // Writes made while handshaking go first: whoever waits on the outcome may write as soon as it succeeds.
         let waiting = queued
@@ -222,7 +273,7 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
         for (buffer, promise) in waiting { sealAndWrite(buffer, context: context, promise: promise) }
         if flushQueued || !waiting.isEmpty { context.flush() }
         flushQueued = false
-        outcome.succeed(keys)
+        outcome.succeed(keys, suite: sealer!.suite)
     }
 
     private func recordHandshake(succeeded: Bool) {
@@ -256,7 +307,7 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
         switch state {
         case .established:
             sealAndWrite(unwrapOutboundIn(data), context: context, promise: promise)
-        case .handshaking:
+        case .handshaking, .negotiating:
             queued.append((unwrapOutboundIn(data), promise))
         case .closed:
             promise?.fail(ChannelError.ioOnClosedChannel)
@@ -274,17 +325,21 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     public func flush(context: ChannelHandlerContext) {
-        if case .handshaking = state {
+        switch state {
+        case .handshaking, .negotiating:
             flushQueued = true
-            return
+        case .established, .closed:
+            context.flush()
         }
-        context.flush()
     }
 
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        if mode == .all, case .established = state {
+        switch state {
+        case .established where mode == .all, .negotiating where mode == .all:
             state = .closed
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: sealer!.goodbye())), promise: nil)
+        default:
+            break
         }
         context.close(mode: mode, promise: promise)
     }
@@ -292,6 +347,10 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
     public func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
         recordHandshake(succeeded: false)  // only if it was still handshaking
+        if case .negotiating = state {
+            outcome.fail(WireError(.connectionClosed,
+                                   "the connection closed right after the handshake: the other side may run an older PeerStore; upgrade both"))
+        }
         outcome.fail(WireError(.connectionClosed, "the connection closed during the handshake"))
         for (_, promise) in queued { promise?.fail(ChannelError.ioOnClosedChannel) }
         queued = []

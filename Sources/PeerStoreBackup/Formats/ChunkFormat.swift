@@ -1,0 +1,12 @@
+import PeerStoreCrypto
+
+/// Which chunk block version a backup seals new chunks with (`ChunkBlock`). Every version is always read.
+public enum ChunkFormat: Sendable, Equatable {
+    /// Version 1, XChaCha20-Poly1305 (libsodium), what builds before version 2 wrote; kept so tests can make it.
+    case version1
+    /// Version 2 (AES-256-GCM) or 3 (ChaCha20-Poly1305).
+    case aead(AEADAlgorithm)
+
+    /// The CPU's fastest: version 2 with AES instructions, else version 3.
+    public static var preferred: ChunkFormat { .aead(AEADAlgorithm.preferred) }
+}

@@ -3,7 +3,7 @@ import PeerStoreBackup
 import PeerStoreCrypto
 
 /// Tries keys on blocks the way a user who holds them would: as the key of a sealed object (manifest, tree, snapshot,
-/// head: nonce in the header) and as a chunk key (nonce derived from it). For tests that check what a share's keys open.
+/// head: nonce in the header) and as a chunk key of any chunk version (nonce derived from it). For tests that check what a share's keys open.
 public enum KeyProbe {
     /// The ids of the blocks among `blocks` that one of `keys` opens.
     public static func openable(_ blocks: [(id: Identifier, bytes: [UInt8])], with keys: [[UInt8]]) -> Set<Identifier> {
@@ -11,8 +11,7 @@ public enum KeyProbe {
         for (id, bytes) in blocks where bytes.count >= 2 + XChaCha20Poly1305.tagLength {
             let header = Array(bytes[0..<2])
             for key in keys where key.count == XChaCha20Poly1305.keyLength {
-                let chunkNonce = Blake2b.hash(Array("peerstore.v1.chunk.nonce".utf8), outputLength: XChaCha20Poly1305.nonceLength, key: key)
-                if (try? XChaCha20Poly1305.open(Array(bytes[2...]), key: key, nonce: chunkNonce, associatedData: header)) != nil {
+                if (try? ChunkBlock.decryptBody(bytes, key: key, name: "probe")) != nil {
                     opened.insert(id)
                     break
                 }

@@ -111,7 +111,8 @@ import Testing
         let g = ShareGrant(shareID: [UInt8](repeating: 3, count: 16), version: 2, sender: sender.publicKey, recipient: recipient.publicKey,
                            time: 1_764_590_000_000_000_000, name: "notes.txt", size: 9, mode: 0o644,
                            mtime: Timestamp(seconds: 1_764_590_000, nanoseconds: 7), message: "hi",
-                           content: .inline([ChunkRef(blockID: BlockID.of([4]), key: [UInt8](repeating: 5, count: 32), length: 9)]))
+                           content: .inline([ChunkRef(blockID: Identifier(bytes: Blake2b.hash([4], outputLength: 32))!,
+                                                      key: [UInt8](repeating: 5, count: 32), length: 9)]))
         let signed = try g.signed(by: sender)
         #expect(Hex.encode(Blake2b.hash(signed, outputLength: 16)) == "003f70c48285ad2186e75517007b0cc9")
         #expect(try ShareGrant.verified(signed) == g)

@@ -101,7 +101,7 @@ public enum ChunkBlock {
     public static func open(_ bytes: [UInt8], ref: ChunkRef, maxSize: Int = 8 << 20) throws -> [UInt8] {
         let body: [UInt8]
         do {
-            body = try decrypt(bytes, ref: ref)
+            body = try decryptBody(bytes, key: ref.key, name: "chunk \(ref.blockID.shortHex())")
         } catch let error as BackupError {
             throw error
         } catch {
@@ -130,24 +130,24 @@ public enum ChunkBlock {
         return plaintext
     }
 
-    /// The body of a chunk block of any version; throws `BackupError` for an unknown layout, `CryptoError` for a
-    /// failed tag.
-    private static func decrypt(_ bytes: [UInt8], ref: ChunkRef) throws -> [UInt8] {
+    /// The (still encoded) body of a chunk block of any version under `key`; throws `BackupError` for an unknown
+    /// layout (naming it `name`), `CryptoError` for a failed tag.
+    public static func decryptBody(_ bytes: [UInt8], key: [UInt8], name: String) throws -> [UInt8] {
         guard bytes.count >= 2 + AEADAlgorithm.tagLength, bytes[1] == SealedObject.Kind.chunk.rawValue else {
-            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "not a chunk block")
+            throw BackupError.badFormat(name, "not a chunk block")
         }
         let header = Array(bytes[0..<2])
         if bytes[0] == 1 {
             return try bytes.withUnsafeBytes {
-                try XChaCha20Poly1305.open(UnsafeRawBufferPointer(rebasing: $0[2...]), key: ref.key, nonce: nonce(for: ref.key),
+                try XChaCha20Poly1305.open(UnsafeRawBufferPointer(rebasing: $0[2...]), key: key, nonce: nonce(for: key),
                                            associatedData: header)
             }
         }
         guard let algorithm = AEADAlgorithm(rawValue: bytes[0]) else {
-            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "unknown chunk version \(bytes[0]) (made by a newer PeerStore?)")
+            throw BackupError.badFormat(name, "unknown chunk version \(bytes[0]) (made by a newer PeerStore?)")
         }
-        let context = try AEADContext(algorithm, key: ref.key, sealing: false)
-        let nonce12 = shortNonce(for: ref.key)
+        let context = try AEADContext(algorithm, key: key, sealing: false)
+        let nonce12 = shortNonce(for: key)
         let bodyCount = bytes.count - 2 - AEADAlgorithm.tagLength
         return try [UInt8](unsafeUninitializedCapacity: max(bodyCount, 1)) { out, count in
             try bytes.withUnsafeBytes { all in

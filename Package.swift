@@ -35,9 +35,12 @@ let package = Package(
         .systemLibrary(
             name: "CLZ4", pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
+        .systemLibrary(
+            name: "CXXHash", pkgConfig: "libxxhash",
+            providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
 
         // Libraries, lowest first
-        .target(name: "PeerStoreCrypto", dependencies: ["CSodium"]),
+        .target(name: "PeerStoreCrypto", dependencies: ["CSodium", "CXXHash"]),
         .target(name: "PeerStoreConcurrency"),
         .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Value types shared by the node, the wire and the client: block ids, signed records and their rules.

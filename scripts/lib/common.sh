@@ -19,8 +19,9 @@ ensure_system_packages() {
     if command -v pkg-config >/dev/null 2>&1; then
         pkg-config --exists libsodium || missing+=(libsodium-dev)
         pkg-config --exists liblz4 || missing+=(liblz4-dev)
+        pkg-config --exists libxxhash || missing+=(libxxhash-dev)
     else
-        missing+=(libsodium-dev liblz4-dev)
+        missing+=(libsodium-dev liblz4-dev libxxhash-dev)
     fi
     missing+=("$@")
     local need=()

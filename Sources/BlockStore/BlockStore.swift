@@ -149,9 +149,9 @@ public final class BlockStore: @unchecked Sendable {
     }
 
     /// The block's bytes, verified by the XXH3-64 its entry header holds (by its id for an entry an older build wrote:
-    /// `StoredBlockCheck`); nil if absent. A block that fails its check is dropped from the
-    /// index, a drop entry is appended so that it stays dropped after a restart, and it is reported as `corruptBlock`
-    /// (a replica can then supply it again).
+    /// `StoredBlockCheck`); nil if absent. A block that fails its check is dropped from the index, a drop entry is
+    /// appended so that it stays dropped after a restart, and it is reported as `corruptBlock` (a replica can then
+    /// supply it again).
     public func get(id: Identifier) throws -> [UInt8]? {
         indexLock.lock()
         let location = index[id]

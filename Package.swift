@@ -41,9 +41,12 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .systemLibrary(
+            name: "CXXHash", pkgConfig: "libxxhash",
+            providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
 
         // Libraries, lowest first
-        .target(name: "PeerStoreCrypto", dependencies: ["CSodium", "COpenSSL"]),
+        .target(name: "PeerStoreCrypto", dependencies: ["CSodium", "COpenSSL", "CXXHash"]),
         .target(name: "PeerStoreConcurrency"),
         .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Value types shared by the node, the wire and the client: block ids, signed records and their rules.

@@ -34,7 +34,7 @@ extension BlockStore {
         let intact: Bool
         switch target.kind {
         case .block:
-            intact = bytes.count == location.length && BlockID.of(bytes) == target.key
+            intact = StoredBlockCheck.full(bytes, id: target.key, at: location)
         case .record:
             let record = bytes.count == location.length ? try? SignedRecord.decode(bytes) : nil
             intact = record.map { $0.key == target.key && $0.hasValidSignature } ?? false

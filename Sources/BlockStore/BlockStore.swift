@@ -148,9 +148,10 @@ public final class BlockStore: @unchecked Sendable {
         return outcome
     }
 
-    /// The block's bytes, verified against its id; nil if absent. A block that fails its hash is dropped from the
-    /// index, a drop entry is appended so that it stays dropped after a restart, and it is reported as `corruptBlock`
-    /// (a replica can then supply it again).
+    /// The block's bytes, verified by the XXH3-64 its entry header holds (by its id for an entry an older build wrote:
+    /// `StoredBlockCheck`); nil if absent. A block that fails its check is dropped from the index, a drop entry is
+    /// appended so that it stays dropped after a restart, and it is reported as `corruptBlock` (a replica can then
+    /// supply it again).
     public func get(id: Identifier) throws -> [UInt8]? {
         indexLock.lock()
         let location = index[id]
@@ -158,9 +159,9 @@ public final class BlockStore: @unchecked Sendable {
         indexLock.unlock()
         guard let location, let file else { return nil }
         let bytes = try file.read(at: location.offset, count: location.length)
-        guard bytes.count == location.length, BlockID.of(bytes) == id else {
+        guard StoredBlockCheck.isIntact(bytes, id: id, at: location) else {
             dropBlock(id, at: location)
-            logger.error("block failed its hash on read; dropped", metadata: ["block": "\(id)"])
+            logger.error("block failed its check on read; dropped", metadata: ["block": "\(id)"])
             throw BlockStoreError(.corruptBlock, "stored block \(id.shortHex()) is corrupt on disk and was dropped")
         }
         metrics.gets.increment()
@@ -441,10 +442,11 @@ public final class BlockStore: @unchecked Sendable {
         if currentOffset + entrySize > settings.maxSegmentSize && currentOffset > SegmentFile.fileHeader.count {
             try rollSegment()
         }
-        let header = EntryHeader(kind: kind, length: UInt32(payload.count), key: key).encoded()
-        try header.withUnsafeBytes { try current.write($0, at: currentOffset) }
+        let header = EntryHeader(kind: kind, key: key, payload: payload)
+        try header.encoded().withUnsafeBytes { try current.write($0, at: currentOffset) }
         try payload.withUnsafeBytes { try current.write($0, at: currentOffset + EntryHeader.size) }
-        let location = LogLocation(segment: current.number, offset: currentOffset + EntryHeader.size, length: payload.count)
+        let location = LogLocation(segment: current.number, offset: currentOffset + EntryHeader.size, length: payload.count,
+                                   payloadChecksum: header.payloadChecksum)
         currentOffset += entrySize
         return location
     }

@@ -48,7 +48,7 @@ import Testing
             let blocks = (0..<3).map { randomBlock(100 + $0) }
             var bytes = Array("PEERSTORE-SEG-v1".utf8)
             for block in blocks {
-                bytes += EntryHeader(kind: .block, length: UInt32(block.bytes.count), key: block.id).encoded() + block.bytes
+                bytes += EntryHeader(kind: .block, length: UInt32(block.bytes.count), key: block.id, payloadChecksum: nil).encoded() + block.bytes
             }
             try FileManager.default.createDirectory(atPath: path + "/segments", withIntermediateDirectories: true)
             try Data(bytes).write(to: URL(fileURLWithPath: path + "/segments/0000000001.seg"))

@@ -198,13 +198,13 @@ import Testing
             let entry = try InboxEntry(owner: owner.publicKey, sealed: [1, 2], posted: 5, signingWith: holder)
             let removal = try InboxRemoval(ids: [BlockID.of([3])], signingWith: owner)
             var bytes = Array("PEERSTORE-SEG-v1".utf8)
-            bytes += EntryHeader(kind: .block, length: UInt32(block.bytes.count), key: block.id).encoded() + block.bytes
+            bytes += EntryHeader(kind: .block, length: UInt32(block.bytes.count), key: block.id, payloadChecksum: nil).encoded() + block.bytes
             let recordBytes = record.encoded()
-            bytes += EntryHeader(kind: .record, length: UInt32(recordBytes.count), key: record.key).encoded() + recordBytes
+            bytes += EntryHeader(kind: .record, length: UInt32(recordBytes.count), key: record.key, payloadChecksum: nil).encoded() + recordBytes
             let entryBytes = entry.encoded()
-            bytes += EntryHeader(kind: .inboxEntry, length: UInt32(entryBytes.count), key: entry.inboxKey).encoded() + entryBytes
+            bytes += EntryHeader(kind: .inboxEntry, length: UInt32(entryBytes.count), key: entry.inboxKey, payloadChecksum: nil).encoded() + entryBytes
             let removalBytes = removal.encoded()
-            bytes += EntryHeader(kind: .inboxRemoval, length: UInt32(removalBytes.count), key: removal.inboxKey).encoded()
+            bytes += EntryHeader(kind: .inboxRemoval, length: UInt32(removalBytes.count), key: removal.inboxKey, payloadChecksum: nil).encoded()
                 + removalBytes
             try FileManager.default.createDirectory(atPath: path + "/segments", withIntermediateDirectories: true)
             try Data(bytes).write(to: URL(fileURLWithPath: path + "/segments/0000000001.seg"))

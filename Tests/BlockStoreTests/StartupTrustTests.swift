@@ -39,7 +39,7 @@ import Testing
             // A block whose bytes hold an entry header claiming id `forged` for bytes that do not hash to it.
             let forged = BlockID.of([1, 2, 3])
             let fake = [UInt8](repeating: 0x5A, count: 200)
-            let carrier = EntryHeader(kind: .block, length: UInt32(fake.count), key: forged).encoded() + fake
+            let carrier = EntryHeader(kind: .block, key: forged, payload: fake).encoded() + fake
             let carrierID = BlockID.of(carrier)
             let later = randomBlock(3000)  // fills the segment, so the carrier's is sealed
             do {

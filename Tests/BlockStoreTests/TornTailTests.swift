@@ -33,7 +33,7 @@ import Testing
                 try appendBytes(SecureRandom.bytes(777), to: segment)
             case .partialEntry:
                 let extra = randomBlock(500)
-                let header = EntryHeader(kind: .block, length: 500, key: extra.id).encoded()
+                let header = EntryHeader(kind: .block, key: extra.id, payload: extra.bytes).encoded()
                 try appendBytes(header + extra.bytes.prefix(200), to: segment)
                 torn = extra.id
             case .truncatedMidEntry:

@@ -31,14 +31,9 @@ func smallCorpus(seed: UInt64 = 7) -> TreeGenerator.Settings {
 /// Flips one byte in the middle of the largest entry of a node's segment (a chunk, not a small tree or snapshot), in
 /// place (a running node reads the damage on its next read), checking that entry has at least `atLeast` bytes.
 func corruptLargestEntry(segment: String, atLeast: Int) throws {
-    var bytes = [UInt8](FileManager.default.contents(atPath: segment) ?? Data())
-    var offset = 16
+    let bytes = [UInt8](FileManager.default.contents(atPath: segment) ?? Data())
     var largest = (offset: 0, length: 0)
-    while offset + 52 <= bytes.count {
-        let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-        if length > largest.length { largest = (offset + 52, length) }
-        offset += 52 + length
-    }
+    for entry in SegmentLayout.entries(bytes) where entry.length > largest.length { largest = (entry.payload, entry.length) }
     guard largest.length >= atLeast else {
         throw TestKitError("the largest entry of \(segment) has \(largest.length) bytes, fewer than \(atLeast)")
     }

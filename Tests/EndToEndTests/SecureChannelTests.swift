@@ -121,16 +121,7 @@ struct SecureChannelTests {
 
     /// The keys of the entries of a segment file (block ids and record keys), read straight from its layout.
     func storedIDs(segment: String) -> [[UInt8]] {
-        guard let data = FileManager.default.contents(atPath: segment) else { return [] }
-        let bytes = [UInt8](data)
-        var ids: [[UInt8]] = []
-        var offset = 16
-        while offset + 52 <= bytes.count {
-            let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-            ids.append(Array(bytes[(offset + 12)..<(offset + 44)]))
-            offset += 52 + length
-        }
-        return ids
+        SegmentLayout.entries(ofFile: segment).map(\.key)
     }
 
     @Test func onlyAllowedUsersMayStore() throws {

@@ -156,13 +156,8 @@ func blocksIn(dataPath: String) throws -> [(id: Identifier, bytes: [UInt8])] {
     let folder = dataPath + "/segments"
     for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where name.hasSuffix(".seg") {
         let bytes = [UInt8](FileManager.default.contents(atPath: folder + "/" + name) ?? Data())
-        var offset = 16
-        while offset + 52 <= bytes.count {
-            let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-            if bytes[offset + 4] == 1, offset + 52 + length <= bytes.count, let id = Identifier(bytes: Array(bytes[(offset + 12)..<(offset + 44)])) {
-                out.append((id, Array(bytes[(offset + 52)..<(offset + 52 + length)])))
-            }
-            offset += 52 + length
+        for entry in SegmentLayout.entries(bytes) where entry.kind == 1 {
+            if let id = Identifier(bytes: entry.key) { out.append((id, Array(bytes[entry.payload..<(entry.payload + entry.length)]))) }
         }
     }
     return out

@@ -116,7 +116,7 @@ import Testing
         let bytes = SecureRandom.bytes(Int.random(in: 2...70_000))
         let id = BlockID.of(bytes)
         ledger.sending(id, bytes)
-        let torn = EntryHeader(kind: .block, length: UInt32(bytes.count), key: id).encoded() + bytes.prefix(bytes.count / 2)
+        let torn = EntryHeader(kind: .block, key: id, payload: bytes).encoded() + bytes.prefix(bytes.count / 2)
         let handle = try #require(FileHandle(forWritingAtPath: dataPath + "/segments/" + newest))
         defer { try? handle.close() }
         try handle.seekToEnd()

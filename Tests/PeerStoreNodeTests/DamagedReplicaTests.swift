@@ -27,14 +27,8 @@ struct DamagedReplicaTests {
         var best: (id: Identifier, segment: String, offset: Int, length: Int)?
         let dir = dataPath + "/segments"
         for name in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where name.hasSuffix(".seg") {
-            let bytes = [UInt8](FileManager.default.contents(atPath: dir + "/" + name) ?? Data())
-            var offset = 16
-            while offset + 52 <= bytes.count {
-                let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-                if bytes[offset + 4] == 1, length > (best?.length ?? 0), let id = Identifier(bytes: bytes[(offset + 12)..<(offset + 44)]) {
-                    best = (id, dir + "/" + name, offset + 52, length)
-                }
-                offset += 52 + length
+            for entry in SegmentLayout.entries(ofFile: dir + "/" + name) where entry.kind == 1 && entry.length > (best?.length ?? 0) {
+                if let id = Identifier(bytes: entry.key) { best = (id, dir + "/" + name, entry.payload, entry.length) }
             }
         }
         return try #require(best)

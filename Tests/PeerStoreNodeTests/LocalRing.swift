@@ -82,14 +82,7 @@ func storedEntryKeys(_ dataPath: String, kind: UInt8) -> [[UInt8]] {
     var keys: [[UInt8]] = []
     let dir = dataPath + "/segments"
     for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() where name.hasSuffix(".seg") {
-        guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
-        let bytes = [UInt8](data)
-        var offset = 16
-        while offset + 52 <= bytes.count {
-            let length = bytes[(offset + 8)..<(offset + 12)].reduce(0) { $0 << 8 | Int($1) }
-            if bytes[offset + 4] == kind { keys.append(Array(bytes[(offset + 12)..<(offset + 44)])) }
-            offset += 52 + length
-        }
+        for entry in SegmentLayout.entries(ofFile: dir + "/" + name) where entry.kind == kind { keys.append(entry.key) }
     }
     return keys
 }

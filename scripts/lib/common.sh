@@ -20,8 +20,9 @@ ensure_system_packages() {
         pkg-config --exists libsodium || missing+=(libsodium-dev)
         pkg-config --exists liblz4 || missing+=(liblz4-dev)
         pkg-config --exists libcrypto || missing+=(libssl-dev)
+        pkg-config --exists libxxhash || missing+=(libxxhash-dev)
     else
-        missing+=(libsodium-dev liblz4-dev libssl-dev)
+        missing+=(libsodium-dev liblz4-dev libssl-dev libxxhash-dev)
     fi
     missing+=("$@")
     local need=()

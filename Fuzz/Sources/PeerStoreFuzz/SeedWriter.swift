@@ -102,8 +102,10 @@ enum SeedWriter {
         let block = Array("a block".utf8)
         let rec = record.encoded()
         let inbox = entry.encoded()
-        return EntryHeader(kind: .block, length: UInt32(block.count), key: BlockID.of(block)).encoded() + block
-            + EntryHeader(kind: .record, length: UInt32(rec.count), key: record.key).encoded() + rec
-            + EntryHeader(kind: .inboxEntry, length: UInt32(inbox.count), key: entry.inboxKey).encoded() + inbox
+        // A PSE1 entry (as older builds wrote) beside PSE2 ones.
+        return EntryHeader(kind: .block, length: UInt32(block.count), key: BlockID.of(block), payloadChecksum: nil).encoded()
+            + block
+            + EntryHeader(kind: .record, key: record.key, payload: rec).encoded() + rec
+            + EntryHeader(kind: .inboxEntry, key: entry.inboxKey, payload: inbox).encoded() + inbox
     }
 }

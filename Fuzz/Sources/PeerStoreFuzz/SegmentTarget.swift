@@ -29,14 +29,17 @@ enum SegmentTarget {
                 "segment: a scan result out of bounds: \(summary)")
     }
 
-    /// Writes the checksum (BLAKE2b-128 of bytes 0..<44, first 8 bytes) of every whole entry header that starts with
-    /// the magic, as `EntryHeader.encoded` does.
+    /// Writes the checksum (BLAKE2b-128 of the header bytes before it, first 8 bytes) of every whole entry header that
+    /// starts with a magic, as `EntryHeader.encoded` does: at 44 for PSE1, at 52 for PSE2 (after the payload XXH3-64).
     static func repairHeaderChecksums(_ bytes: inout [UInt8]) {
         var i = 0
         while i + 52 <= bytes.count {
-            if bytes[i] == magic[0], bytes[i + 1] == magic[1], bytes[i + 2] == magic[2], bytes[i + 3] == magic[3] {
-                let sum = Blake2b.hash(Array(bytes[i..<(i + 44)]), outputLength: 16)
-                bytes.replaceSubrange((i + 44)..<(i + 52), with: sum.prefix(8))
+            if bytes[i] == magic[0], bytes[i + 1] == magic[1], bytes[i + 2] == magic[2], bytes[i + 3] == magic[3] || bytes[i + 3] == 0x32 {
+                let at = bytes[i + 3] == magic[3] ? 44 : 52
+                if i + at + 8 <= bytes.count {
+                    let sum = Blake2b.hash(Array(bytes[i..<(i + at)]), outputLength: 16)
+                    bytes.replaceSubrange((i + at)..<(i + at + 8), with: sum.prefix(8))
+                }
             }
             i += 1
         }

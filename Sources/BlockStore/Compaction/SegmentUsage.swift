@@ -11,7 +11,7 @@ struct SegmentUsage: Sendable, Equatable {
 
     private(set) var bytes: [Int: Bytes] = [:]
 
-    static func size(_ location: LogLocation) -> Int { EntryHeader.size + location.length }
+    static func size(_ location: LogLocation) -> Int { location.entrySize }
 
     /// An entry was written (or found at start-up); `live` says whether it counts as live at once.
     mutating func appended(_ location: LogLocation, live: Bool) {

@@ -1,5 +1,6 @@
 import ChordRing
 import NIOCore
+import PeerStoreCrypto
 import PeerStoreModel
 
 /// Rebuilds the index from segment files at start-up and finds a torn tail.
@@ -43,10 +44,10 @@ struct SegmentScanner {
         var result = Result(validEnd: header.count, fileSize: size)
         var offset = header.count
         var verifyBlocks = verifyPayloads
-        while offset + EntryHeader.size <= size {
-            let headerBytes = try file.read(at: offset, count: EntryHeader.size)
+        while offset + EntryHeader.v1Size <= size {
+            let headerBytes = try file.read(at: offset, count: min(EntryHeader.size, size - offset))
             guard let entry = headerBytes.withUnsafeBytes({ EntryHeader.decode($0) }),
-                offset + EntryHeader.size + Int(entry.length) <= size
+                offset + entry.encodedSize + Int(entry.length) <= size
             else {
                 guard let next = try nextValidHeader(in: file, after: offset, size: size) else { break }
                 result.skippedBytes += next - offset
@@ -54,7 +55,7 @@ struct SegmentScanner {
                 verifyBlocks = true
                 continue
             }
-            let payloadOffset = offset + EntryHeader.size
+            let payloadOffset = offset + entry.encodedSize
             let end = payloadOffset + Int(entry.length)
             var record: SignedRecord?
             var drop: DropEntry?
@@ -66,7 +67,9 @@ struct SegmentScanner {
                 let payload = try file.read(at: payloadOffset, count: Int(entry.length))
                 switch entry.kind {
                 case .block:
-                    intact = BlockID.of(payload) == entry.key
+                    // The full check, and the header's checksum must agree too: reads trust it alone.
+                    intact = BlockID.matches(entry.key, payload)
+                        && entry.payloadChecksum.map { XXH3.hash64(payload) == $0 } ?? true
                 case .record:
                     if let r = try? SignedRecord.decode(payload), r.key == entry.key, r.hasValidSignature {
                         record = r
@@ -92,7 +95,8 @@ struct SegmentScanner {
                 }
             }
             if intact {
-                let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length))
+                let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length),
+                                           payloadChecksum: entry.payloadChecksum)
                 result.entries.append(Found(header: entry, location: location, record: record, drop: drop,
                                             inboxEntry: inboxEntry, inboxRemoval: inboxRemoval, leaseEntry: leaseEntry))
             } else {
@@ -106,16 +110,15 @@ struct SegmentScanner {
 
     /// The offset of the next intact entry header after a damaged one, if any (a linear search for the magic).
     private static func nextValidHeader(in file: SegmentFile, after offset: Int, size: Int) throws -> Int? {
-        let magic = EntryHeader.magic
         var position = offset + 1
         let step = 1 << 20
-        while position + EntryHeader.size <= size {
+        while position + EntryHeader.v1Size <= size {
             let window = try file.read(at: position, count: min(step + EntryHeader.size, size - position))
             var i = 0
-            while i + EntryHeader.size <= window.count {
-                if window[i] == magic[0] && window[i + 1] == magic[1] && window[i + 2] == magic[2] && window[i + 3] == magic[3],
+            while i + EntryHeader.v1Size <= window.count && i < step {
+                if EntryHeader.isMagic(window, at: i),
                     let h = window.withUnsafeBytes({ EntryHeader.decode(UnsafeRawBufferPointer(rebasing: $0[i...])) }),
-                    position + i + EntryHeader.size + Int(h.length) <= size
+                    position + i + h.encodedSize + Int(h.length) <= size
                 {
                     return position + i
                 }

@@ -4,7 +4,8 @@ import PeerStoreWire
 
 /// Fetches blocks and checks each before anyone reads it: snapshots, trees and manifests against their id, chunks by
 /// their tag under the chunk key (`ChunkBlock.open`). A copy that fails its check, or a holder that reports its copy
-/// damaged, costs only that copy: the other holders are asked in turn before the block counts as lost.
+/// damaged, costs only that copy: the other holders are asked in turn before the block counts as lost. A holder whose
+/// copy failed is told (`reportBadBlock`), so that it checks its copy in full and drops it if damaged.
 public struct BlockFetcher: Sendable {
     public let client: any RingAccess
     /// Holders asked for one block before it counts as corrupt (each after the previous one's copy failed its check).
@@ -42,16 +43,19 @@ public struct BlockFetcher: Sendable {
             let got = try await client.getBlock(id: id, excluding: $0)
             if let got { TransferMetrics.received(bytes: got.bytes.count) }
             return got
+        }, report: { holder in
+            _ = await client.reportBadBlock(id: id, holder: holder)
         }, check)
         TransferMetrics.fetched()
         return bytes
     }
 
     /// The first copy of `id` that `source` gives (asked again without each holder whose copy failed) and that passes
-    /// `check`. Throws `corruptBlock` if every copy found was damaged (the last check's error, or the holders' answer),
-    /// `missingBlock` if no holder has one.
+    /// `check`; each holder whose copy failed is given to `report` before the next is asked. Throws `corruptBlock` if
+    /// every copy found was damaged (the last check's error, or the holders' answer), `missingBlock` if no holder has one.
     static func firstIntact(_ id: Identifier, what: String, maxHolders: Int,
                             from source: (Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)?,
+                            report: (Identifier) async -> Void = { _ in },
                             _ check: ([UInt8]) throws -> [UInt8]) async throws -> [UInt8] {
         var failedHolders = Set<Identifier>()
         var lastFailure: BackupError?
@@ -71,6 +75,7 @@ public struct BlockFetcher: Sendable {
             } catch let error as BackupError where error.code == .corruptBlock || error.code == .badFormat {
                 lastFailure = error
                 failedHolders.insert(got.from)
+                await report(got.from)
             }
         }
         throw lastFailure ?? BackupError(.missingBlock, "block \(id.shortHex()) of \(what) is missing from the ring")

@@ -20,6 +20,13 @@ public protocol RingAccess: BlockSink, LeaseAccess {
     func inboxEntries(owner: [UInt8]) async throws -> [InboxEntry]
     /// Removes entries (the removal is signed by the owner).
     func removeFromInbox(_ removal: InboxRemoval) async throws
+    /// Tells `holder` that the copy of block `id` it sent failed the client's check: whether it dropped its copy (nil:
+    /// no answer). Best effort: never throws, and a ring that cannot be told (the default) answers nil.
+    func reportBadBlock(id: Identifier, holder: Identifier) async -> Bool?
+}
+
+extension RingAccess {
+    public func reportBadBlock(id: Identifier, holder: Identifier) async -> Bool? { nil }
 }
 
 /// One node's answer to `holdings(of:)`.

@@ -68,6 +68,8 @@ public struct LocalStore: Sendable {
                 return .leaseStateResult(live: store.hasLiveLease(ids, now: now, honourExpiry: leases.honourExpiry))
             case .tombstones(let ids):
                 return .tombstonesResult(deleted: ids.map { store.isTombstoned($0) })
+            case .badBlockReport(let id):
+                return .badBlockReportResult(dropped: try store.checkReported(id) == .dropped)
             case .recordSeqs(let keys):
                 return .recordSeqsResult(seqs: keys.map { store.record(for: $0)?.seq })
             case .deleteBlocks(let ids):

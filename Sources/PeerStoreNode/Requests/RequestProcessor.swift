@@ -99,9 +99,15 @@ public struct RequestProcessor: Sendable {
             return .chordReply(await coordinator.ring.handle(envelope, provedKey: peer.key))
         case .status:
             return local.status(await coordinator?.position() ?? .alone(node))
+        case .badBlockReport(let id):
+            // Anyone may report: the node checks its own copy in full and drops only a damaged one.
+            let reply = await local.handle(message)
+            if case .badBlockReportResult(true) = reply, let coordinator { await coordinator.repairDropped(id) }
+            return reply
         case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
             .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .inboxIDsResult, .leaseBlocksResult,
-            .releaseBlocksResult, .leaseStateResult, .deleteBlocksResult, .tombstonesResult, .recordSeqsResult, .error:
+            .releaseBlocksResult, .leaseStateResult, .deleteBlocksResult, .tombstonesResult, .recordSeqsResult,
+            .badBlockReportResult, .error:
             return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
         }
     }

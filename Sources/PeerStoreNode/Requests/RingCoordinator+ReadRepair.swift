@@ -71,7 +71,7 @@ extension RingCoordinator {
         return best
     }
 
-    private var metricsFactory: any MetricsFactory { metrics ?? MetricsSystem.factory }
+    var metricsFactory: any MetricsFactory { metrics ?? MetricsSystem.factory }
 
     /// Whether a put's reply says it was taken (not an error).
     private static func isStored(_ reply: WireMessage) -> Bool {

@@ -56,5 +56,9 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case recordSeqsResult = 0x3B
     case status = 0x40
     case statusResult = 0x41
+    /// A client's report that a block a node sent failed the client's check (its tag or id), and whether the node,
+    /// checking its own copy in full, found it damaged and dropped it. Nodes that predate it answer unknownMessageType.
+    case badBlockReport = 0x42
+    case badBlockReportResult = 0x43
     case error = 0x7F
 }

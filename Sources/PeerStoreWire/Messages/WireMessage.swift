@@ -69,6 +69,10 @@ public enum WireMessage: Equatable, Sendable {
     indirect case placedPut(role: PlacementRole, put: WireMessage)
     case status
     case statusResult(NodeStatus)
+    /// The copy of block `id` this node sent failed the client's check; `dropped`: the node's own full check failed
+    /// too and it dropped its copy (a report about an intact copy changes nothing).
+    case badBlockReport(id: Identifier)
+    case badBlockReportResult(dropped: Bool)
     case error(WireError)
 
     public var type: MessageType {
@@ -113,6 +117,8 @@ public enum WireMessage: Equatable, Sendable {
         case .placedPut: .placedPut
         case .status: .status
         case .statusResult: .statusResult
+        case .badBlockReport: .badBlockReport
+        case .badBlockReportResult: .badBlockReportResult
         case .error: .error
         }
     }

@@ -27,9 +27,10 @@ public enum WireMessageCodec {
             out.reserveCapacity(32 + bytes.readableBytes)
             out.writeBytes(id.bytes)
             out.writeBuffer(&bytes)
-        case .putBlockResult(let stored), .putRecordResult(let stored), .inboxPostResult(let stored), .inboxRemoveResult(let stored):
+        case .putBlockResult(let stored), .putRecordResult(let stored), .inboxPostResult(let stored), .inboxRemoveResult(let stored),
+            .badBlockReportResult(let stored):
             out.writeInteger(UInt8(stored ? 1 : 0))
-        case .getBlock(let id):
+        case .getBlock(let id), .badBlockReport(let id):
             out.writeBytes(id.bytes)
         case .block(var bytes):
             out.writeBuffer(&bytes)
@@ -247,6 +248,10 @@ public enum WireMessageCodec {
             message = .placedPut(role: role, put: try decode(type: innerType, payload: p.readSlice(length: p.readableBytes)!))
         case .status:
             message = .status
+        case .badBlockReport:
+            message = .badBlockReport(id: try readID(&p, type))
+        case .badBlockReportResult:
+            message = .badBlockReportResult(dropped: try readFlag(&p, type))
         case .statusResult:
             message = .statusResult(try NodeStatus.decode(from: &p))
         case .error:

@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
 done
 
 ensure_swift
-ensure_system_packages restic borgbackup time e2fsprogs
+ensure_system_packages restic borgbackup time e2fsprogs openssh-server openssh-client iproute2 procps
 DATA="$PWD/bench-data"
 mkdir -p "$DATA"
 SCRATCH="$DATA/scratch"           # where restores go: a journaled ext4 mounted here if possible
@@ -65,6 +65,8 @@ export RESTIC_PASSWORD=peerstore-bench BORG_PASSPHRASE=peerstore-bench BORG_UNKN
     BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$DATA/borg-home"
 
 . scripts/lib/bench.sh
+. scripts/lib/sshd.sh
+. scripts/lib/bench-report.sh
 
 # A fresh ext4 with a journal on a sparse image, for every tool alike; the plain folder if this is not possible.
 FS_NOTE="to the filesystem of bench-data/ (no scratch ext4 could be mounted)"
@@ -72,7 +74,7 @@ unmount_scratch() {
     if mountpoint -q "$SCRATCH" 2>/dev/null; then umount "$SCRATCH" || true; fi
     rm -f "$DATA/scratch.img"
 }
-trap 'stop_nodes; unmount_scratch' EXIT
+trap 'stop_nodes; stop_sshd; unmount_scratch' EXIT
 unmount_scratch
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
 if [ "$(id -u)" -eq 0 ] && command -v mkfs.ext4 >/dev/null 2>&1; then
@@ -84,6 +86,13 @@ if [ "$(id -u)" -eq 0 ] && command -v mkfs.ext4 >/dev/null 2>&1; then
     fi
 fi
 log "restores go $FS_NOTE"
+
+# The deployed shape of restic and Borg: a repository behind a private sshd on 127.0.0.1 (key only), reached with the
+# stock ssh client and its default cipher; restic through the sftp subsystem (sftp-server), Borg through `borg serve`.
+start_sshd "$DATA/ssh"
+log "sshd for restic over SFTP and borg over ssh: $SSH_HOST (127.0.0.1), pid $SSHD_PID"
+export BORG_RSH="ssh -F $SSH_CONFIG" BORG_REMOTE_PATH="env BORG_BASE_DIR=$DATA/borg-serve-home borg"
+RESTIC_SFTP=(-o "sftp.command=ssh -F $SSH_CONFIG $SSH_HOST -s sftp")
 
 # timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB" to results/TOOL.CASE.
 timed() {
@@ -177,46 +186,50 @@ peerstore_sync() {
     rm -rf "$dir"
 }
 
+# restic_run TOOL REPO_DIR REPO [OPTION...]: restic with the repository REPO (stored in REPO_DIR) through the cases.
 restic_run() {
-    local repo="$DATA/restic-repo"
-    rm -rf "$repo"
-    restic init -q --repo "$repo" >/dev/null
-    timed restic first restic -q --repo "$repo" backup "$WORK"
-    timed restic nochange restic -q --repo "$repo" backup "$WORK"
+    local tool="$1" dir="$2" spec="$3"
+    shift 3
+    local r=(restic -q --repo "$spec" "$@")
+    rm -rf "$dir"
+    "${r[@]}" init >/dev/null
+    timed "$tool" first "${r[@]}" backup "$WORK"
+    timed "$tool" nochange "${r[@]}" backup "$WORK"
     mutate "$WORK"
-    timed restic mutation restic -q --repo "$repo" backup "$WORK"
-    timed restic restore restic -q --repo "$repo" restore latest --target "$OUT"
-    same_tree "$OUT$WORK" restic
-    timed restic onefile sh -c 'restic -q --repo "$1" dump latest "$2" >"$3"' _ "$repo" "$WORK/$LARGE" "$SCRATCH/one-file"
-    cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "restic: the large file restored differs"
-    du -sb "$repo" | cut -f1 >>"$RES/restic.stored"
-    more_backups "$WORK" restic -q --repo "$repo" backup "$WORK"
-    restic -q --repo "$repo" forget --keep-last 5 >/dev/null
-    timed restic prune restic -q --repo "$repo" prune
-    rm -rf "$repo" "$OUT" "$SCRATCH/one-file"
+    timed "$tool" mutation "${r[@]}" backup "$WORK"
+    timed "$tool" restore "${r[@]}" restore latest --target "$OUT"
+    same_tree "$OUT$WORK" "$tool"
+    timed "$tool" onefile sh -c 'out="$1"; shift; "$@" >"$out"' _ "$SCRATCH/one-file" "${r[@]}" dump latest "$WORK/$LARGE"
+    cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "$tool: the large file restored differs"
+    du -sb "$dir" | cut -f1 >>"$RES/$tool.stored"
+    more_backups "$WORK" "${r[@]}" backup "$WORK"
+    "${r[@]}" forget --keep-last 5 >/dev/null
+    timed "$tool" prune "${r[@]}" prune
+    rm -rf "$dir" "$OUT" "$SCRATCH/one-file"
 }
 
+# borg_run TOOL REPO_DIR REPO: borg with the repository REPO (stored in REPO_DIR; ssh:// goes through BORG_RSH).
 borg_run() {
-    local repo="$DATA/borg-repo"
-    rm -rf "$repo" "$BORG_BASE_DIR"
+    local tool="$1" dir="$2" repo="$3"
+    rm -rf "$dir" "$BORG_BASE_DIR"
     borg init -e repokey "$repo" >/dev/null 2>&1
-    timed borg first borg create --compression lz4 "$repo::a1" "$WORK"
-    timed borg nochange borg create --compression lz4 "$repo::a2" "$WORK"
+    timed "$tool" first borg create --compression lz4 "$repo::a1" "$WORK"
+    timed "$tool" nochange borg create --compression lz4 "$repo::a2" "$WORK"
     mutate "$WORK"
-    timed borg mutation borg create --compression lz4 "$repo::a3" "$WORK"
+    timed "$tool" mutation borg create --compression lz4 "$repo::a3" "$WORK"
     mkdir -p "$OUT"
-    timed borg restore sh -c 'cd "$1" && borg extract "$2::a3"' _ "$OUT" "$repo"
-    same_tree "$OUT$WORK" borg
-    timed borg onefile sh -c 'borg extract --stdout "$1::a3" "$2" >"$3"' _ "$repo" "${WORK#/}/$LARGE" "$SCRATCH/one-file"
-    cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "borg: the large file restored differs"
-    du -sb "$repo" | cut -f1 >>"$RES/borg.stored"
+    timed "$tool" restore sh -c 'cd "$1" && borg extract "$2::a3"' _ "$OUT" "$repo"
+    same_tree "$OUT$WORK" "$tool"
+    timed "$tool" onefile sh -c 'borg extract --stdout "$1::a3" "$2" >"$3"' _ "$repo" "${WORK#/}/$LARGE" "$SCRATCH/one-file"
+    cmp -s "$WORK/$LARGE" "$SCRATCH/one-file" || die "$tool: the large file restored differs"
+    du -sb "$dir" | cut -f1 >>"$RES/$tool.stored"
     more_backups "$WORK" sh -c 'borg create --compression lz4 "$1::r$ROUND" "$2"' _ "$repo" "$WORK"
     borg prune --keep-last 5 "$repo" >/dev/null 2>&1
-    timed borg prune borg compact "$repo"
-    rm -rf "$repo" "$OUT" "$SCRATCH/one-file"
+    timed "$tool" prune borg compact "$repo"
+    rm -rf "$dir" "$OUT" "$SCRATCH/one-file"
 }
 
-TOOLS=(peerstore1 peerstore3 restic borg)
+TOOLS=(peerstore1 peerstore3 restic restic-sftp borg borg-ssh)
 for run in $(seq 1 "$RUNS"); do
     for tool in "${TOOLS[@]}"; do
         log "run $run/$RUNS: $tool"
@@ -224,8 +237,10 @@ for run in $(seq 1 "$RUNS"); do
         case "$tool" in
         peerstore1) peerstore 1 ;;
         peerstore3) peerstore 3 ;;
-        restic) restic_run ;;
-        borg) borg_run ;;
+        restic) restic_run restic "$DATA/restic-repo" "$DATA/restic-repo" ;;
+        restic-sftp) restic_run restic-sftp "$DATA/restic-sftp-repo" "sftp:$SSH_HOST:$DATA/restic-sftp-repo" "${RESTIC_SFTP[@]}" ;;
+        borg) borg_run borg "$DATA/borg-repo" "$DATA/borg-repo" ;;
+        borg-ssh) borg_run borg-ssh "$DATA/borg-ssh-repo" "ssh://$SSH_HOST$DATA/borg-ssh-repo" ;;
         esac
     done
 done
@@ -291,24 +306,28 @@ fi
 
 printf '\n%s MiB tree, medians of %s runs (wall seconds / client peak MiB), restores %s; this machine: %s cores, shared\n\n' \
     "$SIZE_MIB" "$RUNS" "$FS_NOTE" "$(nproc)"
-printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-8s | %-8s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)" restic borg "PS1/restic" "PS3/restic"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ ------------------ ------------------ ------------------ ------------------ ------------ ------------
+LABELS=("PeerStore 1 node" "PeerStore 3 (k=3)" restic "restic sftp" borg "borg ssh")
+RATIOS=("PS1/restic" "PS3/restic" "PS1/restic-sftp" "PS1/borg-ssh")
+# ratios_of SUFFIX COLUMN: the four ratio cells for results files *.SUFFIX.
+ratios_of() {
+    local m1 m3
+    m1=$(median "$RES/peerstore1.$1" "$2")
+    m3=$(median "$RES/peerstore3.$1" "$2")
+    printf '%s\n' "$(ratio "$m1" "$(median "$RES/restic.$1" "$2")")" "$(ratio "$m3" "$(median "$RES/restic.$1" "$2")")" \
+        "$(ratio "$m1" "$(median "$RES/restic-sftp.$1" "$2")")" "$(ratio "$m1" "$(median "$RES/borg-ssh.$1" "$2")")"
+}
+table_row case "${LABELS[@]}" "${RATIOS[@]}"
+table_rule $((${#LABELS[@]} + ${#RATIOS[@]}))
 for c in "${CASES[@]}"; do
     row=()
-    for t in "${TOOLS[@]}"; do
-        s=$(median "$RES/$t.$c" 1)
-        m=$(median "$RES/$t.$c" 2)
-        row+=("$(awk -v s="$s" -v m="$m" 'BEGIN { printf "%.2f s / %.0f", s, m / 1024 }')")
-    done
-    ratio=$(awk -v a="$(median "$RES/peerstore1.$c" 1)" -v b="$(median "$RES/restic.$c" 1)" 'BEGIN { printf "%.2f", a / b }')
-    ratio3=$(awk -v a="$(median "$RES/peerstore3.$c" 1)" -v b="$(median "$RES/restic.$c" 1)" 'BEGIN { printf "%.2f", a / b }')
-    printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-10s | %-10s |\n' "$c" "${row[@]}" "$ratio" "$ratio3"
+    for t in "${TOOLS[@]}"; do row+=("$(time_cell "$RES/$t.$c")"); done
+    mapfile -t ratios < <(ratios_of "$c" 1)
+    table_row "$c" "${row[@]}" "${ratios[@]}"
 done
 row=()
-for t in "${TOOLS[@]}"; do row+=("$(awk -v b="$(median "$RES/$t.stored" 1)" 'BEGIN { printf "%.0f MiB", b / 1048576 }')"); done
-ratio=$(awk -v a="$(median "$RES/peerstore1.stored" 1)" -v b="$(median "$RES/restic.stored" 1)" 'BEGIN { printf "%.2f", a / b }')
-ratio3=$(awk -v a="$(median "$RES/peerstore3.stored" 1)" -v b="$(median "$RES/restic.stored" 1)" 'BEGIN { printf "%.2f", a / b }')
-printf '| %-22s | %-16s | %-16s | %-16s | %-16s | %-10s | %-10s |\n' "stored bytes" "${row[@]}" "$ratio" "$ratio3"
+for t in "${TOOLS[@]}"; do row+=("$(mib_cell "$RES/$t.stored")"); done
+mapfile -t ratios < <(ratios_of stored 1)
+table_row "stored bytes" "${row[@]}" "${ratios[@]}"
 printf '\nSync of the mutated tree as a folder (PeerStore only; the no-change round beside the no-change backup)\n\n'
 printf '| %-22s | %-16s | %-16s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)"
 printf '|%s|%s|%s|\n' ------------------------ ------------------ ------------------

@@ -31,13 +31,15 @@ SIZE_MIB=1024
 RUNS=3
 JSON=0
 BIG_MIB=4096
+SMALL_FILES=200000
 while [ $# -gt 0 ]; do
     case "$1" in
     -size | --size) SIZE_MIB="$2"; shift 2 ;;
     -runs | --runs) RUNS="$2"; shift 2 ;;
     -bigfile | --bigfile) BIG_MIB="$2"; shift 2 ;;
+    -smallFiles | --smallFiles) SMALL_FILES="$2"; shift 2 ;;
     -json | --json) JSON=1; shift ;;
-    *) die "usage: scripts/bench.sh [-size MIB] [-runs N] [-bigfile MIB] [-json]" ;;
+    *) die "usage: scripts/bench.sh [-size MIB] [-runs N] [-bigfile MIB] [-smallFiles N] [-json]" ;;
     esac
 done
 
@@ -78,8 +80,10 @@ trap 'stop_nodes; stop_sshd; unmount_scratch' EXIT
 unmount_scratch
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
 if [ "$(id -u)" -eq 0 ] && command -v mkfs.ext4 >/dev/null 2>&1; then
-    truncate -s "$((SIZE_MIB * 3 + BIG_MIB + 2048))M" "$DATA/scratch.img"
-    if mkfs.ext4 -q -F "$DATA/scratch.img" >/dev/null 2>&1 && mount -o loop "$DATA/scratch.img" "$SCRATCH" 2>/dev/null; then
+    # Room for a restored tree beside the sources' copies, the large file and the small-file tree (a 4 KiB block and
+    # an inode per file, the inodes at one per 8 KiB so that 1,000,000 files fit).
+    truncate -s "$((SIZE_MIB * 3 + BIG_MIB + SMALL_FILES * 8 / 1024 + 2048))M" "$DATA/scratch.img"
+    if mkfs.ext4 -q -F -i 8192 "$DATA/scratch.img" >/dev/null 2>&1 && mount -o loop "$DATA/scratch.img" "$SCRATCH" 2>/dev/null; then
         FS_NOTE="to a fresh journaled ext4 (loop-mounted image)"
     else
         rm -f "$DATA/scratch.img"
@@ -144,7 +148,8 @@ more_backups() {
     done
 }
 
-same_tree() { diff -r --no-dereference "$WORK/" "$1/" >/dev/null || die "$2: the restored tree differs from the source"; }
+# same_tree RESTORED TOOL [SOURCE]: dies unless RESTORED holds the same tree as SOURCE (default: the work tree).
+same_tree() { diff -r --no-dereference "${3:-$WORK}/" "$1/" >/dev/null || die "$2: the restored tree differs from the source"; }
 
 LARGE="big/random-0.bin"
 
@@ -246,6 +251,75 @@ for run in $(seq 1 "$RUNS"); do
 done
 rm -rf "$DATA/work"
 
+# The small-file tree: -smallFiles files of 200-4,000 bytes in folders of 100, generated once (seed 1) and never
+# modified, so every tool backs up the generated folder itself. First backup, no-change backup, full restore.
+SMALL="$DATA/small-$SMALL_FILES"
+SMALL_TOOLS=(peerstore1 restic restic-sftp borg borg-ssh)
+SMALL_CASES=(first nochange restore)
+
+small_peerstore() {
+    local ring="$DATA/ring" home="$DATA/ps-home"
+    rm -rf "$home" "$OUT"
+    start_ring 1 1 "$ring" "$PORT"
+    wait_converged 1 "$PORT"
+    local c=("$BIN/peerstore-client" -home "$home" -quiet)
+    timed peerstore1 small.first "${c[@]}" -operation backup -peerAddr "127.0.0.1:$PORT" -localPath "$SMALL"
+    timed peerstore1 small.nochange "${c[@]}" -operation backup
+    timed peerstore1 small.restore "${c[@]}" -operation restore -filedest "$OUT"
+    same_tree "$OUT" "peerstore1 (small files)" "$SMALL"
+    du -sb "$ring" | cut -f1 >>"$RES/peerstore1.small.stored"
+    stop_nodes
+    rm -rf "$ring" "$home" "$OUT"
+}
+
+# small_restic TOOL REPO_DIR REPO [OPTION...]
+small_restic() {
+    local tool="$1" dir="$2" spec="$3"
+    shift 3
+    local r=(restic -q --repo "$spec" "$@")
+    rm -rf "$dir" "$OUT"
+    "${r[@]}" init >/dev/null
+    timed "$tool" small.first "${r[@]}" backup "$SMALL"
+    timed "$tool" small.nochange "${r[@]}" backup "$SMALL"
+    timed "$tool" small.restore "${r[@]}" restore latest --target "$OUT"
+    same_tree "$OUT$SMALL" "$tool (small files)" "$SMALL"
+    du -sb "$dir" | cut -f1 >>"$RES/$tool.small.stored"
+    rm -rf "$dir" "$OUT"
+}
+
+# small_borg TOOL REPO_DIR REPO
+small_borg() {
+    local tool="$1" dir="$2" repo="$3"
+    rm -rf "$dir" "$BORG_BASE_DIR" "$OUT"
+    borg init -e repokey "$repo" >/dev/null 2>&1
+    timed "$tool" small.first borg create --compression lz4 "$repo::s1" "$SMALL"
+    timed "$tool" small.nochange borg create --compression lz4 "$repo::s2" "$SMALL"
+    mkdir -p "$OUT"
+    timed "$tool" small.restore sh -c 'cd "$1" && borg extract "$2::s2"' _ "$OUT" "$repo"
+    same_tree "$OUT$SMALL" "$tool (small files)" "$SMALL"
+    du -sb "$dir" | cut -f1 >>"$RES/$tool.small.stored"
+    rm -rf "$dir" "$OUT"
+}
+
+if [ "$SMALL_FILES" -gt 0 ]; then
+    if [ ! -d "$SMALL" ]; then
+        log "generating $SMALL_FILES small files in $SMALL (seed 1)"
+        "$BIN/peerstore-gen" -out "$SMALL" -smallFiles "$SMALL_FILES" -seed 1 >/dev/null
+    fi
+    for run in $(seq 1 "$RUNS"); do
+        for tool in "${SMALL_TOOLS[@]}"; do
+            log "run $run/$RUNS, $SMALL_FILES small files: $tool"
+            case "$tool" in
+            peerstore1) small_peerstore ;;
+            restic) small_restic restic "$DATA/restic-repo" "$DATA/restic-repo" ;;
+            restic-sftp) small_restic restic-sftp "$DATA/restic-sftp-repo" "sftp:$SSH_HOST:$DATA/restic-sftp-repo" "${RESTIC_SFTP[@]}" ;;
+            borg) small_borg borg "$DATA/borg-repo" "$DATA/borg-repo" ;;
+            borg-ssh) small_borg borg-ssh "$DATA/borg-ssh-repo" "ssh://$SSH_HOST$DATA/borg-ssh-repo" ;;
+            esac
+        done
+    done
+fi
+
 # One large file, once: a client's peak memory must stay under 200 MiB whatever the file's size.
 BIG_RESULT=""
 if [ "$BIG_MIB" -gt 0 ]; then
@@ -266,16 +340,19 @@ if [ "$BIG_MIB" -gt 0 ]; then
         printf "%.2f %.0f %.2f %.0f", x[1], x[2] / 1024, y[1], y[2] / 1024 }')"
 fi
 
-# json_cases TOOLS_VAR CASE...: "case":{"tool":{"seconds":S,"peakKiB":K},...},... for the tools named in array TOOLS_VAR.
+# json_cases TOOLS_VAR PREFIX CASE...: "case":{"tool":{"seconds":S,"peakKiB":K},...},... for the tools named in array
+# TOOLS_VAR, from the results files TOOL.PREFIXCASE.
 json_cases() {
     local -n tools_=$1
-    shift
-    local sep="" c t s2
+    local prefix="$2"
+    shift 2
+    local sep="" c t s2 f
     for c in "$@"; do
         printf '%s"%s":{' "$sep" "$c"
         s2=""
         for t in "${tools_[@]}"; do
-            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$RES/$t.$c" 1)" "$(median "$RES/$t.$c" 2)"
+            f="$RES/$t.$prefix$c"
+            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$f" 1)" "$(median "$f" 2)"
             s2=","
         done
         printf '}'
@@ -288,13 +365,21 @@ SYNC_CASES=(syncfirst syncnochange syncmutation)
 PS_TOOLS=(peerstore1 peerstore3)
 if [ "$JSON" = 1 ]; then
     printf '{"sizeMiB":%s,"runs":%s,"cases":{' "$SIZE_MIB" "$RUNS"
-    json_cases TOOLS "${CASES[@]}"
+    json_cases TOOLS "" "${CASES[@]}"
     printf '},"storedBytes":{'
     s2=""
     for t in "${TOOLS[@]}"; do printf '%s"%s":%s' "$s2" "$t" "$(median "$RES/$t.stored" 1)"; s2=","; done
     printf '},"sync":{'
-    json_cases PS_TOOLS "${SYNC_CASES[@]}"
+    json_cases PS_TOOLS "" "${SYNC_CASES[@]}"
     printf '}'
+    if [ "$SMALL_FILES" -gt 0 ]; then
+        printf ',"smallFiles":{"files":%s,"folders":%s,"cases":{' "$SMALL_FILES" "$(((SMALL_FILES + 99) / 100))"
+        json_cases SMALL_TOOLS small. "${SMALL_CASES[@]}"
+        printf '},"storedBytes":{'
+        s2=""
+        for t in "${SMALL_TOOLS[@]}"; do printf '%s"%s":%s' "$s2" "$t" "$(median "$RES/$t.small.stored" 1)"; s2=","; done
+        printf '}}'
+    fi
     if [ -n "$BIG_RESULT" ]; then
         read -r bs bm rs rm_ <<<"$BIG_RESULT"
         printf ',"bigFile":{"mib":%s,"backupSeconds":%s,"backupPeakMiB":%s,"restoreSeconds":%s,"restorePeakMiB":%s}' \
@@ -328,6 +413,27 @@ row=()
 for t in "${TOOLS[@]}"; do row+=("$(mib_cell "$RES/$t.stored")"); done
 mapfile -t ratios < <(ratios_of stored 1)
 table_row "stored bytes" "${row[@]}" "${ratios[@]}"
+if [ "$SMALL_FILES" -gt 0 ]; then
+    printf '\n%s small files (200-4,000 bytes, %s folders), medians of %s runs (wall seconds / client peak MiB; ratios: time / peak)\n\n' \
+        "$SMALL_FILES" "$(((SMALL_FILES + 99) / 100))" "$RUNS"
+    table_row case "PeerStore 1 node" restic "restic sftp" borg "borg ssh" "PS1/restic" "PS1/restic-sftp" "PS1/borg-ssh"
+    table_rule 8
+    # small_ratio CASE OTHER: "time / peak" of peerstore1 over OTHER for the small-file CASE.
+    small_ratio() {
+        local a="$RES/peerstore1.small.$1" b="$RES/$2.small.$1"
+        printf '%s / %s\n' "$(ratio "$(median "$a" 1)" "$(median "$b" 1)")" "$(ratio "$(median "$a" 2)" "$(median "$b" 2)")"
+    }
+    for c in "${SMALL_CASES[@]}"; do
+        row=()
+        for t in "${SMALL_TOOLS[@]}"; do row+=("$(time_cell "$RES/$t.small.$c")"); done
+        table_row "$c" "${row[@]}" "$(small_ratio "$c" restic)" "$(small_ratio "$c" restic-sftp)" "$(small_ratio "$c" borg-ssh)"
+    done
+    row=()
+    for t in "${SMALL_TOOLS[@]}"; do row+=("$(mib_cell "$RES/$t.small.stored")"); done
+    a=$(median "$RES/peerstore1.small.stored" 1)
+    table_row "stored bytes" "${row[@]}" "$(ratio "$a" "$(median "$RES/restic.small.stored" 1)")" \
+        "$(ratio "$a" "$(median "$RES/restic-sftp.small.stored" 1)")" "$(ratio "$a" "$(median "$RES/borg-ssh.small.stored" 1)")"
+fi
 printf '\nSync of the mutated tree as a folder (PeerStore only; the no-change round beside the no-change backup)\n\n'
 printf '| %-22s | %-16s | %-16s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)"
 printf '|%s|%s|%s|\n' ------------------------ ------------------ ------------------

@@ -98,14 +98,29 @@ log "sshd for restic over SFTP and borg over ssh: $SSH_HOST (127.0.0.1), pid $SS
 export BORG_RSH="ssh -F $SSH_CONFIG" BORG_REMOTE_PATH="env BORG_BASE_DIR=$DATA/borg-serve-home borg"
 RESTIC_SFTP=(-o "sftp.command=ssh -F $SSH_CONFIG $SSH_HOST -s sftp")
 
-# timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB" to results/TOOL.CASE.
+# server_ticks TOOL: the CPU ticks so far of TOOL's server side: the ring's nodes for PeerStore, the sshd's finished
+# sessions (sftp-server, borg serve) for the ssh shapes, 0 for a local repository.
+server_ticks() {
+    case "$1" in
+    peerstore*) proc_ticks "${PIDS[@]}" ;;
+    *-sftp | *-ssh) sshd_ticks ;;
+    *) echo 0 ;;
+    esac
+}
+
+# timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB clientCPU serverCPU" to
+# results/TOOL.CASE (CPU in seconds, user+sys; the client's from GNU time, with the children it waited for, such as
+# ssh; the server's from /proc before and after).
 timed() {
-    local tool="$1" case="$2"
+    local tool="$1" case="$2" t0 t1
     shift 2
     drop_caches
-    /usr/bin/time -f "%e %M" -o "$RES/last" "$@" >/dev/null 2>"$RES/stderr" || { cat "$RES/stderr" >&2; die "$tool $case failed: $*"; }
-    cat "$RES/last" >>"$RES/$tool.$case"
+    t0=$(server_ticks "$tool")
+    /usr/bin/time -f "%e %M %U %S" -o "$RES/last" "$@" >/dev/null 2>"$RES/stderr" || { cat "$RES/stderr" >&2; die "$tool $case failed: $*"; }
+    t1=$(server_ticks "$tool")
+    awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" 'END { printf "%s %s %.2f %.2f\n", $1, $2, $3 + $4, t / hz }' "$RES/last" >>"$RES/$tool.$case"
 }
+CLK_TCK=$(getconf CLK_TCK)
 
 # The deterministic small change: append to a log, rewrite 64 KiB in the middle of a big file, add, delete and rename
 # a few small files.
@@ -152,6 +167,20 @@ more_backups() {
 same_tree() { diff -r --no-dereference "${3:-$WORK}/" "$1/" >/dev/null || die "$2: the restored tree differs from the source"; }
 
 LARGE="big/random-0.bin"
+# The bytes each case covers, for CPU seconds per GiB: the tree's files (apparent sizes), the large file, the small tree.
+tree_bytes() { find "$1" -type f -printf '%s\n' | awk '{ t += $1 } END { printf "%.0f\n", t }'; }
+TREE_BYTES=$(tree_bytes "$BASE")
+LARGE_BYTES=$(stat -c %s "$BASE/$LARGE")
+SMALL_BYTES=0
+# case_bytes CASE: the bytes of the source that results case CASE covers.
+case_bytes() {
+    case "$1" in
+    onefile) echo "$LARGE_BYTES" ;;
+    small.*) echo "$SMALL_BYTES" ;;
+    bigbackup | bigrestore) echo $((BIG_MIB << 20)) ;;
+    *) echo "$TREE_BYTES" ;;
+    esac
+}
 
 peerstore() {
     local nodes="$1" tool="peerstore$1"
@@ -306,6 +335,7 @@ if [ "$SMALL_FILES" -gt 0 ]; then
         log "generating $SMALL_FILES small files in $SMALL (seed 1)"
         "$BIN/peerstore-gen" -out "$SMALL" -smallFiles "$SMALL_FILES" -seed 1 >/dev/null
     fi
+    SMALL_BYTES=$(tree_bytes "$SMALL")
     for run in $(seq 1 "$RUNS"); do
         for tool in "${SMALL_TOOLS[@]}"; do
             log "run $run/$RUNS, $SMALL_FILES small files: $tool"
@@ -338,6 +368,8 @@ if [ "$BIG_MIB" -gt 0 ]; then
     BIG_RESULT="$(awk -v b="$(cat "$RES/peerstore1.bigbackup")" -v r="$(cat "$RES/peerstore1.bigrestore")" 'BEGIN {
         split(b, x, " "); split(r, y, " ")
         printf "%.2f %.0f %.2f %.0f", x[1], x[2] / 1024, y[1], y[2] / 1024 }')"
+    BIG_BACKUP_CPU=$(cpu_per_gib "$RES/peerstore1.bigbackup" "$((BIG_MIB << 20))")
+    BIG_RESTORE_CPU=$(cpu_per_gib "$RES/peerstore1.bigrestore" "$((BIG_MIB << 20))")
 fi
 
 # json_cases TOOLS_VAR PREFIX CASE...: "case":{"tool":{"seconds":S,"peakKiB":K},...},... for the tools named in array
@@ -346,13 +378,16 @@ json_cases() {
     local -n tools_=$1
     local prefix="$2"
     shift 2
-    local sep="" c t s2 f
+    local sep="" c t s2 f cc sc
     for c in "$@"; do
         printf '%s"%s":{' "$sep" "$c"
         s2=""
         for t in "${tools_[@]}"; do
             f="$RES/$t.$prefix$c"
-            printf '%s"%s":{"seconds":%s,"peakKiB":%s}' "$s2" "$t" "$(median "$f" 1)" "$(median "$f" 2)"
+            read -r cc sc <<<"$(cpu_per_gib "$f" "$(case_bytes "$prefix$c")")"
+            [ "$(server_ticks_kind "$t")" = none ] && sc=null
+            printf '%s"%s":{"seconds":%s,"peakKiB":%s,"cpuSecondsPerGiB":{"client":%s,"server":%s}}' \
+                "$s2" "$t" "$(median "$f" 1)" "$(median "$f" 2)" "$cc" "$sc"
             s2=","
         done
         printf '}'
@@ -361,10 +396,19 @@ json_cases() {
 }
 
 CASES=(first nochange mutation restore onefile prune)
+CPU_NOTE="CPU seconds (user+sys) per GiB of the source the case covers (the tree; onefile: the large file; smallFiles: the small tree; bigFile: the file); client: the client process and the children it waited for (ssh); server: the ring's nodes for PeerStore, the sshd's sessions (sftp-server, borg serve) for the ssh shapes, null for a local repository"
+# server_ticks_kind TOOL: nodes, sshd or none.
+server_ticks_kind() {
+    case "$1" in
+    peerstore*) echo nodes ;;
+    *-sftp | *-ssh) echo sshd ;;
+    *) echo none ;;
+    esac
+}
 SYNC_CASES=(syncfirst syncnochange syncmutation)
 PS_TOOLS=(peerstore1 peerstore3)
 if [ "$JSON" = 1 ]; then
-    printf '{"sizeMiB":%s,"runs":%s,"cases":{' "$SIZE_MIB" "$RUNS"
+    printf '{"sizeMiB":%s,"runs":%s,"treeBytes":%s,"cpuNote":"%s","cases":{' "$SIZE_MIB" "$RUNS" "$TREE_BYTES" "$CPU_NOTE"
     json_cases TOOLS "" "${CASES[@]}"
     printf '},"storedBytes":{'
     s2=""
@@ -373,7 +417,7 @@ if [ "$JSON" = 1 ]; then
     json_cases PS_TOOLS "" "${SYNC_CASES[@]}"
     printf '}'
     if [ "$SMALL_FILES" -gt 0 ]; then
-        printf ',"smallFiles":{"files":%s,"folders":%s,"cases":{' "$SMALL_FILES" "$(((SMALL_FILES + 99) / 100))"
+        printf ',"smallFiles":{"files":%s,"folders":%s,"bytes":%s,"cases":{' "$SMALL_FILES" "$(((SMALL_FILES + 99) / 100))" "$SMALL_BYTES"
         json_cases SMALL_TOOLS small. "${SMALL_CASES[@]}"
         printf '},"storedBytes":{'
         s2=""
@@ -382,8 +426,12 @@ if [ "$JSON" = 1 ]; then
     fi
     if [ -n "$BIG_RESULT" ]; then
         read -r bs bm rs rm_ <<<"$BIG_RESULT"
-        printf ',"bigFile":{"mib":%s,"backupSeconds":%s,"backupPeakMiB":%s,"restoreSeconds":%s,"restorePeakMiB":%s}' \
+        read -r bcc bsc <<<"$BIG_BACKUP_CPU"
+        read -r rcc rsc <<<"$BIG_RESTORE_CPU"
+        printf ',"bigFile":{"mib":%s,"backupSeconds":%s,"backupPeakMiB":%s,"restoreSeconds":%s,"restorePeakMiB":%s' \
             "$BIG_MIB" "$bs" "$bm" "$rs" "$rm_"
+        printf ',"backupCpuSecondsPerGiB":{"client":%s,"server":%s},"restoreCpuSecondsPerGiB":{"client":%s,"server":%s}}' \
+            "$bcc" "$bsc" "$rcc" "$rsc"
     fi
     printf ',"filesystem":"%s"}\n' "$FS_NOTE"
     exit 0
@@ -456,4 +504,29 @@ if [ -n "$BIG_RESULT" ]; then
     verdict=$(awk -v a="$bm" -v b="$rm_" 'BEGIN { print (a < 200 && b < 200) ? "under" : "OVER" }')
     printf '\nOne %s MiB file (random bytes), PeerStore 1 node: backup %s s / %s MiB peak, getfile %s s / %s MiB peak: %s the 200 MiB bound\n' \
         "$BIG_MIB" "$bs" "$bm" "$rs" "$rm_" "$verdict"
+fi
+
+# CPU seconds per GiB, client + server, for every case (the cells of tools a case does not run are "-").
+printf '\nCPU seconds (user+sys) per GiB, client + server (PeerStore: + the ring'"'"'s nodes; sftp/ssh: + sshd with sftp-server\n'
+printf 'or borg serve; local repositories: the client alone), medians; per GiB of the %s MiB tree (onefile: of the large\n' "$(awk -v b="$TREE_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }')"
+small_note=""
+[ "$SMALL_FILES" -gt 0 ] && small_note="; small: of the $SMALL_FILES small files, $(awk -v b="$SMALL_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }') MiB"
+printf 'file, %.0f MiB%s)\n\n' "$(awk -v b="$LARGE_BYTES" 'BEGIN { print b / 1048576 }')" "$small_note"
+table_row case "${LABELS[@]}"
+table_rule ${#LABELS[@]}
+cpu_rows=("${CASES[@]}" "${SYNC_CASES[@]}")
+[ "$SMALL_FILES" -gt 0 ] && for c in "${SMALL_CASES[@]}"; do cpu_rows+=("small.$c"); done
+for c in "${cpu_rows[@]}"; do
+    row=()
+    for t in "${TOOLS[@]}"; do
+        k=0
+        [ "$(server_ticks_kind "$t")" != none ] && k=1
+        row+=("$(cpu_cell "$RES/$t.$c" "$(case_bytes "$c")" "$k")")
+    done
+    table_row "${c/small./small }" "${row[@]}"
+done
+if [ -n "$BIG_RESULT" ]; then
+    read -r bcc bsc <<<"$BIG_BACKUP_CPU"
+    read -r rcc rsc <<<"$BIG_RESTORE_CPU"
+    printf '\nOne %s MiB file, PeerStore 1 node, CPU s/GiB client + node: backup %s + %s, getfile %s + %s\n' "$BIG_MIB" "$bcc" "$bsc" "$rcc" "$rsc"
 fi

@@ -34,3 +34,21 @@ mib_cell() {
     awk -v b="$(median "$1" 1)" 'BEGIN { printf "%.0f MiB\n", b / 1048576 }'
 }
 
+# cpu_per_gib FILE BYTES: "client server", the median CPU seconds (columns 3 and 4 of a results file) per GiB of BYTES,
+# two decimals each ("- -" without the file or the columns).
+cpu_per_gib() {
+    [ -s "$1" ] || { echo "- -"; return; }
+    local c s
+    c=$(median "$1" 3)
+    s=$(median "$1" 4)
+    awk -v c="$c" -v s="$s" -v b="$2" 'BEGIN { g = b / 1073741824
+        if (c == "" || s == "" || g == 0) { print "- -"; exit }
+        printf "%.2f %.2f\n", c / g, s / g }'
+}
+
+# cpu_cell FILE BYTES SERVER: "client + server" CPU seconds per GiB, or the client's alone when SERVER is 0.
+cpu_cell() {
+    local c s
+    read -r c s <<<"$(cpu_per_gib "$1" "$2")"
+    if [ "$c" = "-" ]; then echo "-"; elif [ "$3" = 0 ]; then echo "$c"; else echo "$c + $s"; fi
+}

@@ -1,28 +1,57 @@
 #!/usr/bin/env bash
 # PeerStore against restic and BorgBackup on the same generated tree, side by side in one run.
 #
-#   scripts/bench.sh [-size MIB] [-runs N] [-bigfile MIB] [-json]   (defaults: 1024 MiB, 3 runs, 4096 MiB)
+#   scripts/bench.sh [-size MIB] [-runs N] [-bigfile MIB] [-smallFiles N] [-json]
+#   (defaults: 1024 MiB, 3 runs, 4096 MiB, 200000 files; -bigfile 0 and -smallFiles 0 skip those cases)
 #
 # Each run takes every tool in turn (PeerStore on a 1-node ring with -replicas 1, PeerStore on a 3-node ring with
-# -replicas 3, restic with a local repository, borg with repokey encryption and lz4) through the same cases, on a fresh
-# copy of the corpus and a fresh repository: first backup, backup with no change, backup after a deterministic small
-# mutation, full restore, one large file restored. The page cache is dropped before each timed step where permitted.
-# Prints medians (wall seconds, and the peak memory of the client process) and the bytes each repository stores.
+# -replicas 3, restic with a local repository, restic over SFTP, borg with repokey encryption and lz4 with a local
+# repository, borg over ssh) through the same cases, on a fresh copy of the corpus and a fresh repository: first
+# backup, backup with no change, backup after a deterministic small mutation, full restore, one large file restored.
+# The page cache is dropped before each timed step where permitted. Prints medians (wall seconds, and the peak memory
+# of the client process) and the bytes each repository stores, with the ratios PS1/restic, PS3/restic (local
+# repository), PS1/restic-sftp and PS1/borg-ssh.
+#
+# The deployed shape of restic and borg ("restic sftp", "borg ssh"): the script starts a private sshd (Debian's
+# openssh-server, installed if missing) on a free port of 127.0.0.1, with its own sshd_config, host key, client key,
+# authorized_keys ("restrict") and known_hosts under bench-data/ssh/: public keys only, no forwarding, root allowed
+# with a key only (prohibit-password), or the invoking user. It stops on exit. restic reaches its repository through
+# the sftp subsystem (sftp-server; an `sftp:` repository with -o sftp.command="ssh -F bench-data/ssh/ssh_config ..."),
+# borg through `borg serve` (an ssh:// repository, BORG_RSH="ssh -F ..."); both with the stock ssh client and its
+# default cipher, so they pay a channel cipher and a server process, as PeerStore does. Nothing leaves loopback. The
+# repositories of both shapes lie on the disk of bench-data/.
+#
 # PeerStore also syncs the mutated tree as a folder, once per run and ring, beside its backups: a first round (its
 # blocks are already on the ring from the backups), a round with no change, and a round after the small mutation.
 # Then every tool takes seven more backups, each after a round change (a new 8 MiB file in place of the last round's,
 # and the small mutation), keeps the last 5 of its 10 snapshots and reclaims the rest: the "prune" case times
 # `peerstore-client -operation prune`, `restic prune` and `borg compact` (the forget step is not timed), and its
 # peak memory is compared with the tool's own first backup.
+#
+# Many small files (-smallFiles N, 0 skips; 1000000 for the million-file case): `peerstore-gen -smallFiles N -seed 1`
+# makes N files of 200-4,000 bytes (half text, half random bytes) in N/100 folders, once; then in each run PeerStore
+# (1 node), restic and borg (local and over ssh) take a first backup, a no-change backup and a full restore of it,
+# with the client's peak memory, and the bytes each repository stores; its own table (ratios: time / peak memory)
+# and "smallFiles" in -json.
+#
 # Then, once, PeerStore backs up and restores a single file of -bigfile MiB (random bytes; 0 skips it) and reports
 # its peak memory against the 200 MiB bound.
+#
+# CPU, for every case: the client's CPU seconds (user+sys from GNU time, with the children it waited for, such as
+# restic's and borg's ssh) and the server side's: for PeerStore the ring's nodes (utime+stime from /proc/PID/stat of
+# every node, before and after the step), for the ssh shapes the sshd's sessions (the listener's cutime+cstime, into
+# which the kernel adds each per-connection sshd, sftp-server and borg serve as it ends); none for a local
+# repository. Both per GiB of the source the case covers: the tree (onefile: the large file; small-file cases: the
+# small tree; the big file: itself). Printed as a "CPU seconds per GiB, client + server" table and as
+# "cpuSecondsPerGiB": {"client", "server"} beside every case in -json.
 #
 # The source trees and the repositories stay in bench-data/. Where it may (as root, with loop devices), every tool
 # restores into a freshly made ext4 filesystem with a journal, mounted from an image under bench-data/: the same
 # conditions for all, and the usual ones. (Without a journal, as on some VM root filesystems, ext4 skips inodes deleted
 # in the last minutes when it creates files, and creating a tree right after deleting one gets several times slower,
 # for whichever tool comes next.)
-# Installs restic, borgbackup, GNU time and e2fsprogs with apt-get if missing. Data under bench-data/ (ignored by git).
+# Installs restic, borgbackup, GNU time, e2fsprogs, openssh-server and -client, iproute2 (ss) and procps (pgrep) with
+# apt-get if missing. Data under bench-data/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh

@@ -512,16 +512,14 @@ if [ "$SMALL_FILES" -gt 0 ]; then
         "$(ratio "$a" "$(median "$RES/restic-sftp.small.stored" 1)")" "$(ratio "$a" "$(median "$RES/borg-ssh.small.stored" 1)")"
 fi
 printf '\nSync of the mutated tree as a folder (PeerStore only; the no-change round beside the no-change backup)\n\n'
-printf '| %-22s | %-16s | %-16s |\n' case "PeerStore 1 node" "PeerStore 3 (k=3)"
-printf '|%s|%s|%s|\n' ------------------------ ------------------ ------------------
+table_row case "PeerStore 1 node" "PeerStore 3 (k=3)"
+table_rule 2
 for c in "${SYNC_CASES[@]}" nochange; do
     row=()
-    for t in "${PS_TOOLS[@]}"; do
-        row+=("$(awk -v s="$(median "$RES/$t.$c" 1)" -v m="$(median "$RES/$t.$c" 2)" 'BEGIN { printf "%.2f s / %.0f", s, m / 1024 }')")
-    done
+    for t in "${PS_TOOLS[@]}"; do row+=("$(time_cell "$RES/$t.$c")"); done
     label="$c"
     [ "$c" = nochange ] && label="(backup nochange)"
-    printf '| %-22s | %-16s | %-16s |\n' "$label" "${row[@]}"
+    table_row "$label" "${row[@]}"
 done
 printf '\nPrune after forget of 5 of 10 snapshots: peak memory beside the first backup'"'"'s (the bound: no more)\n\n'
 for t in "${TOOLS[@]}"; do

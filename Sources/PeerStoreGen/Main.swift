@@ -22,6 +22,11 @@ struct GenCommand: ParsableCommand {
           help: "Measure the cipher and hash candidates on this CPU instead (MB/s).")
     var cryptoBench = false
 
+    @Option(
+        name: [.customLong("smallFiles", withSingleDash: true), .customLong("smallFiles")],
+        help: "Write only N files of 200-4,000 bytes in N/100 folders instead of the mixed tree (-size is ignored).")
+    var smallFiles: Int = 0
+
     func run() throws {
         if cryptoBench {
             print("CPU: AES instructions \(CPUFeatures.current.hasAESInstructions ? "yes" : "no")")
@@ -34,8 +39,14 @@ struct GenCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: out) {
             throw ValidationError("\(out) already exists; remove it or pick another -out")
         }
+        if smallFiles < 0 { throw ValidationError("-smallFiles must be 0 (the mixed tree) or a number of files") }
         let started = Date()
-        let total = try TreeGenerator(settings: .approximately(sizeMiB << 20, seed: seed)).generate(into: out)
+        let total: Int
+        if smallFiles > 0 {
+            total = try SmallFileTree(count: smallFiles, seed: seed).write(into: out)
+        } else {
+            total = try TreeGenerator(settings: .approximately(sizeMiB << 20, seed: seed)).generate(into: out)
+        }
         print("wrote \(total >> 20) MiB into \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }

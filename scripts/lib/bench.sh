@@ -12,6 +12,17 @@ median() {
     awk -v c="${2:-1}" '{ print $c }' "$1" | sort -n |
         awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# proc_ticks PID...: the sum of utime+stime+cutime+cstime (clock ticks) of the processes named (0 for gone ones).
+proc_ticks() {
+    local total=0 pid t
+    for pid in "$@"; do
+        [ -n "$pid" ] || continue
+        t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
+
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 
 stop_nodes() {

@@ -101,6 +101,6 @@ struct AEADContextTests {
         #expect(!CPUFeatures(cpuinfo: "processor\t: 0\nflags\t\t: fpu sse2 avx pclmulqdq\n").hasAESInstructions)
         #expect(CPUFeatures(cpuinfo: "processor\t: 0\nFeatures\t: fp asimd aes pmull sha1 sha2\n").hasAESInstructions)
         #expect(!CPUFeatures(cpuinfo: "").hasAESInstructions)
-        #expect(AEADAlgorithm.preferred == (CPUFeatures.current.hasAESInstructions ? .aes256GCM : .chaCha20Poly1305))
+        #expect(AEADAlgorithm.preferred == .chaCha20Poly1305)  // the same blocks on every CPU
     }
 }

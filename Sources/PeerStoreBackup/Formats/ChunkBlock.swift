@@ -9,7 +9,7 @@ import PeerStoreModel
 /// convergence keys never produce equal blocks. Block layout: `version u8 | kind u8 (chunk) | AEAD(body) | tag 16`
 /// with body `0 | data` (stored) or `1 | rawLength u32 | lz4(data)` (compressed, only when smaller). The version says
 /// the AEAD: 1 XChaCha20-Poly1305 (libsodium; written by older builds, still read), 2 AES-256-GCM and
-/// 3 ChaCha20-Poly1305 (OpenSSL, 12-byte nonce; a sealer writes 2 where the CPU has AES instructions, else 3).
+/// 3 ChaCha20-Poly1305 (OpenSSL, 12-byte nonce; what this build writes, `ChunkFormat.preferred`).
 public enum ChunkBlock {
     public struct Sealed: Sendable {
         public var ref: ChunkRef

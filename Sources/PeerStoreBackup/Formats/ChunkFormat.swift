@@ -7,6 +7,6 @@ public enum ChunkFormat: Sendable, Equatable {
     /// Version 2 (AES-256-GCM) or 3 (ChaCha20-Poly1305).
     case aead(AEADAlgorithm)
 
-    /// The CPU's fastest: version 2 with AES instructions, else version 3.
+    /// Version 3 (ChaCha20-Poly1305) on every machine (`AEADAlgorithm.preferred`).
     public static var preferred: ChunkFormat { .aead(AEADAlgorithm.preferred) }
 }

@@ -4,9 +4,9 @@ import PeerStoreCrypto
 public enum StreamSuite: UInt8, Sendable, CaseIterable {
     /// XSalsa20-Poly1305 secretbox, as the Secret Handshake's box stream specifies; what the offers themselves use.
     case secretBox = 1
-    /// AES-256-GCM (OpenSSL), chosen where both sides' CPUs have AES instructions.
+    /// AES-256-GCM (OpenSSL), offered only where the CPU has AES instructions (software AES is slow and leaks timing).
     case aes256GCM = 2
-    /// ChaCha20-Poly1305 (OpenSSL), fast without AES instructions.
+    /// ChaCha20-Poly1305 (OpenSSL), fast everywhere; the faster of the two measured here.
     case chaCha20Poly1305 = 3
 
     var algorithm: AEADAlgorithm? {
@@ -17,9 +17,10 @@ public enum StreamSuite: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// This machine's order of preference: its fastest AEAD first, the other next, secretbox last.
+    /// This machine's order of preference: ChaCha20-Poly1305 (the fastest measured), AES-256-GCM where the CPU has
+    /// AES instructions, secretbox last.
     public static func preference(_ cpu: CPUFeatures = .current) -> [StreamSuite] {
-        cpu.hasAESInstructions ? [.aes256GCM, .chaCha20Poly1305, .secretBox] : [.chaCha20Poly1305, .aes256GCM, .secretBox]
+        cpu.hasAESInstructions ? [.chaCha20Poly1305, .aes256GCM, .secretBox] : [.chaCha20Poly1305, .secretBox]
     }
 
     /// The suite both sides use: the client's first choice that the server offers too (both sides compute it from the

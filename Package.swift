@@ -23,8 +23,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        // Only for the cipher comparison in the test kit (`peerstore-gen -cryptoBench`); already built for Hummingbird.
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // No default traits: keeps swift-configuration and full Foundation out of the build.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -110,7 +108,6 @@ let package = Package(
                 "PeerStoreCrypto", "ChordRing", "PeerStoreModel", "PeerStoreWire", "PeerStoreBackup", "PeerStoreConcurrency",
                 "COpenSSL",
                 .product(name: "HeapModule", package: "swift-collections"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // What the executables share about their command lines: `-config FILE`.

@@ -1,11 +1,11 @@
 import COpenSSL
-import Crypto
 import Foundation
 import PeerStoreCrypto
 
 /// Throughput of every candidate for the three bulk jobs (the channel, the chunk seal, the block id), measured in this
-/// process on this CPU: libsodium (what PeerStore used), the system OpenSSL and swift-crypto's BoringSSL.
-/// `peerstore-gen -cryptoBench` prints it; `scripts/bench.sh` quotes it.
+/// process on this CPU: libsodium (what PeerStore used) and the system OpenSSL (what it uses now). swift-crypto's
+/// BoringSSL was measured once and left out (HANDBOOK, "Why it is built this way"): depending on it only for this
+/// comparison put BoringSSL into every build. `peerstore-gen -cryptoBench` prints it.
 public struct CryptoBench {
     public struct Row: Sendable {
         public var job: String
@@ -45,13 +45,6 @@ public struct CryptoBench {
                 } } } }
             }
         }
-        let symmetric = SymmetricKey(data: key)
-        add("channel (64 KiB messages)", "swift-crypto AES-256-GCM", message.count) {
-            _ = try! AES.GCM.seal(message, using: symmetric, nonce: try! AES.GCM.Nonce(data: nonce12))
-        }
-        add("channel (64 KiB messages)", "swift-crypto ChaCha20-Poly1305", message.count) {
-            _ = try! ChaChaPoly.seal(message, using: symmetric, nonce: try! ChaChaPoly.Nonce(data: nonce12))
-        }
 
         // The chunk seal: 1 MiB chunks, a key of its own for each.
         add("chunk seal (1 MiB, own key)", "libsodium XChaCha20-Poly1305", chunk.count) {
@@ -65,9 +58,6 @@ public struct CryptoBench {
                 } } } }
             }
         }
-        add("chunk seal (1 MiB, own key)", "swift-crypto AES-256-GCM", chunk.count) {
-            _ = try! AES.GCM.seal(chunk, using: SymmetricKey(data: key), nonce: try! AES.GCM.Nonce(data: nonce12))
-        }
 
         // The block id and the chunk key: hashes of 1 MiB.
         add("hash (1 MiB)", "libsodium BLAKE2b-256", chunk.count) { _ = Blake2b.hash(chunk, outputLength: 32) }
@@ -77,7 +67,6 @@ public struct CryptoBench {
             var size: UInt32 = 32
             _ = EVP_Digest(chunk, chunk.count, &out, &size, sha256, nil)
         }
-        add("hash (1 MiB)", "swift-crypto SHA-256", chunk.count) { _ = SHA256.hash(data: chunk) }
         EVP_MD_free(sha256)
         return rows
     }

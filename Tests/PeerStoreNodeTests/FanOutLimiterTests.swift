@@ -1,4 +1,7 @@
+import ChordRing
+import PeerStoreCrypto
 import PeerStoreTestKit
+import PeerStoreWire
 import Testing
 
 @testable import PeerStoreNode
@@ -23,5 +26,23 @@ import Testing
         clock.advance(by: .milliseconds(500))
         #expect(limiter.allow([1]) && !limiter.allow([1]))
         #expect(limiter.tracked == 2)
+    }
+
+    /// A bad block report costs the node a read and a full hash: a user key's reports share its fan-out ration (a
+    /// burst of 400), so a flood of them is answered busy, not worked through.
+    @Test(.timeLimit(.minutes(1)))
+    func badBlockReportsAreRationedPerUserKey() async throws {
+        let node = try await RepairMetricsTests.Node()
+        let user = Peer(key: SigningKeyPair().publicKey, kind: .user)
+        let id = Identifier(bytes: [UInt8](repeating: 7, count: 32))!
+        var answered = 0, busy = 0
+        for _ in 0..<401 {
+            switch await node.fixture.processor.handle(.badBlockReport(id: id), from: user) {
+            case .badBlockReportResult(dropped: false): answered += 1
+            case .error(let error) where error.code == .busy: busy += 1
+            case let other: Issue.record("unexpected answer \(other)")
+            }
+        }
+        #expect(answered == 400 && busy == 1)
     }
 }

@@ -15,7 +15,7 @@ public struct RequestProcessor: Sendable {
     /// Where the request counters and timers go (nil: the process's bootstrapped backend).
     public var metrics: (any MetricsFactory)?
     private let requestMetrics = RequestMetrics()
-    /// Fan-out reads (records, inbox listings) a user key may make a second (`FanOutLimiter`).
+    /// Fan-out reads (records, inbox listings) and bad block reports a user key may make a second (`FanOutLimiter`).
     let fanOut = FanOutLimiter()
 
     public init(local: LocalStore, policy: AccessPolicy = AccessPolicy(), coordinator: RingCoordinator? = nil) {
@@ -100,7 +100,9 @@ public struct RequestProcessor: Sendable {
         case .status:
             return local.status(await coordinator?.position() ?? .alone(node))
         case .badBlockReport(let id):
-            // Anyone may report: the node checks its own copy in full and drops only a damaged one.
+            // Anyone may report: the node checks its own copy in full and drops only a damaged one. Each report costs
+            // a read and a full hash, so a user key's reports are rationed like its fan-out reads.
+            guard await mayFanOut(peer) else { return .error(Self.slowDown) }
             let reply = await local.handle(message)
             if case .badBlockReportResult(true) = reply, let coordinator { await coordinator.repairDropped(id) }
             return reply
@@ -119,9 +121,10 @@ public struct RequestProcessor: Sendable {
         return await coordinator.ring.isMember(Peer.ringID(of: key))
     }
 
-    static let slowDown = WireError(.busy, "too many record or inbox reads from this key at once: slow down and try again")
+    static let slowDown = WireError(.busy, "too many record reads, inbox reads or bad block reports from this key at once: slow down and try again")
 
-    /// Whether `peer` may make a read that asks every holder: ring nodes always; a user key within its rate.
+    /// Whether `peer` may make a read that asks every holder (or a report that costs a full hash): ring nodes always;
+    /// a user key within its rate.
     private func mayFanOut(_ peer: Peer) async -> Bool {
         guard let key = peer.key else { return true }
         if fanOut.allow(key) { return true }

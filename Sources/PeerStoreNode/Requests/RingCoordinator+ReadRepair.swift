@@ -19,27 +19,36 @@ extension RingCoordinator {
         } catch {
             return .error(WireError(.internalError, "internal error: \(error)"))
         }
-        let reply = await replicator.ask(.getBlock(id: id), about: id) {
-            if case .block(let bytes) = $0 { BlockID.of(Array(bytes.readableBytesView)) == id } else { false }
-        }
-        guard case .block(let bytes)? = reply else {
+        guard let bytes = await intactCopyFromHolders(id) else {
             if let damaged {
                 ReadRepairMetrics.repaired("block", succeeded: false, factory: metricsFactory)
                 return .error(WireError(damaged))
             }
             return .error(WireError(.notFound, "block \(id.shortHex()) is not stored on the ring"))
         }
-        if damaged != nil {
-            do {
-                try await local.store.put(id: id, bytes: Array(bytes.readableBytesView))
-                logger.warning("a damaged block was replaced from a replica", metadata: ["block": "\(id)"])
-                ReadRepairMetrics.repaired("block", succeeded: true, factory: metricsFactory)
-            } catch {
-                logger.error("a damaged block could not be replaced", metadata: ["block": "\(id)", "error": "\(error)"])
-                ReadRepairMetrics.repaired("block", succeeded: false, factory: metricsFactory)
-            }
-        }
+        if damaged != nil { await storeRepaired(id, bytes) }
         return .block(bytes: bytes)
+    }
+
+    /// A copy of `id` from the other holders that hashes to its id; nil if none has one.
+    func intactCopyFromHolders(_ id: Identifier) async -> ByteBuffer? {
+        let reply = await replicator.ask(.getBlock(id: id), about: id) {
+            if case .block(let bytes) = $0 { BlockID.of(Array(bytes.readableBytesView)) == id } else { false }
+        }
+        if case .block(let bytes)? = reply { return bytes }
+        return nil
+    }
+
+    /// Stores a holder's intact copy in place of the one this node dropped as damaged, and counts the repair.
+    func storeRepaired(_ id: Identifier, _ bytes: ByteBuffer) async {
+        do {
+            try await local.store.put(id: id, bytes: Array(bytes.readableBytesView))
+            logger.warning("a damaged block was replaced from a replica", metadata: ["block": "\(id)"])
+            ReadRepairMetrics.repaired("block", succeeded: true, factory: metricsFactory)
+        } catch {
+            logger.error("a damaged block could not be replaced", metadata: ["block": "\(id)", "error": "\(error)"])
+            ReadRepairMetrics.repaired("block", succeeded: false, factory: metricsFactory)
+        }
     }
 
     /// Every holder may have another version of a record: asks them all, takes the highest seq, and writes it back to

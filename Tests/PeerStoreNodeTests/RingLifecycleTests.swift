@@ -1,6 +1,7 @@
 import ChordRing
 import Foundation
 import PeerStoreCrypto
+import PeerStoreBackup
 import PeerStoreNode
 import PeerStoreTestKit
 import PeerStoreWire
@@ -20,10 +21,18 @@ struct RingLifecycleTests {
         return root + "/" + name
     }
 
-    /// The key of the first record entry (kind 2) in a node's segment files, if any: on these rings the only record is
-    /// the client's head. Reads what is on disk; acknowledged puts are.
-    func recordKey(_ dataPath: String) -> Identifier? {
-        storedEntryKeys(dataPath, kind: 2).first.flatMap { Identifier(bytes: $0) }
+    /// The keys of the record entries (kind 2) in a node's segment files. Reads what is on disk; acknowledged puts are.
+    func recordKeys(_ dataPath: String) -> [Identifier] {
+        storedEntryKeys(dataPath, kind: 2).compactMap { Identifier(bytes: $0) }
+    }
+
+    /// The head's key: a backup writes two records, the head and the user's device list (whose key the client's
+    /// identity gives), so the head is the record on the nodes' disks that is not the device list.
+    func headKey(_ servers: [ServerProcess], home: String) throws -> Identifier {
+        let devices = DeviceRegistry.key(identity: try ClientHome(path: home).loadIdentity())
+        let keys = Set(servers.flatMap { recordKeys($0.dataPath) }).subtracting([devices])
+        try #require(keys.count == 1, "records other than the device list: \(keys.count)")
+        return keys.first!
     }
 
     /// A clockwise distance on the ring as a fraction of the whole id space.
@@ -47,10 +56,10 @@ struct RingLifecycleTests {
         // The node that owns the head record crashes (a node that holds a copy of it, if the owner is node 0, the ring's
         // entry): it keeps the head of the first backup on disk. The other four close the ring, and the source changes
         // while it is down; the second backup's head goes to the nodes that hold the key meanwhile.
-        let headKey = try #require(servers.lazy.compactMap { self.recordKey($0.dataPath) }.first, "no node holds the head record")
+        let headKey = try headKey(servers, home: tmp.sub("home"))
         let ids = try servers.map { try LiveRingTests().nodeID($0) }
         let owner = servers[ids.indices.min { headKey.distance(to: ids[$0]) < headKey.distance(to: ids[$1]) }!]  // successor(key)
-        let holder = servers.dropFirst().first { recordKey($0.dataPath) != nil }
+        let holder = servers.dropFirst().first { recordKeys($0.dataPath).contains(headKey) }
         let victim = try #require(owner !== servers[0] ? owner : holder, "no node but node 0 holds the head")
         victim.kill()
         let others = servers.filter { $0 !== victim }

@@ -42,6 +42,10 @@ let package = Package(
         .systemLibrary(
             name: "CXXHash", pkgConfig: "libxxhash",
             providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
+        // Zstandard: the chunk compressor for small files, where LZ4's ratio is weakest.
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
 
         // Libraries, lowest first
         .target(name: "PeerStoreCrypto", dependencies: ["CSodium", "COpenSSL", "CXXHash"]),
@@ -96,7 +100,7 @@ let package = Package(
         .target(
             name: "PeerStoreBackup",
             dependencies: [
-                "PeerStoreWire", "PeerStoreCrypto", "PeerStoreModel", "ChordRing", "CLZ4", "PeerStoreConcurrency",
+                "PeerStoreWire", "PeerStoreCrypto", "PeerStoreModel", "ChordRing", "CLZ4", "CZstd", "PeerStoreConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -21,8 +21,9 @@ ensure_system_packages() {
         pkg-config --exists liblz4 || missing+=(liblz4-dev)
         pkg-config --exists libcrypto || missing+=(libssl-dev)
         pkg-config --exists libxxhash || missing+=(libxxhash-dev)
+        pkg-config --exists libzstd || missing+=(libzstd-dev)
     else
-        missing+=(libsodium-dev liblz4-dev libssl-dev libxxhash-dev)
+        missing+=(libsodium-dev liblz4-dev libssl-dev libxxhash-dev libzstd-dev)
     fi
     missing+=("$@")
     local need=()

@@ -7,7 +7,8 @@ import PeerStoreModel
 /// chunk key = keyed BLAKE2b-256(convergence key, plaintext); the nonce is derived from the chunk key (one key seals
 /// exactly one plaintext), so equal plaintext of one user gives an equal block, while users with different
 /// convergence keys never produce equal blocks. Block layout: `version u8 | kind u8 (chunk) | AEAD(body) | tag 16`
-/// with body `0 | data` (stored) or `1 | rawLength u32 | lz4(data)` (compressed, only when smaller). The version says
+/// with body `0 | data` (stored), `1 | rawLength u32 | lz4(data)` or `2 | rawLength u32 | zstd frame` (compressed,
+/// only when smaller; which compressor, `ChunkCompression` says). The version says
 /// the AEAD: 1 XChaCha20-Poly1305 (libsodium; written by older builds, still read), 2 AES-256-GCM and
 /// 3 ChaCha20-Poly1305 (OpenSSL, 12-byte nonce; what this build writes, `ChunkFormat.preferred`).
 public enum ChunkBlock {
@@ -47,8 +48,11 @@ public enum ChunkBlock {
     /// Seals plaintext whose chunk key is already known (`key(for:convergenceKey:)`), as `format` says (by default the
     /// CPU's fastest AEAD).
     public static func seal(_ plaintext: UnsafeRawBufferPointer, chunkKey: [UInt8], format: ChunkFormat = .preferred) throws -> Sealed {
-        let compressed = compressedIfSmaller(plaintext)
-        guard case .aead(let algorithm) = format else { return try sealVersion1(plaintext, compressed: compressed, chunkKey: chunkKey) }
+        guard case .aead(let algorithm) = format else {
+            return try sealVersion1(plaintext, compressed: ChunkCompression.lz4.compressedIfSmaller(plaintext), chunkKey: chunkKey)
+        }
+        let compression = ChunkCompression.for(plaintextLength: plaintext.count)
+        let compressed = compression.compressedIfSmaller(plaintext)
         let useCompressed = compressed != nil
         let bodyCount = compressed.map { 5 + $0.count } ?? 1 + plaintext.count
         let total = 2 + bodyCount + AEADAlgorithm.tagLength
@@ -59,7 +63,7 @@ public enum ChunkBlock {
             raw[0] = algorithm.rawValue
             raw[1] = SealedObject.Kind.chunk.rawValue
             if useCompressed {
-                raw[2] = 1
+                raw[2] = compression.rawValue
                 raw.storeBytes(of: UInt32(plaintext.count).bigEndian, toByteOffset: 3, as: UInt32.self)
                 compressed!.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[7...]).copyMemory(from: $0) }
             } else {
@@ -76,16 +80,7 @@ public enum ChunkBlock {
         return Sealed(ref: ChunkRef(blockID: BlockID.of(bytes), key: chunkKey, length: plaintext.count), bytes: bytes)
     }
 
-    /// LZ4 of the plaintext, tried only when a sample says the data compresses and kept only when it saves space.
-    private static func compressedIfSmaller(_ plaintext: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard plaintext.count > 64, LZ4.looksCompressible(plaintext) else { return nil }
-        let compressed = [UInt8](unsafeUninitializedCapacity: LZ4.bound(plaintext.count)) { out, count in
-            count = LZ4.compress(plaintext, into: UnsafeMutableRawBufferPointer(out)) ?? 0
-        }
-        return !compressed.isEmpty && compressed.count + 4 < plaintext.count ? compressed : nil
-    }
-
-    /// A version 1 chunk (XChaCha20-Poly1305), as builds before version 2 sealed them.
+    /// A version 1 chunk (XChaCha20-Poly1305, LZ4 only), as builds before version 2 sealed them.
     private static func sealVersion1(_ plaintext: UnsafeRawBufferPointer, compressed: [UInt8]?, chunkKey: [UInt8]) throws -> Sealed {
         let header: [UInt8] = [1, SealedObject.Kind.chunk.rawValue]
         let body = compressed.map { [1] + withUnsafeBytes(of: UInt32(plaintext.count).bigEndian) { Array($0) } + $0 } ?? [0] + Array(plaintext)
@@ -114,15 +109,16 @@ public enum ChunkBlock {
         switch body.first {
         case 0:
             plaintext = Array(body[1...])
-        case 1:
+        case let tag? where ChunkCompression(rawValue: tag) != nil:
             guard body.count >= 5 else { throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "truncated compressed body") }
             let raw = body[1..<5].reduce(0) { $0 << 8 | Int($1) }
-            guard raw == ref.length, raw <= maxSize, let out = LZ4.decompress(body[5...], originalSize: raw) else {
+            guard raw == ref.length, raw <= maxSize,
+                  let out = ChunkCompression(rawValue: tag)!.decompress(body[5...], originalSize: raw) else {
                 throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "bad compressed body")
             }
             plaintext = out
         default:
-            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "unknown body encoding")
+            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "unknown body encoding (made by a newer PeerStore?)")
         }
         guard plaintext.count == ref.length else {
             throw BackupError(.corruptBlock, "chunk \(ref.blockID.shortHex()) has the wrong length")

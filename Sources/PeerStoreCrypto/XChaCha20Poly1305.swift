@@ -76,6 +76,24 @@ public enum XChaCha20Poly1305 {
         return result
     }
 
+    /// Opens `buffer` (ciphertext then tag) in place: on success its first `buffer.count - tagLength` bytes are the
+    /// plaintext; on failure nothing of it is plaintext (libsodium clears what it would have decrypted).
+    public static func openInPlace(
+        _ buffer: UnsafeMutableRawBufferPointer, key: [UInt8], nonce: [UInt8], associatedData: [UInt8] = []
+    ) throws {
+        Sodium.ready()
+        guard key.count == keyLength else { throw CryptoError(.invalidKeyLength, "an XChaCha20-Poly1305 key is 32 bytes") }
+        guard nonce.count == nonceLength else { throw CryptoError(.invalidInput, "an XChaCha20-Poly1305 nonce is 24 bytes") }
+        guard buffer.count >= tagLength else { throw CryptoError.authenticationFailed }
+        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var written: UInt64 = 0
+        let rc = associatedData.withUnsafeBufferPointer { ad in
+            crypto_aead_xchacha20poly1305_ietf_decrypt(
+                bytes, &written, nil, bytes, UInt64(buffer.count), ad.count == 0 ? nil : ad.baseAddress, UInt64(ad.count), nonce, key)
+        }
+        guard rc == 0 else { throw CryptoError.authenticationFailed }
+    }
+
     public static func open(_ ciphertext: [UInt8], key: [UInt8], nonce: [UInt8], associatedData: [UInt8] = []) throws -> [UInt8] {
         try ciphertext.withUnsafeBytes { try open($0, key: key, nonce: nonce, associatedData: associatedData) }
     }

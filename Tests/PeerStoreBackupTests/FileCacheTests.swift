@@ -138,6 +138,36 @@ struct FileCacheTests {
         #expect(r.cache == nil && r.notice?.contains("version 9") == true, "\(r.notice ?? "")")
     }
 
+    /// The cache sealed straight from the writer (one allocation, encrypted in place) is byte for byte the sealed
+    /// plaintext of earlier builds, and a cache saved either way loads (opened in place) with every entry.
+    @Test func sealingFromTheWriterIsTheEarlierFormatAndLoads() throws {
+        var writer = FileCacheWriter()
+        for (path, entry) in Self.sample() { writer.add(path: path, entry) }
+        let key = [UInt8](repeating: 3, count: 32)
+        let nonce = [UInt8](repeating: 4, count: 24)
+        let started: Int64 = 1_000 * 1_000_000_000
+        let direct = try writer.sealed(device: "laptop", started: started, chunker: Self.settings, key: key, nonce: nonce)
+        #expect(direct == (try SealedObject.seal(Self.plaintext(started: started), kind: .fileCache, key: key, nonce: nonce)))
+        #expect(try SealedObject.open(direct, kind: .fileCache, key: key, what: "cache") == Self.plaintext(started: started))
+        var flipped = direct
+        flipped[flipped.count / 2] ^= 1
+        #expect(throws: BackupError.self) {
+            _ = try flipped.withUnsafeMutableBytes { try SealedObject.openInPlace($0, kind: .fileCache, key: key, what: "cache") }
+        }
+        #expect(!flipped.contains(subsequence: Array("Überblick".utf8)), "a failed open exposes no plaintext")
+
+        let tmp = try TemporaryDirectory(prefix: "filecache-direct")
+        defer { tmp.remove() }
+        let home = ClientHome(path: tmp.sub("home"))
+        let store = FileCacheStore(home: home, device: "laptop", keys: try home.ensureInitialised().identity.keys)
+        for save in [{ try store.save(writer, started: started, chunker: Self.settings) }, { try store.save(Self.plaintext(started: started)) }] {
+            try save()
+            let loaded = try #require(store.load(chunker: Self.settings).cache)
+            #expect(loaded.count == Self.sample().count)
+            for (path, entry) in Self.sample() { #expect(loaded.entry(path: path) == entry) }
+        }
+    }
+
     @Test func deviceNamesMakeSafeFileNames() {
         let home = ClientHome(path: "/h")
         #expect(home.fileCachePath(device: "laptop") == "/h/cache/files-laptop")

@@ -4,7 +4,7 @@ import PeerStoreModel
 
 /// `ChunkBlock.open` on a block whose AEAD body is the input after 4 bytes (the length the chunk ref claims, u32 BE):
 /// the body is sealed here under a fixed chunk key exactly as `ChunkBlock.seal` does, so every input authenticates and
-/// the body's decoder (stored or LZ4-compressed) reads it. Random bytes alone would never pass the tag.
+/// the body's decoder (stored, LZ4 or zstd) reads it. Random bytes alone would never pass the tag.
 enum ChunkTarget {
     static let key = Blake2b.hash(Array("peerstore fuzz chunk key".utf8), outputLength: 32)
     static let nonce = Blake2b.hash(Array("peerstore.v1.chunk.nonce".utf8), outputLength: XChaCha20Poly1305.nonceLength, key: key)

@@ -30,8 +30,13 @@ public struct FileCache: Sendable {
 
     /// Decodes and checks a whole cache plaintext; throws `BackupError` (bad format) if any part is wrong.
     public init(plaintext: [UInt8]) throws {
-        guard plaintext.count < Int(Int32.max) else { throw BackupError.badFormat("file cache", "too large") }
-        var p = ByteBuffer(bytes: plaintext)
+        try self.init(plaintext: ByteBuffer(bytes: plaintext))
+    }
+
+    /// Decodes and checks a whole cache plaintext; the records stay in `plaintext`'s storage (no copy).
+    public init(plaintext: ByteBuffer) throws {
+        guard plaintext.readableBytes < Int(Int32.max) else { throw BackupError.badFormat("file cache", "too large") }
+        var p = plaintext
         header = try FileCacheHeader.decode(from: &p)
         var index: [LocalPath: Int32] = [:]
         index.reserveCapacity(Self.reservation(count: header.count, bytesLeft: p.readableBytes))

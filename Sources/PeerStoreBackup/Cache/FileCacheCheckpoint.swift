@@ -30,6 +30,6 @@ struct FileCacheCheckpoint: Sendable {
     mutating func saveIfDue(_ writer: FileCacheWriter?, now: Date = Date()) -> Bool {
         guard let writer, isDue(now) else { return false }
         last = now
-        return (try? store.save(writer.finish(device: device, started: started, chunker: chunker))) != nil
+        return (try? store.save(writer, started: started, chunker: chunker)) != nil
     }
 }

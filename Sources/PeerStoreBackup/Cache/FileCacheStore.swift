@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import NIOCore
 import PeerStoreCrypto
 
 /// Where a device's file cache lives (`<home>/cache/files-<device>`, 0600) and how it is sealed: the cache holds
@@ -38,10 +40,12 @@ public struct FileCacheStore: Sendable {
             Loaded(notice: "the file cache \(path) was not used (\(why)); every file is read this time and the cache is rewritten")
         }
         guard ((attributes[.size] as? NSNumber)?.intValue ?? 0) <= Self.maxFileSize else { return ignored("larger than \(Self.maxFileSize >> 20) MiB") }
-        guard let data = FileManager.default.contents(atPath: path) else { return ignored("cannot read it") }
+        guard var bytes = Self.read(path) else { return ignored("cannot read it") }
         do {
-            let plain = try SealedObject.open([UInt8](data), kind: .fileCache, key: key, what: "the file cache")
-            let cache = try FileCache(plaintext: plain)
+            let plain = try bytes.withUnsafeMutableReadableBytes {
+                try SealedObject.openInPlace($0, kind: .fileCache, key: key, what: "the file cache")
+            }
+            let cache = try FileCache(plaintext: bytes.getSlice(at: bytes.readerIndex + plain.lowerBound, length: plain.count)!)
             guard cache.header.device == device else { return ignored("it belongs to device '\(cache.header.device)'") }
             guard cache.header.chunker == chunker else { return ignored("it was made with other chunk sizes") }
             return Loaded(cache: cache)
@@ -53,7 +57,44 @@ public struct FileCacheStore: Sendable {
     }
 
     /// Seals `plaintext` (from `FileCacheWriter.finish`) and writes it through a temp file and a rename, mode 0600.
+    /// The whole file in one buffer, read straight into it (the cache is opened in place there and its records stay
+    /// in it, so the file is in memory once); nil if it cannot be read.
+    static func read(_ path: String) -> ByteBuffer? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size >= 0, st.st_size <= maxFileSize else { return nil }
+        let size = Int(st.st_size)
+        var buffer = ByteBufferAllocator().buffer(capacity: size)
+        var done = 0
+        while done < size {
+            var result = 0
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { out in
+                result = Glibc.read(fd, out.baseAddress, min(out.count, size - done))
+                return max(result, 0)
+            }
+            if result < 0 && errno == EINTR { continue }
+            if result <= 0 { break }  // an error, or the file got shorter: the size check below refuses it
+            done += result
+        }
+        return buffer.readableBytes == size ? buffer : nil
+    }
+
+    /// Seals and writes what `writer` holds (see `FileCacheWriter.sealed`).
+    public func save(_ writer: FileCacheWriter, started: Int64, chunker: ChunkerSettings) throws {
+        try createFolder()
+        try home.writeSecretFile(path, try writer.sealed(device: device, started: started, chunker: chunker, key: key,
+                                                         nonce: SecureRandom.bytes(XChaCha20Poly1305.nonceLength)))
+    }
+
     public func save(_ plaintext: [UInt8]) throws {
+        try createFolder()
+        let sealed = try SealedObject.seal(plaintext, kind: .fileCache, key: key, nonce: SecureRandom.bytes(XChaCha20Poly1305.nonceLength))
+        try home.writeSecretFile(path, sealed)
+    }
+
+    private func createFolder() throws {
         let folder = home.cachePath
         if !FileManager.default.fileExists(atPath: folder) {
             do {
@@ -63,7 +104,5 @@ public struct FileCacheStore: Sendable {
                 throw BackupError(.io, "cannot create \(folder): \(error.localizedDescription)")
             }
         }
-        let sealed = try SealedObject.seal(plaintext, kind: .fileCache, key: key, nonce: SecureRandom.bytes(XChaCha20Poly1305.nonceLength))
-        try home.writeSecretFile(path, sealed)
     }
 }

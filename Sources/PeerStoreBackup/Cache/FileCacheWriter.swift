@@ -25,6 +25,18 @@ public struct FileCacheWriter: Sendable {
     }
 
     /// The plaintext: header, then the records.
+    /// The cache sealed (`SealedObject` kind `fileCache`) in one allocation: header and records are copied straight
+    /// into the sealed buffer and encrypted there, so the records are held once more, not three times.
+    public func sealed(device: String, started: Int64, chunker: ChunkerSettings, key: [UInt8], nonce: [UInt8]) throws -> [UInt8] {
+        var header = ByteBuffer()
+        FileCacheHeader(device: device, started: started, chunker: chunker, count: UInt32(count)).encode(into: &header)
+        let headerCount = header.readableBytes
+        return try SealedObject.seal(plaintextCount: headerCount + records.readableBytes, kind: .fileCache, key: key, nonce: nonce) { out in
+            header.withUnsafeReadableBytes { out.copyMemory(from: $0) }
+            records.withUnsafeReadableBytes { UnsafeMutableRawBufferPointer(rebasing: out[headerCount...]).copyMemory(from: $0) }
+        }
+    }
+
     public func finish(device: String, started: Int64, chunker: ChunkerSettings) -> [UInt8] {
         var out = ByteBuffer()
         out.reserveCapacity(records.readableBytes + 64)

@@ -105,6 +105,7 @@ public final class BackupRunner: Sendable {
         }
         let rootInfo = try FileInfo.lstat(root)
         let rootTree = try await backupDirectory(LocalPath(root), relative: [], excludes: excludes, walk: &walk)
+        walk.previous = nil  // the previous cache is done with: its memory is free before the new one is sealed
 
         let now = Timestamp.nowNanoseconds()
         let snapshot = Snapshot(
@@ -138,7 +139,7 @@ public final class BackupRunner: Sendable {
         summary.scanned = walk.scanned.map(Self.resolvingHardLinks)
         if let store, let writer = walk.next {
             do {
-                try store.save(writer.finish(device: device, started: startedNanoseconds, chunker: chunker.settings))
+                try store.save(writer, started: startedNanoseconds, chunker: chunker.settings)
             } catch {
                 summary.notices.append("the file cache could not be saved (\(error)); the next backup reads every file")
             }

@@ -66,6 +66,8 @@ struct ChunkCompressionTests {
         let zstd = try plaintext.withUnsafeBytes { try #require(ChunkCompression.zstd.compressedIfSmaller($0)) }
         let lz4 = try plaintext.withUnsafeBytes { try #require(ChunkCompression.lz4.compressedIfSmaller($0)) }
         #expect(Double(zstd.count) < 0.9 * Double(lz4.count), "zstd \(zstd.count), lz4 \(lz4.count) of \(plaintext.count)")
+        // The frame is trimmed: no magic number (28 b5 2f fd) in front.
+        #expect(Array(zstd.prefix(4)) != [0x28, 0xB5, 0x2F, 0xFD])
     }
 
     /// Earlier builds compressed every chunk with LZ4, small ones too: those blocks open unchanged.

@@ -8,11 +8,16 @@ import PeerStoreModel
 /// Plaintext (version 2): `version u8 = 2 | count u32 | entries`, names as raw bytes (see `TreeEntry`). Version 1 had
 /// no version byte: it is `count u32 | entries` with UTF-8 names, and its first byte, the high byte of a count of at
 /// most 2^22, is always 0. Both are read. A tree whose names, link targets and hard-link paths are all UTF-8 is
-/// written as version 1, so that it is the very block an earlier build made of the same folder (no tree is stored
-/// again after an upgrade, and earlier builds still read it); version 2 only when a name needs it.
+/// encoded as version 1, version 2 only when a name needs it. The sealed plaintext is that encoding, or, when it
+/// saves space, `3 | length u32 | zstd frame` of it (`Zstd`; builds before it never compressed trees, and their trees
+/// still read: the first backup after the upgrade stores each folder's tree once more).
 public struct Tree: Equatable, Sendable {
     public static let maxEntries = 1 << 22
     public static let version: UInt8 = 2
+    /// The first byte of a compressed tree: `3 | length u32 | zstd frame` of a version 1 or 2 plaintext.
+    public static let compressed: UInt8 = 3
+    /// The longest plaintext a compressed tree may claim.
+    public static let maxPlaintextLength = 1 << 28
 
     public private(set) var entries: [TreeEntry]
 
@@ -32,7 +37,32 @@ public struct Tree: Equatable, Sendable {
         return Array(out.readableBytesView)
     }
 
+    /// The tree a sealed plaintext holds, compressed or not.
     public static func decode(_ bytes: [UInt8]) throws -> Tree {
+        guard bytes.first == compressed else { return try decodePlain(bytes) }
+        guard bytes.count > 5 else { throw BackupError.badFormat("tree", "truncated compressed tree") }
+        let length = bytes[1..<5].reduce(0) { $0 << 8 | Int($1) }
+        guard length <= maxPlaintextLength, let plain = Zstd.decompress(bytes[5...], originalSize: length),
+              plain.first != compressed else {
+            throw BackupError.badFormat("tree", "bad compressed tree")
+        }
+        return try decodePlain(plain)
+    }
+
+    /// The plaintext to seal: the encoding, compressed with zstd when that saves space.
+    func sealedPlaintext() -> [UInt8] {
+        let plain = encoded()
+        guard plain.count > 64 else { return plain }
+        let packed = [UInt8](unsafeUninitializedCapacity: 5 + Zstd.bound(plain.count)) { out, count in
+            out[0] = Self.compressed
+            withUnsafeBytes(of: UInt32(plain.count).bigEndian) { UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[1..<5]).copyMemory(from: $0) }
+            let n = plain.withUnsafeBytes { Zstd.compress($0, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[5...])) }
+            count = n.map { 5 + $0 } ?? 0
+        }
+        return !packed.isEmpty && packed.count < plain.count ? packed : plain
+    }
+
+    static func decodePlain(_ bytes: [UInt8]) throws -> Tree {
         var p = ByteBuffer(bytes: bytes)
         let version: UInt8
         switch bytes.first {
@@ -55,7 +85,7 @@ public struct Tree: Equatable, Sendable {
     }
 
     public func seal(keys: KeyRing) throws -> (id: Identifier, bytes: [UInt8]) {
-        let plain = encoded()
+        let plain = sealedPlaintext()
         let nonce = Blake2b.hash(plain, outputLength: XChaCha20Poly1305.nonceLength, key: keys.treeNonce)
         let bytes = try SealedObject.seal(plain, kind: .tree, key: keys.tree, nonce: nonce)
         return (BlockID.of(bytes), bytes)

@@ -170,7 +170,7 @@ done
 # not under /home or /root, which the unit's ProtectHome hides from the node.
 if command -v ldd >/dev/null 2>&1; then
     ! ldd "$BIN_DIR/peerstore-server" 2>/dev/null | grep -q 'not found' \
-        || die "$BIN_DIR/peerstore-server misses a library (ldd says 'not found'): install libsodium23, liblz4-1, libxxhash0 and the Swift toolchain it was built with"
+        || die "$BIN_DIR/peerstore-server misses a library (ldd says 'not found'): install libsodium23, libssl3, libxxhash0 and the Swift toolchain it was built with"
     ldd "$BIN_DIR/peerstore-server" 2>/dev/null | grep -Eq '=> /(home|root)/' \
         && log "warning: peerstore-server loads the Swift runtime from /home or /root, which the unit hides (ProtectHome=yes): install the toolchain under /opt or /usr"
 fi

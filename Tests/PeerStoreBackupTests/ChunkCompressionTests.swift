@@ -80,6 +80,20 @@ struct ChunkCompressionTests {
         #expect(try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence).ref.blockID != ref.blockID)
     }
 
+    /// The same small plaintext sealed with two bodies (LZ4, as an earlier build did, and zstd) shares its key and
+    /// nonce, so both tags pass: the block named by the ref must still be the one opened.
+    @Test func aSmallChunkIsCheckedByItsIdNotOnlyByItsTag() throws {
+        let plaintext = Self.text(bytes: 2_500, seed: 8)
+        let sealed = try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence)
+        let lz4 = try plaintext.withUnsafeBytes { try #require(ChunkCompression.lz4.compressedIfSmaller($0)) }
+        let (other, _) = try sealByHand(body: [1] + lengthPrefix(plaintext.count) + lz4, plaintext: plaintext)
+        #expect(other != sealed.bytes)
+        #expect(try ChunkBlock.decryptBody(other, key: sealed.ref.key, name: "other").first == 1, "the other body's tag passes")
+        let error = #expect(throws: BackupError.self) { try ChunkBlock.open(other, ref: sealed.ref) }
+        #expect(error?.message.contains("failed its hash check") == true, "\(String(describing: error))")
+        #expect(try ChunkBlock.open(sealed.bytes, ref: sealed.ref) == plaintext)
+    }
+
     @Test func aDamagedZstdBodyIsRefusedNotCrashedOn() throws {
         let plaintext = Self.text(bytes: 2_000, seed: 6)
         var zstd = try plaintext.withUnsafeBytes { try #require(ChunkCompression.zstd.compressedIfSmaller($0)) }

@@ -56,7 +56,6 @@ public struct FileCacheStore: Sendable {
         }
     }
 
-    /// Seals `plaintext` (from `FileCacheWriter.finish`) and writes it through a temp file and a rename, mode 0600.
     /// The whole file in one buffer, read straight into it (the cache is opened in place there and its records stay
     /// in it, so the file is in memory once); nil if it cannot be read.
     static func read(_ path: String) -> ByteBuffer? {
@@ -88,6 +87,7 @@ public struct FileCacheStore: Sendable {
                                                          nonce: SecureRandom.bytes(XChaCha20Poly1305.nonceLength)))
     }
 
+    /// Seals `plaintext` (from `FileCacheWriter.finish`) and writes it through a temp file and a rename, mode 0600.
     public func save(_ plaintext: [UInt8]) throws {
         try createFolder()
         let sealed = try SealedObject.seal(plaintext, kind: .fileCache, key: key, nonce: SecureRandom.bytes(XChaCha20Poly1305.nonceLength))

@@ -24,7 +24,6 @@ public struct FileCacheWriter: Sendable {
         count += 1
     }
 
-    /// The plaintext: header, then the records.
     /// The cache sealed (`SealedObject` kind `fileCache`) in one allocation: header and records are copied straight
     /// into the sealed buffer and encrypted there, so the records are held once more, not three times.
     public func sealed(device: String, started: Int64, chunker: ChunkerSettings, key: [UInt8], nonce: [UInt8]) throws -> [UInt8] {
@@ -37,6 +36,7 @@ public struct FileCacheWriter: Sendable {
         }
     }
 
+    /// The plaintext: header, then the records.
     public func finish(device: String, started: Int64, chunker: ChunkerSettings) -> [UInt8] {
         var out = ByteBuffer()
         out.reserveCapacity(records.readableBytes + 64)

@@ -93,7 +93,15 @@ public enum ChunkBlock {
     /// The id is not hashed on the way: the AEAD tag under the chunk key (a secret only the key's owner has) already
     /// proves the bytes are the block that was sealed, and any change to them fails it. Only when the tag fails is the id
     /// hashed, to say whether the node sent other bytes than the block or the block does not belong to this key.
+    ///
+    /// A small chunk is the exception: its id is hashed too. Its nonce comes from the chunk key alone, so if two builds
+    /// compress the same plaintext differently (zstd promises no byte-identical output across library versions), two
+    /// blocks share a key and nonce, and a node holding both could forge a third whose tag passes. The id, named by the
+    /// user's own tree, binds the bytes; for a small chunk hashing it costs little beside the request.
     public static func open(_ bytes: [UInt8], ref: ChunkRef, maxSize: Int = 8 << 20) throws -> [UInt8] {
+        if ref.length < ChunkCompression.zstdBelow, BlockID.of(bytes) != ref.blockID {
+            throw BackupError(.corruptBlock, "block \(ref.blockID.shortHex()) failed its hash check (corrupt data from the node)")
+        }
         let body: [UInt8]
         do {
             body = try decryptBody(bytes, key: ref.key, name: "chunk \(ref.blockID.shortHex())")

@@ -51,7 +51,6 @@ public final class WireClient: Sendable {
                     try channel.pipeline.syncOperations.addWireHandlers(
                         role: .client, security: security, maxFrameSize: maxFrameSize, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(NIORequestResponseWithIDHandler<Envelope, Envelope>())
-                    try channel.pipeline.syncOperations.addHandler(FlushCoalescingHandler())
                 }
             }
         let channel: Channel

@@ -8,11 +8,12 @@ import Testing
 
 @testable import PeerStoreBackup
 
-/// Chunk blocks of versions 2 (AES-256-GCM) and 3 (ChaCha20-Poly1305), and version 1 blocks of older builds still read.
+/// Chunk blocks of versions 4 and 5 (a nonce bound to the body), and versions 1 to 3 of older builds still read.
 @Suite("Chunk formats")
 struct ChunkFormatTests {
     let keys = KeyRing(masterKey: [UInt8](repeating: 42, count: 32))
-    static let formats: [ChunkFormat] = [.version1, .aead(.aes256GCM), .aead(.chaCha20Poly1305)]
+    static let formats: [ChunkFormat] = [.version1, .keyNonce(.aes256GCM), .keyNonce(.chaCha20Poly1305), .bodyNonce(.chaCha20Poly1305),
+                                         .bodyNonce(.aes256GCM)]
 
     /// Every format opens, whatever the CPU prefers, for stored and compressed bodies; the version byte says which.
     @Test(arguments: formats)
@@ -20,8 +21,7 @@ struct ChunkFormatTests {
         var rng = SeededRandom(seed: 11)
         for plaintext in [[], rng.bytes(1), rng.bytes(300_000), [UInt8](String(repeating: "log line 42\n", count: 30_000).utf8)] {
             let sealed = try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence, format: format)
-            let version: UInt8 = if case .aead(let algorithm) = format { algorithm.rawValue } else { 1 }
-            #expect(sealed.bytes[0] == version && sealed.bytes[1] == SealedObject.Kind.chunk.rawValue)
+            #expect(sealed.bytes[0] == format.version && sealed.bytes[1] == SealedObject.Kind.chunk.rawValue)
             #expect(try ChunkBlock.open(sealed.bytes, ref: sealed.ref) == plaintext)
             #expect(sealed.ref.blockID == BlockID.of(sealed.bytes))
         }
@@ -32,7 +32,7 @@ struct ChunkFormatTests {
     /// SHA-256.
     @Test func versionTwoBytesFollowTheLayout() throws {
         let plaintext = Array("a chunk of a file".utf8)
-        let sealed = try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence, format: .aead(.aes256GCM))
+        let sealed = try ChunkBlock.seal(plaintext, convergenceKey: keys.convergence, format: .keyNonce(.aes256GCM))
         let key = ChunkBlock.key(for: plaintext, convergenceKey: keys.convergence)
         let nonce = Array(Blake2b.hash(Array("peerstore.v2.chunk.nonce".utf8), outputLength: 16, key: key).prefix(12))
         let body: [UInt8] = [0] + plaintext
@@ -48,7 +48,7 @@ struct ChunkFormatTests {
         #expect(sealed.ref.blockID != Identifier(bytes: Blake2b.hash(sealed.bytes, outputLength: 32))!)
     }
 
-    @Test(arguments: [ChunkFormat.aead(.aes256GCM), .aead(.chaCha20Poly1305)])
+    @Test(arguments: [ChunkFormat.keyNonce(.aes256GCM), .keyNonce(.chaCha20Poly1305), .bodyNonce(.chaCha20Poly1305), .bodyNonce(.aes256GCM)])
     func anyAlterationIsRefused(format: ChunkFormat) throws {
         let sealed = try ChunkBlock.seal(Array("hello, chunk".utf8), convergenceKey: keys.convergence, format: format)
         for i in sealed.bytes.indices {
@@ -66,19 +66,20 @@ struct ChunkFormatTests {
         #expect(error?.message.contains("unknown chunk version 9") == true)
     }
 
-    /// A tree backed up by a build that wrote version 1 chunks restores with this one, and a later backup of the
-    /// changed tree (version 2 or 3 chunks for what it reads again) restores too, beside the old snapshot.
-    @Test func aTreeBackedUpWithVersionOneChunksStillRestores() async throws {
-        let client = try InMemoryClient(prefix: "chunk-v1")
+    /// A tree backed up by a build that wrote version 1 or 3 chunks restores with this one, and a later backup of the
+    /// changed tree (version 4 chunks for what it reads again) restores too, beside the old snapshot.
+    @Test(arguments: [ChunkFormat.version1, .keyNonce(.chaCha20Poly1305)])
+    func aTreeBackedUpWithEarlierChunksStillRestores(earlier: ChunkFormat) async throws {
+        let client = try InMemoryClient(prefix: "chunk-v\(earlier.version)")
         var rng = SeededRandom(seed: 12)
         try FileManager.default.createDirectory(atPath: client.src + "/d", withIntermediateDirectories: true)
         for (name, size) in [("small", 100), ("mid", 300_000), ("d/big", 9 << 20)] {
             try Data(rng.bytes(size)).write(to: URL(fileURLWithPath: client.src + "/" + name))
         }
         try Data(String(repeating: "text\n", count: 100_000).utf8).write(to: URL(fileURLWithPath: client.src + "/log"))
-        let old = BackupRunner(client: client.ring, identity: client.identity, logger: Logger(label: "test"), chunkFormat: .version1)
+        let old = BackupRunner(client: client.ring, identity: client.identity, logger: Logger(label: "test"), chunkFormat: earlier)
         _ = try await old.run(localPath: client.src, device: client.device)
-        #expect(await Self.chunkVersions(client.ring) == [1])
+        #expect(await Self.chunkVersions(client.ring) == [earlier.version])
 
         let first = client.tmp.sub("first")
         _ = try await client.restore(to: first)
@@ -86,7 +87,7 @@ struct ChunkFormatTests {
 
         try Data(rng.bytes(200_000)).write(to: URL(fileURLWithPath: client.src + "/mid"))
         _ = try await client.backup(reuseCache: false)
-        #expect(await Self.chunkVersions(client.ring) == [1, AEADAlgorithm.preferred.rawValue])
+        #expect(await Self.chunkVersions(client.ring) == [earlier.version, ChunkFormat.preferred.version])
         let second = client.tmp.sub("second")
         _ = try await client.restore(to: second)
         #expect(TreeComparison.differences(client.src, second).isEmpty)

@@ -48,7 +48,7 @@ struct FormatTests {
         var rng = SeededRandom(seed: 5)
         let noise = rng.bytes(10_000)
         let sealed = try ChunkBlock.seal(noise, convergenceKey: keys.convergence)
-        #expect(sealed.bytes.count == noise.count + 2 + 1 + 16)
+        #expect(sealed.bytes.count == noise.count + 2 + 8 + 1 + 16, "version, kind, nonce, body tag, AEAD tag")
         #expect(try ChunkBlock.open(sealed.bytes, ref: sealed.ref) == noise)
     }
 

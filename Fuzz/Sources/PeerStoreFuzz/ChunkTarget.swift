@@ -21,7 +21,7 @@ enum ChunkTarget {
 
     /// A seed: the length and body a real sealed chunk of `plaintext` carries.
     static func seed(_ plaintext: [UInt8]) throws -> [UInt8] {
-        let sealed = try ChunkBlock.seal(plaintext, convergenceKey: key)
+        let sealed = try ChunkBlock.seal(plaintext, convergenceKey: key, format: .version1)
         let body = try XChaCha20Poly1305.open(
             Array(sealed.bytes.dropFirst(2)), key: sealed.ref.key,
             nonce: Blake2b.hash(Array("peerstore.v1.chunk.nonce".utf8), outputLength: XChaCha20Poly1305.nonceLength, key: sealed.ref.key),

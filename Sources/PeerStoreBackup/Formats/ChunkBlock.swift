@@ -4,23 +4,41 @@ import PeerStoreModel
 
 /// A chunk as stored on the ring, convergently encrypted.
 ///
-/// chunk key = keyed BLAKE2b-256(convergence key, plaintext); the nonce is derived from the chunk key (one key seals
-/// exactly one plaintext), so equal plaintext of one user gives an equal block, while users with different
-/// convergence keys never produce equal blocks. Block layout: `version u8 | kind u8 (chunk) | AEAD(body) | tag 16`
-/// with body `0 | data` (stored), `1 | rawLength u32 | lz4(data)` or `2 | rawLength u32 | zstd frame` (compressed,
-/// only when smaller; which compressor, `ChunkCompression` says). The version says
-/// the AEAD: 1 XChaCha20-Poly1305 (libsodium; written by older builds, still read), 2 AES-256-GCM and
-/// 3 ChaCha20-Poly1305 (OpenSSL, 12-byte nonce; what this build writes, `ChunkFormat.preferred`).
+/// chunk key = keyed BLAKE2b-256(convergence key, plaintext), so equal plaintext of one user gives an equal block,
+/// while users with different convergence keys never produce equal blocks.
+///
+/// What this build writes, version 4 (`ChunkFormat.preferred`):
+/// `4 | kind u8 (chunk) | nonce 8 | ChaCha20-Poly1305(body) | tag 16`, the first 10 bytes authenticated, the AEAD's
+/// 12-byte nonce the stored 8 followed by 4 zero bytes. The body is `0 | data` (stored) or `c | frame` (compressed
+/// with `ChunkCompression(rawValue: c)`, only when smaller; the plaintext's length is the `ChunkRef`'s). The nonce is
+/// the first 8 bytes of keyed BLAKE2b-128(chunk key, "peerstore.v4.chunk.nonce" | body) for a compressed body, and of
+/// keyed BLAKE2b-128(chunk key, "peerstore.v4.chunk.nonce") for a stored one (the key already fixes that body). So two
+/// encodings of one plaintext, which two compressor versions may make, never share a key and nonce. Version 5 is the
+/// same with AES-256-GCM.
+///
+/// Earlier builds wrote versions 1 to 3, still read: their nonce comes from the chunk key alone and a compressed body
+/// carries `rawLength u32` after its tag byte. Version 1 is XChaCha20-Poly1305 (libsodium) with LZ4, 2 AES-256-GCM and
+/// 3 ChaCha20-Poly1305 (OpenSSL).
 public enum ChunkBlock {
     public struct Sealed: Sendable {
         public var ref: ChunkRef
         public var bytes: [UInt8]
     }
 
+    /// The stored nonce of versions 4 and 5. Only encodings of one plaintext ever share a key, a handful at most, so
+    /// 64 bits keep their nonces apart with room to spare.
+    static let boundNonceLength = 8
+
     public static func key(for plaintext: [UInt8], convergenceKey: [UInt8]) -> [UInt8] {
         Blake2b.hash(plaintext, outputLength: 32, key: convergenceKey)
     }
 
+    /// The chunk key of plaintext in a buffer.
+    public static func key(for plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8]) -> [UInt8] {
+        Blake2b.hash(plaintext, outputLength: 32, key: convergenceKey)
+    }
+
+    /// The nonce of a version 1 chunk (24 bytes).
     static func nonce(for chunkKey: [UInt8]) -> [UInt8] {
         Blake2b.hash(Array("peerstore.v1.chunk.nonce".utf8), outputLength: XChaCha20Poly1305.nonceLength, key: chunkKey)
     }
@@ -30,50 +48,71 @@ public enum ChunkBlock {
         Array(Blake2b.hash(Array("peerstore.v2.chunk.nonce".utf8), outputLength: 16, key: chunkKey).prefix(AEADAlgorithm.nonceLength))
     }
 
+    /// The stored nonce of a version 4 or 5 chunk: `compressedBody` is the whole body of a compressed chunk, nil for a
+    /// stored one.
+    static func boundNonce(for chunkKey: [UInt8], compressedBody: UnsafeRawBufferPointer?) -> [UInt8] {
+        var hash = Blake2b(outputLength: 16, key: chunkKey)
+        hash.update(Array("peerstore.v4.chunk.nonce".utf8))
+        if let compressedBody { hash.update(compressedBody) }
+        return Array(hash.finalize().prefix(boundNonceLength))
+    }
+
+    /// The AEAD's 12-byte nonce for a stored 8-byte one.
+    static func aeadNonce(bound: UnsafeRawBufferPointer) -> [UInt8] {
+        Array(bound) + [UInt8](repeating: 0, count: AEADAlgorithm.nonceLength - boundNonceLength)
+    }
+
     public static func seal(_ plaintext: [UInt8], convergenceKey: [UInt8], format: ChunkFormat = .preferred) throws -> Sealed {
         try plaintext.withUnsafeBytes { try seal($0, convergenceKey: convergenceKey, format: format) }
     }
 
-    /// The chunk key of plaintext in a buffer.
-    public static func key(for plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8]) -> [UInt8] {
-        Blake2b.hash(plaintext, outputLength: 32, key: convergenceKey)
-    }
-
-    /// Seals straight from the reader's buffer: the block is built in one allocation and encrypted in place. LZ4 is
-    /// tried only when a sample says the data compresses, and kept only when it saves space.
+    /// Seals straight from the reader's buffer: the block is built in one allocation and encrypted in place.
+    /// Compression is tried only when a sample says the data compresses, and kept only when it saves space.
     public static func seal(_ plaintext: UnsafeRawBufferPointer, convergenceKey: [UInt8], format: ChunkFormat = .preferred) throws -> Sealed {
         try seal(plaintext, chunkKey: key(for: plaintext, convergenceKey: convergenceKey), format: format)
     }
 
-    /// Seals plaintext whose chunk key is already known (`key(for:convergenceKey:)`), as `format` says (by default the
-    /// CPU's fastest AEAD).
+    /// Seals plaintext whose chunk key is already known (`key(for:convergenceKey:)`), as `format` says.
     public static func seal(_ plaintext: UnsafeRawBufferPointer, chunkKey: [UInt8], format: ChunkFormat = .preferred) throws -> Sealed {
-        guard case .aead(let algorithm) = format else {
+        let algorithm: AEADAlgorithm
+        switch format {
+        case .version1:
             return try sealVersion1(plaintext, compressed: ChunkCompression.lz4.compressedIfSmaller(plaintext), chunkKey: chunkKey)
+        case .keyNonce(let a), .bodyNonce(let a):
+            algorithm = a
         }
         let compression = ChunkCompression.for(plaintextLength: plaintext.count)
         let compressed = compression.compressedIfSmaller(plaintext)
         let useCompressed = compressed != nil
-        let bodyCount = compressed.map { 5 + $0.count } ?? 1 + plaintext.count
-        let total = 2 + bodyCount + AEADAlgorithm.tagLength
+        let header = format.headerCount
+        let lengthField = format.bodyHasLength ? 4 : 0
+        let bodyCount = compressed.map { 1 + lengthField + $0.count } ?? 1 + plaintext.count
+        let total = header + bodyCount + AEADAlgorithm.tagLength
         let context = try AEADContext(algorithm, key: chunkKey, sealing: true)
-        let nonce = shortNonce(for: chunkKey)
         let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, count in
             let raw = UnsafeMutableRawBufferPointer(out)
-            raw[0] = algorithm.rawValue
+            raw[0] = format.version
             raw[1] = SealedObject.Kind.chunk.rawValue
+            let body = UnsafeMutableRawBufferPointer(rebasing: raw[header..<(header + bodyCount)])
             if useCompressed {
-                raw[2] = compression.rawValue
-                raw.storeBytes(of: UInt32(plaintext.count).bigEndian, toByteOffset: 3, as: UInt32.self)
-                compressed!.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[7...]).copyMemory(from: $0) }
+                body[0] = compression.rawValue
+                if lengthField > 0 { body.storeBytes(of: UInt32(plaintext.count).bigEndian, toByteOffset: 1, as: UInt32.self) }
+                compressed!.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: body[(1 + lengthField)...]).copyMemory(from: $0) }
             } else {
-                raw[2] = 0
-                if plaintext.count > 0 { UnsafeMutableRawBufferPointer(rebasing: raw[3...]).copyMemory(from: plaintext) }
+                body[0] = 0
+                if plaintext.count > 0 { UnsafeMutableRawBufferPointer(rebasing: body[1...]).copyMemory(from: plaintext) }
             }
-            let body = UnsafeMutableRawBufferPointer(rebasing: raw[2..<(2 + bodyCount)])
+            let nonce: [UInt8]
+            if format.nonceBindsBody {
+                let bound = boundNonce(for: chunkKey, compressedBody: useCompressed ? UnsafeRawBufferPointer(body) : nil)
+                bound.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[2..<header]).copyMemory(from: $0) }
+                nonce = bound.withUnsafeBytes { aeadNonce(bound: $0) }
+            } else {
+                nonce = shortNonce(for: chunkKey)
+            }
             nonce.withUnsafeBytes { n in
-                context.seal(UnsafeRawBufferPointer(body), into: body, tag: UnsafeMutableRawBufferPointer(rebasing: raw[(2 + bodyCount)...]),
-                             nonce: n, associatedData: UnsafeRawBufferPointer(rebasing: raw[0..<2]))
+                context.seal(UnsafeRawBufferPointer(body), into: body, tag: UnsafeMutableRawBufferPointer(rebasing: raw[(header + bodyCount)...]),
+                             nonce: n, associatedData: UnsafeRawBufferPointer(rebasing: raw[0..<header]))
             }
             count = total
         }
@@ -86,84 +125,5 @@ public enum ChunkBlock {
         let body = compressed.map { [1] + withUnsafeBytes(of: UInt32(plaintext.count).bigEndian) { Array($0) } + $0 } ?? [0] + Array(plaintext)
         let bytes = header + (try XChaCha20Poly1305.seal(body, key: chunkKey, nonce: nonce(for: chunkKey), associatedData: header))
         return Sealed(ref: ChunkRef(blockID: BlockID.of(bytes), key: chunkKey, length: plaintext.count), bytes: bytes)
-    }
-
-    /// Opens a fetched block and checks it is exactly the chunk `ref` names (key and length, and so its id).
-    ///
-    /// The id is not hashed on the way: the AEAD tag under the chunk key (a secret only the key's owner has) already
-    /// proves the bytes are the block that was sealed, and any change to them fails it. Only when the tag fails is the id
-    /// hashed, to say whether the node sent other bytes than the block or the block does not belong to this key.
-    ///
-    /// A small chunk is the exception: its id is hashed too. Its nonce comes from the chunk key alone, so if two builds
-    /// compress the same plaintext differently (zstd promises no byte-identical output across library versions), two
-    /// blocks share a key and nonce, and a node holding both could forge a third whose tag passes. The id, named by the
-    /// user's own tree, binds the bytes; for a small chunk hashing it costs little beside the request.
-    public static func open(_ bytes: [UInt8], ref: ChunkRef, maxSize: Int = 8 << 20) throws -> [UInt8] {
-        if ref.length < ChunkCompression.zstdBelow, BlockID.of(bytes) != ref.blockID {
-            throw BackupError(.corruptBlock, "block \(ref.blockID.shortHex()) failed its hash check (corrupt data from the node)")
-        }
-        let body: [UInt8]
-        do {
-            body = try decryptBody(bytes, key: ref.key, name: "chunk \(ref.blockID.shortHex())")
-        } catch let error as BackupError {
-            throw error
-        } catch {
-            guard BlockID.of(bytes) == ref.blockID else {
-                throw BackupError(.corruptBlock, "block \(ref.blockID.shortHex()) failed its hash check (corrupt data from the node)")
-            }
-            throw BackupError(.corruptBlock, "chunk \(ref.blockID.shortHex()) does not decrypt under its key")
-        }
-        let plaintext: [UInt8]
-        switch body.first {
-        case 0:
-            plaintext = Array(body[1...])
-        case let tag? where ChunkCompression(rawValue: tag) != nil:
-            guard body.count >= 5 else { throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "truncated compressed body") }
-            let raw = body[1..<5].reduce(0) { $0 << 8 | Int($1) }
-            guard raw == ref.length, raw <= maxSize,
-                  let out = ChunkCompression(rawValue: tag)!.decompress(body[5...], originalSize: raw) else {
-                throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "bad compressed body")
-            }
-            plaintext = out
-        default:
-            throw BackupError.badFormat("chunk \(ref.blockID.shortHex())", "unknown body encoding (made by a newer PeerStore?)")
-        }
-        guard plaintext.count == ref.length else {
-            throw BackupError(.corruptBlock, "chunk \(ref.blockID.shortHex()) has the wrong length")
-        }
-        return plaintext
-    }
-
-    /// The (still encoded) body of a chunk block of any version under `key`; throws `BackupError` for an unknown
-    /// layout (naming it `name`), `CryptoError` for a failed tag.
-    public static func decryptBody(_ bytes: [UInt8], key: [UInt8], name: String) throws -> [UInt8] {
-        guard bytes.count >= 2 + AEADAlgorithm.tagLength, bytes[1] == SealedObject.Kind.chunk.rawValue else {
-            throw BackupError.badFormat(name, "not a chunk block")
-        }
-        let header = Array(bytes[0..<2])
-        if bytes[0] == 1 {
-            return try bytes.withUnsafeBytes {
-                try XChaCha20Poly1305.open(UnsafeRawBufferPointer(rebasing: $0[2...]), key: key, nonce: nonce(for: key),
-                                           associatedData: header)
-            }
-        }
-        guard let algorithm = AEADAlgorithm(rawValue: bytes[0]) else {
-            throw BackupError.badFormat(name, "unknown chunk version \(bytes[0]) (made by a newer PeerStore?)")
-        }
-        let context = try AEADContext(algorithm, key: key, sealing: false)
-        let nonce12 = shortNonce(for: key)
-        let bodyCount = bytes.count - 2 - AEADAlgorithm.tagLength
-        return try [UInt8](unsafeUninitializedCapacity: max(bodyCount, 1)) { out, count in
-            try bytes.withUnsafeBytes { all in
-                try nonce12.withUnsafeBytes { n in
-                    try header.withUnsafeBytes { ad in
-                        try context.open(UnsafeRawBufferPointer(rebasing: all[2..<(2 + bodyCount)]),
-                                         into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[0..<bodyCount]),
-                                         tag: UnsafeRawBufferPointer(rebasing: all[(2 + bodyCount)...]), nonce: n, associatedData: ad)
-                    }
-                }
-            }
-            count = bodyCount
-        }
     }
 }

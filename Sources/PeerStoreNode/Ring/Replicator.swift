@@ -96,13 +96,34 @@ public struct Replicator: Sendable {
         return out
     }
 
-    /// Asks the holders of `key` (not this node) in order; returns the first answer `accept` takes.
-    public func ask(_ request: WireMessage, about key: Identifier, accept: (WireMessage) -> Bool) async -> WireMessage? {
-        for node in await holders(of: key) where node.id != ring.me.id {
-            if let reply = try? await transport.request(.placedPut(role: .local, put: request), to: node.address, key: node.key),
-                accept(reply)
-            {
-                return reply
+    /// The up to k nodes after `holders` (those of one key, in order): where copies placed before the ring last
+    /// changed shape can still sit when no holder has them. When two rings merge after a partition, a key written on
+    /// one side may find its new holders all on the other side, with its copies on the nodes just after them; nothing
+    /// moves those copies (each node pushes only what it owns and pulls only from its first successor).
+    public func formerHolders(after holders: [NodeIdentity]) async -> [NodeIdentity] {
+        guard let last = holders.last else { return [] }
+        var out: [NodeIdentity] = []
+        var next = last.id.adding(Identifier(words: (0, 0, 0, 1)))
+        for _ in 0..<replicas {
+            guard let node = await ring.owner(of: next), !holders.contains(node), !out.contains(node) else { break }
+            out.append(node)
+            next = node.id.adding(Identifier(words: (0, 0, 0, 1)))
+        }
+        return out
+    }
+
+    /// Asks the holders of `key` (not this node) in order, then, if none gave an answer `accept` takes, the former
+    /// holders after them (`formerHolders(after:)`); returns the first answer taken, and whether a holder gave it.
+    public func ask(_ request: WireMessage, about key: Identifier,
+                    accept: (WireMessage) -> Bool) async -> (reply: WireMessage, fromHolder: Bool)? {
+        let holders = await holders(of: key)
+        for (nodes, fromHolder) in [(holders, true), (await formerHolders(after: holders), false)] {
+            for node in nodes where node.id != ring.me.id {
+                if let reply = try? await transport.request(.placedPut(role: .local, put: request), to: node.address, key: node.key),
+                    accept(reply)
+                {
+                    return (reply, fromHolder)
+                }
             }
         }
         return nil

@@ -1,0 +1,63 @@
+import ChordRing
+import Foundation
+import NIOCore
+import PeerStoreCrypto
+import PeerStoreModel
+import PeerStoreTestKit
+import PeerStoreWire
+import Testing
+
+/// A copy that sits only on the node after a key's holders, as when two rings merge after a partition and a key
+/// written on one side finds its new holders all on the other: a read through the owner still finds it there and puts
+/// it back on its holder.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct FormerHolderReadTests {
+    func request(_ server: ServerProcess, _ message: WireMessage) async throws -> WireMessage {
+        let client = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: server.port), secure: .openDemo())
+        defer { Task { await client.close() } }
+        return try await client.request(message)
+    }
+
+    @Test func aRecordAndABlockOnlyPastTheirHolderAreReadAndPlacedAgain() async throws {
+        let tmp = try TemporaryDirectory(prefix: "former-holder")
+        defer { tmp.remove() }
+        // One copy of everything (the holder is the owner alone) and no anti-entropy: only reads can move data.
+        let ring = try LocalRing(nodes: 3, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "600", "-replicas", "1"])
+        defer { ring.stopAll() }
+        try await ring.converge()
+        let byID = Dictionary(uniqueKeysWithValues: try ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
+        let sorted = byID.keys.sorted()
+        func owner(_ key: Identifier) -> Identifier { sorted.first { $0 >= key } ?? sorted[0] }
+        func after(_ node: Identifier) -> ServerProcess { byID[sorted[(sorted.firstIndex(of: node)! + 1) % sorted.count]]! }
+
+        let keys = SigningKeyPair()
+        var rng = SeededRandom(seed: 5)
+        for i in 0..<6 {
+            let record = try SignedRecord(signing: rng.bytes(40), salt: [UInt8(i), 1], seq: 3, with: keys)
+            let block = rng.bytes(1_000)
+            let id = BlockID.of(block)
+            // Each lands on the node after its owner alone (a placed replica put is not passed on).
+            let recordPlaced = try await request(after(owner(record.key)), .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)))
+            let blockPlaced = try await request(after(owner(id)), .placedPut(role: .replica, put: .putBlock(id: id, bytes: ByteBuffer(bytes: block))))
+            guard case .putRecordResult = recordPlaced, case .putBlockResult = blockPlaced else {
+                Issue.record("placing failed: \(recordPlaced) \(blockPlaced)")
+                continue
+            }
+            let recordOwner = byID[owner(record.key)]!, blockOwner = byID[owner(id)]!
+            let local = WireMessage.placedPut(role: .local, put: .getRecord(key: record.key))
+            guard case .recordResult(nil) = try await request(recordOwner, local) else { Issue.record("the owner had the record"); continue }
+
+            // Read through the owner, as a client reads.
+            let read = try await request(recordOwner, .getRecord(key: record.key))
+            #expect({ if case .recordResult(let r?) = read { r.seq == 3 } else { false } }(), "record \(i): \(read)")
+            let fetched = try await #require(try await request(blockOwner, .getBlock(id: id)), "block \(i) read through its owner")
+            #expect({ if case .block(let b) = fetched { Array(b.readableBytesView) == block } else { false } }(), "block \(i): \(fetched)")
+
+            // And both are back on their owner.
+            let repaired = try await request(recordOwner, local)
+            #expect({ if case .recordResult(let r?) = repaired { r.seq == 3 } else { false } }(), "record \(i) on its owner: \(repaired)")
+            let onOwner = try await request(blockOwner, .placedPut(role: .local, put: .getBlock(id: id)))
+            #expect({ if case .block(let b) = onOwner { Array(b.readableBytesView) == block } else { false } }(), "block \(i) on its owner")
+        }
+    }
+}

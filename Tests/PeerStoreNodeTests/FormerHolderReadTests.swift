@@ -61,3 +61,41 @@ struct FormerHolderReadTests {
         }
     }
 }
+
+/// Anti-entropy moves a record that only a former holder keeps to its holder, with no read.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct MisplacedRecordTests {
+    @Test func aRecordOnlyPastItsHolderReachesItsHolderWithoutARead() async throws {
+        let tmp = try TemporaryDirectory(prefix: "misplaced-record")
+        defer { tmp.remove() }
+        let ring = try LocalRing(nodes: 3, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.3", "-replicas", "1"])
+        defer { ring.stopAll() }
+        try await ring.converge()
+        let byID = Dictionary(uniqueKeysWithValues: try ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
+        let sorted = byID.keys.sorted()
+        func owner(_ key: Identifier) -> Identifier { sorted.first { $0 >= key } ?? sorted[0] }
+        func after(_ node: Identifier) -> ServerProcess { byID[sorted[(sorted.firstIndex(of: node)! + 1) % sorted.count]]! }
+        let read = FormerHolderReadTests()
+
+        let keys = SigningKeyPair()
+        var rng = SeededRandom(seed: 6)
+        let records = try (0..<12).map { i in try SignedRecord(signing: rng.bytes(30), salt: [UInt8(i), 2], seq: 2, with: keys) }
+        for record in records {
+            let placed = try await read.request(after(owner(record.key)), .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)))
+            guard case .putRecordResult = placed else { throw TestKitError("placing failed: \(placed)") }
+        }
+        let deadline = Date().addingTimeInterval(20)
+        var missing = records
+        while !missing.isEmpty, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+            var still: [SignedRecord] = []
+            for record in missing {
+                let local = try await read.request(byID[owner(record.key)]!, .placedPut(role: .local, put: .getRecord(key: record.key)))
+                if case .recordResult(let r?) = local, r.seq == 2 { continue }
+                still.append(record)
+            }
+            missing = still
+        }
+        #expect(missing.count == 0, "\(missing.count) of \(records.count) records did not reach their holder")
+    }
+}

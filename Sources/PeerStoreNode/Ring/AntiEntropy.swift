@@ -10,7 +10,7 @@ import PeerStoreWire
 /// Repairs replicas without anyone asking: every round, a node takes the blocks, records and inboxes of the range it
 /// owns, (predecessor, me], asks each of its replica targets which blocks and inbox entries they lack (have-blocks,
 /// batched; an inbox listing), and copies what is missing, a few at a time, so that a backup running meanwhile is not
-/// starved. After a node fails, its successors become replica targets and receive copies within a round or two.
+/// starved. Records it keeps but no longer holds go to their holders (`AntiEntropy+Misplaced`). After a node fails, its successors become replica targets and receive copies within a round or two.
 public struct AntiEntropy: Sendable {
     public let store: BlockStore
     public let replicator: Replicator
@@ -52,7 +52,8 @@ public struct AntiEntropy: Sendable {
         guard await ring.isJoined, !(await ring.isAlone), let predecessor = await ring.predecessor else { return 0 }
         let me = ring.me.id
         let owned = store.blockIDs().filter { $0.isBetweenRightInclusive(predecessor.id, me) }
-        let records = store.allRecords().filter { $0.key.isBetweenRightInclusive(predecessor.id, me) }
+        let allRecords = store.allRecords()
+        let records = allRecords.filter { $0.key.isBetweenRightInclusive(predecessor.id, me) }
         let ownedInboxes = inboxes(in: predecessor.id, me)
         var copied = await pullOwnedRange(predecessor: predecessor)
         var deficit = ReplicaDeficit()
@@ -64,6 +65,7 @@ public struct AntiEntropy: Sendable {
             await pushRecords(records, to: target)
             for inbox in ownedInboxes { copied += await push(inbox, to: target) }
         }
+        await pushMisplaced(allRecords.filter { !$0.key.isBetweenRightInclusive(predecessor.id, me) })
         RepairMetrics.deficit(deficit, factory: metrics ?? MetricsSystem.factory)
         activity.repaired(deficit)
         return copied

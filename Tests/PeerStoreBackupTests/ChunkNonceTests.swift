@@ -57,13 +57,19 @@ struct ChunkNonceTests {
         #expect(try ChunkBlock.open(zstd.bytes, ref: otherRef) == plaintext)
     }
 
-    /// A changed nonce fails the tag: the nonce is authenticated.
-    @Test func aChangedNonceIsRefused() throws {
+    /// A changed nonce fails the tag (the nonce is authenticated), and a block cut inside its header or tag is refused
+    /// with an error, not read past its end.
+    @Test func aChangedNonceOrACutBlockIsRefused() throws {
         let sealed = try ChunkBlock.seal(ChunkCompressionTests.text(bytes: 2_000, seed: 3), convergenceKey: keys.convergence)
         for i in 2..<10 {
             var bad = sealed.bytes
             bad[i] ^= 1
             #expect(throws: BackupError.self) { try ChunkBlock.open(bad, ref: sealed.ref) }
+        }
+        for length in [1, 2, 9, 10, 20, 25] {
+            let cut = Array(sealed.bytes.prefix(length))
+            let error = #expect(throws: BackupError.self) { try ChunkBlock.open(cut, ref: sealed.ref) }
+            #expect(error != nil, "\(length) bytes")
         }
     }
 

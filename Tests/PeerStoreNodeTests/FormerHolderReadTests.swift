@@ -12,11 +12,6 @@ import Testing
 /// it back on its holder.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct FormerHolderReadTests {
-    func request(_ server: ServerProcess, _ message: WireMessage) async throws -> WireMessage {
-        let client = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: server.port), secure: .openDemo())
-        defer { Task { await client.close() } }
-        return try await client.request(message)
-    }
 
     @Test func aRecordAndABlockOnlyPastTheirHolderAreReadAndPlacedAgain() async throws {
         let tmp = try TemporaryDirectory(prefix: "former-holder")
@@ -25,10 +20,7 @@ struct FormerHolderReadTests {
         let ring = try LocalRing(nodes: 3, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "600", "-replicas", "1"])
         defer { ring.stopAll() }
         try await ring.converge()
-        let byID = Dictionary(uniqueKeysWithValues: try ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
-        let sorted = byID.keys.sorted()
-        func owner(_ key: Identifier) -> Identifier { sorted.first { $0 >= key } ?? sorted[0] }
-        func after(_ node: Identifier) -> ServerProcess { byID[sorted[(sorted.firstIndex(of: node)! + 1) % sorted.count]]! }
+        let placement = try OneCopyPlacement(ring)
 
         let keys = SigningKeyPair()
         var rng = SeededRandom(seed: 5)
@@ -37,26 +29,26 @@ struct FormerHolderReadTests {
             let block = rng.bytes(1_000)
             let id = BlockID.of(block)
             // Each lands on the node after its owner alone (a placed replica put is not passed on).
-            let recordPlaced = try await request(after(owner(record.key)), .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)))
-            let blockPlaced = try await request(after(owner(id)), .placedPut(role: .replica, put: .putBlock(id: id, bytes: ByteBuffer(bytes: block))))
+            let recordPlaced = try await requestOnce(placement.after(record.key), .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)))
+            let blockPlaced = try await requestOnce(placement.after(id), .placedPut(role: .replica, put: .putBlock(id: id, bytes: ByteBuffer(bytes: block))))
             guard case .putRecordResult = recordPlaced, case .putBlockResult = blockPlaced else {
                 Issue.record("placing failed: \(recordPlaced) \(blockPlaced)")
                 continue
             }
-            let recordOwner = byID[owner(record.key)]!, blockOwner = byID[owner(id)]!
+            let recordOwner = placement.owner(record.key), blockOwner = placement.owner(id)
             let local = WireMessage.placedPut(role: .local, put: .getRecord(key: record.key))
-            guard case .recordResult(nil) = try await request(recordOwner, local) else { Issue.record("the owner had the record"); continue }
+            guard case .recordResult(nil) = try await requestOnce(recordOwner, local) else { Issue.record("the owner had the record"); continue }
 
             // Read through the owner, as a client reads.
-            let read = try await request(recordOwner, .getRecord(key: record.key))
+            let read = try await requestOnce(recordOwner, .getRecord(key: record.key))
             #expect({ if case .recordResult(let r?) = read { r.seq == 3 } else { false } }(), "record \(i): \(read)")
-            let fetched = try await #require(try await request(blockOwner, .getBlock(id: id)), "block \(i) read through its owner")
+            let fetched = try await #require(try await requestOnce(blockOwner, .getBlock(id: id)), "block \(i) read through its owner")
             #expect({ if case .block(let b) = fetched { Array(b.readableBytesView) == block } else { false } }(), "block \(i): \(fetched)")
 
             // And both are back on their owner.
-            let repaired = try await request(recordOwner, local)
+            let repaired = try await requestOnce(recordOwner, local)
             #expect({ if case .recordResult(let r?) = repaired { r.seq == 3 } else { false } }(), "record \(i) on its owner: \(repaired)")
-            let onOwner = try await request(blockOwner, .placedPut(role: .local, put: .getBlock(id: id)))
+            let onOwner = try await requestOnce(blockOwner, .placedPut(role: .local, put: .getBlock(id: id)))
             #expect({ if case .block(let b) = onOwner { Array(b.readableBytesView) == block } else { false } }(), "block \(i) on its owner")
         }
     }
@@ -71,17 +63,13 @@ struct MisplacedRecordTests {
         let ring = try LocalRing(nodes: 3, in: tmp, arguments: ["-stabilizeInterval", "0.2", "-antiEntropyInterval", "0.3", "-replicas", "1"])
         defer { ring.stopAll() }
         try await ring.converge()
-        let byID = Dictionary(uniqueKeysWithValues: try ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
-        let sorted = byID.keys.sorted()
-        func owner(_ key: Identifier) -> Identifier { sorted.first { $0 >= key } ?? sorted[0] }
-        func after(_ node: Identifier) -> ServerProcess { byID[sorted[(sorted.firstIndex(of: node)! + 1) % sorted.count]]! }
-        let read = FormerHolderReadTests()
+        let placement = try OneCopyPlacement(ring)
 
         let keys = SigningKeyPair()
         var rng = SeededRandom(seed: 6)
         let records = try (0..<12).map { i in try SignedRecord(signing: rng.bytes(30), salt: [UInt8(i), 2], seq: 2, with: keys) }
         for record in records {
-            let placed = try await read.request(after(owner(record.key)), .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)))
+            let placed = try await requestOnce(placement.after(record.key), .placedPut(role: .replica, put: .putRecord(record: record, expectedSeq: nil)))
             guard case .putRecordResult = placed else { throw TestKitError("placing failed: \(placed)") }
         }
         let deadline = Date().addingTimeInterval(20)
@@ -90,7 +78,7 @@ struct MisplacedRecordTests {
             try await Task.sleep(for: .milliseconds(250))
             var still: [SignedRecord] = []
             for record in missing {
-                let local = try await read.request(byID[owner(record.key)]!, .placedPut(role: .local, put: .getRecord(key: record.key)))
+                let local = try await requestOnce(placement.owner(record.key), .placedPut(role: .local, put: .getRecord(key: record.key)))
                 if case .recordResult(let r?) = local, r.seq == 2 { continue }
                 still.append(record)
             }
@@ -98,4 +86,29 @@ struct MisplacedRecordTests {
         }
         #expect(missing.count == 0, "\(missing.count) of \(records.count) records did not reach their holder")
     }
+}
+
+/// Who holds a key on a converged ring with one copy per key: its owner (the first node at or after it), and the
+/// node after that owner, where a former holder's copy would sit.
+struct OneCopyPlacement {
+    private let byID: [Identifier: ServerProcess]
+    private let sorted: [Identifier]
+
+    init(_ ring: LocalRing) throws {
+        byID = Dictionary(uniqueKeysWithValues: try ring.servers.map { (try LiveRingTests().nodeID($0), $0) })
+        sorted = byID.keys.sorted()
+    }
+
+    private func ownerID(_ key: Identifier) -> Identifier { sorted.first { $0 >= key } ?? sorted[0] }
+
+    func owner(_ key: Identifier) -> ServerProcess { byID[ownerID(key)]! }
+
+    func after(_ key: Identifier) -> ServerProcess { byID[sorted[(sorted.firstIndex(of: ownerID(key))! + 1) % sorted.count]]! }
+}
+
+/// One request on a connection of its own, the reply as it came (an error reply throws).
+func requestOnce(_ server: ServerProcess, _ message: WireMessage) async throws -> WireMessage {
+    let client = try await WireClient.connect(to: PeerAddress(host: "127.0.0.1", port: server.port), secure: .openDemo())
+    defer { Task { await client.close() } }
+    return try await client.request(message)
 }

@@ -10,7 +10,8 @@ import PeerStoreWire
 /// Repairs replicas without anyone asking: every round, a node takes the blocks, records and inboxes of the range it
 /// owns, (predecessor, me], asks each of its replica targets which blocks and inbox entries they lack (have-blocks,
 /// batched; an inbox listing), and copies what is missing, a few at a time, so that a backup running meanwhile is not
-/// starved. Records it keeps but no longer holds go to their holders (`AntiEntropy+Misplaced`). After a node fails, its successors become replica targets and receive copies within a round or two.
+/// starved. Records it keeps but no longer holds go to their holders (`AntiEntropy+Misplaced`). After a node fails,
+/// its successors become replica targets and receive copies within a round or two.
 public struct AntiEntropy: Sendable {
     public let store: BlockStore
     public let replicator: Replicator

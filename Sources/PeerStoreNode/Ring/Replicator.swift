@@ -86,14 +86,7 @@ public struct Replicator: Sendable {
 
     /// The nodes that should hold `key`, owner first: the owner, then the successors of each in turn (by lookups).
     public func holders(of key: Identifier) async -> [NodeIdentity] {
-        var out: [NodeIdentity] = []
-        var next = key
-        for _ in 0..<replicas {
-            guard let node = await ring.owner(of: next), !out.contains(node) else { break }
-            out.append(node)
-            next = node.id.adding(Identifier(words: (0, 0, 0, 1)))
-        }
-        return out
+        await chain(from: key, excluding: [])
     }
 
     /// The up to k nodes after `holders` (those of one key, in order): where copies placed before the ring last
@@ -102,28 +95,41 @@ public struct Replicator: Sendable {
     /// moves those copies (each node pushes only what it owns and pulls only from its first successor).
     public func formerHolders(after holders: [NodeIdentity]) async -> [NodeIdentity] {
         guard let last = holders.last else { return [] }
+        return await chain(from: last.id.adding(Self.one), excluding: holders)
+    }
+
+    /// Up to k distinct nodes: the owner of `start`, then the owner of the id after each in turn (by lookups), stopping
+    /// at a lookup that fails or a node already met (a ring smaller than k, or one of `excluded`).
+    private func chain(from start: Identifier, excluding excluded: [NodeIdentity]) async -> [NodeIdentity] {
         var out: [NodeIdentity] = []
-        var next = last.id.adding(Identifier(words: (0, 0, 0, 1)))
+        var next = start
         for _ in 0..<replicas {
-            guard let node = await ring.owner(of: next), !holders.contains(node), !out.contains(node) else { break }
+            guard let node = await ring.owner(of: next), !excluded.contains(node), !out.contains(node) else { break }
             out.append(node)
-            next = node.id.adding(Identifier(words: (0, 0, 0, 1)))
+            next = node.id.adding(Self.one)
         }
         return out
     }
+
+    private static let one = Identifier(words: (0, 0, 0, 1))
 
     /// Asks the holders of `key` (not this node) in order, then, if none gave an answer `accept` takes, the former
     /// holders after them (`formerHolders(after:)`); returns the first answer taken, and whether a holder gave it.
     public func ask(_ request: WireMessage, about key: Identifier,
                     accept: (WireMessage) -> Bool) async -> (reply: WireMessage, fromHolder: Bool)? {
         let holders = await holders(of: key)
-        for (nodes, fromHolder) in [(holders, true), (await formerHolders(after: holders), false)] {
-            for node in nodes where node.id != ring.me.id {
-                if let reply = try? await transport.request(.placedPut(role: .local, put: request), to: node.address, key: node.key),
-                    accept(reply)
-                {
-                    return (reply, fromHolder)
-                }
+        if let reply = await firstAccepted(request, from: holders, accept: accept) { return (reply, true) }
+        // Looked up only now: a holder answers nearly every time.
+        if let reply = await firstAccepted(request, from: await formerHolders(after: holders), accept: accept) { return (reply, false) }
+        return nil
+    }
+
+    private func firstAccepted(_ request: WireMessage, from nodes: [NodeIdentity], accept: (WireMessage) -> Bool) async -> WireMessage? {
+        for node in nodes where node.id != ring.me.id {
+            if let reply = try? await transport.request(.placedPut(role: .local, put: request), to: node.address, key: node.key),
+                accept(reply)
+            {
+                return reply
             }
         }
         return nil

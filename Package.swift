@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "PeerStoreWire",
             dependencies: [
-                "ChordRing", "PeerStoreModel", "PeerStoreCrypto",
+                "ChordRing", "PeerStoreModel", "PeerStoreCrypto", "PeerStoreConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -178,6 +178,7 @@ let package = Package(
                 "PeerStoreNode", "PeerStoreWire", "PeerStoreTestKit", "BlockStore", "ChordRing", "PeerStoreCrypto",
                 "PeerStoreModel", "PeerStoreBackup",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

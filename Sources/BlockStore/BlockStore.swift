@@ -29,6 +29,8 @@ public final class BlockStore: @unchecked Sendable {
 
     enum PendingWrite {
         case block(Identifier, [UInt8], CheckedContinuation<PutOutcome, Error>)
+        /// Many blocks with one waiter (`put(blocks:)`): one outcome per block, in order.
+        case blocks([(Identifier, [UInt8])], CheckedContinuation<[PutOutcome], Error>)
         case record(SignedRecord, UInt64?, CheckedContinuation<PutOutcome, Error>)
         /// `.stored` when new, `.alreadyPresent` when the same entry is there.
         case inboxEntry(InboxEntry, CheckedContinuation<PutOutcome, Error>)
@@ -38,6 +40,11 @@ public final class BlockStore: @unchecked Sendable {
         case drop(DropEntry)
         /// A lease, release or tombstone already applied to `leases` (BlockStore+Leases.swift); `.stored` once durable.
         case lease(LeaseLogEntry, CheckedContinuation<PutOutcome, Error>)
+
+        /// How many outcomes `commit` records for it.
+        var outcomeCount: Int {
+            if case .blocks(let blocks, _) = self { blocks.count } else { 1 }
+        }
     }
 
     public let path: String
@@ -129,23 +136,37 @@ public final class BlockStore: @unchecked Sendable {
     /// Stores a block; returns once it is durable. Throws `idMismatch` unless id == BLAKE2b-256(bytes).
     @discardableResult
     public func put(id: Identifier, bytes: [UInt8]) async throws -> PutOutcome {
-        guard bytes.count <= settings.maxBlockSize else {
-            throw BlockStoreError(.tooLarge, "block of \(bytes.count) bytes exceeds the \(settings.maxBlockSize)-byte limit")
-        }
+        try checkSize(bytes)
         if contains(id) { return .alreadyPresent }  // nothing to store, so nothing to verify
-        guard BlockID.of(bytes) == id else {
-            throw BlockStoreError(.idMismatch, "block id does not match the BLAKE2b-256 of its bytes")
-        }
+        try checkID(id, of: bytes)
         let started = ContinuousClock.now
         let outcome = try await withCheckedThrowingContinuation { continuation in
             enqueue(.block(id, bytes, continuation))
         }
-        if outcome == .stored {
-            metrics.puts.increment()
-            metrics.bytesIn.increment(by: bytes.count)
-            metrics.putDuration.record(duration: ContinuousClock.now - started)
-        }
+        recordStored([outcome], bytes: [bytes.count], since: started)
         return outcome
+    }
+
+    func checkSize(_ bytes: [UInt8]) throws {
+        guard bytes.count <= settings.maxBlockSize else {
+            throw BlockStoreError(.tooLarge, "block of \(bytes.count) bytes exceeds the \(settings.maxBlockSize)-byte limit")
+        }
+    }
+
+    func checkID(_ id: Identifier, of bytes: [UInt8]) throws {
+        guard BlockID.of(bytes) == id else {
+            throw BlockStoreError(.idMismatch, "block id does not match the hash of its bytes")
+        }
+    }
+
+    /// Counts the blocks of one put that were new (`outcomes` and `bytes` in step).
+    func recordStored(_ outcomes: [PutOutcome], bytes: [Int], since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        for (outcome, count) in zip(outcomes, bytes) where outcome == .stored {
+            metrics.puts.increment()
+            metrics.bytesIn.increment(by: count)
+            metrics.putDuration.record(duration: elapsed)
+        }
     }
 
     /// The block's bytes, verified by the XXH3-64 its entry header holds (by its id for an entry an older build wrote:
@@ -286,6 +307,7 @@ public final class BlockStore: @unchecked Sendable {
             let error = BlockStoreError(.closed, "the block store is shutting down")
             switch write {
             case .block(_, _, let c): c.resume(throwing: error)
+            case .blocks(_, let c): c.resume(throwing: error)
             case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c), .lease(_, let c): c.resume(throwing: error)
             case .drop: break
             }
@@ -325,19 +347,22 @@ public final class BlockStore: @unchecked Sendable {
         var seen = Set<Identifier>()
         var otherEntries = 0  // drops and lease entries
         let batchStart = (file: current, offset: currentOffset)
+        /// Appends a block unless it is held or already in this batch.
+        func appendBlock(_ id: Identifier, _ bytes: [UInt8]) throws -> PutOutcome {
+            if seen.contains(id) || contains(id) { return .alreadyPresent }
+            let location = try append(kind: .block, key: id, payload: bytes)
+            written.append((location, false))
+            seen.insert(id)
+            newBlocks.append((id, location))
+            return .stored
+        }
         do {
             for write in batch {
                 switch write {
                 case .block(let id, let bytes, _):
-                    if seen.contains(id) || contains(id) {
-                        outcomes.append(.success(.alreadyPresent))
-                        continue
-                    }
-                    let location = try append(kind: .block, key: id, payload: bytes)
-                    written.append((location, false))
-                    seen.insert(id)
-                    newBlocks.append((id, location))
-                    outcomes.append(.success(.stored))
+                    outcomes.append(.success(try appendBlock(id, bytes)))
+                case .blocks(let blocks, _):
+                    for (id, bytes) in blocks { outcomes.append(.success(try appendBlock(id, bytes))) }
                 case .record(let record, let expectedSeq, _):
                     let stored = newRecords[record.key] ?? self.record(for: record.key)
                     switch RecordRules.decide(new: record, stored: stored, expectedSeq: expectedSeq) {
@@ -404,7 +429,7 @@ public final class BlockStore: @unchecked Sendable {
                 closing = true
                 queue.unlock()
             }
-            outcomes = batch.map { _ in .failure(error) }
+            outcomes = Array(repeating: .failure(error), count: batch.reduce(0) { $0 + $1.outcomeCount })
             newBlocks = []
             newRecords = [:]
             newInboxes = [:]
@@ -428,10 +453,15 @@ public final class BlockStore: @unchecked Sendable {
         for (key, inbox) in newInboxes { inboxes[key] = inbox }
         if !newBlocks.isEmpty || !newRecords.isEmpty || !newInboxes.isEmpty { syncCount += 1 }
         indexLock.unlock()
-        for (write, outcome) in zip(batch, outcomes) {
+        var next = outcomes.startIndex
+        for write in batch {
+            let range = next..<(next + write.outcomeCount)
+            next = range.upperBound
             switch write {
-            case .block(_, _, let c): c.resume(with: outcome)
-            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c), .lease(_, let c): c.resume(with: outcome)
+            case .block(_, _, let c): c.resume(with: outcomes[range.lowerBound])
+            case .blocks(_, let c): c.resume(with: Result { try outcomes[range].map { try $0.get() } })
+            case .record(_, _, let c), .inboxEntry(_, let c), .inboxRemoval(_, let c), .lease(_, let c):
+                c.resume(with: outcomes[range.lowerBound])
             case .drop: break
             }
         }

@@ -40,31 +40,36 @@ public func forEachConcurrently<Elements: Sequence, Result: Sendable>(
 }
 
 /// `forEachConcurrently` over the elements of an async sequence (a stream of jobs, say): an element is taken from
-/// the sequence only when the limit allows it to start.
+/// the sequence only when the limit allows it to start (`weight`, as for a sequence).
 public func forEachConcurrently<Elements: AsyncSequence, Result: Sendable>(
     _ elements: Elements,
     limit: ConcurrencyLimit,
+    weight: (Elements.Element) -> Int = { _ in 0 },
     isolation: isolated (any Actor)? = #isolation,
     body: @escaping @Sendable (Elements.Element) async throws -> Result,
     continueAfter: (Result) throws -> Bool
 ) async throws where Elements.Element: Sendable {
-    try await withThrowingTaskGroup(of: Result.self) { group in
+    try await withThrowingTaskGroup(of: (Int, Result).self) { group in
         var running = 0
+        var runningWeight = 0
         var stopped = false
         func takeOne() async throws -> Bool {
-            guard let result = try await group.next() else { return false }
+            guard let (w, result) = try await group.next() else { return false }
             running -= 1
+            runningWeight -= w
             if try !continueAfter(result) { stopped = true }
             return true
         }
         for try await element in elements {
             // The next element is here: make room for it first.
-            while !stopped && !limit.allowsStart(running: running, weight: 0) {
+            let w = weight(element)
+            while !stopped && !limit.allowsStart(running: running, weight: runningWeight) {
                 guard try await takeOne() else { break }
             }
             if stopped || Task.isCancelled { break }
             running += 1
-            group.addTask { try await body(element) }
+            runningWeight += w
+            group.addTask { (w, try await body(element)) }
         }
         while try await takeOne() {}
     }

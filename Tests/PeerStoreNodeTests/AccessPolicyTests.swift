@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func placedPutsNeedANodeAListedUserOrARingMember() {
-        for put in [Self.put, Self.record] {
+        for put in [Self.put, Self.record, .putBlocks([BlockPut(id: BlockID.of([1]), bytes: ByteBuffer(bytes: [1]))])] {
             #expect(Self.listed.placement(of: put, from: Peer(key: Self.nodeKey, kind: .node)) == .allowed)
             #expect(Self.listed.placement(of: put, from: Peer(key: Self.allowed, kind: .user)) == .allowed)
             #expect(Self.listed.placement(of: put, from: Peer(key: nil, kind: .user)) == .refused)

@@ -35,9 +35,11 @@ struct AllowListBypassTests {
 
         let bytes = Array("not yours to store".utf8)
         let id = BlockID.of(bytes)
+        let batch = WireMessage.putBlocks([BlockPut(id: id, bytes: ByteBuffer(bytes: bytes))])
         for put in [WireMessage.putBlock(id: id, bytes: ByteBuffer(bytes: bytes)),
                     .placedPut(role: .owner, put: .putBlock(id: id, bytes: ByteBuffer(bytes: bytes))),
-                    .placedPut(role: .replica, put: .putBlock(id: id, bytes: ByteBuffer(bytes: bytes)))] {
+                    .placedPut(role: .replica, put: .putBlock(id: id, bytes: ByteBuffer(bytes: bytes))),
+                    batch, .placedPut(role: .owner, put: batch), .placedPut(role: .replica, put: batch)] {
             do {
                 let reply = try await client.request(put)
                 Issue.record("a put from a user not on the list was taken: \(reply)")

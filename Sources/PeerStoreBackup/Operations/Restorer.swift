@@ -14,8 +14,10 @@ public final class Restorer: Sendable {
     let logger: Logger
     /// Chunks of one file in flight at once (a sliding window; they are written in order).
     let fetchWindow: Int
-    /// Files restored at once.
+    /// Files restored at once; small files (one chunk of at most `BlockBatch.smallBlock`) count as a fraction of one,
+    /// `smallFilesPerFile` of them to a file, so that enough of their reads are out at once to go in big batches.
     let parallelFiles: Int
+    static let smallFilesPerFile = 8
     let restoreOwners: Bool
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
@@ -293,14 +295,17 @@ public final class Restorer: Sendable {
     private func restoreFiles(_ files: AsyncStream<FileJob>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
         var restored = Set<String>()
         var summary = RestoreSummary()
-        try await forEachConcurrently(files, limit: parallelFiles) { job -> (TreeEntry, String, BackupError?) in
+        let perFile = Self.smallFilesPerFile
+        let limit = ConcurrencyLimit(tasks: parallelFiles * perFile, weightLimit: parallelFiles * perFile)
+        try await forEachConcurrently(files, limit: limit, weight: { Self.isSmall($0.entry) ? 1 : perFile }) {
+            job -> (TreeEntry, String, BackupError?) in
             do {
                 try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
                 return (job.entry, job.shown, nil)
             } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
                 return (job.entry, job.shown, error)
             }
-        } onResult: { (entry, shown, error) in
+        } continueAfter: { (entry, shown, error) in
             if let error {
                 summary.failed.append("\(shown): \(error.message)")
             } else {
@@ -309,6 +314,7 @@ public final class Restorer: Sendable {
                 summary.bytes += entry.size
                 progress?.fileDone()
             }
+            return true
         }
         return (restored, summary)
     }
@@ -358,6 +364,11 @@ public final class Restorer: Sendable {
         } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
             summary.failed.append("\(shown): \(error.message)")
         }
+    }
+
+    /// A file whose content is one small chunk named in its tree entry.
+    private static func isSmall(_ entry: TreeEntry) -> Bool {
+        if case .inline(let refs) = entry.content { refs.count <= 1 && entry.size <= UInt64(BlockBatch.smallBlock) } else { false }
     }
 
     private func owner(_ id: UInt32) -> UInt32? { restoreOwners ? id : nil }

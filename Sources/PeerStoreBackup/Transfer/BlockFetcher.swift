@@ -27,7 +27,7 @@ public struct BlockFetcher: Sendable {
 
     /// Fetches and opens a chunk, verifying key and length (and so its id: see `ChunkBlock.open`).
     public func chunk(_ ref: ChunkRef, what: String) async throws -> [UInt8] {
-        try await verified(ref.blockID, what: what) { bytes in
+        try await verified(ref.blockID, what: what, small: ref.length <= BlockBatch.smallBlock) { bytes in
             do {
                 return try ChunkBlock.open(bytes, ref: ref)
             } catch let error as BackupError {
@@ -37,10 +37,12 @@ public struct BlockFetcher: Sendable {
     }
 
     /// Asks the holders of `id` one after another until one's copy passes `check`.
-    private func verified(_ id: Identifier, what: String, _ check: ([UInt8]) throws -> [UInt8]) async throws -> [UInt8] {
+    private func verified(_ id: Identifier, what: String, small: Bool = false, _ check: ([UInt8]) throws -> [UInt8]) async throws
+        -> [UInt8]
+    {
         let client = self.client
         let bytes = try await Self.firstIntact(id, what: what, maxHolders: maxHolders, from: {
-            let got = try await client.getBlock(id: id, excluding: $0)
+            let got = try await client.getBlock(id: id, excluding: $0, small: small)
             if let got { TransferMetrics.received(bytes: got.bytes.count) }
             return got
         }, report: { holder in

@@ -30,7 +30,8 @@ public actor BlockUploader {
         /// Windows on the wire before `add` waits for the oldest.
         public var batchesInFlight = 2
         /// Puts in flight per window: at most this many, and no more than `putBytesInFlight` bytes (but at least one).
-        public var putsInFlight = 64
+        /// Many, so that small blocks form big batches on each connection (`BlockBatch`).
+        public var putsInFlight = 256
         public var putBytesInFlight = 6 << 20
         public init() {}
     }
@@ -104,7 +105,8 @@ public actor BlockUploader {
         let present = try await sink.haveBlocks(batch.map(\.0), leasing: leasing)
         let missing = zip(batch, present).filter { !$0.1 }.map(\.0)
         var stats = Stats()
-        // Small blocks: many in flight, so that each of the node's syncs covers many; large ones: a few MiB.
+        // Small blocks: many in flight, so that they go in batches and each of the node's syncs covers many; large ones:
+        // a few MiB.
         let limit = ConcurrencyLimit(tasks: settings.putsInFlight, weightLimit: settings.putBytesInFlight)
         try await forEachConcurrently(missing, limit: limit, weight: { $0.1.count }) { (id, block) in
             try await sink.putBlock(id: id, bytes: block)

@@ -7,6 +7,9 @@ import PeerStoreModel
 public protocol RingAccess: BlockSink, LeaseAccess {
     /// The block's bytes from a holder not in `excluding` and which holder sent them, or nil if no holder has it.
     func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)?
+    /// As `getBlock(id:excluding:)`; `small`: the caller expects a small block (a whole small file), which a ring may
+    /// fetch in a batch with others asked at the same time.
+    func getBlock(id: Identifier, excluding: Set<Identifier>, small: Bool) async throws -> (bytes: [UInt8], from: Identifier)?
     /// Stores a record; with `expectedSeq`, only over that seq (compare-and-swap).
     @discardableResult
     func putRecord(_ record: SignedRecord, expectedSeq: UInt64?) async throws -> Bool
@@ -26,6 +29,10 @@ public protocol RingAccess: BlockSink, LeaseAccess {
 }
 
 extension RingAccess {
+    public func getBlock(id: Identifier, excluding: Set<Identifier>, small: Bool) async throws -> (bytes: [UInt8], from: Identifier)? {
+        try await getBlock(id: id, excluding: excluding)
+    }
+
     public func reportBadBlock(id: Identifier, holder: Identifier) async -> Bool? { nil }
 }
 

@@ -102,11 +102,17 @@ public actor RingClient {
     /// As `getBlock(id:)`, asking only nodes not in `excluding` (those whose copy failed the caller's check), and saying
     /// which node sent the bytes.
     public func getBlock(id: Identifier, excluding: Set<Identifier>) async throws -> (bytes: [UInt8], from: Identifier)? {
+        try await getBlock(id: id, excluding: excluding, small: false)
+    }
+
+    /// As `getBlock(id:excluding:)`; with `small`, each node is asked in a batch with the other small reads made at
+    /// the same time (`WireClient.getBlock(id:small:)`).
+    public func getBlock(id: Identifier, excluding: Set<Identifier>, small: Bool) async throws -> (bytes: [UInt8], from: Identifier)? {
         var failure: Error?
         var answer: WireError?
         for node in candidates(for: id).filter({ !excluding.contains($0.id) }).prefix(settings.readCandidates) {
             do {
-                if let bytes = try await connection(to: node).getBlock(id: id) { return (bytes, node.id) }
+                if let bytes = try await connection(to: node).getBlock(id: id, small: small) { return (bytes, node.id) }
             } catch let error as WireError where error.isAnswer {
                 answer = answer ?? error
             } catch {

@@ -3,11 +3,11 @@ import Metrics
 import PeerStoreWire
 
 /// Requests a node answered, by kind, and how long each took (swift-metrics). Only a few kinds are told apart
-/// (`op`: `put_block`, `get_block`, `put_record`, `get_record`, `placed_put`, `other`), so the series stay few. The
+/// (`op`: `put_block`, `put_blocks`, `get_block`, `get_blocks`, `put_record`, `get_record`, `placed_put`, `other`), so the series stay few. The
 /// counter and timer of each kind are made once, at the first request, from the factory it gives (the processor's,
 /// set before it answers anything, or the process's bootstrapped one), as `StoreMetrics` makes its own once.
 final class RequestMetrics: @unchecked Sendable {
-    static let ops = ["put_block", "get_block", "put_record", "get_record", "placed_put", "other"]
+    static let ops = ["put_block", "put_blocks", "get_block", "get_blocks", "put_record", "get_record", "placed_put", "other"]
     private let lock = NSLock()
     private var made: [String: (Counter, Timer)]?
 
@@ -17,7 +17,9 @@ final class RequestMetrics: @unchecked Sendable {
     static func op(of message: WireMessage) -> String {
         switch message {
         case .putBlock: return "put_block"
+        case .putBlocks: return "put_blocks"
         case .getBlock: return "get_block"
+        case .getBlocks: return "get_blocks"
         case .putRecord: return "put_record"
         case .getRecord: return "get_record"
         case .placedPut: return "placed_put"

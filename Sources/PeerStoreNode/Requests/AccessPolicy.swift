@@ -43,7 +43,7 @@ public struct AccessPolicy: Sendable, Equatable {
     public func placement(of put: WireMessage, from peer: Peer) -> PlacementAccess {
         guard allowedUsers != nil else { return .allowed }
         switch put {
-        case .putBlock, .putRecord, .inboxPost, .leaseBlocks: break
+        case .putBlock, .putBlocks, .putRecord, .inboxPost, .leaseBlocks: break
         default: return .allowed
         }
         if peer.kind == .node { return .allowed }

@@ -31,6 +31,11 @@ public struct LocalStore: Sendable {
             case .putBlock(let id, let bytes):
                 let outcome = try await store.put(id: id, bytes: Array(bytes.readableBytesView))
                 return .putBlockResult(stored: outcome == .stored)
+            case .putBlocks(let puts):
+                let outcomes = try await store.put(blocks: puts.map { ($0.id, Array($0.bytes.readableBytesView)) })
+                return .putBlocksResult(stored: outcomes.map { $0 == .stored })
+            case .getBlocks(let ids):
+                return .blocks(heldBlocks(ids))
             case .getBlock(let id):
                 guard let bytes = try store.get(id: id) else {
                     return .error(WireError(.notFound, "block \(id.shortHex()) is not stored here"))
@@ -92,6 +97,21 @@ public struct LocalStore: Sendable {
         } catch {
             logger.error("request failed", metadata: ["error": "\(error)"])
             return .error(WireError(.internalError, "internal error: \(error)"))
+        }
+    }
+
+    /// The blocks of `ids` held here, while they fit one answer (nil for the rest, and for one held damaged: the store
+    /// drops that copy, and the caller's read alone finds another).
+    private func heldBlocks(_ ids: [Identifier]) -> [ByteBuffer?] {
+        var total = 0
+        return ids.map { id in
+            guard total < BlockBatch.maxAnswerBytes, let bytes = try? store.get(id: id) else { return nil }
+            guard total + bytes.count <= BlockBatch.maxAnswerBytes else {
+                total = BlockBatch.maxAnswerBytes
+                return nil
+            }
+            total += bytes.count
+            return ByteBuffer(bytes: bytes)
         }
     }
 

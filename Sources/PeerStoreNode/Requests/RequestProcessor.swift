@@ -52,6 +52,12 @@ public struct RequestProcessor: Sendable {
             guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
             guard let coordinator else { return await local.handle(message) }
             return await coordinator.put(message)
+        case .putBlocks(let puts):
+            guard policy.mayStore(peer) else { return .error(AccessPolicy.storeRefused) }
+            guard let coordinator else { return await local.handle(message) }
+            return await coordinator.putBlocks(puts)
+        case .getBlocks:
+            return await local.handle(message)
         case .placedPut(let role, let put):
             guard await mayPlace(put, from: peer) else { return .error(AccessPolicy.placeRefused) }
             if role == .owner, let coordinator { return await coordinator.storeAsOwner(put) }
@@ -109,7 +115,7 @@ public struct RequestProcessor: Sendable {
         case .pong, .putBlockResult, .block, .haveBlocksResult, .putRecordResult, .recordResult, .chordReply, .statusResult,
             .rangeBlocksResult, .inboxPostResult, .inboxEntries, .inboxRemoveResult, .inboxIDsResult, .leaseBlocksResult,
             .releaseBlocksResult, .leaseStateResult, .deleteBlocksResult, .tombstonesResult, .recordSeqsResult,
-            .badBlockReportResult, .error:
+            .badBlockReportResult, .putBlocksResult, .blocks, .error:
             return .error(WireError(.unexpectedResponse, "a \(message.type) message is a response, not a request"))
         }
     }

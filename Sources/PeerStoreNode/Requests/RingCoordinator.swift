@@ -30,10 +30,7 @@ public struct RingCoordinator: Sendable {
 
     /// A put from a client: stored here as owner, or forwarded to the owner; kept here if the owner cannot be reached.
     public func put(_ put: WireMessage) async -> WireMessage {
-        guard await ring.isJoined else {
-            return .error(WireError(
-                .notInRing, "the node at \(node.address) has not joined its ring (its log says why) and stores nothing until it has: use another node"))
-        }
+        guard await ring.isJoined else { return .error(notJoined) }
         let id: Identifier
         switch put {
         case .putBlock(let blockID, _): id = blockID
@@ -57,6 +54,11 @@ public struct RingCoordinator: Sendable {
         return await storeAsOwner(put)
     }
 
+    /// The answer to a put before this node has joined its ring.
+    var notJoined: WireError {
+        WireError(.notInRing, "the node at \(node.address) has not joined its ring (its log says why) and stores nothing until it has: use another node")
+    }
+
     /// Stores locally (with the store's checks), then copies to the replicas before answering. A record or inbox this
     /// owner has never seen (it joined after the record was written) is first brought in from the other holders, so that
     /// compare-and-swap is decided against the newest version on the ring.
@@ -65,6 +67,7 @@ public struct RingCoordinator: Sendable {
             // Brings the newest version here first (read repair writes it locally when this node's is older or missing).
             _ = await newestRecord(record.key)
         }
+        if case .putBlocks(let puts) = put { return await storeAsOwner(blocks: puts) }
         if case .inboxPost(let entry) = put, local.store.inbox(key: entry.inboxKey) == nil {
             // Likewise for an inbox this owner holds nothing of: its caps count the entries the other holders have.
             _ = await readInbox(owner: entry.owner)

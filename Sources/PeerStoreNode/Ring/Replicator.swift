@@ -33,27 +33,25 @@ public struct Replicator: Sendable {
     /// deadline. A node that does not answer in time is not live: the put stands without it, the shortfall is logged
     /// and anti-entropy restores the count later.
     public func replicate(_ put: WireMessage) async -> Int {
-        let targets = await replicaTargets()
-        let stored = await copy(put, to: targets)
-        if stored < targets.count { noteShortfall(copies: stored + 1) }
-        return stored
+        let transport = self.transport
+        return await copyToReplicas { target in
+            _ = try await transport.request(.placedPut(role: .replica, put: put), to: target.address, key: target.key)
+        }
     }
 
-    private func copy(_ put: WireMessage, to targets: [NodeIdentity]) async -> Int {
-        let transport = self.transport
+    /// Runs `send` for every replica target at once and counts those it succeeded for; a target it throws for (a node
+    /// that refused the put or did not answer in time) is left to anti-entropy, and the shortfall is noted.
+    func copyToReplicas(_ send: @escaping @Sendable (NodeIdentity) async throws -> Void) async -> Int {
+        let targets = await replicaTargets()
         let logger = self.logger
-        return await withTaskGroup(of: Bool.self) { group in
+        let stored = await withTaskGroup(of: Bool.self) { group in
             for target in targets {
                 group.addTask {
                     do {
-                        let reply = try await transport.request(.placedPut(role: .replica, put: put), to: target.address, key: target.key)
-                        if case .error(let e) = reply {
-                            logger.warning("a replica refused a put", metadata: ["replica": "\(target.address)", "error": "\(e)"])
-                            return false
-                        }
+                        try await send(target)
                         return true
                     } catch {
-                        logger.debug("a replica did not answer", metadata: ["replica": "\(target.address)"])
+                        logger.debug("a replica did not take a put", metadata: ["replica": "\(target.address)", "error": "\(error)"])
                         return false
                     }
                 }
@@ -62,6 +60,8 @@ public struct Replicator: Sendable {
             for await ok in group where ok { stored += 1 }
             return stored
         }
+        if stored < targets.count { noteShortfall(copies: stored + 1) }
+        return stored
     }
 
     /// Says (at most every 10 s, with a count) that puts were stored with fewer copies than wanted.

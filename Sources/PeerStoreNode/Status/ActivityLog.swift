@@ -23,8 +23,8 @@ public final class ActivityLog: @unchecked Sendable {
         lock.withLock {
             requests &+= 1
             switch op {
-            case "put_block", "put_record", "placed_put": puts.add(at: second)
-            case "get_block", "get_record": gets.add(at: second)
+            case "put_block", "put_blocks", "put_record", "placed_put": puts.add(at: second)
+            case "get_block", "get_blocks", "get_record": gets.add(at: second)
             default: break
             }
         }

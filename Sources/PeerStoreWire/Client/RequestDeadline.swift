@@ -33,6 +33,7 @@ public struct RequestDeadline: Sendable, Equatable {
     static func bytesCarried(by message: WireMessage) -> Int {
         switch message {
         case .putBlock(_, let bytes): bytes.readableBytes
+        case .putBlocks(let puts): puts.reduce(0) { $0 + $1.bytes.readableBytes }
         case .placedPut(_, let put): bytesCarried(by: put)
         default: 0
         }

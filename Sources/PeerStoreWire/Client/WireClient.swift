@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOPosix
+import PeerStoreConcurrency
 import PeerStoreModel
 
 /// One connection to a node with many requests in flight, matched to responses by request id. Every request has a
@@ -16,6 +17,13 @@ public final class WireClient: Sendable {
     public let remoteKey: [UInt8]?
     /// How long each request may wait for its response.
     public let deadline: RequestDeadline
+    /// Small puts and reads made at once, sent as batches (`WireClient+Batches`).
+    let putBatches = RequestCoalescer<(Identifier, [UInt8]), Bool>(
+        maxInFlight: BlockBatch.batchesInFlight, maxItems: BlockBatch.clientBlocks, maxWeight: BlockBatch.clientBytes)
+    let getBatches = RequestCoalescer<Identifier, [UInt8]?>(
+        maxInFlight: BlockBatch.batchesInFlight, maxItems: BlockBatch.clientBlocks)
+    /// Set once the node answered a batch with unknownMessageType (it predates batches).
+    let batchesRefused = NIOLockedValueBox(false)
 
     private init(address: PeerAddress, channel: Channel, remoteKey: [UInt8]?, deadline: RequestDeadline) {
         self.address = address
@@ -122,6 +130,9 @@ public final class WireClient: Sendable {
         return response.message
     }
 
+    /// The channel's allocator, for buffers built outside this file.
+    var channelAllocator: ByteBufferAllocator { channel.allocator }
+
     public func close() async {
         try? await channel.close()
     }
@@ -133,9 +144,18 @@ public final class WireClient: Sendable {
         return nodeID
     }
 
-    /// Stores a block; returns true if it was new on the node.
+    /// Stores a block; returns true if it was new on the node. A small block goes in a batch with the other small puts
+    /// made at once (`BlockBatch`).
     @discardableResult
     public func putBlock(id: Identifier, bytes: [UInt8]) async throws -> Bool {
+        if bytes.count <= BlockBatch.smallBlock && !batchesRefused.withLockedValue({ $0 }) {
+            return try await putBatches.submit((id, bytes), weight: bytes.count) { try await self.putBlocks($0) }
+        }
+        return try await putBlockAlone(id: id, bytes: bytes)
+    }
+
+    /// Stores one block in a request of its own.
+    func putBlockAlone(id: Identifier, bytes: [UInt8]) async throws -> Bool {
         let buffer = channel.allocator.buffer(bytes: bytes)
         guard case .putBlockResult(let stored) = try await request(.putBlock(id: id, bytes: buffer)) else {
             throw unexpected("put block")
@@ -143,8 +163,19 @@ public final class WireClient: Sendable {
         return stored
     }
 
-    /// The block's bytes, or nil if the node does not hold it. The caller verifies the hash.
-    public func getBlock(id: Identifier) async throws -> [UInt8]? {
+    /// The block's bytes, or nil if the node does not hold it (nor, for the owner, any other holder). The caller
+    /// verifies the hash. With `small` (the caller expects at most `BlockBatch.smallBlock` bytes) the read goes in a
+    /// batch with the other small reads made at once, and is asked alone only if the node does not hold the block itself.
+    public func getBlock(id: Identifier, small: Bool = false) async throws -> [UInt8]? {
+        if small && !batchesRefused.withLockedValue({ $0 }),
+            let bytes = try await getBatches.submit(id, send: { try await self.getBlocks($0) }) {
+            return bytes
+        }
+        return try await getBlockAlone(id: id)
+    }
+
+    /// Reads one block in a request of its own.
+    func getBlockAlone(id: Identifier) async throws -> [UInt8]? {
         do {
             guard case .block(let bytes) = try await request(.getBlock(id: id)) else { throw unexpected("get block") }
             return Array(bytes.readableBytesView)

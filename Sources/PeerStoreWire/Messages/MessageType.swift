@@ -60,5 +60,12 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     /// checking its own copy in full, found it damaged and dropped it. Nodes that predate it answer unknownMessageType.
     case badBlockReport = 0x42
     case badBlockReportResult = 0x43
+    /// Many small blocks in one put (stored, and copied to the replicas, in one batch), answered with which were new;
+    /// and a read of many blocks answered from the receiver's own store only. Nodes that predate them answer
+    /// unknownMessageType, and clients and nodes then send the blocks one to a request.
+    case putBlocks = 0x44
+    case putBlocksResult = 0x45
+    case getBlocks = 0x46
+    case blocks = 0x47
     case error = 0x7F
 }

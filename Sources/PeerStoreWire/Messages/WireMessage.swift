@@ -73,6 +73,13 @@ public enum WireMessage: Equatable, Sendable {
     /// too and it dropped its copy (a report about an intact copy changes nothing).
     case badBlockReport(id: Identifier)
     case badBlockReportResult(dropped: Bool)
+    /// Store many blocks (each checked like a put-block), at most `BlockBatch.maxBlocks`; for each, whether it was new.
+    case putBlocks([BlockPut])
+    case putBlocksResult(stored: [Bool])
+    /// The blocks of `ids` this node holds itself (never asked of other holders): nil for one it does not hold, holds
+    /// damaged, or that would not fit the answer (`BlockBatch.maxAnswerBytes`). The caller asks for those alone.
+    case getBlocks(ids: [Identifier])
+    case blocks([ByteBuffer?])
     case error(WireError)
 
     public var type: MessageType {
@@ -119,6 +126,10 @@ public enum WireMessage: Equatable, Sendable {
         case .statusResult: .statusResult
         case .badBlockReport: .badBlockReport
         case .badBlockReportResult: .badBlockReportResult
+        case .putBlocks: .putBlocks
+        case .putBlocksResult: .putBlocksResult
+        case .getBlocks: .getBlocks
+        case .blocks: .blocks
         case .error: .error
         }
     }
@@ -138,6 +149,10 @@ extension WireMessage {
         case .leaseBlocksResult(let present), .leaseStateResult(let present), .tombstonesResult(let present): present.count
         case .leaseState(let ids), .deleteBlocks(let ids), .tombstones(let ids), .recordSeqs(let ids): ids.count * 32
         case .recordSeqsResult(let seqs): seqs.count * 9
+        case .putBlocks(let puts): puts.reduce(2) { $0 + 36 + $1.bytes.readableBytes }
+        case .putBlocksResult(let stored): 2 + stored.count
+        case .getBlocks(let ids): 2 + ids.count * 32
+        case .blocks(let blocks): blocks.reduce(2) { $0 + 5 + ($1?.readableBytes ?? 0) }
         default: 0
         }
     }

@@ -114,6 +114,30 @@ public enum WireMessageCodec {
             break
         case .statusResult(let status):
             status.encode(into: &out)
+        case .putBlocks(let puts):
+            out.writeInteger(UInt16(puts.count))
+            for put in puts {
+                out.writeBytes(put.id.bytes)
+                out.writeInteger(UInt32(put.bytes.readableBytes))
+                out.writeImmutableBuffer(put.bytes)
+            }
+        case .putBlocksResult(let stored):
+            out.writeInteger(UInt16(stored.count))
+            for s in stored { out.writeInteger(UInt8(s ? 1 : 0)) }
+        case .getBlocks(let ids):
+            out.writeInteger(UInt16(ids.count))
+            for id in ids { out.writeBytes(id.bytes) }
+        case .blocks(let blocks):
+            out.writeInteger(UInt16(blocks.count))
+            for block in blocks {
+                if let block {
+                    out.writeInteger(UInt8(1))
+                    out.writeInteger(UInt32(block.readableBytes))
+                    out.writeImmutableBuffer(block)
+                } else {
+                    out.writeInteger(UInt8(0))
+                }
+            }
         case .error(let error):
             out.writeInteger(error.code.rawValue)
             let text = Array(error.message.utf8.prefix(maxErrorMessageLength))
@@ -254,6 +278,29 @@ public enum WireMessageCodec {
             message = .badBlockReportResult(dropped: try readFlag(&p, type))
         case .statusResult:
             message = .statusResult(try NodeStatus.decode(from: &p))
+        case .putBlocks:
+            let count = try readBatchCount(&p, type)
+            var puts = [BlockPut]()
+            puts.reserveCapacity(count)
+            for _ in 0..<count {
+                let id = try readID(&p, type)
+                puts.append(BlockPut(id: id, bytes: try readSizedSlice(&p, type)))
+            }
+            message = .putBlocks(puts)
+        case .putBlocksResult:
+            let count = try readBatchCount(&p, type)
+            guard p.readableBytes == count else { throw malformed(type, "bad answer count") }
+            message = .putBlocksResult(stored: p.readBytes(length: count)!.map { $0 != 0 })
+        case .getBlocks:
+            let count = try readBatchCount(&p, type)
+            guard p.readableBytes == count * 32 else { throw malformed(type, "bad id count") }
+            message = .getBlocks(ids: try (0..<count).map { _ in try readID(&p, type) })
+        case .blocks:
+            let count = try readBatchCount(&p, type)
+            var blocks = [ByteBuffer?]()
+            blocks.reserveCapacity(count)
+            for _ in 0..<count { blocks.append(try readFlag(&p, type) ? try readSizedSlice(&p, type) : nil) }
+            message = .blocks(blocks)
         case .error:
             guard let rawCode = p.readInteger(as: UInt16.self), let length = p.readInteger(as: UInt16.self),
                 Int(length) <= maxErrorMessageLength, let text = p.readString(length: Int(length))
@@ -280,7 +327,7 @@ public enum WireMessageCodec {
     }
 
     /// What a placed request may carry: puts (as owner or replica) and reads (answered locally).
-    static let placedPuts: Set<MessageType> = [.putBlock, .putRecord, .inboxPost, .inboxRemove, .leaseBlocks, .releaseBlocks]
+    static let placedPuts: Set<MessageType> = [.putBlock, .putBlocks, .putRecord, .inboxPost, .inboxRemove, .leaseBlocks, .releaseBlocks]
     static let placedReads: Set<MessageType> = [.getBlock, .getRecord, .inboxList]
 
     private static func readModel<T>(_ p: inout ByteBuffer, _ type: MessageType, _ read: (inout ByteBuffer) throws -> T) throws -> T {
@@ -298,6 +345,21 @@ public enum WireMessageCodec {
     private static func readID(_ p: inout ByteBuffer, _ type: MessageType) throws -> Identifier {
         guard let bytes = p.readBytes(length: 32) else { throw malformed(type, "truncated id") }
         return Identifier(bytes: bytes)!
+    }
+
+    private static func readBatchCount(_ p: inout ByteBuffer, _ type: MessageType) throws -> Int {
+        guard let count = p.readInteger(as: UInt16.self), Int(count) <= BlockBatch.maxBlocks else {
+            throw malformed(type, "bad block count")
+        }
+        return Int(count)
+    }
+
+    /// A length (u32) and that many bytes, as a slice of the frame.
+    private static func readSizedSlice(_ p: inout ByteBuffer, _ type: MessageType) throws -> ByteBuffer {
+        guard let length = p.readInteger(as: UInt32.self), let slice = p.readSlice(length: Int(length)) else {
+            throw malformed(type, "truncated block")
+        }
+        return slice
     }
 
     private static func readFlag(_ p: inout ByteBuffer, _ type: MessageType) throws -> Bool {

@@ -1,0 +1,34 @@
+import ChordRing
+import PeerStoreWire
+
+extension Replicator {
+    /// Copies a batched put to the replica targets, as `replicate` does a single one; a target that predates batches
+    /// is sent the blocks one to a request.
+    public func replicate(blocks puts: [BlockPut]) async -> Int {
+        await copyToReplicas { target in _ = try await self.place(puts, role: .replica, to: target) }
+    }
+
+    /// Hands a batched put to `target` placed with `role` and returns its answer (which of the blocks were new). A node
+    /// that predates batches cannot decode one (it answers unknownMessageType or malformedMessage); it is then sent
+    /// the blocks one to a request, in turn.
+    public func place(_ puts: [BlockPut], role: PlacementRole, to target: NodeIdentity) async throws -> [Bool] {
+        do {
+            let reply = try await transport.request(.placedPut(role: role, put: .putBlocks(puts)), to: target.address, key: target.key)
+            guard case .putBlocksResult(let stored) = reply, stored.count == puts.count else { throw Self.unexpected(target) }
+            return stored
+        } catch let error as WireError where error.code == .unknownMessageType || error.code == .malformedMessage {
+            var stored: [Bool] = []
+            for put in puts {
+                let reply = try await transport.request(.placedPut(role: role, put: .putBlock(id: put.id, bytes: put.bytes)),
+                                                        to: target.address, key: target.key)
+                guard case .putBlockResult(let new) = reply else { throw Self.unexpected(target) }
+                stored.append(new)
+            }
+            return stored
+        }
+    }
+
+    private static func unexpected(_ target: NodeIdentity) -> WireError {
+        WireError(.unexpectedResponse, "\(target.address) answered a batched put with the wrong message type")
+    }
+}

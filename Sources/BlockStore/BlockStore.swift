@@ -473,8 +473,9 @@ public final class BlockStore: @unchecked Sendable {
             try rollSegment()
         }
         let header = EntryHeader(kind: kind, key: key, payload: payload)
-        try header.encoded().withUnsafeBytes { try current.write($0, at: currentOffset) }
-        try payload.withUnsafeBytes { try current.write($0, at: currentOffset + EntryHeader.size) }
+        try header.encoded().withUnsafeBytes { head in
+            try payload.withUnsafeBytes { try current.write(head, $0, at: currentOffset) }
+        }
         let location = LogLocation(segment: current.number, offset: currentOffset + EntryHeader.size, length: payload.count,
                                    payloadChecksum: header.payloadChecksum)
         currentOffset += entrySize

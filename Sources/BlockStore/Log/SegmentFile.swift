@@ -62,6 +62,26 @@ final class SegmentFile: @unchecked Sendable {
         }
     }
 
+    /// Writes `first` then `second` at `offset`, in one system call when the kernel takes both at once.
+    func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, at offset: Int) throws {
+        guard first.count > 0, second.count > 0 else {
+            try write(first, at: offset)
+            return try write(second, at: offset + first.count)
+        }
+        var parts = [iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress!), iov_len: first.count),
+                     iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress!), iov_len: second.count)]
+        var n: Int
+        repeat { n = pwritev(fd, &parts, 2, off_t(offset)) } while n < 0 && errno == EINTR
+        guard n >= 0 else { throw BlockStoreError.io("write \(path)", errno) }
+        // A short write (rare on a regular file) finishes with plain writes of what is left.
+        if n < first.count {
+            try write(UnsafeRawBufferPointer(rebasing: first[n...]), at: offset + n)
+            try write(second, at: offset + first.count)
+        } else if n < first.count + second.count {
+            try write(UnsafeRawBufferPointer(rebasing: second[(n - first.count)...]), at: offset + n)
+        }
+    }
+
     func sync() throws {
         #if canImport(Glibc)
         let rc = fdatasync(fd)

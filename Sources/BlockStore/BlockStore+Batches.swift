@@ -23,7 +23,8 @@ extension BlockStore {
             enqueue(.blocks(fresh, continuation))
         }.makeIterator()
         let result = isFresh.map { $0 ? outcomes.next()! : .alreadyPresent }
-        recordStored(result, bytes: blocks.map(\.1.count), since: started)
+        let elapsed = ContinuousClock.now - started
+        for (outcome, (_, bytes)) in zip(result, blocks) { recordStored(outcome, bytes: bytes.count, after: elapsed) }
         return result
     }
 }

@@ -143,7 +143,7 @@ public final class BlockStore: @unchecked Sendable {
         let outcome = try await withCheckedThrowingContinuation { continuation in
             enqueue(.block(id, bytes, continuation))
         }
-        recordStored([outcome], bytes: [bytes.count], since: started)
+        recordStored(outcome, bytes: bytes.count, after: ContinuousClock.now - started)
         return outcome
     }
 
@@ -159,14 +159,12 @@ public final class BlockStore: @unchecked Sendable {
         }
     }
 
-    /// Counts the blocks of one put that were new (`outcomes` and `bytes` in step).
-    func recordStored(_ outcomes: [PutOutcome], bytes: [Int], since started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        for (outcome, count) in zip(outcomes, bytes) where outcome == .stored {
-            metrics.puts.increment()
-            metrics.bytesIn.increment(by: count)
-            metrics.putDuration.record(duration: elapsed)
-        }
+    /// Counts a block put that was new, and how long it waited to be durable.
+    func recordStored(_ outcome: PutOutcome, bytes: Int, after elapsed: Duration) {
+        guard outcome == .stored else { return }
+        metrics.puts.increment()
+        metrics.bytesIn.increment(by: bytes)
+        metrics.putDuration.record(duration: elapsed)
     }
 
     /// The block's bytes, verified by the XXH3-64 its entry header holds (by its id for an entry an older build wrote:

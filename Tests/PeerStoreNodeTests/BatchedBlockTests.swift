@@ -33,6 +33,21 @@ struct BatchedBlockTests {
         let again = try await requestOnce(ring.first, .putBlocks(puts))
         #expect(again == .putBlocksResult(stored: Array(repeating: false, count: puts.count)))
 
+        // A batch with a block under another block's id is refused as a whole, with the store's error, and that
+        // block is stored on no node.
+        let good = rng.bytes(300)
+        let forged = BlockID.of(rng.bytes(300))
+        do {
+            let reply = try await requestOnce(ring.first, .putBlocks([BlockPut(id: BlockID.of(good), bytes: ByteBuffer(bytes: good)),
+                                                                      BlockPut(id: forged, bytes: ByteBuffer(bytes: good))]))
+            Issue.record("a batch with a wrong id was taken: \(reply)")
+        } catch let error as WireError {
+            #expect(error.code == .idMismatch, "\(error)")
+        }
+        for server in ring.servers {
+            #expect(try await requestOnce(server, .getBlocks(ids: [forged])) == .blocks([nil]), "\(server.address)")
+        }
+
         for server in ring.servers {
             guard case .blocks(let answered) = try await requestOnce(server, .getBlocks(ids: ids + [BlockID.of([9, 9])])) else {
                 Issue.record("no blocks answer from \(server.address)")

@@ -10,11 +10,7 @@ extension BlockFetcher {
     public func fetchAll(_ ids: [Identifier], limit: Int = concurrentFetches, what: @escaping @Sendable (Int) -> String) async throws
         -> [[UInt8]]
     {
-        var out = [[UInt8]](repeating: [], count: ids.count)
         let fetcher = self
-        try await forEachConcurrently(Array(ids.enumerated()), limit: limit, body: { n, id in
-            (n, try await fetcher.fetch(id, what: what(n)))
-        }, onResult: { out[$0.0] = $0.1 })
-        return out
+        return try await mapConcurrently(Array(ids.enumerated()), limit: limit) { n, id in try await fetcher.fetch(id, what: what(n)) }
     }
 }

@@ -1,5 +1,6 @@
 import ChordRing
 import NIOCore
+import PeerStoreConcurrency
 
 extension WireClient {
     /// Stores blocks in one request (at most `BlockBatch.maxBlocks`); for each, whether it was new on the node. A node
@@ -16,7 +17,7 @@ extension WireClient {
                 batchesRefused.withLockedValue { $0 = true }
             }
         }
-        return try await eachAlone(blocks) { try await self.putBlockAlone(id: $0.0, bytes: $0.1) }
+        return try await mapConcurrently(blocks, limit: blocks.count) { try await self.putBlockAlone(id: $0.0, bytes: $0.1) }
     }
 
     /// For each id, the block's bytes if the node holds it itself (nil otherwise: ask for it alone, which asks the other
@@ -32,18 +33,6 @@ extension WireClient {
                 batchesRefused.withLockedValue { $0 = true }
             }
         }
-        return try await eachAlone(ids) { try await self.getBlockAlone(id: $0) }
-    }
-
-    /// `call` for every item at once, the answers in order; the first error is thrown.
-    private func eachAlone<Item: Sendable, Answer: Sendable>(_ items: [Item], _ call: @escaping @Sendable (Item) async throws -> Answer)
-        async throws -> [Answer]
-    {
-        try await withThrowingTaskGroup(of: (Int, Answer).self) { group in
-            for (i, item) in items.enumerated() { group.addTask { (i, try await call(item)) } }
-            var answers = [Answer?](repeating: nil, count: items.count)
-            for try await (i, answer) in group { answers[i] = answer }
-            return answers.map { $0! }
-        }
+        return try await mapConcurrently(ids, limit: ids.count) { try await self.getBlockAlone(id: $0) }
     }
 }

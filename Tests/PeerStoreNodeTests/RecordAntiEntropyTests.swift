@@ -38,15 +38,28 @@ struct RecordAntiEntropyTests {
         let ids = try [first, second].map { try LiveRingTests().nodeID($0) }
         _ = try await LiveRingTests().waitForRing(from: first.address, ids: Set(ids))
 
-        // Records put on the first node alone; those it owns (the successor of the key is it) go to the second.
+        // Records put on the first node alone; those it owns (the successor of the key is it) go to the second. The
+        // salts are chosen so that 12 keys fall on each node's arc: with random node ids, 24 arbitrary keys would all
+        // miss a small arc now and then (one run in 25).
         let keys = SigningKeyPair()
-        let records = try (0..<24).map { try SignedRecord(signing: [UInt8($0)], salt: [UInt8($0), 7], seq: 1, with: keys) }
-        for record in records { try await placeOnly(first, record) }
-        let owned = records.filter { record in
-            let sorted = ids.sorted()
-            return (sorted.first { $0 >= record.key } ?? sorted[0]) == ids[0]
+        let sorted = ids.sorted()
+        func ownedByFirst(_ salt: [UInt8]) -> Bool {
+            let key = SignedRecord.key(owner: keys.publicKey, salt: salt)
+            return (sorted.first { $0 >= key } ?? sorted[0]) == ids[0]
         }
-        #expect(!owned.isEmpty)
+        var ownedSalts: [[UInt8]] = [], otherSalts: [[UInt8]] = []
+        for n in 0..<UInt32(1_000_000) where ownedSalts.count < 12 || otherSalts.count < 12 {
+            let salt = withUnsafeBytes(of: n.bigEndian) { Array($0) }
+            if ownedByFirst(salt) {
+                if ownedSalts.count < 12 { ownedSalts.append(salt) }
+            } else if otherSalts.count < 12 {
+                otherSalts.append(salt)
+            }
+        }
+        try #require(ownedSalts.count == 12 && otherSalts.count == 12)
+        let owned = try ownedSalts.map { try SignedRecord(signing: [$0[3]], salt: $0, seq: 1, with: keys) }
+        let others = try otherSalts.map { try SignedRecord(signing: [$0[3]], salt: $0, seq: 1, with: keys) }
+        for record in owned + others { try await placeOnly(first, record) }
         let bumped = try SignedRecord(signing: [99], salt: owned[0].salt, seq: 5, with: keys)
 
         var deadline = Date().addingTimeInterval(20)

@@ -94,13 +94,13 @@ extension BlockStore {
                     temp = try SegmentFile(number: number, path: tempPath, create: true)
                     try SegmentFile.fileHeader.withUnsafeBytes { try temp!.write($0, at: 0) }
                 }
-                // Byte for byte: a PSE1 entry stays PSE1 (its header re-encodes to the same bytes), a PSE2 one PSE2.
+                // Byte for byte: an entry keeps its header version (its header re-encodes to the same bytes).
                 let header = found.header.encoded()
                 try header.withUnsafeBytes { try temp!.write($0, at: offset) }
                 try payload.withUnsafeBytes { try temp!.write($0, at: offset + header.count) }
                 moved.append((found.header, found.location,
                               LogLocation(segment: number, offset: offset + header.count, length: payload.count,
-                                          payloadChecksum: found.header.payloadChecksum)))
+                                          header: found.header)))
                 offset += header.count + payload.count
             }
             if let temp {

@@ -475,7 +475,7 @@ public final class BlockStore: @unchecked Sendable {
             try payload.withUnsafeBytes { try current.write(head, $0, at: currentOffset) }
         }
         let location = LogLocation(segment: current.number, offset: currentOffset + EntryHeader.size, length: payload.count,
-                                   payloadChecksum: header.payloadChecksum)
+                                   header: header)
         currentOffset += entrySize
         return location
     }

@@ -4,7 +4,7 @@ import Foundation
 import PeerStoreTestKit
 import Testing
 
-/// Reads check a block's stored copy by the XXH3-64 its entry header holds (PSE2), not by its full hash; an entry
+/// Reads check a block's stored copy by the XXH3-64 its entry header holds (PSE2, PSE3), not by its full hash; an entry
 /// an older build wrote (PSE1) is checked by its id as before.
 @Suite struct ReadChecksumTests {
     @Test func newEntriesCarryTheChecksumAndADamagedPayloadIsCaughtOnRead() async throws {
@@ -81,14 +81,16 @@ import Testing
         }
     }
 
-    /// A segment an older build wrote (PSE1 headers, bytes as `LegacyEntry` encodes them) opens and serves its blocks;
-    /// a damaged one is caught by its full hash; new entries appended beside them carry the checksum.
-    @Test func anOldFormatSegmentStillOpensAndServesItsBlocks() async throws {
+    /// A segment an older build wrote (PSE1 or PSE2 headers, bytes as `LegacyEntry` encodes them) opens and serves its
+    /// blocks; a damaged one is caught (by its full hash, or by its payload checksum); new entries appended beside them
+    /// have this build's 53-byte PSE3 header.
+    @Test(arguments: LegacyEntry.Layout.allCases)
+    func anOldFormatSegmentStillOpensAndServesItsBlocks(layout: LegacyEntry.Layout) async throws {
         try await withDataPath { path in
             let blocks = (0..<3).map { randomBlock(400 + $0) }
-            var bytes = LegacyEntry.segment(blocks: blocks)
+            var bytes = LegacyEntry.segment(blocks: blocks, layout: layout)
             let entries = SegmentLayout.entries(bytes)
-            #expect(entries.count == 3 && entries.allSatisfy { !$0.hasPayloadChecksum })
+            #expect(entries.count == 3 && entries.allSatisfy { $0.version == (layout == .pse1 ? 1 : 2) })
             bytes[entries[2].payload + 1] ^= 1
             try FileManager.default.createDirectory(atPath: path + "/segments", withIntermediateDirectories: true)
             try Data(bytes).write(to: URL(fileURLWithPath: path + "/segments/0000000001.seg"))
@@ -103,16 +105,19 @@ import Testing
             #expect(error?.code == .corruptBlock)
             let fresh = randomBlock(500)
             try await store.put(id: fresh.id, bytes: fresh.bytes)
-            #expect(SegmentLayout.entries(ofFile: try segmentFiles(path)[1]).first?.hasPayloadChecksum == true)
+            let appended = SegmentLayout.entries(ofFile: try segmentFiles(path)[1]).first
+            #expect(appended?.version == 3 && appended.map { $0.payload - $0.start } == 53)
             #expect(try store.get(id: fresh.id) == fresh.bytes)
         }
     }
 
-    /// Compaction copies entries byte for byte: a PSE1 entry stays PSE1, a PSE2 entry PSE2, and both read after it.
-    @Test func compactionKeepsBothVersionsByteForByte() async throws {
+    /// Compaction copies entries byte for byte: a PSE1 or PSE2 entry keeps its header, a PSE3 entry too, and all read
+    /// after it.
+    @Test(arguments: LegacyEntry.Layout.allCases)
+    func compactionKeepsEveryVersionByteForByte(layout: LegacyEntry.Layout) async throws {
         try await withDataPath { path in
             let old = (0..<3).map { randomBlock(300 + $0) }
-            let oldSegment = LegacyEntry.segment(blocks: old)
+            let oldSegment = LegacyEntry.segment(blocks: old, layout: layout)
             try FileManager.default.createDirectory(atPath: path + "/segments", withIntermediateDirectories: true)
             try Data(oldSegment).write(to: URL(fileURLWithPath: path + "/segments/0000000001.seg"))
             try Data(Array("PEERSTORE-SEG-v1".utf8)).write(to: URL(fileURLWithPath: path + "/segments/0000000002.seg"))
@@ -129,7 +134,7 @@ import Testing
                 store.close()
             }
             #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path + "/segments/0000000001.seg"))) == oldSegment)
-            #expect(SegmentLayout.entries(ofFile: try segmentFiles(path)[1]).allSatisfy { $0.hasPayloadChecksum })
+            #expect(SegmentLayout.entries(ofFile: try segmentFiles(path)[1]).allSatisfy { $0.version == 3 })
             let again = try BlockStore(path: path, settings: smallSegments(1400))
             defer { again.close() }
             for block in old + new { #expect(try again.get(id: block.id) == block.bytes) }

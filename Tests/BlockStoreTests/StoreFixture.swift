@@ -51,7 +51,7 @@ func flipByte(in path: String, at offset: Int, mask: UInt8 = 0x01) throws {
     try handle.write(contentsOf: Data([old ^ mask]))
 }
 
-/// Size on disk of one entry written now (60-byte PSE2 header + payload); a segment starts with a 16-byte file header.
+/// Size on disk of one entry written now (53-byte PSE3 header + payload); a segment starts with a 16-byte file header.
 let segmentHeaderSize = 16
 func entrySize(_ payload: Int) -> Int { EntryHeader.size + payload }
 

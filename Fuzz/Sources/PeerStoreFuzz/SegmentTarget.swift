@@ -6,7 +6,7 @@ import PeerStoreCrypto
 
 /// The segment scanner start-up runs (`SegmentScanSummary.scan`) on the input written as a segment file. Byte 0's
 /// bits: 1, verify payloads (as after a damaged header); 2, keep the input's own first bytes instead of the segment
-/// file header; 4, repair the checksum of every entry header ("PSE1" ...) in the input, so that mutated headers are
+/// file header; 4, repair the checksum of every entry header ("PSE1" to "PSE3") in the input, so that mutated headers are
 /// read and the payload decoders behind them (record, drop, inbox, lease entries) are reached. The file is in
 /// `TMPDIR` (scripts/fuzz.sh puts it in memory, /dev/shm, where it can).
 enum SegmentTarget {
@@ -29,16 +29,17 @@ enum SegmentTarget {
                 "segment: a scan result out of bounds: \(summary)")
     }
 
-    /// Writes the checksum (BLAKE2b-128 of the header bytes before it, first 8 bytes) of every whole entry header that
-    /// starts with a magic, as `EntryHeader.encoded` does: at 44 for PSE1, at 52 for PSE2 (after the payload XXH3-64).
+    /// Writes the checksum (BLAKE2b-128 of the header bytes before it, its first 8 bytes, 4 for PSE3) of every whole
+    /// entry header that starts with a magic, as `EntryHeader.encoded` does: at 44 for PSE1, at 52 for PSE2 and at 49
+    /// for PSE3 (after the payload XXH3-64).
     static func repairHeaderChecksums(_ bytes: inout [UInt8]) {
         var i = 0
         while i + 52 <= bytes.count {
-            if bytes[i] == magic[0], bytes[i + 1] == magic[1], bytes[i + 2] == magic[2], bytes[i + 3] == magic[3] || bytes[i + 3] == 0x32 {
-                let at = bytes[i + 3] == magic[3] ? 44 : 52
-                if i + at + 8 <= bytes.count {
+            if bytes[i] == magic[0], bytes[i + 1] == magic[1], bytes[i + 2] == magic[2], (0x31...0x33).contains(bytes[i + 3]) {
+                let (at, count) = bytes[i + 3] == 0x31 ? (44, 8) : bytes[i + 3] == 0x32 ? (52, 8) : (49, 4)
+                if i + at + count <= bytes.count {
                     let sum = Blake2b.hash(Array(bytes[i..<(i + at)]), outputLength: 16)
-                    bytes.replaceSubrange((i + at)..<(i + at + 8), with: sum.prefix(8))
+                    bytes.replaceSubrange((i + at)..<(i + at + count), with: sum.prefix(count))
                 }
             }
             i += 1

@@ -44,8 +44,8 @@ struct SegmentScanner {
         var result = Result(validEnd: header.count, fileSize: size)
         var offset = header.count
         var verifyBlocks = verifyPayloads
-        while offset + EntryHeader.v1Size <= size {
-            let headerBytes = try file.read(at: offset, count: min(EntryHeader.size, size - offset))
+        while offset + EntryHeader.minSize <= size {
+            let headerBytes = try file.read(at: offset, count: min(EntryHeader.maxSize, size - offset))
             guard let entry = headerBytes.withUnsafeBytes({ EntryHeader.decode($0) }),
                 offset + entry.encodedSize + Int(entry.length) <= size
             else {
@@ -95,8 +95,7 @@ struct SegmentScanner {
                 }
             }
             if intact {
-                let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length),
-                                           payloadChecksum: entry.payloadChecksum)
+                let location = LogLocation(segment: file.number, offset: payloadOffset, length: Int(entry.length), header: entry)
                 result.entries.append(Found(header: entry, location: location, record: record, drop: drop,
                                             inboxEntry: inboxEntry, inboxRemoval: inboxRemoval, leaseEntry: leaseEntry))
             } else {
@@ -112,10 +111,10 @@ struct SegmentScanner {
     private static func nextValidHeader(in file: SegmentFile, after offset: Int, size: Int) throws -> Int? {
         var position = offset + 1
         let step = 1 << 20
-        while position + EntryHeader.v1Size <= size {
-            let window = try file.read(at: position, count: min(step + EntryHeader.size, size - position))
+        while position + EntryHeader.minSize <= size {
+            let window = try file.read(at: position, count: min(step + EntryHeader.maxSize, size - position))
             var i = 0
-            while i + EntryHeader.v1Size <= window.count && i < step {
+            while i + EntryHeader.minSize <= window.count && i < step {
                 if EntryHeader.isMagic(window, at: i),
                     let h = window.withUnsafeBytes({ EntryHeader.decode(UnsafeRawBufferPointer(rebasing: $0[i...])) }),
                     position + i + h.encodedSize + Int(h.length) <= size

@@ -39,6 +39,10 @@ public struct BackupError: Error, Equatable, CustomStringConvertible, Sendable {
         self.message = message
     }
 
+    /// Whether this error is about stored content that is missing or damaged (what a restore lists and goes on past),
+    /// not about the machine or the ring.
+    public var isLostContent: Bool { code == .corruptBlock || code == .missingBlock || code == .badFormat }
+
     public var description: String { message }
 
     static func badFormat(_ what: String, _ why: String) -> BackupError {

@@ -30,4 +30,21 @@ struct FileWriterTests {
         // 5,013 bytes of data touch at most 5 blocks; the file is about 5 MiB.
         #expect(Int(st.st_blocks) * 512 <= 64 << 10, "\(st.st_blocks) blocks allocated")
     }
+
+    /// A file written under its final name gets exactly its mode whether the umask leaves the mode whole (created with
+    /// it) or not (set at the end), and with a special bit; a temp-name file too.
+    @Test(arguments: [(0o644, true), (0o640, true), (0o666, true), (0o777, true), (0o000, true), (0o4755, true), (0o644, false)])
+    func everyFileGetsExactlyItsMode(mode: Int, direct: Bool) throws {
+        let tmp = try TemporaryDirectory(prefix: "file-writer-mode")
+        defer { tmp.remove() }
+        let path = tmp.sub("out")
+        var writer = try FileWriter(finalPath: LocalPath(path), direct: direct, mode: UInt32(mode))
+        try writer.append([1, 2, 3])
+        try writer.commit(mode: UInt32(mode), mtime: Timestamp(seconds: 5, nanoseconds: 6), uid: nil, gid: nil)
+        var st = stat()
+        #expect(lstat(path, &st) == 0)
+        #expect(Int(st.st_mode) & 0o7777 == mode)
+        #expect(st.st_size == 3)
+        #expect(ProcessUmask.current != nil)
+    }
 }

@@ -17,12 +17,19 @@ struct FileWriter: ~Copyable {
     private var writtenEnd = 0
     private var done = false
 
+    /// Whether the file was created with its final mode (no chmod needed at the end).
+    private let createdWithMode: UInt32?
+
     /// `direct`: write under the final name at once. Only for a folder that is itself hidden until the whole restore is
-    /// done (a failed file is still removed); it saves a rename per file.
-    init(finalPath: LocalPath, direct: Bool = false) throws {
+    /// done (a failed file is still removed); it saves a rename per file, and a file whose `mode` the umask leaves
+    /// whole is created with it (it saves a chmod). Otherwise the file is created readable by its owner only.
+    init(finalPath: LocalPath, direct: Bool = false, mode: UInt32? = nil) throws {
         self.finalPath = finalPath
         tempPath = direct ? finalPath : TempName.path(for: finalPath)
-        fd = tempPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+        var createMode: UInt32 = 0o600
+        if direct, let mode, mode & 0o7000 == 0, let umask = ProcessUmask.current, mode & umask == 0 { createMode = mode }
+        createdWithMode = createMode == 0o600 ? nil : createMode
+        fd = tempPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(createMode)) }
         guard fd >= 0 else { throw FileSystemError.last("cannot create", tempPath) }
     }
 
@@ -71,7 +78,9 @@ struct FileWriter: ~Copyable {
             var now = stat()
             if fstat(fd, &now) != 0 || now.st_uid != uid || now.st_gid != gid { _ = fchown(fd, uid, gid) }
         }
-        guard fchmod(fd, mode_t(mode)) == 0 else { throw FileSystemError.last("cannot set mode of", tempPath) }
+        if createdWithMode != mode {
+            guard fchmod(fd, mode_t(mode)) == 0 else { throw FileSystemError.last("cannot set mode of", tempPath) }
+        }
         var times = [timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds)),
                      timespec(tv_sec: Int(mtime.seconds), tv_nsec: Int(mtime.nanoseconds))]
         guard futimens(fd, &times) == 0 else { throw FileSystemError.last("cannot set times of", tempPath) }

@@ -18,6 +18,9 @@ public final class Restorer: Sendable {
     /// `smallFilesPerFile` of them to a file, so that enough of their reads are out at once to go in big batches.
     let parallelFiles: Int
     static let smallFilesPerFile = 8
+    /// Small files of one folder restored by one task: their reads go out together (in batches) and their files are
+    /// created one after another, so that two threads seldom wait on one folder's lock to create files in it.
+    static let smallFilesPerGroup = 128
     let restoreOwners: Bool
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
@@ -147,7 +150,7 @@ public final class Restorer: Sendable {
             // other names of hard-linked files, then folder modes and times, deepest first, because writing into a
             // folder changes its mtime and a read-only mode would stop us.
             var plan = Plan()
-            let (files, handOver) = AsyncStream.makeStream(of: FileJob.self)
+            let (files, handOver) = AsyncStream.makeStream(of: [FileJob].self)
             // A child task: if the walk fails it is cancelled and awaited on the way out, before the work folder goes.
             async let restoring = restoreFiles(files, direct: !nonEmpty)
             do {
@@ -186,7 +189,8 @@ public final class Restorer: Sendable {
         return summary
     }
 
-    /// One file for the file restorers: its entry, where it goes, and its name as shown.
+    /// One file for the file restorers: its entry, where it goes, and its name as shown. They are handed over one
+    /// large file at a time, or up to `smallFilesPerGroup` small files of one folder.
     private typealias FileJob = (entry: TreeEntry, path: LocalPath, shown: String)
 
     /// What a whole restore does after the walk and the files: other names of hard-linked files (path, shown name, first
@@ -203,7 +207,7 @@ public final class Restorer: Sendable {
     /// restore left in them are removed. Only what `selection` keeps is written; a folder it only looks into is created
     /// when something in it is.
     private func collect(_ root: Identifier, into rootDir: LocalPath, cleaning: Bool, selection: RestoreSelection, plan: inout Plan,
-                         files: AsyncStream<FileJob>.Continuation, summary: inout RestoreSummary) async throws {
+                         files: AsyncStream<[FileJob]>.Continuation, summary: inout RestoreSummary) async throws {
         var level: [WalkFolder] = [WalkFolder(id: root, dir: rootDir, path: selection.folder, whole: selection.isWholeFolder, isRoot: true)]
         var foldersByLevel: [[(TreeEntry, LocalPath)]] = []
         var pending = PendingFolders()
@@ -222,6 +226,8 @@ public final class Restorer: Sendable {
                     summary.failed.append("\(folder.path.shown)/: \(error.message)")
                     continue
                 }
+                var small: [FileJob] = []
+                defer { if !small.isEmpty { files.yield(small) } }
                 for entry in tree.entries {
                     let path = folder.dir.appending(entry.name)
                     let components = folder.path + [entry.name]
@@ -252,7 +258,12 @@ public final class Restorer: Sendable {
                         try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
                         summary.symlinks += 1
                     case .none, .inline, .manifest:
-                        files.yield((entry, path, shown))
+                        if Self.isSmall(entry) {
+                            small.append((entry, path, shown))
+                            if small.count == Self.smallFilesPerGroup { files.yield(small); small = [] }
+                        } else {
+                            files.yield([(entry, path, shown)])
+                        }
                     case .hardLink(let first):
                         plan.hardLinks.append((path, shown, first, entry))
                     }
@@ -281,7 +292,7 @@ public final class Restorer: Sendable {
             let (id, display) = folder
             do {
                 return (i, .success(try await self.catalog.tree(id, what: display.isEmpty ? "the root folder" : "folder \(display)")))
-            } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+            } catch let error as BackupError where error.isLostContent {
                 return (i, .failure(error))
             }
         } onResult: { (i, result) in
@@ -292,31 +303,73 @@ public final class Restorer: Sendable {
 
     /// Restores the files the walk hands over, several at once; a file whose blocks are missing or corrupt is listed in
     /// the returned summary, not written. Returns the shown names of the files written, and their counts.
-    private func restoreFiles(_ files: AsyncStream<FileJob>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
+    private func restoreFiles(_ files: AsyncStream<[FileJob]>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
         var restored = Set<String>()
         var summary = RestoreSummary()
         let perFile = Self.smallFilesPerFile
         let limit = ConcurrencyLimit(tasks: parallelFiles * perFile, weightLimit: parallelFiles * perFile)
-        try await forEachConcurrently(files, limit: limit, weight: { Self.isSmall($0.entry) ? 1 : perFile }) {
-            job -> (TreeEntry, String, BackupError?) in
-            do {
-                try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
-                return (job.entry, job.shown, nil)
-            } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
-                return (job.entry, job.shown, error)
+        try await forEachConcurrently(files, limit: limit, weight: { $0.count == 1 && !Self.isSmall($0[0].entry) ? perFile : $0.count }) {
+            jobs -> [(TreeEntry, String, BackupError?)] in
+            if jobs.count == 1 && !Self.isSmall(jobs[0].entry) {
+                let job = jobs[0]
+                do {
+                    try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
+                    return [(job.entry, job.shown, nil)]
+                } catch let error as BackupError where error.isLostContent {
+                    return [(job.entry, job.shown, error)]
+                }
             }
-        } continueAfter: { (entry, shown, error) in
-            if let error {
-                summary.failed.append("\(shown): \(error.message)")
-            } else {
-                restored.insert(shown)
-                summary.files += 1
-                summary.bytes += entry.size
-                progress?.fileDone()
+            return try await self.writeSmallFiles(jobs, direct: direct)
+        } continueAfter: { results in
+            for (entry, shown, error) in results {
+                if let error {
+                    summary.failed.append("\(shown): \(error.message)")
+                } else {
+                    restored.insert(shown)
+                    summary.files += 1
+                    summary.bytes += entry.size
+                    progress?.fileDone()
+                }
             }
             return true
         }
         return (restored, summary)
+    }
+
+    /// Writes small files (`isSmall`): every chunk asked for at once, each file written whole as soon as its chunk is
+    /// here, one after another. A file whose block is missing or corrupt gets its error, not a file.
+    private func writeSmallFiles(_ jobs: [FileJob], direct: Bool) async throws -> [(TreeEntry, String, BackupError?)] {
+        let fetcher = catalog.fetcher
+        return try await withThrowingTaskGroup(of: (Int, Result<[UInt8], BackupError>).self) { group in
+            for (i, job) in jobs.enumerated() {
+                guard case .inline(let refs) = job.entry.content, let ref = refs.first else { continue }
+                group.addTask {
+                    do {
+                        return (i, .success(try await fetcher.chunk(ref, what: job.shown)))
+                    } catch let error as BackupError where error.isLostContent {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            var results: [(TreeEntry, String, BackupError?)] = []
+            results.reserveCapacity(jobs.count)
+            func write(_ job: FileJob, _ chunk: [UInt8]) throws {
+                var writer = try ioErrors { try FileWriter(finalPath: job.path, direct: direct, mode: job.entry.mode) }
+                try ioErrors { try writer.append(chunk) }
+                progress?.add(bytes: chunk.count)
+                try commit(writer, job.entry, replaceIf: nil)
+                results.append((job.entry, job.shown, nil))
+            }
+            // Empty files first: they have nothing to wait for.
+            for job in jobs where !Self.hasChunk(job.entry) { try write(job, []) }
+            while let (i, fetched) = try await group.next() {
+                switch fetched {
+                case .success(let chunk): try write(jobs[i], chunk)
+                case .failure(let error): results.append((jobs[i].entry, jobs[i].shown, error))
+                }
+            }
+            return results
+        }
     }
 
     /// Creates each other name of a hard-linked file as a hard link (link(2)) to its first name under `root`. A name
@@ -361,14 +414,27 @@ public final class Restorer: Sendable {
             summary.files += 1
             summary.bytes += file.size
             progress?.fileDone()
-        } catch let error as BackupError where error.code == .corruptBlock || error.code == .missingBlock || error.code == .badFormat {
+        } catch let error as BackupError where error.isLostContent {
             summary.failed.append("\(shown): \(error.message)")
         }
     }
 
-    /// A file whose content is one small chunk named in its tree entry.
+    /// A file whose content is at most one small chunk named in its tree entry.
     private static func isSmall(_ entry: TreeEntry) -> Bool {
-        if case .inline(let refs) = entry.content { refs.count <= 1 && entry.size <= UInt64(BlockBatch.smallBlock) } else { false }
+        switch entry.content {
+        case .none: true
+        case .inline(let refs): refs.count <= 1 && entry.size <= UInt64(BlockBatch.smallBlock)
+        default: false
+        }
+    }
+
+    /// `body`, with a file system error made a backup error (`io`).
+    private func ioErrors<T: ~Copyable>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as FileSystemError { throw BackupError(.io, e.description) }
+    }
+
+    private static func hasChunk(_ entry: TreeEntry) -> Bool {
+        if case .inline(let refs) = entry.content { !refs.isEmpty } else { false }
     }
 
     private func owner(_ id: UInt32) -> UInt32? { restoreOwners ? id : nil }
@@ -397,8 +463,16 @@ public final class Restorer: Sendable {
         default:
             throw BackupError(.badFormat, "\(display) is not a file")
         }
-        var writer = try FileWriter(finalPath: path, direct: direct)
+        var writer = try FileWriter(finalPath: path, direct: direct, mode: entry.mode)
         let fetcher = catalog.fetcher
+        if refs.count == 1 {
+            // Most files are one chunk: fetched here, without a task group of one.
+            let chunk = try await fetcher.chunk(refs[0], what: display)
+            try ioErrors { try writer.append(chunk) }
+            progress?.add(bytes: chunk.count)
+            try commit(writer, entry, replaceIf: replaceIf)
+            return
+        }
         // A sliding window: up to `fetchWindow` chunks in flight, written in order as soon as the next one is here.
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             var next = 0
@@ -415,13 +489,18 @@ public final class Restorer: Sendable {
             while let (i, chunk) = try await group.next() {
                 arrived[i] = chunk
                 while let ready = arrived.removeValue(forKey: written) {
-                    do { try writer.append(ready) } catch let e as FileSystemError { throw BackupError(.io, e.description) }
+                    try ioErrors { try writer.append(ready) }
                     progress?.add(bytes: ready.count)
                     written += 1
                 }
                 startWhileRoom()
             }
         }
+        try commit(writer, entry, replaceIf: replaceIf)
+    }
+
+    /// Gives the written file `entry`'s size, mode, owner and times and moves it into place.
+    private func commit(_ writer: consuming FileWriter, _ entry: TreeEntry, replaceIf: (@Sendable () -> Bool)?) throws {
         do {
             try writer.commit(mode: entry.mode, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid), replaceIf: replaceIf)
         } catch let e as FileSystemError {

@@ -137,27 +137,12 @@ server_ticks() {
     esac
 }
 
-# remove PATH...: rm -rf, noting when. This machine's ext4 has no journal, and without one ext4 passes over inodes
-# freed in the last 60 s when it allocates new ones (recently_deleted in fs/ext4/ialloc.c): a restore that starts
-# soon after a restored tree was deleted spends up to a fifth of its time there, and the faster the tool's backups
-# before it, the sooner it starts. So every restore waits until 61 s after the last delete (`settle`, in `timed`).
-LAST_REMOVE=0
-remove() {
-    rm -rf "$@"
-    LAST_REMOVE=$(date +%s)
-}
-settle() {
-    local left=$((LAST_REMOVE + 61 - $(date +%s)))
-    if [ "$left" -gt 0 ]; then sleep "$left"; fi
-}
-
-# timed TOOL CASE CMD...: runs CMD after dropping the page cache (a restore case after `settle`); appends "seconds peakKiB clientCPU serverCPU" to
+# timed TOOL CASE CMD...: runs CMD after dropping the page cache; appends "seconds peakKiB clientCPU serverCPU" to
 # results/TOOL.CASE (CPU in seconds, user+sys; the client's from GNU time, with the children it waited for, such as
 # ssh; the server's from /proc before and after).
 timed() {
     local tool="$1" case="$2" t0 t1
     shift 2
-    case "$case" in *restore) settle ;; esac
     drop_caches
     t0=$(server_ticks "$tool")
     /usr/bin/time -f "%e %M %U %S" -o "$RES/last" "$@" >/dev/null 2>"$RES/stderr" || { cat "$RES/stderr" >&2; die "$tool $case failed: $*"; }
@@ -183,7 +168,7 @@ mutate() {
 }
 
 fresh_tree() {
-    remove "$DATA/work" "$OUT" "$SCRATCH/one-file"
+    rm -rf "$DATA/work" "$OUT" "$SCRATCH/one-file"
     mkdir -p "$DATA/work"
     mkdir -p "$WORK" && cp -a "$BASE/." "$WORK/"
 }
@@ -229,7 +214,7 @@ case_bytes() {
 peerstore() {
     local nodes="$1" tool="peerstore$1"
     local ring="$DATA/ring" home="$DATA/ps-home"
-    remove "$home"
+    rm -rf "$home"
     start_ring "$nodes" "$nodes" "$ring" "$PORT"
     wait_converged "$nodes" "$PORT"
     local c=("$BIN/peerstore-client" -home "$home" -quiet)
@@ -247,7 +232,7 @@ peerstore() {
     "${c[@]}" -operation forget -keep-last 5 >/dev/null
     timed "$tool" prune "${c[@]}" -operation prune
     stop_nodes
-    remove "$ring" "$home" "$OUT" "$SCRATCH/one-file"
+    rm -rf "$ring" "$home" "$OUT" "$SCRATCH/one-file"
 }
 
 # peerstore_sync TOOL CLIENT...: sync rounds of a copy of the (mutated) tree as folder "bench" of the same user.
@@ -255,13 +240,13 @@ peerstore_sync() {
     local tool="$1"
     shift
     local dir="$DATA/work/sync"
-    remove "$dir" && mkdir -p "$dir" && cp -a "$WORK/." "$dir/"
+    rm -rf "$dir" && mkdir -p "$dir" && cp -a "$WORK/." "$dir/"
     local s=("$@" -operation sync -device bench-sync -localPath "$dir" -folder bench)
     timed "$tool" syncfirst "${s[@]}"
     timed "$tool" syncnochange "${s[@]}"
     mutate "$dir"
     timed "$tool" syncmutation "${s[@]}"
-    remove "$dir"
+    rm -rf "$dir"
 }
 
 # restic_run TOOL REPO_DIR REPO [OPTION...]: restic with the repository REPO (stored in REPO_DIR) through the cases.
@@ -269,7 +254,7 @@ restic_run() {
     local tool="$1" dir="$2" spec="$3"
     shift 3
     local r=(restic -q --repo "$spec" "$@")
-    remove "$dir"
+    rm -rf "$dir"
     "${r[@]}" init >/dev/null
     timed "$tool" first "${r[@]}" backup "$WORK"
     timed "$tool" nochange "${r[@]}" backup "$WORK"
@@ -283,13 +268,13 @@ restic_run() {
     more_backups "$WORK" "${r[@]}" backup "$WORK"
     "${r[@]}" forget --keep-last 5 >/dev/null
     timed "$tool" prune "${r[@]}" prune
-    remove "$dir" "$OUT" "$SCRATCH/one-file"
+    rm -rf "$dir" "$OUT" "$SCRATCH/one-file"
 }
 
 # borg_run TOOL REPO_DIR REPO: borg with the repository REPO (stored in REPO_DIR; ssh:// goes through BORG_RSH).
 borg_run() {
     local tool="$1" dir="$2" repo="$3"
-    remove "$dir" "$BORG_BASE_DIR"
+    rm -rf "$dir" "$BORG_BASE_DIR"
     borg init -e repokey "$repo" >/dev/null 2>&1
     timed "$tool" first borg create --compression lz4 "$repo::a1" "$WORK"
     timed "$tool" nochange borg create --compression lz4 "$repo::a2" "$WORK"
@@ -304,7 +289,7 @@ borg_run() {
     more_backups "$WORK" sh -c 'borg create --compression lz4 "$1::r$ROUND" "$2"' _ "$repo" "$WORK"
     borg prune --keep-last 5 "$repo" >/dev/null 2>&1
     timed "$tool" prune borg compact "$repo"
-    remove "$dir" "$OUT" "$SCRATCH/one-file"
+    rm -rf "$dir" "$OUT" "$SCRATCH/one-file"
 }
 
 TOOLS=(peerstore1 peerstore3 restic restic-sftp borg borg-ssh)
@@ -322,7 +307,7 @@ for run in $(seq 1 "$RUNS"); do
         esac
     done
 done
-remove "$DATA/work"
+rm -rf "$DATA/work"
 
 # The small-file tree: -smallFiles files of 200-4,000 bytes in folders of 100, generated once (seed 1) and never
 # modified, so every tool backs up the generated folder itself. First backup, no-change backup, full restore.
@@ -332,7 +317,7 @@ SMALL_CASES=(first nochange restore)
 
 small_peerstore() {
     local ring="$DATA/ring" home="$DATA/ps-home"
-    remove "$home" "$OUT"
+    rm -rf "$home" "$OUT"
     start_ring 1 1 "$ring" "$PORT"
     wait_converged 1 "$PORT"
     local c=("$BIN/peerstore-client" -home "$home" -quiet)
@@ -342,7 +327,7 @@ small_peerstore() {
     same_tree "$OUT" "peerstore1 (small files)" "$SMALL"
     du -sb "$ring" | cut -f1 >>"$RES/peerstore1.small.stored"
     stop_nodes
-    remove "$ring" "$home" "$OUT"
+    rm -rf "$ring" "$home" "$OUT"
 }
 
 # small_restic TOOL REPO_DIR REPO [OPTION...]
@@ -350,20 +335,20 @@ small_restic() {
     local tool="$1" dir="$2" spec="$3"
     shift 3
     local r=(restic -q --repo "$spec" "$@")
-    remove "$dir" "$OUT"
+    rm -rf "$dir" "$OUT"
     "${r[@]}" init >/dev/null
     timed "$tool" small.first "${r[@]}" backup "$SMALL"
     timed "$tool" small.nochange "${r[@]}" backup "$SMALL"
     timed "$tool" small.restore "${r[@]}" restore latest --target "$OUT"
     same_tree "$OUT$SMALL" "$tool (small files)" "$SMALL"
     du -sb "$dir" | cut -f1 >>"$RES/$tool.small.stored"
-    remove "$dir" "$OUT"
+    rm -rf "$dir" "$OUT"
 }
 
 # small_borg TOOL REPO_DIR REPO
 small_borg() {
     local tool="$1" dir="$2" repo="$3"
-    remove "$dir" "$BORG_BASE_DIR" "$OUT"
+    rm -rf "$dir" "$BORG_BASE_DIR" "$OUT"
     borg init -e repokey "$repo" >/dev/null 2>&1
     timed "$tool" small.first borg create --compression lz4 "$repo::s1" "$SMALL"
     timed "$tool" small.nochange borg create --compression lz4 "$repo::s2" "$SMALL"
@@ -371,7 +356,7 @@ small_borg() {
     timed "$tool" small.restore sh -c 'cd "$1" && borg extract "$2::s2"' _ "$OUT" "$repo"
     same_tree "$OUT$SMALL" "$tool (small files)" "$SMALL"
     du -sb "$dir" | cut -f1 >>"$RES/$tool.small.stored"
-    remove "$dir" "$OUT"
+    rm -rf "$dir" "$OUT"
 }
 
 if [ "$SMALL_FILES" -gt 0 ]; then
@@ -399,7 +384,7 @@ BIG_RESULT=""
 if [ "$BIG_MIB" -gt 0 ]; then
     log "one file of $BIG_MIB MiB: backup and restore through PeerStore (1 node)"
     big_dir="$DATA/big-file" ring="$DATA/ring" home="$DATA/ps-home"
-    remove "$big_dir" "$home" && mkdir -p "$big_dir"
+    rm -rf "$big_dir" "$home" && mkdir -p "$big_dir"
     dd if=/dev/urandom of="$big_dir/big.bin" bs=1M count="$BIG_MIB" status=none
     start_ring 1 1 "$ring" "$PORT"
     wait_converged 1 "$PORT"
@@ -408,7 +393,7 @@ if [ "$BIG_MIB" -gt 0 ]; then
     timed peerstore1 bigrestore "${c[@]}" -operation getfile -filename big.bin -filedest "$SCRATCH/big-restored"
     cmp -s "$big_dir/big.bin" "$SCRATCH/big-restored" || die "the $BIG_MIB MiB file restored differs"
     stop_nodes
-    remove "$big_dir" "$ring" "$home" "$SCRATCH/big-restored"
+    rm -rf "$big_dir" "$ring" "$home" "$SCRATCH/big-restored"
     BIG_RESULT="$(awk -v b="$(cat "$RES/peerstore1.bigbackup")" -v r="$(cat "$RES/peerstore1.bigrestore")" 'BEGIN {
         split(b, x, " "); split(r, y, " ")
         printf "%.2f %.0f %.2f %.0f", x[1], x[2] / 1024, y[1], y[2] / 1024 }')"

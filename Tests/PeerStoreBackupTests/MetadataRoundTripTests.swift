@@ -98,6 +98,36 @@ struct MetadataRoundTripTests {
         }
     }
 
+    /// A small file whose block is damaged is listed and not created; the other small files of its folder (restored
+    /// together with it, on one task) and an empty one beside them are written whole.
+    @Test func aDamagedSmallFileCostsOnlyItselfInItsFolder() async throws {
+        let c = try InMemoryClient(prefix: "mem-smallfail")
+        defer { c.tmp.remove() }
+        try FileManager.default.createDirectory(atPath: c.src + "/docs", withIntermediateDirectories: true)
+        let names = (0..<6).map { "note-\($0).txt" }
+        for (i, name) in names.enumerated() {
+            try Data("note \(i), ".utf8 + Array(repeating: UInt8(65 + i), count: 100 * (i + 1))).write(to: URL(fileURLWithPath: c.src + "/docs/" + name))
+        }
+        #expect(FileManager.default.createFile(atPath: c.src + "/docs/empty", contents: nil))
+        _ = try await c.backup()
+        let snapshot = try await c.catalog().latest(device: c.device).snapshot
+        let victim = try #require(try await c.catalog().entry(at: [FileName("docs"), FileName(names[2])], from: snapshot.rootTree))
+        guard case .inline(let refs) = victim.content, let ref = refs.first else {
+            Issue.record("a small file's content is one chunk named in its tree, not \(victim.content)")
+            return
+        }
+        await c.ring.damage(ref.blockID)
+        let out = c.tmp.sub("out")
+        let restore = try await c.restore(to: out)
+        #expect(restore.failed.count == 1 && restore.failed.first?.hasPrefix("docs/\(names[2]):") == true, "\(restore.failed)")
+        #expect(restore.files == names.count)
+        #expect(!FileManager.default.fileExists(atPath: out + "/docs/" + names[2]))
+        for name in names where name != names[2] {
+            #expect(FileManager.default.contents(atPath: out + "/docs/" + name) == FileManager.default.contents(atPath: c.src + "/docs/" + name), "\(name)")
+        }
+        #expect(FileManager.default.contents(atPath: out + "/docs/empty") == Data())
+    }
+
     /// A hard link whose file could not be restored (its block is damaged) is listed and not created; the rest is.
     @Test func hardLinkToAFileThatFailedIsListedNotCreated() async throws {
         let c = try InMemoryClient(prefix: "mem-hardfail")

@@ -54,7 +54,8 @@ public struct EntryHeader: Equatable, Sendable {
             }
         }
 
-        var magic: [UInt8] { Array("PSE".utf8) + [0x30 + rawValue] }
+        /// "PSE1", "PSE2" or "PSE3".
+        var magic: [UInt8] { [0x50, 0x53, 0x45, 0x30 + rawValue] }
         var checksumLength: Int { self == .v3 ? 4 : 8 }
     }
 

@@ -17,7 +17,7 @@ struct FileWriter: ~Copyable {
     private var writtenEnd = 0
     private var done = false
 
-    /// Whether the file was created with its final mode (no chmod needed at the end).
+    /// The mode the file was created with when the umask left it whole (then no chmod is needed for that mode).
     private let createdWithMode: UInt32?
 
     /// `direct`: write under the final name at once. Only for a folder that is itself hidden until the whole restore is
@@ -26,10 +26,11 @@ struct FileWriter: ~Copyable {
     init(finalPath: LocalPath, direct: Bool = false, mode: UInt32? = nil) throws {
         self.finalPath = finalPath
         tempPath = direct ? finalPath : TempName.path(for: finalPath)
-        var createMode: UInt32 = 0o600
-        if direct, let mode, mode & 0o7000 == 0, let umask = ProcessUmask.current, mode & umask == 0 { createMode = mode }
-        createdWithMode = createMode == 0o600 ? nil : createMode
-        fd = tempPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(createMode)) }
+        var kept: UInt32?
+        if direct, let mode, mode & 0o7000 == 0, let umask = ProcessUmask.current, mode & umask == 0 { kept = mode }
+        createdWithMode = kept
+        let createMode = mode_t(kept ?? 0o600)
+        fd = tempPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, createMode) }
         guard fd >= 0 else { throw FileSystemError.last("cannot create", tempPath) }
     }
 

@@ -150,7 +150,7 @@ public final class Restorer: Sendable {
             // other names of hard-linked files, then folder modes and times, deepest first, because writing into a
             // folder changes its mtime and a read-only mode would stop us.
             var plan = Plan()
-            let (files, handOver) = AsyncStream.makeStream(of: [FileJob].self)
+            let (files, handOver) = AsyncStream.makeStream(of: FileBatch.self)
             // A child task: if the walk fails it is cancelled and awaited on the way out, before the work folder goes.
             async let restoring = restoreFiles(files, direct: !nonEmpty)
             do {
@@ -189,9 +189,25 @@ public final class Restorer: Sendable {
         return summary
     }
 
-    /// One file for the file restorers: its entry, where it goes, and its name as shown. They are handed over one
-    /// large file at a time, or up to `smallFilesPerGroup` small files of one folder.
+    /// One file for the file restorers: its entry, where it goes, and its name as shown.
     private typealias FileJob = (entry: TreeEntry, path: LocalPath, shown: String)
+
+    /// What the walk hands the file restorers: one large file, or up to `smallFilesPerGroup` small files of one folder.
+    private enum FileBatch: Sendable {
+        case large(FileJob)
+        case small([FileJob])
+
+        /// Its share of the restorers' limit: a large file weighs `smallFilesPerFile` small ones.
+        var weight: Int {
+            switch self {
+            case .large: Restorer.smallFilesPerFile
+            case .small(let jobs): jobs.count
+            }
+        }
+    }
+
+    /// What became of one file: its entry, its shown name, and the content error that kept it from being written.
+    private typealias FileOutcome = (entry: TreeEntry, shown: String, error: BackupError?)
 
     /// What a whole restore does after the walk and the files: other names of hard-linked files (path, shown name, first
     /// name's path), and folders children first.
@@ -207,7 +223,7 @@ public final class Restorer: Sendable {
     /// restore left in them are removed. Only what `selection` keeps is written; a folder it only looks into is created
     /// when something in it is.
     private func collect(_ root: Identifier, into rootDir: LocalPath, cleaning: Bool, selection: RestoreSelection, plan: inout Plan,
-                         files: AsyncStream<[FileJob]>.Continuation, summary: inout RestoreSummary) async throws {
+                         files: AsyncStream<FileBatch>.Continuation, summary: inout RestoreSummary) async throws {
         var level: [WalkFolder] = [WalkFolder(id: root, dir: rootDir, path: selection.folder, whole: selection.isWholeFolder, isRoot: true)]
         var foldersByLevel: [[(TreeEntry, LocalPath)]] = []
         var pending = PendingFolders()
@@ -227,7 +243,7 @@ public final class Restorer: Sendable {
                     continue
                 }
                 var small: [FileJob] = []
-                defer { if !small.isEmpty { files.yield(small) } }
+                defer { if !small.isEmpty { files.yield(.small(small)) } }
                 for entry in tree.entries {
                     let path = folder.dir.appending(entry.name)
                     let components = folder.path + [entry.name]
@@ -260,9 +276,9 @@ public final class Restorer: Sendable {
                     case .none, .inline, .manifest:
                         if Self.isSmall(entry) {
                             small.append((entry, path, shown))
-                            if small.count == Self.smallFilesPerGroup { files.yield(small); small = [] }
+                            if small.count == Self.smallFilesPerGroup { files.yield(.small(small)); small = [] }
                         } else {
-                            files.yield([(entry, path, shown)])
+                            files.yield(.large((entry, path, shown)))
                         }
                     case .hardLink(let first):
                         plan.hardLinks.append((path, shown, first, entry))
@@ -303,25 +319,24 @@ public final class Restorer: Sendable {
 
     /// Restores the files the walk hands over, several at once; a file whose blocks are missing or corrupt is listed in
     /// the returned summary, not written. Returns the shown names of the files written, and their counts.
-    private func restoreFiles(_ files: AsyncStream<[FileJob]>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
+    private func restoreFiles(_ files: AsyncStream<FileBatch>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
         var restored = Set<String>()
         var summary = RestoreSummary()
-        let perFile = Self.smallFilesPerFile
-        let limit = ConcurrencyLimit(tasks: parallelFiles * perFile, weightLimit: parallelFiles * perFile)
-        try await forEachConcurrently(files, limit: limit, weight: { $0.count == 1 && !Self.isSmall($0[0].entry) ? perFile : $0.count }) {
-            jobs -> [(TreeEntry, String, BackupError?)] in
-            if jobs.count == 1 && !Self.isSmall(jobs[0].entry) {
-                let job = jobs[0]
+        let limit = ConcurrencyLimit(tasks: parallelFiles * Self.smallFilesPerFile, weightLimit: parallelFiles * Self.smallFilesPerFile)
+        try await forEachConcurrently(files, limit: limit, weight: { $0.weight }) { batch -> [FileOutcome] in
+            switch batch {
+            case .large(let job):
                 do {
                     try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
                     return [(job.entry, job.shown, nil)]
                 } catch let error as BackupError where error.isLostContent {
                     return [(job.entry, job.shown, error)]
                 }
+            case .small(let jobs):
+                return try await self.writeSmallFiles(jobs, direct: direct)
             }
-            return try await self.writeSmallFiles(jobs, direct: direct)
-        } continueAfter: { results in
-            for (entry, shown, error) in results {
+        } continueAfter: { outcomes in
+            for (entry, shown, error) in outcomes {
                 if let error {
                     summary.failed.append("\(shown): \(error.message)")
                 } else {
@@ -336,13 +351,20 @@ public final class Restorer: Sendable {
         return (restored, summary)
     }
 
-    /// Writes small files (`isSmall`): every chunk asked for at once, each file written whole as soon as its chunk is
-    /// here, one after another. A file whose block is missing or corrupt gets its error, not a file.
-    private func writeSmallFiles(_ jobs: [FileJob], direct: Bool) async throws -> [(TreeEntry, String, BackupError?)] {
+    /// Writes small files (`isSmall`): an empty one at once, the others' chunks asked for all at once and each file
+    /// written whole as soon as its chunk is here, one after another. A file whose block is missing or corrupt gets
+    /// its error, not a file.
+    private func writeSmallFiles(_ jobs: [FileJob], direct: Bool) async throws -> [FileOutcome] {
         let fetcher = catalog.fetcher
         return try await withThrowingTaskGroup(of: (Int, Result<[UInt8], BackupError>).self) { group in
+            var outcomes: [FileOutcome] = []
+            outcomes.reserveCapacity(jobs.count)
             for (i, job) in jobs.enumerated() {
-                guard case .inline(let refs) = job.entry.content, let ref = refs.first else { continue }
+                guard case .inline(let refs) = job.entry.content, let ref = refs.first else {
+                    try writeWhole(job.entry, [], to: job.path, direct: direct)
+                    outcomes.append((job.entry, job.shown, nil))
+                    continue
+                }
                 group.addTask {
                     do {
                         return (i, .success(try await fetcher.chunk(ref, what: job.shown)))
@@ -351,25 +373,29 @@ public final class Restorer: Sendable {
                     }
                 }
             }
-            var results: [(TreeEntry, String, BackupError?)] = []
-            results.reserveCapacity(jobs.count)
-            func write(_ job: FileJob, _ chunk: [UInt8]) throws {
-                var writer = try ioErrors { try FileWriter(finalPath: job.path, direct: direct, mode: job.entry.mode) }
-                try ioErrors { try writer.append(chunk) }
-                progress?.add(bytes: chunk.count)
-                try commit(writer, job.entry, replaceIf: nil)
-                results.append((job.entry, job.shown, nil))
-            }
-            // Empty files first: they have nothing to wait for.
-            for job in jobs where !Self.hasChunk(job.entry) { try write(job, []) }
             while let (i, fetched) = try await group.next() {
+                let job = jobs[i]
                 switch fetched {
-                case .success(let chunk): try write(jobs[i], chunk)
-                case .failure(let error): results.append((jobs[i].entry, jobs[i].shown, error))
+                case .success(let chunk):
+                    try writeWhole(job.entry, chunk, to: job.path, direct: direct)
+                    outcomes.append((job.entry, job.shown, nil))
+                case .failure(let error):
+                    outcomes.append((job.entry, job.shown, error))
                 }
             }
-            return results
+            return outcomes
         }
+    }
+
+    /// Writes a file whose content is all here (`chunk`): created, written, given its metadata and moved into place.
+    private func writeWhole(_ entry: TreeEntry, _ chunk: [UInt8], to path: LocalPath, direct: Bool,
+                            replaceIf: (@Sendable () -> Bool)? = nil) throws {
+        var writer = try ioErrors { try FileWriter(finalPath: path, direct: direct, mode: entry.mode) }
+        if !chunk.isEmpty {
+            try ioErrors { try writer.append(chunk) }
+            progress?.add(bytes: chunk.count)
+        }
+        try commit(writer, entry, replaceIf: replaceIf)
     }
 
     /// Creates each other name of a hard-linked file as a hard link (link(2)) to its first name under `root`. A name
@@ -433,10 +459,6 @@ public final class Restorer: Sendable {
         do { return try body() } catch let e as FileSystemError { throw BackupError(.io, e.description) }
     }
 
-    private static func hasChunk(_ entry: TreeEntry) -> Bool {
-        if case .inline(let refs) = entry.content { !refs.isEmpty } else { false }
-    }
-
     private func owner(_ id: UInt32) -> UInt32? { restoreOwners ? id : nil }
 
     private func removeDebris(_ removed: Int) {
@@ -463,16 +485,15 @@ public final class Restorer: Sendable {
         default:
             throw BackupError(.badFormat, "\(display) is not a file")
         }
-        var writer = try FileWriter(finalPath: path, direct: direct, mode: entry.mode)
         let fetcher = catalog.fetcher
-        if refs.count == 1 {
-            // Most files are one chunk: fetched here, without a task group of one.
-            let chunk = try await fetcher.chunk(refs[0], what: display)
-            try ioErrors { try writer.append(chunk) }
-            progress?.add(bytes: chunk.count)
-            try commit(writer, entry, replaceIf: replaceIf)
+        if refs.count <= 1 {
+            // Most files are one chunk (or none): fetched here, without a task group of one, before the file is made.
+            var chunk: [UInt8] = []
+            if let ref = refs.first { chunk = try await fetcher.chunk(ref, what: display) }
+            try writeWhole(entry, chunk, to: path, direct: direct, replaceIf: replaceIf)
             return
         }
+        var writer = try ioErrors { try FileWriter(finalPath: path, direct: direct, mode: entry.mode) }
         // A sliding window: up to `fetchWindow` chunks in flight, written in order as soon as the next one is here.
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             var next = 0

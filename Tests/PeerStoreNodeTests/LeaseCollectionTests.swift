@@ -36,12 +36,30 @@ struct LeaseCollectionTests {
         return try #require(nodeIDs.firstIndex(of: ownerID))
     }
 
+    /// What each node holds of `ids`, where it stands in the ring, and its log lines about leases and replicas: what a
+    /// failed collection needs to be explained.
+    func diagnosis(_ ring: LocalRing, _ nodes: [WireClient], _ ids: [Identifier]) async throws -> String {
+        var lines: [String] = []
+        for (server, node) in zip(ring.servers, nodes) {
+            var held: [Int] = []
+            for (i, id) in ids.enumerated() where try await holds(node, id) { held.append(i) }
+            let status = try? await node.status()
+            let ring = status.map { "\($0.node.id) pred \($0.predecessor.map { "\($0.id)" } ?? "nil") succ \($0.successors.map { "\($0.id)" })" }
+            lines.append("node \(server.port) holds gone\(held), \(ring ?? "no status")")
+            let log = (try? String(contentsOfFile: server.logPath, encoding: .utf8)) ?? ""
+            lines += log.split(separator: "\n").filter { line in
+                !line.contains("node listening") && ["lease", "replica", "garbage", "did not", "owner"].contains { line.contains($0) }
+            }.suffix(40).map { "  \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
     @Test func aReleasedBlockGoesAfterTheGraceAndOneLeasedAgainStays() async throws {
         let tmp = try TemporaryDirectory(prefix: "lease-collect")
         defer { tmp.remove() }
         let ring = try LocalRing(nodes: 3, in: tmp, arguments: [
             "-stabilizeInterval", "0.2", "-replicas", "3", "-antiEntropyInterval", "0.3",
-            "-gracePeriod", "2", "-leaseBackupBound", "1",
+            "-gracePeriod", "2", "-leaseBackupBound", "1", "-logLevel", "debug",
         ])
         defer { ring.stopAll() }
         try await ring.converge()
@@ -83,7 +101,7 @@ struct LeaseCollectionTests {
         #expect(try await client.haveBlocks(kept, leasing: .init(keys: alice, issuedAt: now())).allSatisfy { $0 })
 
         // After the grace period the released blocks go from every node (bounded wait), the others stay.
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(45)
         var remaining = 1
         while Date() < deadline {
             remaining = 0
@@ -93,7 +111,9 @@ struct LeaseCollectionTests {
             if remaining == 0 { break }
             try await Task.sleep(for: .milliseconds(250))
         }
-        #expect(remaining == 0)
+        if remaining != 0 {
+            Issue.record("\(remaining) copies of released blocks stayed past the grace: \(try await diagnosis(ring, nodes, gone))")
+        }
         for node in nodes {
             // Leased again, or leased by another holder on one replica: kept everywhere.
             for id in kept + [shared] { #expect(try await holds(node, id), "\(node.address)") }

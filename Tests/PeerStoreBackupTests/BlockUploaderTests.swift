@@ -85,32 +85,3 @@ struct BlockUploaderTests {
         await #expect(throws: Refused.self) { _ = try await uploader.finish() }
     }
 }
-
-struct FileReadLimitTests {
-    /// Large files take more permits: with 16 permits, at most two 6-permit readers run at once, and small ones fill in.
-    @Test func weightedPermitsBoundWhatRunsAtOnce() async {
-        let limit = FileReadLimit(permits: 16)
-        actor Gauge {
-            var now = 0
-            var peak = 0
-            func enter(_ w: Int) { now += w; peak = max(peak, now) }
-            func leave(_ w: Int) { now -= w }
-        }
-        let gauge = Gauge()
-        await withTaskGroup(of: Void.self) { group in
-            for i in 0..<60 {
-                let weight = i % 3 == 0 ? 6 : 1
-                await limit.acquire(weight)
-                group.addTask {
-                    await gauge.enter(weight)
-                    try? await Task.sleep(nanoseconds: UInt64.random(in: 0...200_000))
-                    await gauge.leave(weight)
-                    await limit.release(weight)
-                }
-            }
-        }
-        #expect(await gauge.peak <= 16)
-        #expect(await gauge.peak >= 7)
-        #expect(await gauge.now == 0)
-    }
-}

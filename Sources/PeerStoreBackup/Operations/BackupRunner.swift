@@ -1,6 +1,7 @@
 import ChordRing
 import Foundation
 import Logging
+import PeerStoreConcurrency
 import PeerStoreModel
 import PeerStoreWire
 
@@ -45,7 +46,7 @@ public final class BackupRunner: Sendable {
         var summary = BackupSummary(snapshotID: .zero)
         let uploader: BlockUploader
         let reader: FileReader
-        let limit: FileReadLimit
+        let limit: PermitPool
         /// The previous backup's cache (nil: read every file).
         var previous: FileCache?
         /// The cache this backup writes (nil: none).
@@ -85,7 +86,7 @@ public final class BackupRunner: Sendable {
         let uploader = BlockUploader(client: client, leasing: .standard(client, identity))
         let reader = FileReader(chunker: chunker, keys: identity.keys, uploader: uploader, progress: progress,
                                 fetcher: BlockFetcher(client: client), wantsCacheEntry: store != nil, chunkFormat: chunkFormat)
-        var walk = Walk(uploader: uploader, reader: reader, limit: FileReadLimit(permits: FileReader.permits),
+        var walk = Walk(uploader: uploader, reader: reader, limit: PermitPool(permits: FileReader.permits),
                         next: store == nil ? nil : FileCacheWriter())
         if scan { walk.scanned = [:] }
         // Totals for the progress line come from a quick count running alongside (lstat only).
@@ -209,7 +210,7 @@ public final class BackupRunner: Sendable {
         {
             excludes = excludes.adding(ignoreFile: String(decoding: data, as: UTF8.self), in: relative)
         }
-        // Entries in name order; files to read are read on tasks (a few at once, see FileReadLimit) and fill their
+        // Entries in name order; files to read are read on tasks (a few at once, under the read permits of FileReader.permits) and fill their
         // slot when done, while the walk goes on with the next entries and subfolders.
         var slots = [TreeEntry?](repeating: nil, count: listing.names.count)
         let reader = walk.reader

@@ -37,7 +37,7 @@ struct FileReader: Sendable {
     /// A test's hook, called after each chunk of a read with the attempt's number (0, then 1 for a re-read).
     var afterChunk: (@Sendable (Int) -> Void)? = nil
 
-    /// Permits of `FileReadLimit` for all reading: up to 16 small files, or 2 large ones (plus 4 small), at once.
+    /// Read permits (a `PermitPool`) for all reading: up to 16 small files, or 2 large ones (plus 4 small), at once.
     static let permits = 16
     /// A file larger than one chunk takes 6 permits: it holds a full chunk buffer and keeps a core busy sealing.
     func permits(forSize size: UInt64) -> Int { size > UInt64(chunker.settings.maxSize) ? 6 : 1 }

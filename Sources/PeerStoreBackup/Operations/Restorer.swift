@@ -21,6 +21,11 @@ public final class Restorer: Sendable {
     /// Small files of one folder restored by one task: their reads go out together (in batches) and their files are
     /// created one after another, so that two threads seldom wait on one folder's lock to create files in it.
     static let smallFilesPerGroup = 128
+    /// How far the walk may run ahead of the file restorers, in the weight of `FileBatch`: files handed over and not yet
+    /// written (about 0.7 KB each while they wait), so that memory does not grow with the snapshot's file count.
+    static let filesAhead = 4096
+    /// Trees the walk fetches and goes through at a time, out of one level of folders.
+    static let treesAtOnce = 64
     let restoreOwners: Bool
     /// Counters for a progress line, if someone shows one.
     let progress: TransferProgress?
@@ -150,17 +155,23 @@ public final class Restorer: Sendable {
             // other names of hard-linked files, then folder modes and times, deepest first, because writing into a
             // folder changes its mtime and a read-only mode would stop us.
             var plan = Plan()
-            let (files, handOver) = AsyncStream.makeStream(of: FileBatch.self)
+            let (stream, continuation) = AsyncStream.makeStream(of: FileBatch.self)
+            let handOver = FileHandOff(files: continuation, ahead: PermitPool(permits: Self.filesAhead))
             // A child task: if the walk fails it is cancelled and awaited on the way out, before the work folder goes.
-            async let restoring = restoreFiles(files, direct: !nonEmpty)
+            async let restoring = restoreFiles(stream, ahead: handOver.ahead, direct: !nonEmpty)
             do {
                 try await collect(snapshot.rootTree, into: LocalPath(workDir), cleaning: nonEmpty, selection: selection, plan: &plan,
                                   files: handOver, summary: &summary)
+            } catch is RestorersStopped {
+                // The restorers failed, so the walk stopped: their error is the one to report.
+                continuation.finish()
+                _ = try await restoring
+                throw CancellationError()
             } catch {
-                handOver.finish()
+                continuation.finish()
                 throw error
             }
-            handOver.finish()
+            continuation.finish()
             let (restored, written) = try await restoring
             summary.files += written.files
             summary.bytes += written.bytes
@@ -206,6 +217,21 @@ public final class Restorer: Sendable {
         }
     }
 
+    /// Where the walk hands its batches to the file restorers, and the permits that keep it at most `filesAhead` ahead.
+    private struct FileHandOff {
+        let files: AsyncStream<FileBatch>.Continuation
+        let ahead: PermitPool
+
+        /// Hands `batch` over once it fits; throws `RestorersStopped` when the restorers have failed.
+        func send(_ batch: FileBatch) async throws {
+            guard await ahead.acquire(batch.weight) else { throw RestorersStopped() }
+            files.yield(batch)
+        }
+    }
+
+    /// The walk stopped because the file restorers failed.
+    private struct RestorersStopped: Error {}
+
     /// What became of one file: its entry, its shown name, and the content error that kept it from being written.
     private typealias FileOutcome = (entry: TreeEntry, shown: String, error: BackupError?)
 
@@ -217,72 +243,76 @@ public final class Restorer: Sendable {
     }
 
     /// Walks the snapshot's folders breadth first, fetching the trees of a level many at once: creates folders and
-    /// links, hands files to `files` (their folder exists by then), and adds hard links and folders (deepest level
+    /// links, hands files to `files` (their folder exists by then; it waits while the restorers are `filesAhead` behind), and adds hard links and folders (deepest level
     /// first) to `plan`. A folder whose tree is missing or corrupt is listed in `summary.failed` and left empty; the
     /// root's tree must be readable. `cleaning`: the folders may exist already (-force); temp files an interrupted
     /// restore left in them are removed. Only what `selection` keeps is written; a folder it only looks into is created
     /// when something in it is.
     private func collect(_ root: Identifier, into rootDir: LocalPath, cleaning: Bool, selection: RestoreSelection, plan: inout Plan,
-                         files: AsyncStream<FileBatch>.Continuation, summary: inout RestoreSummary) async throws {
+                         files: FileHandOff, summary: inout RestoreSummary) async throws {
         var level: [WalkFolder] = [WalkFolder(id: root, dir: rootDir, path: selection.folder, whole: selection.isWholeFolder, isRoot: true)]
         var foldersByLevel: [[(TreeEntry, LocalPath)]] = []
         var pending = PendingFolders()
         while !level.isEmpty {
-            let trees = try await fetchTrees(level.map { ($0.id, $0.path.shown) })
             var nextLevel: [WalkFolder] = []
             var folders: [(TreeEntry, LocalPath)] = []
-            for (folder, fetched) in zip(level, trees) {
-                if cleaning && !folder.isRoot { removeDebris(RestoreDebris.removeTempFiles(in: folder.dir)) }
-                let tree: Tree
-                switch fetched {
-                case .success(let t):
-                    tree = t
-                case .failure(let error):
-                    if folder.isRoot { throw error }
-                    summary.failed.append("\(folder.path.shown)/: \(error.message)")
-                    continue
-                }
-                var small: [FileJob] = []
-                defer { if !small.isEmpty { files.yield(.small(small)) } }
-                for entry in tree.entries {
-                    let path = folder.dir.appending(entry.name)
-                    let components = folder.path + [entry.name]
-                    let decision = selection.decide(components, isDirectory: entry.kind == .directory, parentWhole: folder.whole)
-                    if decision == .skip { continue }
-                    if decision == .restore && !folder.whole {
-                        for made in try pending.create(folder.dir) {
-                            foldersByLevel[made.depth].append((made.entry, made.path))
+            // A slice of the level at a time: the trees of a whole level of a large snapshot would all be in memory.
+            for start in stride(from: 0, to: level.count, by: Self.treesAtOnce) {
+                let slice = level[start..<min(level.count, start + Self.treesAtOnce)]
+                let trees = try await fetchTrees(slice.map { ($0.id, $0.path.shown) })
+                for (folder, fetched) in zip(slice, trees) {
+                    if cleaning && !folder.isRoot { removeDebris(RestoreDebris.removeTempFiles(in: folder.dir)) }
+                    let tree: Tree
+                    switch fetched {
+                    case .success(let t):
+                        tree = t
+                    case .failure(let error):
+                        if folder.isRoot { throw error }
+                        summary.failed.append("\(folder.path.shown)/: \(error.message)")
+                        continue
+                    }
+                    var small: [FileJob] = []
+                    for entry in tree.entries {
+                        let path = folder.dir.appending(entry.name)
+                        let components = folder.path + [entry.name]
+                        let decision = selection.decide(components, isDirectory: entry.kind == .directory, parentWhole: folder.whole)
+                        if decision == .skip { continue }
+                        if decision == .restore && !folder.whole {
+                            for made in try pending.create(folder.dir) {
+                                foldersByLevel[made.depth].append((made.entry, made.path))
+                                summary.directories += 1
+                            }
+                        }
+                        let shown = components.shown
+                        switch entry.content {
+                        case .subtree(let sub):
+                            nextLevel.append(WalkFolder(id: sub, dir: path, path: components, whole: decision == .restore, isRoot: false))
+                            if decision == .look {
+                                pending.add(path, entry: entry, parent: folder.dir, depth: foldersByLevel.count)
+                                continue
+                            }
+                            try RestoreFolder.make(path)
+                            folders.append((entry, path))
                             summary.directories += 1
+                        case .linkTarget(let target):
+                            if (try? FileInfo.lstat(path)) != nil { path.withCString { _ = unlink($0) } }
+                            guard target.withCString({ t in path.withCString { symlink(t, $0) } }) == 0 else {
+                                throw BackupError(.io, "cannot create link \(path): \(String(cString: strerror(errno)))")
+                            }
+                            try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
+                            summary.symlinks += 1
+                        case .none, .inline, .manifest:
+                            if Self.isSmall(entry) {
+                                small.append((entry, path, shown))
+                                if small.count == Self.smallFilesPerGroup { try await files.send(.small(small)); small = [] }
+                            } else {
+                                try await files.send(.large((entry, path, shown)))
+                            }
+                        case .hardLink(let first):
+                            plan.hardLinks.append((path, shown, first, entry))
                         }
                     }
-                    let shown = components.shown
-                    switch entry.content {
-                    case .subtree(let sub):
-                        nextLevel.append(WalkFolder(id: sub, dir: path, path: components, whole: decision == .restore, isRoot: false))
-                        if decision == .look {
-                            pending.add(path, entry: entry, parent: folder.dir, depth: foldersByLevel.count)
-                            continue
-                        }
-                        try RestoreFolder.make(path)
-                        folders.append((entry, path))
-                        summary.directories += 1
-                    case .linkTarget(let target):
-                        if (try? FileInfo.lstat(path)) != nil { path.withCString { _ = unlink($0) } }
-                        guard target.withCString({ t in path.withCString { symlink(t, $0) } }) == 0 else {
-                            throw BackupError(.io, "cannot create link \(path): \(String(cString: strerror(errno)))")
-                        }
-                        try? applyMetadata(path, mode: nil, mtime: entry.mtime, uid: owner(entry.uid), gid: owner(entry.gid))
-                        summary.symlinks += 1
-                    case .none, .inline, .manifest:
-                        if Self.isSmall(entry) {
-                            small.append((entry, path, shown))
-                            if small.count == Self.smallFilesPerGroup { files.yield(.small(small)); small = [] }
-                        } else {
-                            files.yield(.large((entry, path, shown)))
-                        }
-                    case .hardLink(let first):
-                        plan.hardLinks.append((path, shown, first, entry))
-                    }
+                    if !small.isEmpty { try await files.send(.small(small)) }
                 }
             }
             foldersByLevel.append(folders)
@@ -319,34 +349,44 @@ public final class Restorer: Sendable {
 
     /// Restores the files the walk hands over, several at once; a file whose blocks are missing or corrupt is listed in
     /// the returned summary, not written. Returns the shown names of the files written, and their counts.
-    private func restoreFiles(_ files: AsyncStream<FileBatch>, direct: Bool) async throws -> (Set<String>, RestoreSummary) {
-        var restored = Set<String>()
+    /// Each batch gives its permits back to `ahead` once written; if the restorers fail, `ahead` is closed, which
+    /// stops the walk.
+    private func restoreFiles(_ files: AsyncStream<FileBatch>, ahead: PermitPool, direct: Bool) async throws -> (RestoredNames, RestoreSummary) {
+        var restored = RestoredNames()
         var summary = RestoreSummary()
         let limit = ConcurrencyLimit(tasks: parallelFiles * Self.smallFilesPerFile, weightLimit: parallelFiles * Self.smallFilesPerFile)
-        try await forEachConcurrently(files, limit: limit, weight: { $0.weight }) { batch -> [FileOutcome] in
-            switch batch {
-            case .large(let job):
-                do {
-                    try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
-                    return [(job.entry, job.shown, nil)]
-                } catch let error as BackupError where error.isLostContent {
-                    return [(job.entry, job.shown, error)]
+        do {
+            try await forEachConcurrently(files, limit: limit, weight: { $0.weight }) { batch -> [FileOutcome] in
+                let outcomes: [FileOutcome]
+                switch batch {
+                case .large(let job):
+                    do {
+                        try await self.writeFile(job.entry, to: job.path, display: job.shown, direct: direct)
+                        outcomes = [(job.entry, job.shown, nil)]
+                    } catch let error as BackupError where error.isLostContent {
+                        outcomes = [(job.entry, job.shown, error)]
+                    }
+                case .small(let jobs):
+                    outcomes = try await self.writeSmallFiles(jobs, direct: direct)
                 }
-            case .small(let jobs):
-                return try await self.writeSmallFiles(jobs, direct: direct)
-            }
-        } continueAfter: { outcomes in
-            for (entry, shown, error) in outcomes {
-                if let error {
-                    summary.failed.append("\(shown): \(error.message)")
-                } else {
-                    restored.insert(shown)
-                    summary.files += 1
-                    summary.bytes += entry.size
-                    progress?.fileDone()
+                await ahead.release(batch.weight)
+                return outcomes
+            } continueAfter: { outcomes in
+                for (entry, shown, error) in outcomes {
+                    if let error {
+                        summary.failed.append("\(shown): \(error.message)")
+                    } else {
+                        restored.insert(shown)
+                        summary.files += 1
+                        summary.bytes += entry.size
+                        progress?.fileDone()
+                    }
                 }
+                return true
             }
-            return true
+        } catch {
+            await ahead.close()
+            throw error
         }
         return (restored, summary)
     }
@@ -402,7 +442,7 @@ public final class Restorer: Sendable {
     /// whose first name was not restored (its file failed, or the path is not a file of the snapshot) is listed, not
     /// created; one whose first name is outside what `selection` restores gets the file's content as a file of its
     /// own (read through `fullRoot`). Counted as files.
-    private func restoreHardLinks(_ links: [(LocalPath, String, [FileName], TreeEntry)], root: LocalPath, restored: Set<String>,
+    private func restoreHardLinks(_ links: [(LocalPath, String, [FileName], TreeEntry)], root: LocalPath, restored: RestoredNames,
                                   selection: RestoreSelection, fullRoot: Identifier, direct: Bool, summary: inout RestoreSummary) async throws {
         for (path, shown, first, entry) in links {
             let firstShown = first.shown

@@ -86,7 +86,8 @@ public final class BlockStore: @unchecked Sendable {
     private var current: SegmentFile
     private var currentOffset: Int
 
-    /// Opens (creating if needed) the store in `path`, locking it against a second process. Counters and timers go to
+    /// Opens (creating if needed) the store in `path`, locking it against a second process; a data path a newer build
+    /// wrote (`DataPathFormat`) is refused. Counters and timers go to
     /// `metrics` (by default the process's bootstrapped backend).
     public init(path: String, settings: BlockStoreSettings = .init(), logger: Logger = Logger(label: "peerstore.blockstore"),
                 metrics: any MetricsFactory = MetricsSystem.factory) throws {
@@ -96,11 +97,17 @@ public final class BlockStore: @unchecked Sendable {
         self.metrics = StoreMetrics(factory: metrics)
         self.segmentsPath = path + "/segments"
         do {
-            try FileManager.default.createDirectory(atPath: segmentsPath, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw BlockStoreError(.io, "cannot create data path \(path): \(error.localizedDescription)")
         }
         self.lock = try DataPathLock(directory: path)
+        try DataPathFormat.check(directory: path)
+        do {
+            try FileManager.default.createDirectory(atPath: segmentsPath, withIntermediateDirectories: true)
+        } catch {
+            throw BlockStoreError(.io, "cannot create \(segmentsPath): \(error.localizedDescription)")
+        }
 
         try Self.removeCompactionLeftovers(in: segmentsPath)
         let recovered = try Self.recover(segmentsPath: segmentsPath, settings: settings, logger: logger)

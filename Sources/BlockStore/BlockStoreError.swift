@@ -20,6 +20,8 @@ public struct BlockStoreError: Error, Equatable, CustomStringConvertible, Sendab
         case noSpace
         /// The record's owner has `BlockStoreSettings.maxRecordsPerOwner` record keys here already.
         case tooManyRecords
+        /// The data path was written by a newer build (`DataPathFormat`).
+        case newerFormat
     }
 
     public let code: Code

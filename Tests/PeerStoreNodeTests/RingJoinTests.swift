@@ -27,6 +27,21 @@ struct RingJoinTests {
         #expect(lines.count == 1 && lines[0].contains("-advertiseAddr"), "\(run.stderr)")
     }
 
+    /// A data path a newer build wrote (its FORMAT mark names a later format): the node does not start, says so in one
+    /// line with what to do, and writes nothing there.
+    @Test func aDataPathOfANewerBuildIsRefused() throws {
+        let tmp = try TemporaryDirectory(prefix: "newer-format")
+        defer { tmp.remove() }
+        let data = tmp.sub("n")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try Data("peerstore data path format 99\n".utf8).write(to: URL(fileURLWithPath: data + "/FORMAT"))
+        let run = try CommandRunner.run("peerstore-server", ["-addr", "127.0.0.1:0", "-dataPath", data], timeout: 20)
+        #expect(run.status != 0)
+        let lines = run.stderr.split(separator: "\n").filter { !$0.contains("WARNING: no -networkKeyFile") }
+        #expect(lines.count == 1 && lines[0].contains("newer peerstore-server") && lines[0].contains("format 99"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data).sorted() == ["FORMAT", "LOCK"])
+    }
+
     @Test func aNodeWhoseInitialPeerDoesNotAnswerKeepsTryingAndStoresNothing() async throws {
         let tmp = try TemporaryDirectory(prefix: "nojoin")
         defer { tmp.remove() }

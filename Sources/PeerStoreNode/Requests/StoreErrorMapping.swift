@@ -16,7 +16,7 @@ extension WireError {
             case .inboxEntryRemoved: .inboxEntryRemoved
             case .inboxFull: .inboxFull
             case .badLease: .badLease
-            case .io, .locked, .closed: .storageFailure
+            case .io, .locked, .closed, .newerFormat: .storageFailure
             case .noSpace: .noSpace
             case .tooManyRecords: .tooManyRecords
             }

@@ -243,8 +243,8 @@ public final class Restorer: Sendable {
     }
 
     /// Walks the snapshot's folders breadth first, fetching the trees of a level many at once: creates folders and
-    /// links, hands files to `files` (their folder exists by then; it waits while the restorers are `filesAhead` behind), and adds hard links and folders (deepest level
-    /// first) to `plan`. A folder whose tree is missing or corrupt is listed in `summary.failed` and left empty; the
+    /// links, hands files to `files` (their folder exists by then; it waits while the restorers are `filesAhead`
+    /// behind), and adds hard links and folders (deepest level first) to `plan`. A folder whose tree is missing or corrupt is listed in `summary.failed` and left empty; the
     /// root's tree must be readable. `cleaning`: the folders may exist already (-force); temp files an interrupted
     /// restore left in them are removed. Only what `selection` keeps is written; a folder it only looks into is created
     /// when something in it is.

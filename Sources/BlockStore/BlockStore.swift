@@ -87,8 +87,8 @@ public final class BlockStore: @unchecked Sendable {
     private var currentOffset: Int
 
     /// Opens (creating if needed) the store in `path`, locking it against a second process; a data path a newer build
-    /// wrote (`DataPathFormat`) is refused. Counters and timers go to
-    /// `metrics` (by default the process's bootstrapped backend).
+    /// wrote (`DataPathFormat`) is refused before anything in it is read. Counters and timers go to `metrics` (by
+    /// default the process's bootstrapped backend).
     public init(path: String, settings: BlockStoreSettings = .init(), logger: Logger = Logger(label: "peerstore.blockstore"),
                 metrics: any MetricsFactory = MetricsSystem.factory) throws {
         self.path = path

@@ -58,10 +58,23 @@ public struct DataPathFormat: Equatable, Sendable {
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw BlockStoreError.io("create \(temp)", errno) }
         let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
+        // The cause is taken before close, which may change errno; a short write has none of its own.
+        var failure: Int32 = 0
+        if written != bytes.count {
+            failure = written < 0 ? errno : EIO
+        } else if fsync(fd) != 0 {
+            failure = errno
+        }
         close(fd)
-        guard written == bytes.count, synced == 0 else { throw BlockStoreError.io("write \(temp)", errno) }
-        guard rename(temp, path) == 0 else { throw BlockStoreError.io("rename \(temp)", errno) }
+        guard failure == 0 else {
+            unlink(temp)
+            throw BlockStoreError.io("write \(temp)", failure)
+        }
+        guard rename(temp, path) == 0 else {
+            let failure = errno
+            unlink(temp)
+            throw BlockStoreError.io("rename \(temp)", failure)
+        }
         try syncDirectory(directory)
     }
 }

@@ -49,7 +49,7 @@ let package = Package(
 
         // Libraries, lowest first
         .target(name: "PeerStoreCrypto", dependencies: ["CSodium", "COpenSSL", "CXXHash"]),
-        .target(name: "PeerStoreConcurrency"),
+        .target(name: "PeerStoreConcurrency", dependencies: [.product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "ChordRing", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Value types shared by the node, the wire and the client: block ids, signed records and their rules.
         .target(

@@ -70,8 +70,11 @@ struct ChunkerTests {
         #expect(fingerprint == 11_182_373_021_311_111_073)
     }
 
-    /// Writes `data` to a file and reads it back through a ChunkReader: the chunks and the bytes read.
-    private func readThroughFile(_ data: [UInt8], settings: ChunkerSettings, sizeHint: Int? = nil) throws -> ([[UInt8]], Int) {
+    /// Writes `data` to a file and reads it back through a ChunkReader (its reads made on the file-read threads when
+    /// `onReadThreads`): the chunks and the bytes read.
+    private func readThroughFile(_ data: [UInt8], settings: ChunkerSettings, sizeHint: Int? = nil, onReadThreads: Bool = false)
+        async throws -> ([[UInt8]], Int)
+    {
         let tmp = try TemporaryDirectory(prefix: "chunk")
         defer { tmp.remove() }
         let path = tmp.sub("f")
@@ -80,26 +83,40 @@ struct ChunkerTests {
         defer { close(fd) }
         var reader = ChunkReader(fd: fd, chunker: FastCDC(settings: settings), sizeHint: sizeHint)
         var streamed: [[UInt8]] = []
-        while let c = try reader.withNextChunk({ [UInt8]($0) }) { streamed.append(c) }
+        while true {
+            if onReadThreads { try await reader.fillOnReadThread() }
+            guard let chunk = try reader.withNextChunk({ [UInt8]($0) }) else { break }
+            streamed.append(chunk)
+        }
         return (streamed, reader.bytesRead)
     }
 
-    @Test func chunkReaderStreamsAFileInBoundedPieces() throws {
+    @Test func chunkReaderStreamsAFileInBoundedPieces() async throws {
         var rng = SeededRandom(seed: 13)
         let data = rng.bytes(3 << 20)
-        let (streamed, bytesRead) = try readThroughFile(data, settings: smallChunks)
+        let (streamed, bytesRead) = try await readThroughFile(data, settings: smallChunks)
         #expect(streamed == chunks(of: data))
         #expect(bytesRead == data.count)
     }
 
     /// A size hint smaller than the file (it grew since lstat) must not change where chunks are cut.
-    @Test func chunkReaderWithATooSmallSizeHintCutsTheSame() throws {
+    @Test func chunkReaderWithATooSmallSizeHintCutsTheSame() async throws {
         var rng = SeededRandom(seed: 14)
         let data = rng.bytes(5 << 20)
         let settings = ChunkerSettings(minSize: 64 << 10, averageSize: 256 << 10, maxSize: 1 << 20)
-        let (streamed, _) = try readThroughFile(data, settings: settings, sizeHint: 1000)
+        let (streamed, _) = try await readThroughFile(data, settings: settings, sizeHint: 1000)
         #expect(streamed == chunks(of: data, settings: settings))
         #expect(streamed.count > 5)
+    }
+
+    /// Reads made on the file-read threads cut the same chunks as reads made in place, through a size hint that is
+    /// too small as well.
+    @Test func chunkReaderFillingOnFileReadThreadsCutsTheSame() async throws {
+        var rng = SeededRandom(seed: 15)
+        let data = rng.bytes(3 << 20)
+        let (streamed, bytesRead) = try await readThroughFile(data, settings: smallChunks, sizeHint: 1000, onReadThreads: true)
+        #expect(streamed == chunks(of: data))
+        #expect(bytesRead == data.count)
     }
 
     @Test func defaultSettingsMatchTheDesign() {

@@ -1,3 +1,4 @@
+import PeerStoreConcurrency
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,35 +42,61 @@ public struct ChunkReader: ~Copyable {
 
     /// Ensures at least `maxSize` bytes are buffered, or that the file is exhausted.
     private mutating func fill() throws {
+        while let target = nextReadTarget() {
+            didRead(try target.read())
+        }
+    }
+
+    /// The reads `withNextChunk` would make, made on a `BlockingThreads.fileReads` thread: a read that waits for the
+    /// disk then holds none of the concurrency pool's threads.
+    public mutating func fillOnReadThread() async throws {
+        while let target = nextReadTarget() {
+            didRead(try await BlockingThreads.fileReads.run { try target.read() })
+        }
+    }
+
+    /// Where the next read goes; nil once `maxSize` bytes are buffered or the file is exhausted.
+    private mutating func nextReadTarget() -> ReadTarget? {
         let want = chunker.settings.maxSize
-        if end - start >= want || eof { return }
+        if end - start >= want || eof { return nil }
         if start > 0 {
             let count = end - start
             if count > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count) }
             start = 0
             end = count
         }
-        while end - start < want {
-            if end == buffer.count {
-                // A file larger than its size hint: grow to the full buffer, or chunk boundaries would depend on it.
-                let full = 2 * want
-                guard buffer.count < full else { break }
-                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: full, alignment: 64)
-                grown.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
-                buffer.deallocate()
-                buffer = grown
-            }
-            let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BackupError(.io, "read failed: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 {
-                eof = true
-                break
-            }
+        if end == buffer.count {
+            // A file larger than its size hint: grow to the full buffer, or chunk boundaries would depend on it.
+            let full = 2 * want
+            guard buffer.count < full else { return nil }
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: full, alignment: 64)
+            grown.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
+            buffer.deallocate()
+            buffer = grown
+        }
+        return ReadTarget(fd: fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+    }
+
+    private mutating func didRead(_ n: Int) {
+        if n == 0 {
+            eof = true
+        } else {
             end += n
             bytesRead += n
+        }
+    }
+
+    /// One read into the free end of the buffer (which the reader owns and does not touch until the read returned).
+    private struct ReadTarget: @unchecked Sendable {
+        let fd: Int32
+        let into: UnsafeMutableRawBufferPointer
+
+        func read() throws -> Int {
+            while true {
+                let n = Glibc.read(fd, into.baseAddress!, into.count)
+                if n >= 0 { return n }
+                if errno != EINTR { throw BackupError(.io, "read failed: \(String(cString: strerror(errno)))") }
+            }
         }
     }
 }

@@ -21,15 +21,15 @@ public struct FileInfo: Sendable, Equatable {
     /// How many hard links (names) the file has.
     public var links: UInt64
 
-    public static func lstat(_ path: LocalPath) throws -> FileInfo {
+    public static func lstat(_ path: LocalPath) throws(FileSystemError) -> FileInfo {
         var st = stat()
         guard path.withCString({ Glibc.lstat($0, &st) }) == 0 else { throw FileSystemError.last("cannot read", path) }
         return FileInfo(st)
     }
 
-    public static func lstat(_ path: String) throws -> FileInfo { try lstat(LocalPath(path)) }
+    public static func lstat(_ path: String) throws(FileSystemError) -> FileInfo { try lstat(LocalPath(path)) }
 
-    public static func fstat(_ fd: Int32, path: LocalPath) throws -> FileInfo {
+    public static func fstat(_ fd: Int32, path: LocalPath) throws(FileSystemError) -> FileInfo {
         var st = stat()
         guard Glibc.fstat(fd, &st) == 0 else { throw FileSystemError.last("cannot read", path) }
         return FileInfo(st)

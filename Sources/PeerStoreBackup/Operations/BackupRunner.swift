@@ -89,7 +89,9 @@ public final class BackupRunner: Sendable {
         var walk = Walk(uploader: uploader, reader: reader, limit: PermitPool(permits: FileReader.permits),
                         next: store == nil ? nil : FileCacheWriter())
         if scan { walk.scanned = [:] }
-        // Totals for the progress line come from a quick count running alongside (lstat only).
+        // Totals for the progress line come from a quick count running alongside (lstat only). Running ahead of the
+        // walk, it also brings the walk's folders and inodes into the cache: a no-change backup of 200,000 files took
+        // 0.7 s longer without it.
         let scan = progress.map { progress in
             Task.detached(priority: .utility) {
                 let (files, bytes) = TreeScan.count(LocalPath(root), excludes: excludes)
@@ -210,36 +212,69 @@ public final class BackupRunner: Sendable {
         {
             excludes = excludes.adding(ignoreFile: String(decoding: data, as: UTF8.self), in: relative)
         }
-        // Entries in name order; files to read are read on tasks (a few at once, under the read permits of FileReader.permits) and fill their
-        // slot when done, while the walk goes on with the next entries and subfolders.
+        // Entries in name order; files to read are read on tasks (a few at once, under the read permits of
+        // FileReader.permits) and fill their slot when done, while the walk goes on with the next entries and
+        // subfolders. Small files go in groups, one task each; a larger file has a task of its own.
         var slots = [TreeEntry?](repeating: nil, count: listing.names.count)
         let reader = walk.reader
         let limit = walk.limit
-        try await withThrowingTaskGroup(of: (Int, Result<FileReader.Outcome, FileSystemError>).self) { group in
-            func take(_ done: (Int, Result<FileReader.Outcome, FileSystemError>)) {
-                let (index, result) = done
-                let name = listing.names[index]
-                switch result {
-                case .success(let outcome):
-                    walk.summary.filesRead += 1
-                    walk.summary.chunksReused += outcome.chunksReused
-                    walk.summary.bytesRead += outcome.size
-                    walk.summary.bytes += outcome.size
-                    walk.summary.files += 1
-                    progress?.fileDone()
-                    if let cached = outcome.cacheEntry {
-                        walk.next?.add(path: path.appending(name), cached)
-                        walk.checkpoint?.saveIfDue(walk.next)
+        typealias Read = (index: Int, result: Result<FileReader.Outcome, FileSystemError>)
+        try await withThrowingTaskGroup(of: [Read].self) { group in
+            func take(_ done: [Read]) {
+                for (index, result) in done {
+                    let name = listing.names[index]
+                    switch result {
+                    case .success(let outcome):
+                        walk.summary.filesRead += 1
+                        walk.summary.chunksReused += outcome.chunksReused
+                        walk.summary.bytesRead += outcome.size
+                        walk.summary.bytes += outcome.size
+                        walk.summary.files += 1
+                        progress?.fileDone()
+                        if let cached = outcome.cacheEntry {
+                            walk.next?.add(path: path.appending(name), cached)
+                            walk.checkpoint?.saveIfDue(walk.next)
+                        }
+                        if outcome.changedWhileRead { walk.summary.changedWhileRead.append((relative + [name]).shown) }
+                        slots[index] = TreeEntry(file: name, info: outcome.info, size: outcome.size, content: outcome.content)
+                    case .failure(let error):
+                        walk.summary.skipped.append("\((relative + [name]).shown): \(error.description)")
                     }
-                    if outcome.changedWhileRead { walk.summary.changedWhileRead.append((relative + [name]).shown) }
-                    slots[index] = TreeEntry(file: name, info: outcome.info, size: outcome.size, content: outcome.content)
-                case .failure(let error):
-                    walk.summary.skipped.append("\((relative + [name]).shown): \(error.description)")
                 }
             }
-            // Reads still running in this folder; past the permit count the walk takes one result before going on, so a
-            // failed upload stops the walk soon and a huge folder does not pile up results.
+            // Tasks still running in this folder; past the permit count the walk takes one result before going on, so
+            // a failed upload stops the walk soon and a huge folder does not pile up results.
             var reading = 0
+            func start(permits: Int, _ work: @escaping @Sendable () async throws -> [Read]) async throws {
+                if reading >= FileReader.permits, let done = try await group.next() {
+                    take(done)
+                    reading -= 1
+                }
+                await limit.acquire(permits)
+                group.addTask {
+                    do {
+                        let done = try await work()
+                        await limit.release(permits)
+                        return done
+                    } catch {
+                        await limit.release(permits)
+                        throw error
+                    }
+                }
+                reading += 1
+            }
+            // Small files waiting for their group to fill.
+            var pending: [(index: Int, file: FileReader.FileToRead)] = []
+            var pendingBytes: UInt64 = 0
+            func startPending() async throws {
+                guard !pending.isEmpty else { return }
+                let files = pending
+                pending = []
+                pendingBytes = 0
+                try await start(permits: 1) {
+                    zip(files, try await reader.read(whole: files.map(\.file))).map { ($0.index, $1) }
+                }
+            }
             for (index, name) in listing.names.enumerated() {
                 let child = path.appending(name)
                 let childRelative = relative + [name]
@@ -272,37 +307,35 @@ public final class BackupRunner: Sendable {
                     }
                     let cached = info.kind == .file ? walk.previous?.entry(path: child) : nil
                     if info.kind == .file, !fromCache(cached, name: name, path: child, info: info, walk: &walk, into: &slots[index]) {
-                        let permits = walk.reader.permits(forSize: info.size)
                         // The file changed: its previous content (if the cache has it) lets unchanged chunks skip sealing.
-                        let previousContent = cached?.content
-                        if reading >= FileReader.permits, let done = try await group.next() {
-                            take(done)
-                            reading -= 1
-                        }
-                        await limit.acquire(permits)
-                        group.addTask {
-                            let result: Result<FileReader.Outcome, FileSystemError>
-                            do {
-                                result = .success(try await reader.read(child, info: info, previous: previousContent))
-                            } catch let error as FileSystemError {
-                                result = .failure(error)
-                            } catch {
-                                await limit.release(permits)
-                                throw error
+                        let file = FileReader.FileToRead(path: child, info: info, previous: cached?.content)
+                        if info.size <= UInt64(FileReader.wholeFileLimit) {
+                            pending.append((index, file))
+                            pendingBytes += info.size
+                            if pending.count == FileReader.filesPerGroup || pendingBytes >= UInt64(FileReader.wholeFileLimit) {
+                                try await startPending()
                             }
-                            await limit.release(permits)
-                            return (index, result)
+                        } else {
+                            try await start(permits: walk.reader.permits(forSize: info.size)) {
+                                do {
+                                    return [(index, .success(try await reader.read(file.path, info: file.info, previous: file.previous)))]
+                                } catch let error as FileSystemError {
+                                    return [(index, .failure(error))]
+                                }
+                            }
                         }
-                        reading += 1
                         continue
                     }
                     if info.kind != .file {
+                        // The group waiting is read while the walk goes down into a subfolder.
+                        if info.kind == .directory { try await startPending() }
                         slots[index] = try await backupEntry(child, info: info, relative: childRelative, excludes: excludes, walk: &walk)
                     }
                 } catch let error as FileSystemError {
                     walk.summary.skipped.append("\(childRelative.shown): \(error.description)")
                 }
             }
+            try await startPending()
             while let done = try await group.next() { take(done) }
         }
         if walk.scanned != nil {

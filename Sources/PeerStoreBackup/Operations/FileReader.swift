@@ -8,7 +8,8 @@ import Darwin
 #endif
 
 /// Reads one regular file for a backup: cuts it into chunks, seals each chunk (and a manifest when the file has more
-/// than one), and queues the blocks with the uploader. Several run at once, one per file, each on its own task.
+/// than one), and queues the blocks with the uploader. Several run at once, each on its own task: one per large file,
+/// one per group of a folder's small files (`read(whole:)`). The reads themselves wait on `BlockingThreads.fileReads`.
 struct FileReader: Sendable {
     /// What reading a file gave.
     struct Outcome: Sendable {
@@ -36,8 +37,11 @@ struct FileReader: Sendable {
     var chunkFormat: ChunkFormat = .preferred
     /// A test's hook, called after each chunk of a read with the attempt's number (0, then 1 for a re-read).
     var afterChunk: (@Sendable (Int) -> Void)? = nil
+    /// A test's hook, called after each read of a file read whole with the attempt's number.
+    var afterWholeRead: (@Sendable (Int) -> Void)? = nil
 
-    /// Read permits (a `PermitPool`) for all reading: up to 16 small files, or 2 large ones (plus 4 small), at once.
+    /// Read permits (a `PermitPool`) for all reading: up to 16 groups of small files, or 2 large files (plus 4 groups),
+    /// at once.
     static let permits = 16
     /// A file larger than one chunk takes 6 permits: it holds a full chunk buffer and keeps a core busy sealing.
     func permits(forSize size: UInt64) -> Int { size > UInt64(chunker.settings.maxSize) ? 6 : 1 }
@@ -49,14 +53,9 @@ struct FileReader: Sendable {
     /// may be a state that never existed (half old, half new). If it changes during the second read too, that read
     /// is stored and the outcome says so (`changedWhileRead`), for the backup to report.
     func read(_ path: LocalPath, info: FileInfo, previous previousContent: TreeEntry.Content? = nil) async throws -> Outcome {
-        // O_NONBLOCK: a FIFO put in the file's place since lstat must not hang the backup (it has no effect on files).
-        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
-        guard fd >= 0 else { throw FileSystemError.last("cannot open", path) }
+        let (fd, opened) = try path.openForBackup(expecting: info)
         defer { close(fd) }
-        var before = try FileInfo.fstat(fd, path: path)
-        guard before.kind == .file, before.inode == info.inode, before.device == info.device else {
-            throw FileSystemError(description: "\(path) was replaced while the backup ran; it is left out this time")
-        }
+        var before = opened
         let previous = await previousChunks(of: previousContent)
         if info.size > UInt64(chunker.settings.maxSize) { _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL)) }
         for attempt in 0..<Self.attempts {
@@ -93,6 +92,7 @@ struct FileReader: Sendable {
             try Task.checkCancellation()  // a failed backup stops reading at once, even in the middle of a large file
             let next: (ref: ChunkRef, bytes: [UInt8]?)?
             do {
+                try await reader.fillOnReadThread()
                 next = try reader.withNextChunk { chunk in
                     let key = ChunkBlock.key(for: chunk, convergenceKey: convergence)
                     if let ref = previous.ref(forKey: key, length: chunk.count) { return (ref, nil) }
@@ -117,7 +117,7 @@ struct FileReader: Sendable {
     }
 
     /// The tree entry content for a file of these chunks: nothing, the chunks inline, or a sealed and queued manifest.
-    private func content(of refs: [ChunkRef], size: UInt64) async throws -> TreeEntry.Content {
+    func content(of refs: [ChunkRef], size: UInt64) async throws -> TreeEntry.Content {
         if refs.isEmpty { return .none }
         if refs.count <= 1 { return .inline(refs) }
         let manifest = try FileManifest(size: size, chunks: refs).seal(keys: keys)
@@ -128,7 +128,7 @@ struct FileReader: Sendable {
     /// The previous version's chunks the ring still holds; empty if there is none or anything about it fails: then every
     /// chunk is sealed, as on a first backup. Inline chunks were confirmed with the ring when the cache was loaded
     /// (`CachedBlockCheck`); a manifest's chunks are fetched and confirmed here, in one have-blocks request.
-    private func previousChunks(of content: TreeEntry.Content?) async -> PreviousChunks {
+    func previousChunks(of content: TreeEntry.Content?) async -> PreviousChunks {
         switch content {
         case .inline(let refs):
             return PreviousChunks(refs, present: refs.map { _ in true })

@@ -167,7 +167,11 @@ public final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelH
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        inbound.writeBuffer(&bytes)
+        if inbound.readableBytes == 0 {
+            inbound = bytes  // nothing left over from the last read: these bytes are opened where they are, not copied
+        } else {
+            inbound.writeBuffer(&bytes)
+        }
         process(context)
     }
 

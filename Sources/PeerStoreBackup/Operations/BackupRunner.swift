@@ -312,7 +312,7 @@ public final class BackupRunner: Sendable {
                         if info.size <= UInt64(FileReader.wholeFileLimit) {
                             pending.append((index, file))
                             pendingBytes += info.size
-                            if pending.count == FileReader.filesPerGroup || pendingBytes >= UInt64(FileReader.wholeFileLimit) {
+                            if pending.count == FileReader.filesPerGroup || pendingBytes >= UInt64(FileReader.groupBytes) {
                                 try await startPending()
                             }
                         } else {

@@ -71,6 +71,7 @@ struct ChunkFormatTests {
     @Test(arguments: [ChunkFormat.version1, .keyNonce(.chaCha20Poly1305)])
     func aTreeBackedUpWithEarlierChunksStillRestores(earlier: ChunkFormat) async throws {
         let client = try InMemoryClient(prefix: "chunk-v\(earlier.version)")
+        defer { client.tmp.remove() }
         var rng = SeededRandom(seed: 12)
         try FileManager.default.createDirectory(atPath: client.src + "/d", withIntermediateDirectories: true)
         for (name, size) in [("small", 100), ("mid", 300_000), ("d/big", 9 << 20)] {

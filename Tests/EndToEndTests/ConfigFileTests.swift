@@ -11,7 +11,7 @@ struct ConfigFileTests {
         defer { tmp.remove() }
         let file = tmp.sub("server.yaml")
         // dataPath is given on the command line too (ServerProcess passes -dataPath): that one wins.
-        try "# a test node\nlogLevel: debug\nreplicas: 1\ndataPath: \(tmp.sub("not-this-one"))\n".write(toFile: file, atomically: false, encoding: .utf8)
+        try "# a test node\nlogLevel: debug\nreplicas: 1\ndataPath: \(tmp.sub("not-this-one"))\n".write(toFile: file, atomically: true, encoding: .utf8)
         let server = try ServerProcess(dataPath: tmp.sub("node"), extraArguments: ["-config", file])
         let client = ClientHarness(home: tmp.sub("home"))
         try FileManager.default.createDirectory(atPath: tmp.sub("src"), withIntermediateDirectories: true)
@@ -29,7 +29,7 @@ struct ConfigFileTests {
         let tmp = try TemporaryDirectory(prefix: "e2e-config-bad")
         defer { tmp.remove() }
         let file = tmp.sub("bad.yaml")
-        try "replicas: 3\nreplicaz: 2\n".write(toFile: file, atomically: false, encoding: .utf8)
+        try "replicas: 3\nreplicaz: 2\n".write(toFile: file, atomically: true, encoding: .utf8)
         for tool in ["peerstore-server", "peerstore-client"] {
             let r = try CommandRunner.run(tool, ["-config", file, "-version"])
             // The server has -replicas, so it names -replicaz (and suggests -replicas); the client has neither.

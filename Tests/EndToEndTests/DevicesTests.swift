@@ -50,7 +50,7 @@ struct DevicesTests {
 
         // A wrong passphrase (from a file, as a script gives it): one line, exit 1, nothing written.
         let wrong = tmp.sub("wrong")
-        try "not the passphrase\n".write(toFile: wrong, atomically: false, encoding: .utf8)
+        try "not the passphrase\n".write(toFile: wrong, atomically: true, encoding: .utf8)
         let refused = try b.run(["-operation", "import-identity", "-filename", file, "-passphraseFile", wrong])
         #expect(refused.status == 1, "\(refused.stdout)")
         #expect(refused.stderr.contains("wrong passphrase") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")

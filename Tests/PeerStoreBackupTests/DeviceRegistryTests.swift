@@ -153,7 +153,7 @@ import Testing
         #expect(list.devices.map(\.name) == ["laptop", "desk"] && list[idB]?.name == "desk")
         #expect(list.devices.allSatisfy { $0.lastBackup != nil })
         // A ring that refuses the update: a note, not a failure.
-        try "garbage\n".write(toFile: HeadMemory(home: a).path, atomically: false, encoding: .utf8)
+        try "garbage\n".write(toFile: HeadMemory(home: a).path, atomically: true, encoding: .utf8)
         let failed = await DeviceRegistry.registerBackup(ring: ring, identity: me, home: a, device: "laptop")
         #expect(failed?.hasPrefix("the backup is stored, but the device list was not updated") == true, "\(failed ?? "")")
     }
@@ -169,7 +169,7 @@ import Testing
         #expect(String(decoding: json, as: UTF8.self) == "[\"\(id.hex)\"]")
         #expect(try JSONDecoder().decode([DeviceID].self, from: json) == [id])
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([DeviceID].self, from: Data("[\"abcd\"]".utf8)) }
-        try "not hex\n".write(toFile: DeviceID.path(in: home), atomically: false, encoding: .utf8)
+        try "not hex\n".write(toFile: DeviceID.path(in: home), atomically: true, encoding: .utf8)
         #expect(throws: BackupError.self) { try DeviceID.ofHome(home) }
     }
 }

@@ -101,7 +101,7 @@ import Testing
         let tmp = try TemporaryDirectory(prefix: "passphrase")
         defer { tmp.remove() }
         let file = tmp.sub("pass")
-        try "from the file\r\nsecond line\n".write(toFile: file, atomically: false, encoding: .utf8)
+        try "from the file\r\nsecond line\n".write(toFile: file, atomically: true, encoding: .utf8)
         let noTerminal: @Sendable (String) throws -> String? = { _ in nil }
         #expect(try PassphraseSource(file: file, environment: ["PEERSTORE_PASSPHRASE": "env"], terminal: noTerminal).obtain(confirm: true) == "from the file")
         #expect(try PassphraseSource(file: nil, environment: ["PEERSTORE_PASSPHRASE": "from env"], terminal: noTerminal).obtain(confirm: true) == "from env")

@@ -42,7 +42,7 @@ import Testing
     @Test func theFileIsFoundInAnySpelling() throws {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).yaml").path
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        try "logLevel: debug\n".write(toFile: tmp, atomically: false, encoding: .utf8)
+        try "logLevel: debug\n".write(toFile: tmp, atomically: true, encoding: .utf8)
         for given in [["-config", tmp], ["--config", tmp], ["-config=" + tmp]] {
             let c = try ConfigArguments.expand(given + ["-addr", ":1"])
             #expect(c.path == tmp && c.all == ["-logLevel", "debug"] + given + ["-addr", ":1"])

@@ -44,7 +44,7 @@ struct NetworkKeyTests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("bad.key").path
-        try content.write(toFile: path, atomically: false, encoding: .utf8)
+        try content.write(toFile: path, atomically: true, encoding: .utf8)
         do {
             _ = try NetworkKey.load(path: path)
             Issue.record("'\(content)' loaded as a key")

@@ -47,6 +47,32 @@ import Testing
         #expect(TreeComparison.differences(s.src, out, compareRootMetadata: false).isEmpty)
     }
 
+    /// The walk goes on to later folders while a folder's files are still read, so folders finish in any order; the
+    /// trees must not show it.
+    @Test func treesAreTheSameWhateverOrderTheFoldersFinishIn() async throws {
+        let s = try Setup()
+        defer { s.tmp.remove() }
+        let runner = BackupRunner(client: s.ring, identity: s.identity, logger: Logger(label: "test"))
+        var roots: Set<Identifier> = []
+        var directories: Set<Int> = []
+        for _ in 0..<3 {
+            let summary = try await runner.run(localPath: s.src, device: "d")
+            #expect(summary.filesRead > 60)
+            roots.insert(summary.rootTree)
+            directories.insert(summary.directories)
+        }
+        #expect(roots.count == 1)
+        var folders = 0
+        for path in try FileManager.default.subpathsOfDirectory(atPath: s.src) {
+            let type = try FileManager.default.attributesOfItem(atPath: s.src + "/" + path)[.type] as? FileAttributeType
+            if type == .typeDirectory { folders += 1 }
+        }
+        #expect(folders > 3 && directories == [folders], "\(folders) folders, \(directories)")
+        let (restored, out) = try await s.restore(into: "out")
+        #expect(restored.failed.isEmpty)
+        #expect(TreeComparison.differences(s.src, out, compareRootMetadata: false).isEmpty)
+    }
+
     @Test func aSecondBackupReadsNothingAndStoresOnlyItsSnapshot() async throws {
         let s = try Setup()
         defer { s.tmp.remove() }

@@ -57,6 +57,12 @@ public final class BackupRunner: Sendable {
         var hardLinks = HardLinkIndex()
         /// Every entry stored, by path, when a sync asks for the scan (nil: not kept).
         var scanned: [SyncPath: FileMeta]?
+        /// Folders whose trees wait for entries.
+        var folders = OpenFolders()
+        /// Read tasks started and not yet taken.
+        var reading = 0
+        /// The root folder's tree, once sealed.
+        var rootTree: Identifier?
     }
 
     /// Backs up `localPath` as `device`, leaving out what `excludes` (and `.peerstoreignore` files) name. With `cache`,
@@ -107,7 +113,7 @@ public final class BackupRunner: Sendable {
                                                   every: checkpointEvery)
         }
         let rootInfo = try FileInfo.lstat(root)
-        let rootTree = try await backupDirectory(LocalPath(root), relative: [], excludes: excludes, walk: &walk)
+        let rootTree = try await backupTree(LocalPath(root), excludes: excludes, walk: &walk)
         walk.previous = nil  // the previous cache is done with: its memory is free before the new one is sealed
 
         let now = Timestamp.nowNanoseconds()
@@ -202,9 +208,35 @@ public final class BackupRunner: Sendable {
         return root
     }
 
-    private func backupDirectory(_ path: LocalPath, relative: [FileName], excludes inherited: ExcludeRules, walk: inout Walk) async throws
-        -> Identifier
-    {
+    /// A file's read as it comes back to the walk: where its entry goes, and what the read gave.
+    private struct Read: Sendable {
+        let slot: OpenFolders.Slot
+        let path: LocalPath
+        let relative: [FileName]
+        let result: Result<FileReader.Outcome, FileSystemError>
+    }
+    private typealias Reads = ThrowingTaskGroup<[Read], any Error>
+
+    /// Walks the tree at `root` and returns its tree's id once every folder's tree is sealed and sent.
+    private func backupTree(_ root: LocalPath, excludes: ExcludeRules, walk: inout Walk) async throws -> Identifier {
+        try await withThrowingTaskGroup(of: [Read].self) { reads in
+            try await backupDirectory(root, relative: [], excludes: excludes, parent: nil, walk: &walk, reads: &reads)
+            while let done = try await reads.next() { try await take(done, walk: &walk) }
+            guard let id = walk.rootTree, walk.folders.count == 0 else {
+                preconditionFailure("every folder is done once every read is taken")
+            }
+            return id
+        }
+    }
+
+    /// Walks one folder: its entries go to their slots in `walk.folders`, at once or when their read comes back; its
+    /// files are read on tasks in `reads` (a few at once, under the read permits of FileReader.permits) while the walk
+    /// goes on with the next entries, subfolders and folders. Small files go in groups, one task each; a larger file
+    /// has a task of its own. The folder's tree is sealed when the walk has left it and its last entry came in
+    /// (`finish`), which may be while the walk is in a later folder. `parent` is where the folder's entry goes, with
+    /// its `lstat`.
+    private func backupDirectory(_ path: LocalPath, relative: [FileName], excludes inherited: ExcludeRules,
+                                 parent: (slot: OpenFolders.Slot, info: FileInfo)?, walk: inout Walk, reads: inout Reads) async throws {
         let listing = try DirectoryReader.list(path)
         var excludes = inherited
         if listing.names.contains(ExcludeRules.ignoreFileName),
@@ -212,178 +244,178 @@ public final class BackupRunner: Sendable {
         {
             excludes = excludes.adding(ignoreFile: String(decoding: data, as: UTF8.self), in: relative)
         }
-        // Entries in name order; files to read are read on tasks (a few at once, under the read permits of
-        // FileReader.permits) and fill their slot when done, while the walk goes on with the next entries and
-        // subfolders. Small files go in groups, one task each; a larger file has a task of its own.
-        var slots = [TreeEntry?](repeating: nil, count: listing.names.count)
+        // From here on the folder is open: nothing but an upload's failure may throw out of it.
+        let folder = walk.folders.open(entries: listing.names.count, relative: relative, parent: parent?.slot, info: parent?.info)
         let reader = walk.reader
-        let limit = walk.limit
-        typealias Read = (index: Int, result: Result<FileReader.Outcome, FileSystemError>)
-        try await withThrowingTaskGroup(of: [Read].self) { group in
-            func take(_ done: [Read]) {
-                for (index, result) in done {
-                    let name = listing.names[index]
-                    switch result {
-                    case .success(let outcome):
-                        walk.summary.filesRead += 1
-                        walk.summary.chunksReused += outcome.chunksReused
-                        walk.summary.bytesRead += outcome.size
-                        walk.summary.bytes += outcome.size
-                        walk.summary.files += 1
-                        progress?.fileDone()
-                        if let cached = outcome.cacheEntry {
-                            walk.next?.add(path: path.appending(name), cached)
-                            walk.checkpoint?.saveIfDue(walk.next)
-                        }
-                        if outcome.changedWhileRead { walk.summary.changedWhileRead.append((relative + [name]).shown) }
-                        slots[index] = TreeEntry(file: name, info: outcome.info, size: outcome.size, content: outcome.content)
-                    case .failure(let error):
-                        walk.summary.skipped.append("\((relative + [name]).shown): \(error.description)")
-                    }
+        // Small files waiting for their group to fill.
+        var pending: [(slot: OpenFolders.Slot, relative: [FileName], file: FileReader.FileToRead)] = []
+        var pendingBytes: UInt64 = 0
+        func startPending() async throws {
+            guard !pending.isEmpty else { return }
+            let files = pending
+            pending = []
+            pendingBytes = 0
+            try await start(permits: 1, walk: &walk, reads: &reads) {
+                zip(files, try await reader.read(whole: files.map(\.file))).map {
+                    Read(slot: $0.slot, path: $0.file.path, relative: $0.relative, result: $1)
                 }
             }
-            // Tasks still running in this folder; past the permit count the walk takes one result before going on, so
-            // a failed upload stops the walk soon and a huge folder does not pile up results.
-            var reading = 0
-            func start(permits: Int, _ work: @escaping @Sendable () async throws -> [Read]) async throws {
-                if reading >= FileReader.permits, let done = try await group.next() {
-                    take(done)
-                    reading -= 1
-                }
-                await limit.acquire(permits)
-                group.addTask {
-                    do {
-                        let done = try await work()
-                        await limit.release(permits)
-                        return done
-                    } catch {
-                        await limit.release(permits)
-                        throw error
-                    }
-                }
-                reading += 1
-            }
-            // Small files waiting for their group to fill.
-            var pending: [(index: Int, file: FileReader.FileToRead)] = []
-            var pendingBytes: UInt64 = 0
-            func startPending() async throws {
-                guard !pending.isEmpty else { return }
-                let files = pending
-                pending = []
-                pendingBytes = 0
-                try await start(permits: 1) {
-                    zip(files, try await reader.read(whole: files.map(\.file))).map { ($0.index, $1) }
-                }
-            }
-            for (index, name) in listing.names.enumerated() {
-                let child = path.appending(name)
-                let childRelative = relative + [name]
+        }
+        for (index, name) in listing.names.enumerated() {
+            let child = path.appending(name)
+            let childRelative = relative + [name]
+            let slot = OpenFolders.Slot(folder: folder, index: index)
+            do {
+                let info: FileInfo
                 do {
-                    let info: FileInfo
-                    do {
-                        info = try FileInfo.lstat(child)
-                    } catch {
-                        // Gone since the listing (a temp file, say): an excluded name is not worth a line.
-                        if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: false) {
-                            walk.summary.excluded += 1
-                            continue
-                        }
-                        throw error
-                    }
-                    if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: info.kind == .directory) {
+                    info = try FileInfo.lstat(child)
+                } catch {
+                    // Gone since the listing (a temp file, say): an excluded name is not worth a line.
+                    if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: false) {
                         walk.summary.excluded += 1
                         continue
                     }
-                    if info.kind == .file {
-                        // Another name of a file already stored by this backup: the entry names the first path.
-                        if let first = walk.hardLinks.firstPath(device: info.device, inode: info.inode, links: info.links) {
-                            walk.summary.files += 1
-                            progress?.add(bytes: Int(info.size))
-                            progress?.fileDone()
-                            slots[index] = TreeEntry(file: name, info: info, size: info.size, content: .hardLink(first))
-                            continue
-                        }
-                        walk.hardLinks.add(device: info.device, inode: info.inode, links: info.links, path: childRelative)
-                    }
-                    let cached = info.kind == .file ? walk.previous?.entry(path: child) : nil
-                    if info.kind == .file, !fromCache(cached, name: name, path: child, info: info, walk: &walk, into: &slots[index]) {
-                        // The file changed: its previous content (if the cache has it) lets unchanged chunks skip sealing.
-                        let file = FileReader.FileToRead(path: child, info: info, previous: cached?.content)
-                        if info.size <= UInt64(FileReader.wholeFileLimit) {
-                            pending.append((index, file))
-                            pendingBytes += info.size
-                            if pending.count == FileReader.filesPerGroup || pendingBytes >= UInt64(FileReader.groupBytes) {
-                                try await startPending()
-                            }
-                        } else {
-                            try await start(permits: walk.reader.permits(forSize: info.size)) {
-                                do {
-                                    return [(index, .success(try await reader.read(file.path, info: file.info, previous: file.previous)))]
-                                } catch let error as FileSystemError {
-                                    return [(index, .failure(error))]
-                                }
-                            }
-                        }
+                    throw error
+                }
+                if !excludes.isEmpty && excludes.excludes(childRelative, isDirectory: info.kind == .directory) {
+                    walk.summary.excluded += 1
+                    continue
+                }
+                switch info.kind {
+                case .file:
+                    // Another name of a file already stored by this backup: the entry names the first path.
+                    if let first = walk.hardLinks.firstPath(device: info.device, inode: info.inode, links: info.links) {
+                        walk.summary.files += 1
+                        progress?.add(bytes: Int(info.size))
+                        progress?.fileDone()
+                        walk.folders.set(slot, TreeEntry(file: name, info: info, size: info.size, content: .hardLink(first)))
                         continue
                     }
-                    if info.kind != .file {
-                        // The group waiting is read while the walk goes down into a subfolder.
-                        if info.kind == .directory { try await startPending() }
-                        slots[index] = try await backupEntry(child, info: info, relative: childRelative, excludes: excludes, walk: &walk)
+                    walk.hardLinks.add(device: info.device, inode: info.inode, links: info.links, path: childRelative)
+                    let cached = walk.previous?.entry(path: child)
+                    if let entry = fromCache(cached, name: name, path: child, info: info, walk: &walk) {
+                        walk.folders.set(slot, entry)
+                        continue
                     }
-                } catch let error as FileSystemError {
-                    walk.summary.skipped.append("\(childRelative.shown): \(error.description)")
+                    // The file changed: its previous content (if the cache has it) lets unchanged chunks skip sealing.
+                    let file = FileReader.FileToRead(path: child, info: info, previous: cached?.content)
+                    walk.folders.expect(slot)
+                    if info.size <= UInt64(FileReader.wholeFileLimit) {
+                        pending.append((slot, childRelative, file))
+                        pendingBytes += info.size
+                        if pending.count == FileReader.filesPerGroup || pendingBytes >= UInt64(FileReader.groupBytes) {
+                            try await startPending()
+                        }
+                    } else {
+                        try await start(permits: walk.reader.permits(forSize: info.size), walk: &walk, reads: &reads) {
+                            let result: Result<FileReader.Outcome, FileSystemError>
+                            do {
+                                result = .success(try await reader.read(file.path, info: file.info, previous: file.previous))
+                            } catch let error as FileSystemError {
+                                result = .failure(error)
+                            }
+                            return [Read(slot: slot, path: file.path, relative: childRelative, result: result)]
+                        }
+                    }
+                case .directory:
+                    // The group waiting is read while the walk goes down into the subfolder.
+                    try await startPending()
+                    guard child.withCString({ access($0, R_OK | X_OK) }) == 0 else { throw FileSystemError.last("cannot open directory", child) }
+                    try await backupDirectory(child, relative: childRelative, excludes: excludes, parent: (slot, info), walk: &walk, reads: &reads)
+                case .symlink:
+                    let target = try DirectoryReader.readLink(child)
+                    walk.summary.symlinks += 1
+                    walk.folders.set(slot, TreeEntry(name: name, kind: .symlink, mode: info.mode, mtime: info.mtime, uid: info.uid, gid: info.gid,
+                                                     size: UInt64(target.bytes.count), content: .linkTarget(target)))
+                case .other:
+                    walk.summary.skipped.append("\(childRelative.shown): not a file, folder or link (socket, pipe or device)")
                 }
+            } catch let error as FileSystemError {
+                walk.summary.skipped.append("\(childRelative.shown): \(error.description)")
             }
-            try await startPending()
-            while let done = try await group.next() { take(done) }
         }
-        if walk.scanned != nil {
-            for entry in slots.compactMap({ $0 }) { walk.scanned![SyncPath(relative + [entry.name])] = FileMeta(entry) }
-        }
-        let (id, bytes) = try Tree(entries: slots.compactMap { $0 }).seal(keys: identity.keys)
-        try await walk.uploader.add(id: id, bytes: bytes)
-        return id
+        try await startPending()
+        try await finish(walk.folders.close(folder), walk: &walk)
     }
 
-    /// A folder, link or other non-file entry.
-    private func backupEntry(_ path: LocalPath, info: FileInfo, relative: [FileName], excludes: ExcludeRules, walk: inout Walk) async throws
-        -> TreeEntry?
-    {
-        let name = relative[relative.count - 1]
-        func entry(_ kind: TreeEntry.Kind, size: UInt64, content: TreeEntry.Content) -> TreeEntry {
-            TreeEntry(name: name, kind: kind, mode: info.mode, mtime: info.mtime, uid: info.uid, gid: info.gid, size: size, content: content)
+    /// Starts a read task under `permits` read permits. Past the permit count of tasks not yet taken, the walk first
+    /// takes one task's results, so a failed upload stops the walk soon and results do not pile up.
+    private func start(permits: Int, walk: inout Walk, reads: inout Reads, _ work: @escaping @Sendable () async throws -> [Read]) async throws {
+        if walk.reading >= FileReader.permits, let done = try await reads.next() {
+            try await take(done, walk: &walk)
         }
-        switch info.kind {
-        case .directory:
-            guard path.withCString({ access($0, R_OK | X_OK) }) == 0 else { throw FileSystemError.last("cannot open directory", path) }
-            let subtree = try await backupDirectory(path, relative: relative, excludes: excludes, walk: &walk)
+        let limit = walk.limit
+        await limit.acquire(permits)
+        reads.addTask {
+            do {
+                let done = try await work()
+                await limit.release(permits)
+                return done
+            } catch {
+                await limit.release(permits)
+                throw error
+            }
+        }
+        walk.reading += 1
+    }
+
+    /// One read task's results: each file's entry goes to its slot (a failed file is reported and left out).
+    private func take(_ done: [Read], walk: inout Walk) async throws {
+        walk.reading -= 1
+        for read in done {
+            let name = read.relative[read.relative.count - 1]
+            var entry: TreeEntry?
+            switch read.result {
+            case .success(let outcome):
+                walk.summary.filesRead += 1
+                walk.summary.chunksReused += outcome.chunksReused
+                walk.summary.bytesRead += outcome.size
+                walk.summary.bytes += outcome.size
+                walk.summary.files += 1
+                progress?.fileDone()
+                if let cached = outcome.cacheEntry {
+                    walk.next?.add(path: read.path, cached)
+                    walk.checkpoint?.saveIfDue(walk.next)
+                }
+                if outcome.changedWhileRead { walk.summary.changedWhileRead.append(read.relative.shown) }
+                entry = TreeEntry(file: name, info: outcome.info, size: outcome.size, content: outcome.content)
+            case .failure(let error):
+                walk.summary.skipped.append("\(read.relative.shown): \(error.description)")
+            }
+            try await finish(walk.folders.fill(read.slot, entry), walk: &walk)
+        }
+    }
+
+    /// Seals and sends the tree of a folder that is done, and puts its entry in its parent, which may be done then too.
+    private func finish(_ done: OpenFolders.Done?, walk: inout Walk) async throws {
+        var next = done
+        while let folder = next {
+            if walk.scanned != nil {
+                for entry in folder.entries { walk.scanned![SyncPath(folder.relative + [entry.name])] = FileMeta(entry) }
+            }
+            let (id, bytes) = try Tree(entries: folder.entries).seal(keys: identity.keys)
+            try await walk.uploader.add(id: id, bytes: bytes)
+            guard let parent = folder.parent, let info = folder.info else {
+                walk.rootTree = id
+                return
+            }
             walk.summary.directories += 1
-            return entry(.directory, size: 0, content: .subtree(subtree))
-        case .symlink:
-            let target = try DirectoryReader.readLink(path)
-            walk.summary.symlinks += 1
-            return entry(.symlink, size: UInt64(target.bytes.count), content: .linkTarget(target))
-        case .file:
-            preconditionFailure("files are read by FileReader or taken from the cache")
-        case .other:
-            walk.summary.skipped.append("\(relative.shown): not a file, folder or link (socket, pipe or device)")
-            return nil
+            let entry = TreeEntry(name: folder.relative[folder.relative.count - 1], kind: .directory, mode: info.mode, mtime: info.mtime,
+                                  uid: info.uid, gid: info.gid, size: 0, content: .subtree(id))
+            next = walk.folders.fill(parent, entry)
         }
     }
 
-    /// Fills `slot` from the previous backup's cache when the file is unchanged; false when the file must be read.
-    private func fromCache(_ cached: FileCacheEntry?, name: FileName, path: LocalPath, info: FileInfo, walk: inout Walk,
-                           into slot: inout TreeEntry?) -> Bool {
-        guard let cached, let cache = walk.previous, cache.isUnchanged(cached, info: info) else { return false }
+    /// The file's entry from the previous backup's cache when the file is unchanged; nil when the file must be read.
+    private func fromCache(_ cached: FileCacheEntry?, name: FileName, path: LocalPath, info: FileInfo, walk: inout Walk) -> TreeEntry? {
+        guard let cached, let cache = walk.previous, cache.isUnchanged(cached, info: info) else { return nil }
         walk.summary.filesUnchanged += 1
         walk.summary.bytes += cached.size
         walk.summary.files += 1
         progress?.add(bytes: Int(cached.size))
         progress?.fileDone()
         walk.next?.add(path: path, cached)
-        slot = TreeEntry(file: name, info: info, size: cached.size, content: cached.content)
-        return true
+        return TreeEntry(file: name, info: info, size: cached.size, content: cached.content)
     }
 }
 

@@ -119,6 +119,17 @@ struct ChunkerTests {
         #expect(bytesRead == data.count)
     }
 
+    /// With the default sizes the buffer holds the largest chunk and 1 MiB, less than two chunks: runs of largest
+    /// chunks (zeros) between random stretches cut as in memory.
+    @Test func chunkReaderWithDefaultSizesCutsAsInMemory() async throws {
+        var rng = SeededRandom(seed: 16)
+        let data = rng.bytes(5 << 20) + [UInt8](repeating: 0, count: 13 << 20) + rng.bytes(3 << 20)
+        let (streamed, bytesRead) = try await readThroughFile(data, settings: .default, onReadThreads: true)
+        #expect(streamed == chunks(of: data, settings: .default))
+        #expect(streamed.filter { $0.count == ChunkerSettings.default.maxSize }.count >= 3)
+        #expect(bytesRead == data.count)
+    }
+
     @Test func defaultSettingsMatchTheDesign() {
         let s = ChunkerSettings.default
         #expect(s.minSize == 256 << 10 && s.averageSize == 1 << 20 && s.maxSize == 4 << 20)

@@ -1,7 +1,9 @@
 import NIOCore
 
-/// Builds a new file cache while a backup walks: one record per regular file, in walk order, each path stored as the
-/// length it shares with the previous path plus the rest (a folder's files share everything but their names).
+/// Builds a new file cache while a backup walks: one record per regular file, in the order files are done (the walk's,
+/// but for files whose reads finish later), each path stored as the length it shares with the previous path plus the
+/// rest (a folder's files share everything but their names). The cache is read through an index, so order only costs
+/// a few bytes.
 /// Record: `shared u16 | rest (u16 + bytes) | entry` (see `FileCacheEntry`). Memory: the encoded records only.
 public struct FileCacheWriter: Sendable {
     private var records = ByteBuffer()

@@ -351,6 +351,11 @@ public final class BackupRunner: Sendable {
                 let done = try await work()
                 await limit.release(permits)
                 return done
+            } catch let error as FileSystemError {
+                // A file's own failures come back as results. One thrown here would surface wherever the walk takes
+                // results, maybe in another folder's loop, which would take it for one of its entries: it ends the backup.
+                await limit.release(permits)
+                throw BackupError(.io, error.description)
             } catch {
                 await limit.release(permits)
                 throw error

@@ -21,9 +21,14 @@ public struct FileName: Hashable, Comparable, Sendable, CustomStringConvertible,
     public static func < (a: FileName, b: FileName) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 
     /// Hashes the bytes in one go (the synthesized hash feeds them one at a time, which dominated sync merges).
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(bytes.count)
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(byteArray: bytes) }
+}
+
+extension Hasher {
+    /// Feeds `bytes` and their count in one go (`[UInt8]`'s own hash feeds them one at a time).
+    mutating func combine(byteArray bytes: [UInt8]) {
+        combine(bytes.count)
+        bytes.withUnsafeBytes { combine(bytes: $0) }
     }
 }
 
